@@ -1,0 +1,56 @@
+namespace KpiPipeline.Core.Dataset;
+
+/// <summary>
+/// Where a return file sits: <c>{provider_code}/{YYYY-MM}/{episodes|reviews|nsp}.csv</c> (dataset.md section 1).
+/// The provider code is stored upper-case.
+/// </summary>
+public sealed record ReturnPath(string ProviderCode, ReportingMonth Month, ReturnFileKind Kind)
+{
+    public const string AllowedNames = "{provider_code}/{YYYY-MM}/episodes.csv, reviews.csv or nsp.csv";
+
+    public string BlobName => $"{ProviderCode}/{Month}/{CodeRules.FileName(Kind)}.csv";
+
+    public override string ToString() => BlobName;
+
+    /// <summary>Parses a blob name relative to the container; returns a reason when it is not a return path.</summary>
+    public static bool TryParse(string name, out ReturnPath? path, out string? problem)
+    {
+        path = null;
+        var parts = name.Split('/');
+        if (parts.Length != 3)
+        {
+            problem = $"'{name}' is not a return path; expected {AllowedNames}.";
+            return false;
+        }
+
+        var provider = parts[0];
+        if (provider.Length is 0 or > 64 || !provider.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            problem = $"'{provider}' is not a provider code; expected {AllowedNames}.";
+            return false;
+        }
+
+        if (!ReportingMonth.TryParse(parts[1], out var month))
+        {
+            problem = $"'{parts[1]}' is not a reporting month (YYYY-MM); expected {AllowedNames}.";
+            return false;
+        }
+
+        ReturnFileKind? kind = parts[2] switch
+        {
+            "episodes.csv" => ReturnFileKind.Episodes,
+            "reviews.csv" => ReturnFileKind.Reviews,
+            "nsp.csv" => ReturnFileKind.Nsp,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            problem = $"'{parts[2]}' is not an allowed file name; allowed: episodes.csv, reviews.csv, nsp.csv.";
+            return false;
+        }
+
+        path = new ReturnPath(provider.ToUpperInvariant(), month, kind.Value);
+        problem = null;
+        return true;
+    }
+}

@@ -1,0 +1,52 @@
+namespace KpiPipeline.Core.Kpis;
+
+/// <summary>One row of <c>kpi_results</c> (outputs.md section 2).</summary>
+public sealed record KpiResult(
+    string Period,
+    DateOnly PeriodStart,
+    DateOnly PeriodEnd,
+    DateOnly AsOf,
+    string Level,
+    string UnitCode,
+    string? AreaCode,
+    string KpiId,
+    string Dimension,
+    string DimensionValue,
+    long? Numerator,
+    long? Denominator,
+    double? Value,
+    double? Target,
+    string Rag,
+    string RagBasis,
+    string Status,
+    bool Suppressed,
+    int SchemaVersion = 1);
+
+/// <summary>The string values used in <see cref="KpiResult"/> columns.</summary>
+public static class KpiVocabulary
+{
+    public const string LevelProvider = "provider";
+    public const string LevelArea = "area";
+    public const string LevelNation = "nation";
+    public const string LevelAll = "all";
+    public const string UnitAll = "ALL";
+
+    public const string DimensionAll = "all";
+    public const string DimensionSubstanceGroup = "substance_group";
+    public const string DimensionValueAll = "ALL";
+
+    public const string RagGreen = "green";
+    public const string RagAmber = "amber";
+    public const string RagRed = "red";
+    public const string RagNone = "none";
+
+    public const string BasisTarget = "target";
+    public const string BasisNationalBenchmark = "national_benchmark";
+    public const string BasisNone = "none";
+
+    public const string StatusFinal = "final";
+    public const string StatusProvisional = "provisional";
+
+    public const int SchemaVersion = 1;
+    public const int DatasetVersion = 1;
+}
