@@ -1,6 +1,6 @@
 using KpiPipeline.Core.Dataset;
 
-namespace KpiPipeline.Core.Returns;
+namespace KpiPipeline.Kpis.Returns;
 
 /// <summary>The curated rows of the accepted version of one episodes.csv (the latest accepted upload of that path).</summary>
 public sealed record AcceptedEpisodesFile(ReturnPath Path, IReadOnlyList<CuratedEpisode> Rows);

@@ -1,4 +1,4 @@
-namespace KpiPipeline.Core.Kpis;
+namespace KpiPipeline.Kpis;
 
 /// <summary>One row of <c>kpi_results</c> (outputs.md section 2).</summary>
 public sealed record KpiResult(
