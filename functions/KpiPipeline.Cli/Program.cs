@@ -1,1 +1,3 @@
-return 0;
+using KpiPipeline.Cli;
+
+return await KpiCommand.Create().Parse(args).InvokeAsync();

@@ -1,2 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build();
+using KpiPipeline.Functions;
+
+var app = FunctionsApp.Build(args);
 await app.RunAsync();

@@ -1,0 +1,23 @@
+using KpiPipeline.Core.Pseudonymisation;
+
+namespace KpiPipeline.Cli;
+
+/// <summary>Pseudonymisation secrets for command-line runs: from the same settings as the function app, or the demo's fixed ones on request.</summary>
+public static class CliSecrets
+{
+    public const string ClientKeyVariable = "KpiPipeline__PseudonymisationSecret";
+    public const string RegistrantVariable = "KpiPipeline__RegistrantSecret";
+
+    public static PseudonymisationSecrets Resolve(bool development, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (development)
+        {
+            output.WriteLine("Using the fixed development pseudonymisation secrets: for synthetic data only, never for real returns.");
+            return PseudonymisationSecrets.Development;
+        }
+
+        return new PseudonymisationSecrets(
+            Environment.GetEnvironmentVariable(ClientKeyVariable), Environment.GetEnvironmentVariable(RegistrantVariable));
+    }
+}

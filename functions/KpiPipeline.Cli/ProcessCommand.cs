@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Globalization;
+using KpiPipeline.Core.Pseudonymisation;
+using KpiPipeline.Pipeline.Offline;
+
+namespace KpiPipeline.Cli;
+
+/// <summary><c>kpi process</c> (outputs.md section 5): validate, pseudonymise, compute and publish from folders, offline.</summary>
+public static class ProcessCommand
+{
+    public static Command Create()
+    {
+        var returns = new Option<DirectoryInfo>("--returns") { Description = "Folder of {provider_code}/{YYYY-MM}/{episodes|reviews|nsp}.csv", Required = true };
+        var reference = new Option<DirectoryInfo>("--reference") { Description = "Folder with providers.csv, areas.csv and optionally targets.csv", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: restricted/, public/, kpi_catalogue.parquet, reports/", Required = true };
+        var asOf = new Option<string?>("--as-of") { Description = "As-of date YYYY-MM-DD (default: today)" };
+        var devSecrets = new Option<bool>("--development-secrets")
+        {
+            Description = "Use the fixed development pseudonymisation secrets (synthetic data only); otherwise set " +
+                          $"{CliSecrets.ClientKeyVariable} and {CliSecrets.RegistrantVariable}",
+        };
+        var command = new Command("process", "Validate and process a folder of returns offline and publish both datasets") { returns, reference, output, asOf, devSecrets };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(returns)!.FullName, parse.GetValue(reference)!.FullName, parse.GetValue(output)!.FullName,
+            parse.GetValue(asOf), parse.GetValue(devSecrets), Console.Out, Console.Error, cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(
+        string returns, string reference, string outFolder, string? asOfText, bool developmentSecrets,
+        TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        DateOnly asOf;
+        if (asOfText is null)
+        {
+            asOf = DateOnly.FromDateTime(DateTime.UtcNow);
+        }
+        else if (!DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out asOf))
+        {
+            await stderr.WriteLineAsync($"--as-of: '{asOfText}' is not a date (YYYY-MM-DD).");
+            return 2;
+        }
+
+        try
+        {
+            var secrets = CliSecrets.Resolve(developmentSecrets, stdout);
+            var result = await OfflineProcessor.RunAsync(new OfflineRunOptions(returns, reference, outFolder, asOf, secrets), cancellationToken);
+            RunSummary.Write(stdout, result);
+            return 0;
+        }
+        catch (Exception e) when (e is OfflineRunException or PseudonymisationSecretException or IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"kpi process could not complete: {e.Message}");
+            return 1;
+        }
+    }
+}

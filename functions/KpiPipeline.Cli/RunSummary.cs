@@ -1,0 +1,37 @@
+using KpiPipeline.Kpis;
+using KpiPipeline.Pipeline.Offline;
+
+namespace KpiPipeline.Cli;
+
+/// <summary>The summary printed after a run: files accepted and rejected, and the national KPI table.</summary>
+public static class RunSummary
+{
+    public static void Write(TextWriter output, OfflineRunResult result)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(result);
+        var accepted = result.Files.Count(f => f.Report.Accepted);
+        output.WriteLine($"Files: {result.Files.Count} read, {accepted} accepted, {result.Files.Count - accepted} rejected.");
+        foreach (var rejected in result.Rejected)
+        {
+            var first = rejected.Report.Issues.FirstOrDefault(i => i.Severity == Core.Validation.IssueSeverity.Error);
+            output.WriteLine($"  rejected {rejected.BlobName}: {rejected.Report.ErrorCount} errors" +
+                             (first is null ? string.Empty : $", first: row {first.Row}, {first.Column}, {first.RuleId}: {first.Message}") +
+                             $" (report {rejected.ReportPath})");
+        }
+
+        foreach (var warning in result.Computation.Warnings)
+        {
+            output.WriteLine($"  warning: {warning}");
+        }
+
+        output.WriteLine();
+        KpiTable.Write(output, result.Computation.Results, KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, maxPeriods: 4);
+        output.WriteLine();
+        output.WriteLine($"Published {result.Published.RestrictedRows} restricted rows and {result.Published.PublicRows} public rows:");
+        output.WriteLine($"  {Path.Combine(result.OutFolder, "restricted", "kpi_results")}");
+        output.WriteLine($"  {Path.Combine(result.OutFolder, "public", "kpi_results")}");
+        output.WriteLine($"  {Path.Combine(result.OutFolder, "kpi_catalogue.parquet")}");
+        output.WriteLine($"Read with DuckDB: SELECT * FROM read_parquet('{Path.Combine(result.OutFolder, "public", "kpi_results")}/*/*.parquet', hive_partitioning = true);");
+    }
+}

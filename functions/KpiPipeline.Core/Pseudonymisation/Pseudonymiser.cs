@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using KpiPipeline.Core.Dataset;
+
+namespace KpiPipeline.Core.Pseudonymisation;
+
+/// <summary>The keyed hashes and derived values of dataset.md 2.2. Thread-safe.</summary>
+public sealed class Pseudonymiser(PseudonymisationSecrets secrets)
+{
+    private readonly byte[] clientKeySecret = (secrets ?? throw new ArgumentNullException(nameof(secrets))).ClientKeySecret;
+    private readonly byte[] nspTokenSecret = secrets.NspTokenSecret;
+
+    public bool IsDevelopment { get; } = secrets.IsDevelopment;
+
+    /// <summary>
+    /// <c>lowercase hex HMAC-SHA256(secret, FIRST_INITIAL + LAST_INITIAL + yyyyMMdd(dob) + SEX)</c>, initials upper-cased.
+    /// Initials must be single ASCII letters (validated before this is called).
+    /// </summary>
+    public string ClientKey(char firstInitial, char lastInitial, DateOnly dateOfBirth, Sex sex)
+    {
+        if (!char.IsAsciiLetter(firstInitial) || !char.IsAsciiLetter(lastInitial))
+        {
+            throw new ArgumentException("Initials must be single letters A-Z.");
+        }
+
+        Span<byte> message = stackalloc byte[16];
+        message[0] = (byte)char.ToUpperInvariant(firstInitial);
+        message[1] = (byte)char.ToUpperInvariant(lastInitial);
+        dateOfBirth.TryFormat(message[2..], out var written, "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var length = 2 + written;
+        message[length++] = sex switch
+        {
+            Sex.M => (byte)'M',
+            Sex.F => (byte)'F',
+            _ => (byte)'X',
+        };
+        return Hash(clientKeySecret, message[..length]);
+    }
+
+    /// <summary>The NSP registrant token as a keyed hash with the separate NSP key (lowercase hex HMAC-SHA256).</summary>
+    public string RegistrantHash(ReadOnlySpan<char> token)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(token.Length);
+        var bytes = max <= 512 ? stackalloc byte[max] : new byte[max];
+        var length = Encoding.UTF8.GetBytes(token, bytes);
+        return Hash(nspTokenSecret, bytes[..length]);
+    }
+
+    /// <summary>Whole years from <paramref name="dateOfBirth"/> to <paramref name="on"/> (a 29 February birthday counts from 1 March).</summary>
+    public static int AgeInWholeYears(DateOnly dateOfBirth, DateOnly on)
+    {
+        var age = on.Year - dateOfBirth.Year;
+        if (on.Month < dateOfBirth.Month || (on.Month == dateOfBirth.Month && on.Day < dateOfBirth.Day))
+        {
+            age--;
+        }
+
+        return age;
+    }
+
+    private static string Hash(byte[] key, ReadOnlySpan<byte> message)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, message, mac);
+        return Convert.ToHexStringLower(mac);
+    }
+}

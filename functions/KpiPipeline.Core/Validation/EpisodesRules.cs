@@ -1,0 +1,250 @@
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Pseudonymisation;
+
+namespace KpiPipeline.Core.Validation;
+
+/// <summary>episodes.csv (dataset.md section 2): E01–E16, W01, W02.</summary>
+internal sealed class EpisodesRules : FileRules
+{
+    private const int ProviderCode = 0;
+    private const int EpisodeId = 1;
+    private const int FirstInitial = 2;
+    private const int LastInitial = 3;
+    private const int DateOfBirth = 4;
+    private const int SexColumn = 5;
+    private const int ReferralDate = 6;
+    private const int ReferralSourceColumn = 7;
+    private const int PrimarySubstance = 8;
+    private const int TreatmentStartDate = 9;
+    private const int Setting = 10;
+    private const int MedicationColumn = 11;
+    private const int DailyDoseMg = 12;
+    private const int TreatmentGoalColumn = 13;
+    private const int NaloxoneSupplied = 14;
+    private const int ExitDate = 15;
+    private const int ExitReasonColumn = 16;
+    private const int RecordStatusColumn = 17;
+
+    private static readonly ColumnSpec[] Spec =
+    [
+        new("provider_code", true), new("episode_id", true), new("first_initial", true), new("last_initial", true),
+        new("date_of_birth", true), new("sex", true), new("referral_date", true), new("referral_source", true),
+        new("primary_substance", true), new("treatment_start_date", false), new("setting", false), new("medication", false),
+        new("daily_dose_mg", false), new("treatment_goal", false), new("naloxone_supplied", false), new("exit_date", false),
+        new("exit_reason", false), new("record_status", false),
+    ];
+
+    private readonly ReturnPath path;
+    private readonly ValidationContext context;
+    private readonly ICuratedRowSink sink;
+    private readonly Dictionary<string, long> firstRowOfEpisode = new(StringComparer.Ordinal);
+
+    public EpisodesRules(ReturnPath path, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
+        : base(Spec, issues)
+    {
+        this.path = path;
+        this.context = context;
+        this.sink = sink;
+    }
+
+    public static IReadOnlyList<string> ColumnNames { get; } = Spec.Select(c => c.Name).ToArray();
+
+    protected override void CheckRow()
+    {
+        var monthEnd = path.Month.LastDay;
+        ProviderMatches(ProviderCode, "E01", path.ProviderCode);
+        var episodeId = CheckEpisodeId();
+        Initial(FirstInitial);
+        Initial(LastInitial);
+        Date(DateOfBirth, "E04", out var dob);
+        Code<Sex>(SexColumn, "E05", out var sex);
+
+        Date(ReferralDate, "E06", out var referral);
+        if (referral > monthEnd)
+        {
+            Error("E06", ReferralDate, "referral_date is after the end of the reporting month.");
+        }
+
+        int? age = null;
+        if (dob is { } birth && referral is { } referred)
+        {
+            age = Pseudonymiser.AgeInWholeYears(birth, referred);
+            if (birth > referred)
+            {
+                Error("E04", DateOfBirth, "date_of_birth is after referral_date.");
+            }
+            else if (age is < 18 or > 100)
+            {
+                Error("E04", DateOfBirth, "Age at referral must be 18 to 100 (adult services).");
+            }
+        }
+
+        Code<ReferralSource>(ReferralSourceColumn, "E07", out var source);
+        Code<Substance>(PrimarySubstance, "E08", out var substance);
+
+        var startOk = Date(TreatmentStartDate, "E09", out var start);
+        if (start is { } started)
+        {
+            if (started < referral)
+            {
+                Error("E09", TreatmentStartDate, "treatment_start_date is before referral_date.");
+            }
+
+            if (started > monthEnd)
+            {
+                Error("E09", TreatmentStartDate, "treatment_start_date is after the end of the reporting month.");
+            }
+        }
+
+        Code<TreatmentSetting>(Setting, "E10", out var setting);
+        Code<Medication>(MedicationColumn, "E10", out var medication);
+        var hasStart = !this[TreatmentStartDate].IsEmpty;
+        if (hasStart && this[Setting].IsEmpty)
+        {
+            Error("E10", Setting, "setting is required once treatment has started (treatment_start_date is given).");
+        }
+
+        if (hasStart && this[MedicationColumn].IsEmpty)
+        {
+            Error("E10", MedicationColumn, "medication is required once treatment has started (treatment_start_date is given).");
+        }
+
+        var dose = Dose(medication);
+        Code<TreatmentGoal>(TreatmentGoalColumn, "E12", out var goal);
+        YesNo(NaloxoneSupplied, "E12", out var naloxone);
+
+        Date(ExitDate, "E13", out var exit);
+        if (exit is { } exited)
+        {
+            if (start is { } begun && exited < begun)
+            {
+                Error("E13", ExitDate, "exit_date is before treatment_start_date.");
+            }
+            else if (this[TreatmentStartDate].IsEmpty && exited < referral)
+            {
+                Error("E13", ExitDate, "exit_date is before referral_date (treatment never started).");
+            }
+
+            if (exited > monthEnd)
+            {
+                Error("E13", ExitDate, "exit_date is after the end of the reporting month.");
+            }
+        }
+
+        Code<ExitReason>(ExitReasonColumn, "E14", out var reason);
+        var hasExit = !this[ExitDate].IsEmpty;
+        var hasReason = !this[ExitReasonColumn].IsEmpty;
+        if (hasExit && !hasReason)
+        {
+            Error("E14", ExitReasonColumn, "exit_reason is required when exit_date is given.");
+        }
+        else if (!hasExit && hasReason)
+        {
+            Error("E14", ExitReasonColumn, "exit_reason must be blank when there is no exit_date.");
+        }
+
+        Code<RecordStatus>(RecordStatusColumn, "E15", out var status);
+
+        if (reason is { } why && CodeRules.ClassOf(why) == OutcomeClass.SUCCESSFUL && dose > 0)
+        {
+            Error("E16", DailyDoseMg, "A COMPLETED_* exit cannot have a daily dose above 0: a successful exit means free of substitute medication.");
+        }
+
+        if (startOk && start is { } s && referral is { } r && s.DayNumber - r.DayNumber > 365)
+        {
+            Warning("W01", TreatmentStartDate, "Waiting time from referral to treatment start is over 365 days.");
+        }
+
+        if (Issues.HasErrors)
+        {
+            return;
+        }
+
+        sink.Add(new CuratedEpisode(
+            path.ProviderCode,
+            episodeId!,
+            context.Pseudonymiser.ClientKey(this[FirstInitial][0], this[LastInitial][0], dob!.Value, sex!.Value),
+            age!.Value,
+            sex.Value,
+            referral!.Value,
+            source!.Value,
+            substance!.Value,
+            start,
+            setting,
+            medication,
+            dose,
+            goal,
+            naloxone,
+            exit,
+            reason,
+            status ?? RecordStatus.ACTIVE));
+    }
+
+    public override void Finish()
+    {
+        if (!RowsCheckable)
+        {
+            return;
+        }
+
+        foreach (var missing in context.PreviouslyOpenEpisodeIds.Where(id => !firstRowOfEpisode.ContainsKey(id)).Order(StringComparer.Ordinal))
+        {
+            Issues.Warning("W02", null, null, "episode_id", missing,
+                "This episode was open at the end of the provider's previous accepted month but is missing from this file: it will stop counting as in treatment after the last month it appeared in.");
+        }
+    }
+
+    private string? CheckEpisodeId()
+    {
+        if (Blank(EpisodeId, "E02"))
+        {
+            return null;
+        }
+
+        var text = this[EpisodeId];
+        if (!FieldParsers.IsIdentifier(text, 64))
+        {
+            Error("E02", EpisodeId, "episode_id must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.");
+            return null;
+        }
+
+        var id = new string(text);
+        if (firstRowOfEpisode.TryGetValue(id, out var firstRow))
+        {
+            Error("E02", EpisodeId, $"episode_id appears more than once in the file (first on row {firstRow}).");
+            return null;
+        }
+
+        firstRowOfEpisode.Add(id, Row);
+        return id;
+    }
+
+    private void Initial(int column)
+    {
+        if (!Blank(column, "E03") && (this[column].Length != 1 || !char.IsAsciiLetter(this[column][0])))
+        {
+            Error("E03", column, $"{Columns[column].Name} must be one letter A-Z.");
+        }
+    }
+
+    private decimal? Dose(Medication? medication)
+    {
+        if (Blank(DailyDoseMg, "E11"))
+        {
+            return null;
+        }
+
+        if (!FieldParsers.TryParseUnsignedDecimal(this[DailyDoseMg], out var dose) || dose > 2000)
+        {
+            Error("E11", DailyDoseMg, "daily_dose_mg must be a number from 0 to 2000 (digits, optional decimal point).");
+            return null;
+        }
+
+        if (medication is not { } given || !CodeRules.AllowsDose(given))
+        {
+            Error("E11", DailyDoseMg, "daily_dose_mg may only be given with METHADONE, BUPRENORPHINE, BUPRENORPHINE_NALOXONE or DIAMORPHINE.");
+        }
+
+        return dose;
+    }
+}

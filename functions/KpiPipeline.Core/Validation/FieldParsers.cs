@@ -1,0 +1,178 @@
+using System.Globalization;
+
+namespace KpiPipeline.Core.Validation;
+
+/// <summary>Strict parsers for the dataset's value formats (dataset.md section 1). Values are never trimmed.</summary>
+public static class FieldParsers
+{
+    /// <summary><c>YYYY-MM-DD</c> exactly, a real calendar date.</summary>
+    public static bool TryParseDate(ReadOnlySpan<char> text, out DateOnly date)
+    {
+        date = default;
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
+            || !AllDigits(text[..4]) || !AllDigits(text.Slice(5, 2)) || !AllDigits(text.Slice(8, 2)))
+        {
+            return false;
+        }
+
+        var year = Digits(text[..4]);
+        var month = Digits(text.Slice(5, 2));
+        var day = Digits(text.Slice(8, 2));
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    /// <summary><c>Y</c> or <c>N</c>, either case.</summary>
+    public static bool TryParseYesNo(ReadOnlySpan<char> text, out bool value)
+    {
+        value = false;
+        if (text.Length != 1)
+        {
+            return false;
+        }
+
+        switch (text[0])
+        {
+            case 'Y' or 'y':
+                value = true;
+                return true;
+            case 'N' or 'n':
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Digits only (no sign, no spaces), between <paramref name="min"/> and <paramref name="max"/>.</summary>
+    public static bool TryParseInt(ReadOnlySpan<char> text, int min, int max, out int value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > 9 || !AllDigits(text))
+        {
+            return false;
+        }
+
+        value = Digits(text);
+        return value >= min && value <= max;
+    }
+
+    /// <summary>A code of the list <typeparamref name="TEnum"/>, any case (never a number or a comma list).</summary>
+    public static bool TryParseCode<TEnum>(ReadOnlySpan<char> text, out TEnum value)
+        where TEnum : struct, Enum => CodeList<TEnum>.TryParse(text, out value);
+
+    /// <summary>The codes of <typeparamref name="TEnum"/>, comma-separated, for messages.</summary>
+    public static string CodesOf<TEnum>()
+        where TEnum : struct, Enum => CodeList<TEnum>.Codes;
+
+    /// <summary>Digits only, any size that fits a long (reference estimates).</summary>
+    public static bool TryParseLong(ReadOnlySpan<char> text, out long value)
+    {
+        value = 0;
+        return !text.IsEmpty && text.Length <= 18 && AllDigits(text)
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>Digits with an optional fraction (<c>12</c>, <c>12.5</c>); no sign, exponent or separators.</summary>
+    public static bool TryParseUnsignedDecimal(ReadOnlySpan<char> text, out decimal value)
+    {
+        value = 0;
+        var dot = text.IndexOf('.');
+        var whole = dot < 0 ? text : text[..dot];
+        var fraction = dot < 0 ? [] : text[(dot + 1)..];
+        if (whole.IsEmpty || whole.Length > 15 || !AllDigits(whole) || (dot >= 0 && (fraction.IsEmpty || fraction.Length > 10 || !AllDigits(fraction))))
+        {
+            return false;
+        }
+
+        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>An optional leading minus, then as <see cref="TryParseUnsignedDecimal"/> (reference targets).</summary>
+    public static bool TryParseDecimal(ReadOnlySpan<char> text, out decimal value)
+    {
+        if (!text.IsEmpty && text[0] == '-')
+        {
+            var ok = TryParseUnsignedDecimal(text[1..], out value);
+            value = -value;
+            return ok;
+        }
+
+        return TryParseUnsignedDecimal(text, out value);
+    }
+
+    /// <summary>1 to <paramref name="maxLength"/> characters of A-Z, a-z, 0-9, _ and -.</summary>
+    public static bool IsIdentifier(ReadOnlySpan<char> text, int maxLength)
+    {
+        if (text.IsEmpty || text.Length > maxLength)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Number of Unicode scalar values (a surrogate pair counts once).</summary>
+    public static int CharacterCount(ReadOnlySpan<char> text)
+    {
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static bool AllDigits(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int Digits(ReadOnlySpan<char> text)
+    {
+        var value = 0;
+        foreach (var c in text)
+        {
+            value = (value * 10) + (c - '0');
+        }
+
+        return value;
+    }
+}
+
+/// <summary>Case-insensitive lookup of one code list (an enum whose member names are the codes), span-based.</summary>
+internal static class CodeList<TEnum>
+    where TEnum : struct, Enum
+{
+    private static readonly Dictionary<string, TEnum> ByName =
+        Enum.GetValues<TEnum>().ToDictionary(v => v.ToString(), v => v, StringComparer.OrdinalIgnoreCase);
+
+    private static readonly Dictionary<string, TEnum>.AlternateLookup<ReadOnlySpan<char>> Lookup =
+        ByName.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The codes, comma-separated, for messages.</summary>
+    public static string Codes { get; } = string.Join(", ", Enum.GetNames<TEnum>());
+
+    public static bool TryParse(ReadOnlySpan<char> text, out TEnum value) => Lookup.TryGetValue(text, out value);
+}

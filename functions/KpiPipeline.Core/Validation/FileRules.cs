@@ -1,0 +1,204 @@
+using KpiPipeline.Core.Csv;
+
+namespace KpiPipeline.Core.Validation;
+
+/// <summary>One column a file defines.</summary>
+internal sealed record ColumnSpec(string Name, bool Required);
+
+/// <summary>
+/// The rules of one kind of file: binds the header (F04–F06), then checks one row at a time and finally the
+/// whole file. Subclasses name their columns by index into <see cref="Columns"/>.
+/// </summary>
+internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollector issues)
+{
+    private int[] fieldOfColumn = [];
+    private CsvReader? csv;
+
+    protected IssueCollector Issues { get; } = issues;
+
+    protected IReadOnlyList<ColumnSpec> Columns { get; } = columns;
+
+    /// <summary>False when a required column is missing: rows are then only checked for CSV structure.</summary>
+    public bool RowsCheckable { get; private set; }
+
+    protected long Row { get; private set; }
+
+    protected long Line { get; private set; }
+
+    protected ReadOnlySpan<char> this[int column] => fieldOfColumn[column] < 0 ? default : csv!.GetField(fieldOfColumn[column]);
+
+    public void BindHeader(CsvReader header)
+    {
+        csv = header;
+        fieldOfColumn = Enumerable.Repeat(-1, Columns.Count).ToArray();
+        var allowed = string.Join(", ", Columns.Select(c => c.Name));
+        for (var i = 0; i < header.FieldCount; i++)
+        {
+            var name = header.GetField(i).Trim();
+            var column = IndexOf(name);
+            if (column < 0)
+            {
+                Issues.Error("F06", null, header.LineNumber, new string(name), default,
+                    name.IsEmpty ? $"A column has no name. Allowed columns: {allowed}." : $"Unknown column. Allowed columns: {allowed}.");
+            }
+            else if (fieldOfColumn[column] >= 0)
+            {
+                Issues.Error("F05", null, header.LineNumber, Columns[column].Name, default, "This column appears more than once in the header.");
+            }
+            else
+            {
+                fieldOfColumn[column] = i;
+            }
+        }
+
+        RowsCheckable = true;
+        for (var column = 0; column < Columns.Count; column++)
+        {
+            if (Columns[column].Required && fieldOfColumn[column] < 0)
+            {
+                Issues.Error("F04", null, header.LineNumber, Columns[column].Name, default, "This required column is missing from the header.");
+                RowsCheckable = false;
+            }
+        }
+    }
+
+    public void CheckRow(long row, long line)
+    {
+        Row = row;
+        Line = line;
+        CheckRow();
+    }
+
+    /// <summary>Checks the current row; adds issues and emits its curated record when the file is still clean.</summary>
+    protected abstract void CheckRow();
+
+    /// <summary>File-level checks after the last row.</summary>
+    public virtual void Finish()
+    {
+    }
+
+    protected bool IsPresent(int column) => fieldOfColumn[column] >= 0;
+
+    protected void Error(string rule, int column, string message) =>
+        Issues.Error(rule, Row, Line, Columns[column].Name, this[column], message);
+
+    protected void Warning(string rule, int column, string message) =>
+        Issues.Warning(rule, Row, Line, Columns[column].Name, this[column], message);
+
+    protected bool Blank(int column, string rule)
+    {
+        if (!this[column].IsEmpty)
+        {
+            return false;
+        }
+
+        if (Columns[column].Required)
+        {
+            Error(rule, column, $"{Columns[column].Name} is blank; it is required.");
+        }
+
+        return true;
+    }
+
+    protected bool ProviderMatches(int column, string rule, string pathProvider)
+    {
+        if (Blank(column, rule))
+        {
+            return false;
+        }
+
+        if (!this[column].Equals(pathProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            Error(rule, column, $"provider_code must be the provider of the upload path ({pathProvider}).");
+            return false;
+        }
+
+        return true;
+    }
+
+    protected bool Date(int column, string rule, out DateOnly? value)
+    {
+        value = null;
+        if (Blank(column, rule))
+        {
+            return !Columns[column].Required;
+        }
+
+        if (!FieldParsers.TryParseDate(this[column], out var date))
+        {
+            Error(rule, column, $"{Columns[column].Name} is not a date in the form YYYY-MM-DD.");
+            return false;
+        }
+
+        value = date;
+        return true;
+    }
+
+    protected bool Code<TEnum>(int column, string rule, out TEnum? value)
+        where TEnum : struct, Enum
+    {
+        value = null;
+        if (Blank(column, rule))
+        {
+            return !Columns[column].Required;
+        }
+
+        if (!FieldParsers.TryParseCode<TEnum>(this[column], out var code))
+        {
+            Error(rule, column, $"{Columns[column].Name} must be one of: {FieldParsers.CodesOf<TEnum>()}.");
+            return false;
+        }
+
+        value = code;
+        return true;
+    }
+
+    protected bool YesNo(int column, string rule, out bool? value)
+    {
+        value = null;
+        if (Blank(column, rule))
+        {
+            return !Columns[column].Required;
+        }
+
+        if (!FieldParsers.TryParseYesNo(this[column], out var flag))
+        {
+            Error(rule, column, $"{Columns[column].Name} must be Y or N.");
+            return false;
+        }
+
+        value = flag;
+        return true;
+    }
+
+    protected bool Integer(int column, string rule, int min, int max, out int? value)
+    {
+        value = null;
+        if (Blank(column, rule))
+        {
+            return !Columns[column].Required;
+        }
+
+        if (!FieldParsers.TryParseInt(this[column], min, max, out var number))
+        {
+            Error(rule, column, $"{Columns[column].Name} must be a whole number from {min} to {max}.");
+            return false;
+        }
+
+        value = number;
+        return true;
+    }
+
+    private int IndexOf(ReadOnlySpan<char> name)
+    {
+        for (var column = 0; column < Columns.Count; column++)
+        {
+            if (name.Equals(Columns[column].Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return column;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using KpiPipeline.Core.Dataset;
+
+namespace KpiPipeline.Core.Validation;
+
+/// <summary>
+/// Gathers issues for one file: keeps the first <see cref="ValidationReport.MaxListedIssues"/>, counts them all by rule,
+/// and makes every value safe for a report as it arrives (raw values are never stored).
+/// </summary>
+public sealed class IssueCollector
+{
+    /// <summary>Longest value shown in a report.</summary>
+    public const int MaxValueLength = 50;
+
+    private static readonly HashSet<string> WithheldColumns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "first_initial", "last_initial", "date_of_birth",
+    };
+
+    private readonly List<ValidationIssue> listed = [];
+    private readonly Dictionary<string, (IssueSeverity Severity, long Count)> counts = new(StringComparer.Ordinal);
+    private long notListed;
+
+    public bool HasErrors => ErrorCount > 0;
+
+    public long ErrorCount { get; private set; }
+
+    public void Error(string ruleId, long? row, long? line, string? column, ReadOnlySpan<char> value, string message) =>
+        Add(ruleId, IssueSeverity.Error, row, line, column, value, message);
+
+    public void Warning(string ruleId, long? row, long? line, string? column, ReadOnlySpan<char> value, string message) =>
+        Add(ruleId, IssueSeverity.Warning, row, line, column, value, message);
+
+    public void Add(string ruleId, IssueSeverity severity, long? row, long? line, string? column, ReadOnlySpan<char> value, string message)
+    {
+        if (severity == IssueSeverity.Error)
+        {
+            ErrorCount++;
+        }
+
+        ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, ruleId, out _);
+        count = (severity, count.Count + 1);
+        if (listed.Count >= ValidationReport.MaxListedIssues)
+        {
+            notListed++;
+            return;
+        }
+
+        var withheld = column is not null && WithheldColumns.Contains(column);
+        listed.Add(new ValidationIssue(
+            row,
+            line,
+            column is null ? null : SafeText(column),
+            withheld || value.IsEmpty ? null : SafeText(value),
+            withheld && !value.IsEmpty,
+            ruleId,
+            severity,
+            message));
+    }
+
+    public ValidationReport ToReport(string fileName, ReturnPath? path, DateTimeOffset? uploadedAt, long rowsRead, long? sizeBytes, string? sha256) =>
+        new(
+            fileName,
+            path,
+            uploadedAt,
+            rowsRead,
+            sizeBytes,
+            sha256,
+            listed.ToList(),
+            counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new RuleCount(c.Key, c.Value.Severity, c.Value.Count)).ToList(),
+            notListed);
+
+    /// <summary>
+    /// A value as a report may show it: the first 50 characters, and a leading apostrophe when it starts with a
+    /// character spreadsheet programs read as a formula (<c>= + - @</c>, tab or carriage return).
+    /// </summary>
+    public static string SafeText(ReadOnlySpan<char> value)
+    {
+        if (value.Length > MaxValueLength)
+        {
+            var cut = MaxValueLength;
+            if (char.IsHighSurrogate(value[cut - 1]))
+            {
+                cut--;
+            }
+
+            value = value[..cut];
+        }
+
+        return StartsLikeFormula(value) ? "'" + new string(value) : new string(value);
+    }
+
+    public static bool StartsLikeFormula(ReadOnlySpan<char> value) =>
+        !value.IsEmpty && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+
+    internal static string Describe(long number) => number.ToString(CultureInfo.InvariantCulture);
+}

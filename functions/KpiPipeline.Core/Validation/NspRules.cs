@@ -1,0 +1,86 @@
+using KpiPipeline.Core.Dataset;
+
+namespace KpiPipeline.Core.Validation;
+
+/// <summary>nsp.csv (dataset.md section 4): N01–N07.</summary>
+internal sealed class NspRules : FileRules
+{
+    private const int ProviderCode = 0;
+    private const int OutletCode = 1;
+    private const int OutletTypeColumn = 2;
+    private const int TransactionDate = 3;
+    private const int RegistrantToken = 4;
+    private const int NewRegistration = 5;
+    private const int NeedlesSupplied = 6;
+    private const int UsedReturned = 7;
+    private const int NaloxoneSupplied = 8;
+    private const int BbvTest = 9;
+    private const int ReferredToTreatment = 10;
+
+    private static readonly ColumnSpec[] Spec =
+    [
+        new("provider_code", true), new("outlet_code", true), new("outlet_type", true), new("transaction_date", true),
+        new("registrant_token", false), new("new_registration", false), new("needles_supplied", true),
+        new("used_returned", false), new("naloxone_supplied", false), new("bbv_test", false), new("referred_to_treatment", false),
+    ];
+
+    private readonly ReturnPath path;
+    private readonly ValidationContext context;
+    private readonly ICuratedRowSink sink;
+
+    public NspRules(ReturnPath path, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
+        : base(Spec, issues)
+    {
+        this.path = path;
+        this.context = context;
+        this.sink = sink;
+    }
+
+    public static IReadOnlyList<string> ColumnNames { get; } = Spec.Select(c => c.Name).ToArray();
+
+    protected override void CheckRow()
+    {
+        ProviderMatches(ProviderCode, "N01", path.ProviderCode);
+        if (!Blank(OutletCode, "N02") && !FieldParsers.IsIdentifier(this[OutletCode], 32))
+        {
+            Error("N02", OutletCode, "outlet_code must be 1 to 32 characters of A-Z, 0-9, _ and -.");
+        }
+
+        Code<OutletType>(OutletTypeColumn, "N03", out var outletType);
+        Date(TransactionDate, "N04", out var date);
+        if (date is { } day && ReportingMonth.Of(day) != path.Month)
+        {
+            Error("N04", TransactionDate, $"transaction_date must be inside the reporting month ({path.Month}).");
+        }
+
+        if (FieldParsers.CharacterCount(this[RegistrantToken]) > 64)
+        {
+            Error("N05", RegistrantToken, "registrant_token must be 1 to 64 characters.");
+        }
+
+        YesNo(NewRegistration, "N07", out var newRegistration);
+        Integer(NeedlesSupplied, "N06", 0, 1000, out var needles);
+        YesNo(UsedReturned, "N07", out var usedReturned);
+        YesNo(NaloxoneSupplied, "N07", out var naloxone);
+        YesNo(BbvTest, "N07", out var bbvTest);
+        YesNo(ReferredToTreatment, "N07", out var referred);
+        if (Issues.HasErrors)
+        {
+            return;
+        }
+
+        var token = this[RegistrantToken];
+        sink.Add(new CuratedNspTransaction(
+            path.ProviderCode,
+            new string(this[OutletCode]).ToUpperInvariant(),
+            outletType!.Value,
+            date!.Value,
+            token.IsEmpty ? null : context.Pseudonymiser.RegistrantHash(token),
+            newRegistration,
+            needles!.Value,
+            usedReturned,
+            naloxone,
+            bbvTest,
+            referred));
+    }
+}

@@ -1,0 +1,140 @@
+using KpiPipeline.Core.Csv;
+using KpiPipeline.Core.Dataset;
+
+namespace KpiPipeline.Core.Validation;
+
+/// <summary>
+/// Validates one uploaded return file as it streams (dataset.md sections 1–4), pushing each curated row into a sink
+/// while the file is still clean, and returns the report. Any error rejects the whole file; warnings never do.
+/// </summary>
+public static class ReturnValidator
+{
+    public static async Task<ValidationReport> ValidateAsync(
+        string blobName,
+        Stream content,
+        ValidationContext context,
+        ICuratedRowSink sink,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(sink);
+        var issues = new IssueCollector();
+        if (!ReturnPath.TryParse(blobName, out var path, out var problem))
+        {
+            issues.Error("F01", null, null, null, default, problem!);
+            return issues.ToReport(blobName, null, context.UploadedAt, 0, null, null);
+        }
+
+        if (context.Reference.FindProvider(path!.ProviderCode) is null)
+        {
+            issues.Error("F02", null, null, "provider_code", path.ProviderCode,
+                "This provider code is not registered in reference/providers.csv, so its files cannot be accepted.");
+            return issues.ToReport(blobName, path, context.UploadedAt, 0, null, null);
+        }
+
+        if (path.Month.FirstDay > DateOnly.FromDateTime(context.UploadedAt.UtcDateTime))
+        {
+            issues.Warning("W04", null, null, null, default,
+                $"The reporting month {path.Month} has not started yet at the upload time.");
+        }
+
+        FileRules rules = path.Kind switch
+        {
+            ReturnFileKind.Episodes => new EpisodesRules(path, context, sink, issues),
+            ReturnFileKind.Reviews => new ReviewsRules(path, context, sink, issues),
+            _ => new NspRules(path, context, sink, issues),
+        };
+
+        using var metered = new MeteredReadStream(content);
+        var (rowsRead, complete) = await ReadAsync(metered, rules, issues, context.MaxFileBytes, cancellationToken).ConfigureAwait(false);
+        if (!complete)
+        {
+            return issues.ToReport(blobName, path, context.UploadedAt, rowsRead, null, null);
+        }
+
+        await metered.DrainAsync(cancellationToken).ConfigureAwait(false);
+        return issues.ToReport(blobName, path, context.UploadedAt, rowsRead, metered.BytesRead, metered.Sha256Hex());
+    }
+
+    /// <summary>Reads the header and rows through the rules; false when reading stopped at the size limit.</summary>
+    internal static async Task<(long RowsRead, bool Complete)> ReadAsync(
+        MeteredReadStream content, FileRules rules, IssueCollector issues, long maxFileBytes, CancellationToken cancellationToken)
+    {
+        using var csv = new CsvReader(content, leaveOpen: true);
+        if (!await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (TooLarge(content, issues, maxFileBytes))
+            {
+                return (0, false);
+            }
+
+            issues.Error("F08", null, null, null, default, "The file is empty: it needs at least a header row.");
+            return (0, true);
+        }
+
+        if (csv.Problem != CsvProblem.None)
+        {
+            ReportCsvProblem(csv, issues, row: null);
+            if (csv.ProblemIsFatal)
+            {
+                return (0, !TooLarge(content, issues, maxFileBytes));
+            }
+        }
+
+        rules.BindHeader(csv);
+        long rows = 0;
+        while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (TooLarge(content, issues, maxFileBytes))
+            {
+                return (rows, false);
+            }
+
+            rows++;
+            if (csv.Problem != CsvProblem.None)
+            {
+                ReportCsvProblem(csv, issues, rows);
+            }
+            else if (rules.RowsCheckable)
+            {
+                rules.CheckRow(rows, csv.LineNumber);
+            }
+        }
+
+        if (TooLarge(content, issues, maxFileBytes))
+        {
+            return (rows, false);
+        }
+
+        rules.Finish();
+        return (rows, true);
+    }
+
+    private static bool TooLarge(MeteredReadStream content, IssueCollector issues, long maxFileBytes)
+    {
+        if (content.BytesRead <= maxFileBytes)
+        {
+            return false;
+        }
+
+        issues.Error("F09", null, null, null, default,
+            $"The file is larger than the limit of {maxFileBytes} bytes; it was not read further.");
+        return true;
+    }
+
+    private static void ReportCsvProblem(CsvReader csv, IssueCollector issues, long? row)
+    {
+        var (rule, message) = csv.Problem switch
+        {
+            CsvProblem.InvalidUtf8 => ("F07", "This row has bytes that are not valid UTF-8. Save the file as UTF-8 (CSV UTF-8)."),
+            CsvProblem.FieldCountMismatch => ("F10", $"This row has {csv.FieldCount} fields; the header has {csv.HeaderFieldCount}."),
+            CsvProblem.QuoteInUnquotedField => ("F03", "A double quote appears inside a field that is not quoted. Quote the field and double the quote (\"\")."),
+            CsvProblem.TextAfterClosingQuote => ("F03", "Text follows the closing quote of a quoted field. A quote inside a quoted field must be doubled (\"\")."),
+            CsvProblem.UnterminatedQuote => ("F03", "A quoted field starting on this row is never closed; the rest of the file could not be read."),
+            _ => ("F03", $"A row is longer than {CsvReader.DefaultMaxRecordBytes} bytes (often an unclosed quote); the rest of the file could not be read."),
+        };
+        issues.Error(rule, row, csv.LineNumber, null, default, message);
+    }
+}

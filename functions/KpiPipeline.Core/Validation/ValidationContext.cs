@@ -1,0 +1,32 @@
+using KpiPipeline.Core.Pseudonymisation;
+using KpiPipeline.Core.Reference;
+
+namespace KpiPipeline.Core.Validation;
+
+/// <summary>What validating one upload needs beyond the file itself.</summary>
+public sealed class ValidationContext
+{
+    /// <summary>Default size limit (rule F09).</summary>
+    public const long DefaultMaxFileBytes = 512L * 1024 * 1024;
+
+    private static readonly IReadOnlySet<string> NoIds = new HashSet<string>(StringComparer.Ordinal);
+
+    public required ReferenceData Reference { get; init; }
+
+    public required Pseudonymiser Pseudonymiser { get; init; }
+
+    /// <summary>When the file was uploaded (shown in the report; W04 compares the reporting month with it).</summary>
+    public required DateTimeOffset UploadedAt { get; init; }
+
+    /// <summary>
+    /// For W02: the episode ids open (no exit, not deleted) at the end of the provider's previous accepted episodes
+    /// month, from <see cref="OpenEpisodes.AtMonthEnd"/>. Empty when the provider has no earlier accepted month.
+    /// </summary>
+    public IReadOnlySet<string> PreviouslyOpenEpisodeIds { get; init; } = NoIds;
+
+    /// <summary>For W03: every episode id known for the provider (accepted episodes files, this month's included).</summary>
+    public IReadOnlySet<string> KnownEpisodeIds { get; init; } = NoIds;
+
+    /// <summary>Files larger than this are rejected (F09) without being read further.</summary>
+    public long MaxFileBytes { get; init; } = DefaultMaxFileBytes;
+}

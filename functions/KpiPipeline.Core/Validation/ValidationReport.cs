@@ -1,0 +1,48 @@
+using KpiPipeline.Core.Dataset;
+
+namespace KpiPipeline.Core.Validation;
+
+public enum IssueSeverity { Error, Warning }
+
+/// <summary>
+/// One problem found in a file. <see cref="Row"/> is 1 for the first data row and null for file-level problems
+/// (path, header, W02); <see cref="Line"/> is the physical line where the row starts. <see cref="Value"/> is already
+/// made safe for reports (truncated, formula-neutralised) and null when withheld or not applicable.
+/// </summary>
+public sealed record ValidationIssue(
+    long? Row,
+    long? Line,
+    string? Column,
+    string? Value,
+    bool ValueWithheld,
+    string RuleId,
+    IssueSeverity Severity,
+    string Message);
+
+/// <summary>How often one rule fired (every occurrence, listed or not).</summary>
+public sealed record RuleCount(string RuleId, IssueSeverity Severity, long Count);
+
+/// <summary>The validation report of one upload (dataset.md section 1).</summary>
+public sealed record ValidationReport(
+    string FileName,
+    ReturnPath? Path,
+    DateTimeOffset? UploadedAt,
+    long RowsRead,
+    long? SizeBytes,
+    string? Sha256,
+    IReadOnlyList<ValidationIssue> Issues,
+    IReadOnlyList<RuleCount> CountsByRule,
+    long IssuesNotListed)
+{
+    /// <summary>At most this many issues are listed (dataset.md section 1).</summary>
+    public const int MaxListedIssues = 1000;
+
+    public long ErrorCount => CountsByRule.Where(c => c.Severity == IssueSeverity.Error).Sum(c => c.Count);
+
+    public long WarningCount => CountsByRule.Where(c => c.Severity == IssueSeverity.Warning).Sum(c => c.Count);
+
+    /// <summary>Any error rejects the whole file; warnings never do.</summary>
+    public bool Accepted => ErrorCount == 0;
+
+    public long CountOf(string ruleId) => CountsByRule.Where(c => c.RuleId == ruleId).Sum(c => c.Count);
+}

@@ -1,0 +1,624 @@
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Kpis.Folding;
+using KpiPipeline.Kpis.Periods;
+using KpiPipeline.Kpis.Returns;
+
+namespace KpiPipeline.Kpis.Engine;
+
+/// <summary>Fills the tallies from the folded returns. Dates are day numbers; "blank" dates are <see cref="int.MaxValue"/>.</summary>
+internal sealed class EpisodeTallies
+{
+    private const int Blank = int.MaxValue;
+    private const int TwelveWeeks = 84;
+    private const int SixMonths = 182;
+    private const int FourYears = 1461;
+    private const int SixYears = 2191;
+    private const int ReviewWindow = 112;
+    private const int Year = 364;
+    private const int ThreeWeeks = 21;
+
+    private readonly UnitIndex units;
+    private readonly IReadOnlyList<FinancialQuarter> periods;
+    private readonly int firstOrdinal;
+    private readonly int asOf;
+    private readonly DateOnly asOfDate;
+    private readonly EpisodeFact[] episodes;
+    private readonly int[] byClient;
+    private readonly ReviewFact[] reviews;
+
+    public EpisodeTallies(FoldedReturns folded, UnitIndex units, IReadOnlyList<FinancialQuarter> periods, DateOnly asOf, List<string> warnings)
+    {
+        this.units = units;
+        this.periods = periods;
+        firstOrdinal = periods[0].Ordinal;
+        this.asOf = asOf.DayNumber;
+        asOfDate = asOf;
+        Tally = new Tally(periods.Count, units.Count);
+        Waits = new List<int>?[periods.Count * units.Count];
+        (episodes, byClient) = IndexEpisodes(folded.Episodes, warnings);
+        reviews = IndexReviews(folded.Reviews);
+    }
+
+    public Tally Tally { get; }
+
+    /// <summary>ACC02 waits per (period, unit), for the medians.</summary>
+    public List<int>?[] Waits { get; }
+
+    private (EpisodeFact[] Facts, int[] ByClient) IndexEpisodes(IReadOnlyList<FoldedEpisode> folded, List<string> warnings)
+    {
+        var clientIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var facts = new EpisodeFact[folded.Count];
+        var unknownProviders = new SortedSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < folded.Count; i++)
+        {
+            var e = folded[i];
+            var row = e.Row;
+            if (!clientIds.TryGetValue(row.ClientKey, out var client))
+            {
+                client = clientIds.Count;
+                clientIds.Add(row.ClientKey, client);
+            }
+
+            var provider = units.ProviderIndex(row.ProviderCode);
+            if (provider < 0)
+            {
+                unknownProviders.Add(row.ProviderCode);
+            }
+
+            facts[i] = new EpisodeFact
+            {
+                Client = client,
+                Provider = provider,
+                Group = (int)CodeRules.GroupOf(row.PrimarySubstance),
+                Referral = row.ReferralDate.DayNumber,
+                Start = row.TreatmentStartDate?.DayNumber ?? Blank,
+                Exit = row.ExitDate?.DayNumber ?? Blank,
+                EffectiveEnd = e.EffectiveEnd?.DayNumber ?? Blank,
+                OutcomeClass = row.ExitReason is { } reason ? CodeRules.ClassOf(reason) : null,
+                ExitReason = row.ExitReason,
+                Medication = row.Medication,
+                Dose = row.DailyDoseMg ?? 0m,
+                Naloxone = row.NaloxoneSupplied == true,
+                ProviderCode = row.ProviderCode.ToUpperInvariant(),
+                EpisodeId = row.EpisodeId,
+            };
+        }
+
+        foreach (var code in unknownProviders)
+        {
+            warnings.Add($"Episodes of provider {code}, which is not in providers.csv, are left out of the KPIs.");
+        }
+
+        var order = Enumerable.Range(0, facts.Length).ToArray();
+        var keys = facts.Select(f => f.Client).ToArray();
+        Array.Sort(keys, order);
+        MarkRepresentations(facts, order);
+        return (facts, order);
+    }
+
+    /// <summary>Re-presentation (kpis.md section 0): another episode of the same client with referral in (X, X + 182].</summary>
+    private static void MarkRepresentations(EpisodeFact[] facts, int[] order)
+    {
+        var from = 0;
+        while (from < order.Length)
+        {
+            var to = from;
+            while (to < order.Length && facts[order[to]].Client == facts[order[from]].Client)
+            {
+                to++;
+            }
+
+            for (var i = from; i < to; i++)
+            {
+                ref var e = ref facts[order[i]];
+                if (e.Exit == Blank)
+                {
+                    continue;
+                }
+
+                for (var j = from; j < to; j++)
+                {
+                    var referral = facts[order[j]].Referral;
+                    if (j != i && referral > e.Exit && referral <= e.Exit + SixMonths)
+                    {
+                        e.Represented = true;
+                        break;
+                    }
+                }
+            }
+
+            from = to;
+        }
+    }
+
+    private ReviewFact[] IndexReviews(IReadOnlyList<CuratedReview> folded)
+    {
+        var episodeByKey = new Dictionary<(string, string), int>();
+        for (var i = 0; i < episodes.Length; i++)
+        {
+            episodeByKey[(episodes[i].ProviderCode, episodes[i].EpisodeId)] = i;
+        }
+
+        var facts = new List<ReviewFact>(folded.Count);
+        foreach (var review in folded)
+        {
+            if (episodeByKey.TryGetValue((review.ProviderCode.ToUpperInvariant(), review.EpisodeId), out var episode))
+            {
+                facts.Add(new ReviewFact(episode, review.ReviewDate.DayNumber, review.Stage, review));
+            }
+        }
+
+        // Per episode by date; on one date REVIEW sorts before EXIT, so the last qualifying review is LATEST.
+        var sorted = facts.OrderBy(r => r.Episode).ThenBy(r => r.Date).ThenBy(r => StageOrder(r.Stage)).ToArray();
+        var i2 = 0;
+        while (i2 < sorted.Length)
+        {
+            var episode = sorted[i2].Episode;
+            ref var e = ref episodes[episode];
+            e.ReviewFrom = i2;
+            e.StartReview = -1;
+            while (i2 < sorted.Length && sorted[i2].Episode == episode)
+            {
+                if (e.StartReview < 0 && sorted[i2].Stage == ReviewStage.START)
+                {
+                    e.StartReview = i2;
+                }
+
+                i2++;
+            }
+
+            e.ReviewTo = i2;
+        }
+
+        return sorted;
+    }
+
+    private static int StageOrder(ReviewStage stage) => stage switch
+    {
+        ReviewStage.START => 0,
+        ReviewStage.REVIEW => 1,
+        ReviewStage.EXIT => 2,
+        _ => 3,
+    };
+
+    private int PeriodIndex(int dayNumber) =>
+        FinancialQuarter.Of(DateOnly.FromDayNumber(dayNumber)).Ordinal - firstOrdinal;
+
+    public void CountEpisodes()
+    {
+        var last = periods.Count - 1;
+        var from = 0;
+        while (from < byClient.Length)
+        {
+            var to = from;
+            var firstPeriod = last;
+            var lastPeriod = 0;
+            while (to < byClient.Length && episodes[byClient[to]].Client == episodes[byClient[from]].Client)
+            {
+                ref readonly var e = ref episodes[byClient[to]];
+                firstPeriod = Math.Min(firstPeriod, Math.Max(0, PeriodIndex(e.Referral)));
+                var relevantUntil = e.EffectiveEnd == Blank ? last : Math.Min(last, PeriodIndex(Math.Min(e.EffectiveEnd + Year, asOf)));
+                lastPeriod = Math.Max(lastPeriod, relevantUntil);
+                to++;
+            }
+
+            for (var q = firstPeriod; q <= lastPeriod; q++)
+            {
+                Tally.NewScope();
+                for (var i = from; i < to; i++)
+                {
+                    var index = byClient[i];
+                    if (episodes[index].Provider >= 0)
+                    {
+                        CountEpisode(q, index);
+                    }
+                }
+            }
+
+            from = to;
+        }
+    }
+
+    private void CountEpisode(int q, int index)
+    {
+        ref readonly var e = ref episodes[index];
+        var periodStart = periods[q].Start.DayNumber;
+        var periodEnd = periods[q].End.DayNumber;
+        var chain = units.Chains[e.Provider];
+        var group = e.Group;
+        var inTreatment = e.Start <= periodEnd && (e.EffectiveEnd == Blank || e.EffectiveEnd >= periodStart);
+        var startsInPeriod = e.Start >= periodStart && e.Start <= periodEnd;
+        var exitsInPeriod = e.Exit >= periodStart && e.Exit <= periodEnd;
+
+        if (startsInPeriod)
+        {
+            CountStart(q, in e, chain, group);
+            CountRetention(q, in e, chain, group, periodEnd);
+        }
+
+        if (e.Referral <= periodEnd - ThreeWeeks && e.Start > periodEnd && (e.EffectiveEnd == Blank || e.EffectiveEnd > periodEnd))
+        {
+            Tally.Add(q, Slot.WaitingOver21, chain, -1);
+        }
+
+        if (exitsInPeriod)
+        {
+            CountExit(q, in e, chain, group);
+        }
+
+        if (e.Group == (int)SubstanceGroup.OPIATE && e.Start <= periodEnd
+            && (e.EffectiveEnd == Blank || e.EffectiveEnd >= periodEnd - Year))
+        {
+            Tally.AddDistinct(q, Slot.OpiateClientsInYear, units.OpiateEstimateChains[e.Provider], -1);
+        }
+
+        if (inTreatment)
+        {
+            CountInTreatment(q, in e, chain, group, periodEnd);
+            if (e.ReviewTo > e.ReviewFrom)
+            {
+                CountReviews(q, in e, chain, group, periodStart, periodEnd);
+            }
+            else if (e.EffectiveEnd > periodEnd && e.Start <= periodEnd - TwelveWeeks)
+            {
+                Tally.Add(q, Slot.ReviewDue, chain, -1);
+            }
+        }
+    }
+
+    private void CountStart(int q, in EpisodeFact e, int[] chain, int group)
+    {
+        var wait = e.Start - e.Referral;
+        Tally.Add(q, Slot.Starts, chain, group);
+        Tally.AddDistinct(q, Slot.NewPresentations, chain, group);
+        if (wait <= ThreeWeeks)
+        {
+            Tally.Add(q, Slot.Waited21, chain, group);
+        }
+
+        if (wait == 0)
+        {
+            Tally.Add(q, Slot.SameDay, chain, -1);
+        }
+
+        foreach (var unit in chain)
+        {
+            var at = q * units.Count + unit;
+            (Waits[at] ??= []).Add(wait);
+        }
+    }
+
+    private void CountRetention(int q, in EpisodeFact e, int[] chain, int group, int periodEnd)
+    {
+        var exited = e.Exit != Blank;
+        var exitWithin12Weeks = exited && e.Exit - e.Start < TwelveWeeks;
+        if (exitWithin12Weeks && e.OutcomeClass is OutcomeClass.TRANSFER or OutcomeClass.DIED)
+        {
+            return;
+        }
+
+        var final = asOf >= periodEnd + TwelveWeeks;
+        if (!final && !exited && e.Start + TwelveWeeks > asOf)
+        {
+            return;
+        }
+
+        Tally.Add(q, Slot.RetentionCohort, chain, group);
+        var stillOpen = e.EffectiveEnd == Blank || e.EffectiveEnd - e.Start >= TwelveWeeks;
+        if (stillOpen || (exitWithin12Weeks && e.OutcomeClass == OutcomeClass.SUCCESSFUL))
+        {
+            Tally.Add(q, Slot.Retained, chain, group);
+        }
+
+        if (exitWithin12Weeks && e.OutcomeClass == OutcomeClass.UNPLANNED)
+        {
+            Tally.Add(q, Slot.EarlyUnplanned, chain, group);
+        }
+    }
+
+    private void CountExit(int q, in EpisodeFact e, int[] chain, int group)
+    {
+        if (e.OutcomeClass == OutcomeClass.SUCCESSFUL)
+        {
+            Tally.AddDistinct(q, Slot.SuccessfulExit, chain, group);
+            if (!e.Represented)
+            {
+                Tally.AddDistinct(q, Slot.SuccessfulNoRepresentation, chain, group);
+            }
+        }
+
+        switch (e.ExitReason)
+        {
+            case ExitReason.DROPPED_OUT:
+                Tally.AddDistinct(q, Slot.DroppedOut, chain, group);
+                break;
+            case ExitReason.WITHDRAWN_BY_PROVIDER:
+                Tally.AddDistinct(q, Slot.Withdrawn, chain, group);
+                break;
+            case ExitReason.DIED:
+                Tally.AddDistinct(q, Slot.Died, chain, group);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void CountInTreatment(int q, in EpisodeFact e, int[] chain, int group, int periodEnd)
+    {
+        Tally.AddDistinct(q, Slot.InTreatment, chain, group);
+        if (e.Medication is { } medication && CodeRules.IsOst(medication))
+        {
+            Tally.AddDistinct(q, Slot.OstClients, chain, group);
+            if (e.Start <= periodEnd - FourYears)
+            {
+                Tally.AddDistinct(q, Slot.Ost4Years, chain, group);
+            }
+
+            if (e.Start <= periodEnd - SixYears)
+            {
+                Tally.AddDistinct(q, Slot.Ost6Years, chain, group);
+            }
+
+            if (e.Dose > 0m)
+            {
+                if (medication == Medication.METHADONE)
+                {
+                    Tally.AddDistinct(q, Slot.MethadoneDosed, chain, group);
+                    if (e.Dose is >= 60m and <= 120m)
+                    {
+                        Tally.AddDistinct(q, Slot.MethadoneOptimal, chain, group);
+                    }
+                }
+                else if (medication is Medication.BUPRENORPHINE or Medication.BUPRENORPHINE_NALOXONE)
+                {
+                    Tally.AddDistinct(q, Slot.BuprenorphineDosed, chain, group);
+                    if (e.Dose is >= 12m and <= 32m)
+                    {
+                        Tally.AddDistinct(q, Slot.BuprenorphineOptimal, chain, group);
+                    }
+                }
+            }
+        }
+
+        if (group == (int)SubstanceGroup.OPIATE)
+        {
+            Tally.AddDistinct(q, Slot.OpiateClients, chain, group);
+            if (e.Naloxone)
+            {
+                Tally.AddDistinct(q, Slot.OpiateNaloxone, chain, group);
+            }
+        }
+    }
+
+    private void CountReviews(int q, in EpisodeFact e, int[] chain, int group, int periodStart, int periodEnd)
+    {
+        var latest = -1;
+        var reviewedRecently = false;
+        var startDate = e.StartReview >= 0 ? reviews[e.StartReview].Date : Blank;
+        for (var r = e.ReviewFrom; r < e.ReviewTo; r++)
+        {
+            var review = reviews[r];
+            if (review.Stage == ReviewStage.REVIEW && review.Date > periodEnd - ReviewWindow && review.Date <= periodEnd)
+            {
+                reviewedRecently = true;
+            }
+
+            if (review.Stage is not (ReviewStage.REVIEW or ReviewStage.EXIT) || review.Date < periodStart || review.Date > periodEnd)
+            {
+                continue;
+            }
+
+            if (review.Row.GoalsSet >= 1)
+            {
+                Tally.Add(q, Slot.GoalReviews, chain, -1);
+                if (review.Row.GoalsProgressed >= 1)
+                {
+                    Tally.Add(q, Slot.GoalsProgressed, chain, -1);
+                }
+            }
+
+            if (review.Date > startDate && startDate != Blank)
+            {
+                latest = r;
+            }
+        }
+
+        if (e.EffectiveEnd > periodEnd && e.Start <= periodEnd - TwelveWeeks)
+        {
+            Tally.Add(q, Slot.ReviewDue, chain, -1);
+            if (reviewedRecently)
+            {
+                Tally.Add(q, Slot.ReviewDone, chain, -1);
+            }
+        }
+
+        if (latest >= 0)
+        {
+            CountPaired(q, reviews[e.StartReview].Row, reviews[latest].Row, chain, group);
+        }
+    }
+
+    private void CountPaired(int q, CuratedReview start, CuratedReview latest, int[] chain, int group)
+    {
+        if (start.Barc10Score is { } barcStart && latest.Barc10Score is { } barcLatest)
+        {
+            Tally.Add(q, Slot.Barc10Paired, chain, -1);
+            Tally.Add(q, Slot.Barc10ChangeSum, chain, -1, barcLatest - barcStart);
+            if (barcLatest >= 47)
+            {
+                Tally.Add(q, Slot.Barc10High, chain, -1);
+            }
+        }
+
+        if (start.OpiateDays > 0 && latest.OpiateDays is { } opiateLatest)
+        {
+            Tally.Add(q, Slot.OpiateUsersPaired, chain, group);
+            if (opiateLatest == 0)
+            {
+                Tally.Add(q, Slot.OpiateAbstinent, chain, group);
+            }
+        }
+
+        if (start.InjectingDays > 0 && latest.InjectingDays is { } injectingLatest)
+        {
+            Tally.Add(q, Slot.InjectorsPaired, chain, -1);
+            if (injectingLatest == 0)
+            {
+                Tally.Add(q, Slot.StoppedInjecting, chain, -1);
+            }
+        }
+
+        if (start.QualityOfLife is { } qolStart && latest.QualityOfLife is { } qolLatest)
+        {
+            Tally.Add(q, Slot.QualityOfLifePaired, chain, -1);
+            Tally.Add(q, Slot.QualityOfLifeChangeSum, chain, -1, qolLatest - qolStart);
+        }
+
+        if (start.AcuteHousingProblem == true && latest.AcuteHousingProblem is { } housingLatest)
+        {
+            Tally.Add(q, Slot.HousingProblemPaired, chain, -1);
+            if (!housingLatest)
+            {
+                Tally.Add(q, Slot.HousingResolved, chain, -1);
+            }
+        }
+    }
+
+    public void CountNsp(IReadOnlyList<CuratedNspTransaction> transactions)
+    {
+        var first = periods[0].Start;
+        var last = periods[^1].End;
+        foreach (var t in transactions)
+        {
+            var provider = units.ProviderIndex(t.ProviderCode);
+            if (provider < 0 || t.TransactionDate < first || t.TransactionDate > last)
+            {
+                continue;
+            }
+
+            var q = PeriodIndex(t.TransactionDate.DayNumber);
+            var chain = units.Chains[provider];
+            Tally.Add(q, Slot.NspTransactions, chain, -1);
+            Tally.Add(q, Slot.NspNeedles, chain, -1, t.NeedlesSupplied);
+            Tally.Add(q, Slot.NspNeedlesInEstimatedAreas, units.PwidEstimateChains[provider], -1, t.NeedlesSupplied);
+            if (t.NewRegistration == true)
+            {
+                Tally.Add(q, Slot.NspNewRegistrations, chain, -1);
+            }
+
+            if (t.NaloxoneSupplied == true)
+            {
+                Tally.Add(q, Slot.NspNaloxone, chain, -1);
+            }
+
+            if (t.ReferredToTreatment == true)
+            {
+                Tally.Add(q, Slot.NspReferred, chain, -1);
+            }
+        }
+    }
+
+    /// <summary>DQ01–DQ03 (kpis.md section 8) from the submissions ledger and the fold.</summary>
+    public void CountDataQuality(IReadOnlyList<UploadOutcome> uploads, FoldedReturns folded)
+    {
+        var acceptedMonths = folded.UsedFiles.Select(p => p.Month)
+            .Concat(uploads.Where(u => u.Accepted && u.Path is not null && u.Path.Month.FirstDay <= asOfDate).Select(u => u.Path!.Month))
+            .ToList();
+
+        var firstUpload = new Dictionary<(string, ReportingMonth), DateTimeOffset>();
+        var acceptedEpisodes = new HashSet<(string, ReportingMonth)>(
+            folded.UsedFiles.Where(p => p.Kind == ReturnFileKind.Episodes).Select(p => (p.ProviderCode.ToUpperInvariant(), p.Month)));
+        foreach (var upload in uploads)
+        {
+            if (upload.Path is not { Kind: ReturnFileKind.Episodes } path)
+            {
+                continue;
+            }
+
+            var key = (path.ProviderCode.ToUpperInvariant(), path.Month);
+            firstUpload[key] = firstUpload.TryGetValue(key, out var seen) && seen < upload.FirstUploadedAt ? seen : upload.FirstUploadedAt;
+            if (upload.Accepted)
+            {
+                acceptedEpisodes.Add(key);
+            }
+        }
+
+        if (acceptedMonths.Count > 0)
+        {
+            var firstMonth = acceptedMonths.Min();
+            for (var q = 0; q < periods.Count; q++)
+            {
+                for (var month = ReportingMonth.Of(periods[q].Start); month.FirstDay <= periods[q].End; month = month.Next)
+                {
+                    var due = month.Next.FirstDay.AddDays(14);
+                    if (month < firstMonth || due > asOfDate)
+                    {
+                        continue;
+                    }
+
+                    for (var p = 0; p < units.ProviderCount; p++)
+                    {
+                        var key = (units.Codes[p].ToUpperInvariant(), month);
+                        Tally.Add(q, Slot.ExpectedReturns, units.Chains[p], -1);
+                        var onTime = acceptedEpisodes.Contains(key)
+                            && (!firstUpload.TryGetValue(key, out var first) || DateOnly.FromDateTime(first.UtcDateTime) <= due);
+                        if (onTime)
+                        {
+                            Tally.Add(q, Slot.ReturnsOnTime, units.Chains[p], -1);
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var upload in uploads)
+        {
+            if (upload.Accepted || upload.Path is not { } path || !upload.ProviderRegistered)
+            {
+                continue;
+            }
+
+            AddForMonth(path.ProviderCode, path.Month, Slot.RejectedUploads);
+        }
+
+        foreach (var missing in folded.MissingEvents)
+        {
+            AddForMonth(missing.ProviderCode, missing.Month, Slot.MissingEpisodes);
+        }
+    }
+
+    private void AddForMonth(string providerCode, ReportingMonth month, Slot slot)
+    {
+        var provider = units.ProviderIndex(providerCode);
+        if (provider < 0 || month.FirstDay < periods[0].Start || month.FirstDay > periods[^1].End)
+        {
+            return;
+        }
+
+        Tally.Add(PeriodIndex(month.FirstDay.DayNumber), slot, units.Chains[provider], -1);
+    }
+
+    private struct EpisodeFact
+    {
+        public int Client;
+        public int Provider;
+        public int Group;
+        public int Referral;
+        public int Start;
+        public int Exit;
+        public int EffectiveEnd;
+        public OutcomeClass? OutcomeClass;
+        public ExitReason? ExitReason;
+        public Medication? Medication;
+        public decimal Dose;
+        public bool Naloxone;
+        public bool Represented;
+        public int ReviewFrom;
+        public int ReviewTo;
+        public int StartReview;
+        public string ProviderCode;
+        public string EpisodeId;
+    }
+
+    private readonly record struct ReviewFact(int Episode, int Date, ReviewStage Stage, CuratedReview Row);
+}

@@ -1,0 +1,49 @@
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Reference;
+using KpiPipeline.Kpis.Catalogue;
+using KpiPipeline.Kpis.Folding;
+using KpiPipeline.Kpis.Periods;
+using KpiPipeline.Kpis.Rag;
+using KpiPipeline.Kpis.Returns;
+
+namespace KpiPipeline.Kpis.Engine;
+
+/// <summary>What one KPI run produced.</summary>
+/// <param name="Periods">The quarters published, earliest first.</param>
+/// <param name="Results">The restricted rows: every level, no suppression, RAG applied.</param>
+/// <param name="Warnings">Lines for the run log (ignored future files, ignored targets, reference gaps).</param>
+/// <param name="Folded">The combined returns the KPIs were computed from.</param>
+public sealed record KpiComputation(
+    IReadOnlyList<FinancialQuarter> Periods,
+    IReadOnlyList<KpiResult> Results,
+    IReadOnlyList<string> Warnings,
+    FoldedReturns Folded);
+
+/// <summary>
+/// Computes every KPI of kpis.md at every level for every quarter of the run (pure; no I/O). The data are indexed once:
+/// episodes are grouped by interned client, each client is visited once per quarter it can count in, and tallies are
+/// flat arrays, so the cost grows with rows × quarters active rather than units × quarters × rows.
+/// </summary>
+public static class KpiEngine
+{
+    public static KpiComputation Compute(ReturnSet returns, ReferenceData reference, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(returns);
+        ArgumentNullException.ThrowIfNull(reference);
+        var folded = MonthFolding.Fold(returns, asOf);
+        var warnings = new List<string>(folded.Warnings);
+        var units = new UnitIndex(reference, warnings);
+        var targets = new TargetsInForce(reference, warnings);
+
+        var firstReferral = folded.Episodes.Count == 0 ? asOf : folded.Episodes.Min(e => e.Row.ReferralDate);
+        var periods = FinancialQuarter.Range(firstReferral < asOf ? firstReferral : asOf, asOf);
+
+        var tallies = new EpisodeTallies(folded, units, periods, asOf, warnings);
+        tallies.CountEpisodes();
+        tallies.CountNsp(folded.Nsp);
+        tallies.CountDataQuality(returns.Uploads, folded);
+
+        var results = new RowBuilder(tallies, units, targets, periods, asOf).Build();
+        return new KpiComputation(periods, results, warnings, folded);
+    }
+}

@@ -1,0 +1,192 @@
+using System.Text.Json;
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Pseudonymisation;
+using KpiPipeline.Core.Validation;
+using KpiPipeline.Pipeline.Storage;
+using KpiPipeline.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KpiPipeline.Pipeline.Ingest;
+
+/// <summary>
+/// Ingests one uploaded return file: validate (streaming) → store the curated copy under a name unique to the upload →
+/// commit it as the accepted version → store the reports → record the ledger → delete or quarantine the raw upload.
+/// Every step is idempotent and the commit is a single conditional table write, so a rerun of the same blob, or a retry
+/// after a crash between any two steps, ends in the same state as one clean run; a rejected file changes nothing but its
+/// report, ledger row and quarantine copy.
+/// </summary>
+public sealed class ReturnIngestService(
+    PipelineStorage storage,
+    Pseudonymiser pseudonymiser,
+    IOptions<KpiPipelineOptions> options,
+    IIngestStepObserver steps,
+    ILogger<ReturnIngestService> logger)
+{
+    private readonly SubmissionLedger ledger = new(storage.Ledger);
+    private readonly AcceptedReturnsIndex index = new(storage.AcceptedReturns);
+    private readonly CuratedReturns curated = new(storage.Curated);
+
+    public async Task<IngestOutcome> IngestAsync(string blobName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var properties = await storage.Returns.GetPropertiesAsync(blobName, cancellationToken);
+        if (properties is null)
+        {
+            logger.LogInformation("Upload {Blob} is no longer in the returns container; nothing to do", blobName);
+            return new IngestOutcome(blobName, IngestStatus.NotFound, 0, 0, 0, null);
+        }
+
+        var uploadId = properties.ETag.Trim('"');
+        var entry = await ledger.GetAsync(blobName, uploadId, cancellationToken);
+        if (entry is { State: not SubmissionState.Processing })
+        {
+            await DisposeRawAsync(entry, properties.ETag, cancellationToken);
+            return Outcome(entry, IngestStatus.AlreadyProcessed);
+        }
+
+        var attempts = (entry?.Attempts ?? 0) + 1;
+        var processing = new SubmissionEntry(blobName, uploadId, SubmissionState.Processing, attempts, properties.LastModified);
+        if (attempts > options.Value.MaxIngestAttempts)
+        {
+            var failed = processing with { State = SubmissionState.Failed, Attempts = attempts - 1 };
+            await ledger.SaveAsync(failed, cancellationToken);
+            await DisposeRawAsync(failed, properties.ETag, cancellationToken);
+            logger.LogError("Upload {Blob} failed {Attempts} times and is recorded as failed", blobName, attempts - 1);
+            return Outcome(failed, IngestStatus.Failed);
+        }
+
+        await ledger.SaveAsync(processing, cancellationToken);
+        var done = await ProcessAsync(processing, cancellationToken);
+        await DisposeRawAsync(done, properties.ETag, cancellationToken);
+        await steps.AfterAsync(IngestStep.RawDisposed, blobName, cancellationToken);
+        logger.LogInformation("Upload {Blob} {Status}: {Rows} rows, {Errors} errors, {Warnings} warnings",
+            blobName, done.Accepted ? "accepted" : "rejected", done.Rows, done.Errors, done.Warnings);
+        return Outcome(done, done.Accepted ? IngestStatus.Accepted : IngestStatus.Rejected);
+    }
+
+    private async Task<SubmissionEntry> ProcessAsync(SubmissionEntry upload, CancellationToken cancellationToken)
+    {
+        var reference = await storage.LoadReferenceAsync(cancellationToken);
+        var path = upload.Path;
+        var providerVersions = path is null ? [] : await index.OfProviderAsync(path.ProviderCode, cancellationToken);
+        var history = await curated.HistoryOfAsync(providerVersions, cancellationToken);
+        var context = new ValidationContext
+        {
+            Reference = reference,
+            Pseudonymiser = pseudonymiser,
+            UploadedAt = upload.UploadedAt,
+            PreviouslyOpenEpisodeIds = path is null ? new HashSet<string>() : history.OpenBefore(path.Month),
+            KnownEpisodeIds = history.KnownEpisodeIds(),
+        };
+
+        await using var staged = new FileStream(
+            Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        ValidationReport report;
+        await using (var download = await storage.Returns.DownloadAsync(upload.BlobName, cancellationToken))
+        {
+            using var sink = new CuratedCsvWriter(staged, path?.Kind ?? ReturnFileKind.Episodes, leaveOpen: true);
+            report = await ReturnValidator.ValidateAsync(upload.BlobName, download.Content, context, sink, cancellationToken);
+            sink.Flush();
+        }
+
+        await steps.AfterAsync(IngestStep.Validated, upload.BlobName, cancellationToken);
+        string? curatedBlob = null;
+        if (report.Accepted && path is not null)
+        {
+            curatedBlob = CuratedReturns.BlobNameOf(path, upload.UploadId);
+            staged.Position = 0;
+            await storage.Curated.UploadAsync(curatedBlob, staged, new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
+            await steps.AfterAsync(IngestStep.CuratedStored, upload.BlobName, cancellationToken);
+            await index.CommitAsync(new AcceptedVersion(path, upload.UploadId, upload.UploadedAt, curatedBlob, report.RowsRead), cancellationToken);
+            await steps.AfterAsync(IngestStep.Committed, upload.BlobName, cancellationToken);
+        }
+
+        var reportBlob = ReportBlobName(upload);
+        await storage.Reports.UploadAsync(reportBlob + ".json", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ReportRenderers.ToJson(report))),
+            new BlobUploadOptions { ContentType = "application/json" }, cancellationToken);
+        await storage.Reports.UploadAsync(reportBlob + ".csv", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ReportRenderers.ToCsv(report))),
+            new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
+        await steps.AfterAsync(IngestStep.Reported, upload.BlobName, cancellationToken);
+
+        var completed = upload with
+        {
+            State = SubmissionState.Completed,
+            Accepted = report.Accepted,
+            ProviderRegistered = path is not null && reference.FindProvider(path.ProviderCode) is not null,
+            Rows = report.RowsRead,
+            Errors = report.ErrorCount,
+            Warnings = report.WarningCount,
+            SizeBytes = report.SizeBytes ?? 0,
+            Sha256 = report.Sha256,
+            ReportBlob = reportBlob + ".json",
+            CuratedBlob = curatedBlob,
+        };
+        await ledger.SaveAsync(completed, cancellationToken);
+        await storage.ReportNotifications.SendAsync(JsonSerializer.Serialize(new
+        {
+            blob = upload.BlobName,
+            provider = path?.ProviderCode,
+            accepted = report.Accepted,
+            errors = report.ErrorCount,
+            warnings = report.WarningCount,
+            report = completed.ReportBlob,
+        }), cancellationToken: cancellationToken);
+        await steps.AfterAsync(IngestStep.Recorded, upload.BlobName, cancellationToken);
+        return completed;
+    }
+
+    /// <summary>Accepted: delete the raw upload. Rejected or failed: copy it to quarantine beside its report, then delete it.
+    /// The delete is conditional on the ETag, so a newer upload of the same path is never removed.</summary>
+    private async Task DisposeRawAsync(SubmissionEntry entry, string etag, CancellationToken cancellationToken)
+    {
+        if (!entry.Accepted)
+        {
+            var quarantined = QuarantineBlobName(entry);
+            if (await storage.Quarantine.GetPropertiesAsync(quarantined, cancellationToken) is null)
+            {
+                try
+                {
+                    await using var raw = await storage.Returns.DownloadAsync(entry.BlobName, cancellationToken);
+                    if (raw.Properties.ETag != etag)
+                    {
+                        return;
+                    }
+
+                    await storage.Quarantine.UploadAsync(quarantined, raw.Content, new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
+                }
+                catch (StorageRequestException e) when (e.Status == 404)
+                {
+                    return;
+                }
+            }
+
+            if (entry.ReportBlob is not null)
+            {
+                var report = await storage.Reports.DownloadBytesAsync(entry.ReportBlob, cancellationToken);
+                await storage.Quarantine.UploadAsync(quarantined + ".report.json", report, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken);
+            }
+        }
+
+        try
+        {
+            await storage.Returns.DeleteAsync(entry.BlobName, BlobCondition.IfUnchanged(etag), cancellationToken);
+        }
+        catch (StorageRequestException e) when (e.Status is 404 or 412)
+        {
+            // Already deleted by an earlier run, or replaced by a newer upload that will be ingested on its own.
+        }
+    }
+
+    private static string ReportBlobName(SubmissionEntry upload) => $"{upload.BlobName}.{upload.UploadId}.report";
+
+    public static string QuarantineBlobName(SubmissionEntry upload)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        return $"{upload.BlobName}.{upload.UploadId}";
+    }
+
+    private static IngestOutcome Outcome(SubmissionEntry entry, IngestStatus status) =>
+        new(entry.BlobName, status, (int)entry.Rows, (int)entry.Errors, (int)entry.Warnings, entry.ReportBlob);
+}

@@ -1,0 +1,46 @@
+namespace KpiPipeline.Pipeline;
+
+/// <summary>
+/// Settings of the pipeline, bound from the <c>KpiPipeline</c> configuration section (app settings
+/// <c>KpiPipeline__Name</c> in Azure). Secrets come from configuration (Key Vault references in Azure), never from code.
+/// </summary>
+public sealed class KpiPipelineOptions
+{
+    public const string Section = "KpiPipeline";
+
+    /// <summary>The name of the storage connection setting (a connection string, or <c>KpiStorage__blobServiceUri</c> etc. for managed identity).</summary>
+    public const string StorageConnectionName = "KpiStorage";
+
+    public string ReturnsContainer { get; set; } = "returns";
+
+    public string QuarantineContainer { get; set; } = "quarantine";
+
+    public string CuratedContainer { get; set; } = "curated";
+
+    public string PublishedContainer { get; set; } = "published";
+
+    public string ReferenceContainer { get; set; } = "reference";
+
+    public string ReportsContainer { get; set; } = "reports";
+
+    /// <summary>The submissions ledger: one row per upload.</summary>
+    public string LedgerTable { get; set; } = "submissions";
+
+    /// <summary>Which upload of each provider, month and file is the accepted version.</summary>
+    public string AcceptedReturnsTable { get; set; } = "acceptedreturns";
+
+    /// <summary>HMAC secret for client keys (dataset.md 2.2).</summary>
+    public string? PseudonymisationSecret { get; set; }
+
+    /// <summary>Separate HMAC secret for NSP registrant tokens (dataset.md section 4, N05).</summary>
+    public string? RegistrantSecret { get; set; }
+
+    /// <summary>Use the fixed development secrets (the local demo only; it says so on screen).</summary>
+    public bool UseDevelopmentSecrets { get; set; }
+
+    /// <summary>Days a rejected upload stays in quarantine before the purge timer deletes it.</summary>
+    public int QuarantineRetentionDays { get; set; } = 30;
+
+    /// <summary>Attempts after which an upload that keeps failing is recorded as failed instead of retried.</summary>
+    public int MaxIngestAttempts { get; set; } = 5;
+}

@@ -1,0 +1,13 @@
+namespace KpiPipeline.Pipeline.Publishing;
+
+/// <summary>
+/// Where published files go: a folder (offline <c>kpi process</c>) or the <c>published</c> blob container (Azure).
+/// A write replaces the file whole: readers see the old file or the new one, never half of one.
+/// </summary>
+public interface IPublicationStore
+{
+    /// <summary>The full path or URL of <paramref name="relativePath"/>, for people.</summary>
+    string Describe(string relativePath);
+
+    Task WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken);
+}

@@ -1,0 +1,98 @@
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Storage;
+
+namespace KpiPipeline.Pipeline.Storage;
+
+/// <summary>The accepted version of one provider's file for one month: which upload, and where its curated copy is.</summary>
+public sealed record AcceptedVersion(ReturnPath Path, string UploadId, DateTimeOffset UploadedAt, string CuratedBlob, long Rows);
+
+/// <summary>
+/// Which upload of each provider, month and file is in force (Table storage, partition = provider, row = month and file).
+/// Switching this pointer is the commit of an ingest: curated copies are immutable and named by upload, so a rejected or
+/// half-finished resubmission never disturbs the version in force. The latest upload wins, even when two arrive at once.
+/// </summary>
+public sealed class AcceptedReturnsIndex(StorageTable table)
+{
+    private static string RowKeyOf(ReturnPath path) => $"{path.Month}_{CodeRules.FileName(path.Kind)}";
+
+    /// <summary>Makes <paramref name="candidate"/> the version in force unless a later upload already is. Returns whether it is now.</summary>
+    public async Task<bool> CommitAsync(AcceptedVersion candidate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        while (true)
+        {
+            var current = await table.GetAsync(candidate.Path.ProviderCode, RowKeyOf(candidate.Path), cancellationToken);
+            if (current is not null)
+            {
+                var existing = FromEntity(current);
+                if (existing.UploadId == candidate.UploadId)
+                {
+                    return true;
+                }
+
+                if (IsLater(existing, candidate))
+                {
+                    return false;
+                }
+            }
+
+            try
+            {
+                if (current is null)
+                {
+                    await table.InsertAsync(ToEntity(candidate), cancellationToken);
+                }
+                else
+                {
+                    await table.ReplaceAsync(ToEntity(candidate), current.ETag!, cancellationToken);
+                }
+
+                return true;
+            }
+            catch (StorageConflictException)
+            {
+                // Another upload of the same path committed between our read and write: read again and decide again.
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<AcceptedVersion>> AllAsync(CancellationToken cancellationToken) => await QueryAsync(null, cancellationToken);
+
+    public async Task<IReadOnlyList<AcceptedVersion>> OfProviderAsync(string providerCode, CancellationToken cancellationToken) =>
+        await QueryAsync(TableFilter.PartitionKeyEquals(providerCode), cancellationToken);
+
+    private async Task<List<AcceptedVersion>> QueryAsync(string? filter, CancellationToken cancellationToken)
+    {
+        var versions = new List<AcceptedVersion>();
+        await foreach (var entity in table.QueryAsync(filter, null, cancellationToken))
+        {
+            versions.Add(FromEntity(entity));
+        }
+
+        return versions;
+    }
+
+    private static bool IsLater(AcceptedVersion a, AcceptedVersion b) =>
+        a.UploadedAt > b.UploadedAt || (a.UploadedAt == b.UploadedAt && string.CompareOrdinal(a.UploadId, b.UploadId) > 0);
+
+    private static TableEntity ToEntity(AcceptedVersion v) => new(v.Path.ProviderCode, RowKeyOf(v.Path))
+    {
+        ["BlobName"] = v.Path.BlobName,
+        ["UploadId"] = v.UploadId,
+        ["UploadedAt"] = v.UploadedAt,
+        ["CuratedBlob"] = v.CuratedBlob,
+        ["Rows"] = v.Rows,
+    };
+
+    private static AcceptedVersion FromEntity(TableEntity entity)
+    {
+        var blobName = (string)entity["BlobName"]!;
+        if (!ReturnPath.TryParse(blobName, out var path, out var problem))
+        {
+            throw new InvalidOperationException($"The accepted-returns index holds a bad path: {problem}");
+        }
+
+        return new AcceptedVersion(path!, (string)entity["UploadId"]!, (DateTimeOffset)entity["UploadedAt"]!,
+            (string)entity["CuratedBlob"]!, Convert.ToInt64(entity["Rows"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,59 @@
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Kpis.Returns;
+using KpiPipeline.Pipeline.Returns;
+using KpiPipeline.Storage;
+
+namespace KpiPipeline.Pipeline.Storage;
+
+/// <summary>Reads the curated copies of accepted returns back from the <c>curated</c> container.</summary>
+public sealed class CuratedReturns(BlobContainer curated)
+{
+    public static string BlobNameOf(ReturnPath path, string uploadId) =>
+        $"{path.ProviderCode}/{path.Month}/{CodeRules.FileName(path.Kind)}/{uploadId}.csv";
+
+    public async Task<IReadOnlyList<CuratedEpisode>> ReadEpisodesAsync(AcceptedVersion version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        await using var download = await curated.DownloadAsync(version.CuratedBlob, cancellationToken);
+        return [.. CuratedCsv.ReadEpisodes(download.Content)];
+    }
+
+    /// <summary>Every accepted file in the index, read into a <see cref="ReturnSet"/> with the given upload history.</summary>
+    public async Task<ReturnSet> ReadAllAsync(IReadOnlyList<AcceptedVersion> versions, IReadOnlyList<UploadOutcome> uploads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        var episodes = new List<AcceptedEpisodesFile>();
+        var reviews = new List<AcceptedReviewsFile>();
+        var nsp = new List<AcceptedNspFile>();
+        foreach (var version in versions.OrderBy(v => v.Path.Month).ThenBy(v => v.Path.ProviderCode, StringComparer.Ordinal))
+        {
+            await using var download = await curated.DownloadAsync(version.CuratedBlob, cancellationToken);
+            switch (version.Path.Kind)
+            {
+                case ReturnFileKind.Episodes:
+                    episodes.Add(new AcceptedEpisodesFile(version.Path, [.. CuratedCsv.ReadEpisodes(download.Content)]));
+                    break;
+                case ReturnFileKind.Reviews:
+                    reviews.Add(new AcceptedReviewsFile(version.Path, [.. CuratedCsv.ReadReviews(download.Content)]));
+                    break;
+                default:
+                    nsp.Add(new AcceptedNspFile(version.Path, [.. CuratedCsv.ReadNsp(download.Content)]));
+                    break;
+            }
+        }
+
+        return new ReturnSet(episodes, reviews, nsp, uploads);
+    }
+
+    /// <summary>The provider's episode history from its accepted episodes files, for the W02 and W03 checks.</summary>
+    public async Task<ProviderEpisodeHistory> HistoryOfAsync(IEnumerable<AcceptedVersion> providerVersions, CancellationToken cancellationToken)
+    {
+        var history = new ProviderEpisodeHistory();
+        foreach (var version in providerVersions.Where(v => v.Path.Kind == ReturnFileKind.Episodes))
+        {
+            history.SetAccepted(version.Path.Month, await ReadEpisodesAsync(version, cancellationToken));
+        }
+
+        return history;
+    }
+}

@@ -1,0 +1,131 @@
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Kpis.Returns;
+using KpiPipeline.Storage;
+
+namespace KpiPipeline.Pipeline.Storage;
+
+/// <summary>Where an upload stands in the ledger.</summary>
+public enum SubmissionState { Processing, Completed, Failed }
+
+/// <summary>One upload in the submissions ledger: its identity, its outcome, and what was stored for it.</summary>
+public sealed record SubmissionEntry(
+    string BlobName,
+    string UploadId,
+    SubmissionState State,
+    int Attempts,
+    DateTimeOffset UploadedAt,
+    bool Accepted = false,
+    bool ProviderRegistered = false,
+    long Rows = 0,
+    long Errors = 0,
+    long Warnings = 0,
+    long SizeBytes = 0,
+    string? Sha256 = null,
+    string? ReportBlob = null,
+    string? CuratedBlob = null)
+{
+    public ReturnPath? Path => ReturnPath.TryParse(BlobName, out var path, out _) ? path : null;
+}
+
+/// <summary>
+/// The submissions ledger (Table storage): one row per upload, partitioned by blob name, keyed by the upload's ETag.
+/// Initials and dates of birth never reach it; the raw file's SHA-256, size and row counts do (dataset.md 2.2).
+/// </summary>
+public sealed class SubmissionLedger(StorageTable table)
+{
+    public static string PartitionOf(string blobName) => Uri.EscapeDataString(blobName);
+
+    public async Task<SubmissionEntry?> GetAsync(string blobName, string uploadId, CancellationToken cancellationToken) =>
+        await table.GetAsync(PartitionOf(blobName), uploadId, cancellationToken) is { } entity ? FromEntity(entity) : null;
+
+    public Task SaveAsync(SubmissionEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return table.UpsertAsync(ToEntity(entry), cancellationToken);
+    }
+
+    /// <summary>Every upload of one blob name, oldest first.</summary>
+    public async Task<IReadOnlyList<SubmissionEntry>> UploadsOfAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var entries = new List<SubmissionEntry>();
+        await foreach (var entity in table.QueryAsync(TableFilter.PartitionKeyEquals(PartitionOf(blobName)), null, cancellationToken))
+        {
+            entries.Add(FromEntity(entity));
+        }
+
+        return [.. entries.OrderBy(e => e.UploadedAt)];
+    }
+
+    /// <summary>Every completed upload, as the data-quality KPIs need them.</summary>
+    public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken)
+    {
+        var all = new List<SubmissionEntry>();
+        await foreach (var entity in table.QueryAsync(null, null, cancellationToken))
+        {
+            all.Add(FromEntity(entity));
+        }
+
+        return
+        [
+            .. all.Where(e => e.State == SubmissionState.Completed)
+                .GroupBy(e => e.BlobName, StringComparer.Ordinal)
+                .SelectMany(g =>
+                {
+                    var first = g.Min(e => e.UploadedAt);
+                    return g.Select(e => new UploadOutcome(e.BlobName, e.Path, e.ProviderRegistered, e.UploadedAt, first, e.Accepted));
+                }),
+        ];
+    }
+
+    private static TableEntity ToEntity(SubmissionEntry e)
+    {
+        var entity = new TableEntity(PartitionOf(e.BlobName), e.UploadId)
+        {
+            ["BlobName"] = e.BlobName,
+            ["State"] = e.State.ToString(),
+            ["Attempts"] = e.Attempts,
+            ["UploadedAt"] = e.UploadedAt,
+            ["Accepted"] = e.Accepted,
+            ["ProviderRegistered"] = e.ProviderRegistered,
+            ["Rows"] = e.Rows,
+            ["Errors"] = e.Errors,
+            ["Warnings"] = e.Warnings,
+            ["SizeBytes"] = e.SizeBytes,
+        };
+        if (e.Path is { } path)
+        {
+            entity["ProviderCode"] = path.ProviderCode;
+            entity["Month"] = path.Month.ToString();
+            entity["FileKind"] = path.Kind.ToString();
+        }
+
+        SetIfPresent(entity, "Sha256", e.Sha256);
+        SetIfPresent(entity, "ReportBlob", e.ReportBlob);
+        SetIfPresent(entity, "CuratedBlob", e.CuratedBlob);
+        return entity;
+    }
+
+    private static void SetIfPresent(TableEntity entity, string name, string? value)
+    {
+        if (value is not null)
+        {
+            entity[name] = value;
+        }
+    }
+
+    private static SubmissionEntry FromEntity(TableEntity entity) => new(
+        (string)entity["BlobName"]!,
+        entity.RowKey,
+        Enum.Parse<SubmissionState>((string)entity["State"]!),
+        Convert.ToInt32(entity["Attempts"], System.Globalization.CultureInfo.InvariantCulture),
+        (DateTimeOffset)entity["UploadedAt"]!,
+        entity["Accepted"] is true,
+        entity["ProviderRegistered"] is true,
+        Convert.ToInt64(entity["Rows"] ?? 0L, System.Globalization.CultureInfo.InvariantCulture),
+        Convert.ToInt64(entity["Errors"] ?? 0L, System.Globalization.CultureInfo.InvariantCulture),
+        Convert.ToInt64(entity["Warnings"] ?? 0L, System.Globalization.CultureInfo.InvariantCulture),
+        Convert.ToInt64(entity["SizeBytes"] ?? 0L, System.Globalization.CultureInfo.InvariantCulture),
+        entity["Sha256"] as string,
+        entity["ReportBlob"] as string,
+        entity["CuratedBlob"] as string);
+}

@@ -1,0 +1,187 @@
+using System.Text;
+using System.Text.Json;
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Validation;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Core.Tests;
+
+/// <summary>Every file of tests/corpus gets the outcome and rule ids its manifest entry names.</summary>
+public class CorpusTests
+{
+    public static TheoryData<string> Files()
+    {
+        var data = new TheoryData<string>();
+        foreach (var entry in Manifest().GetProperty("files").EnumerateArray())
+        {
+            data.Add(entry.GetProperty("file").GetString()!);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task Corpus_file_gets_its_expected_outcome(string file)
+    {
+        var entry = Manifest().GetProperty("files").EnumerateArray().Single(e => e.GetProperty("file").GetString() == file);
+        var context = TestData.Context(
+            previouslyOpen: Ids(entry, "previously_open_episode_ids"),
+            known: Ids(entry, "known_episode_ids"),
+            uploadedAt: DateTimeOffset.Parse(Manifest().GetProperty("uploaded_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        var sink = new CollectingRowSink();
+        await using var content = File.OpenRead(Path.Combine(RepoPaths.Corpus, file));
+
+        var report = await ReturnValidator.ValidateAsync(entry.GetProperty("blob_name").GetString()!, content, context, sink, CancellationToken.None);
+
+        var expectedRules = entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!).Order().ToArray();
+        Assert.Equal(expectedRules, TestData.RulesOf(report).Order().ToArray());
+        Assert.Equal(entry.GetProperty("outcome").GetString() == "accepted", report.Accepted);
+        if (report.Accepted)
+        {
+            Assert.Equal(entry.GetProperty("curated_rows").GetInt32(), sink.Count);
+            Assert.Equal(sink.Count, report.RowsRead);
+        }
+        else
+        {
+            Assert.Contains(report.Issues, i => i.Severity == IssueSeverity.Error && expectedRules.Contains(i.RuleId) && i.Message.Length > 0);
+            Assert.All(report.Issues.Where(i => i.RuleId.StartsWith('E') || i.RuleId.StartsWith('R') || i.RuleId.StartsWith('N')),
+                i => Assert.True(i.Row > 0 && i.Column is not null, $"{i.RuleId} names its row and column"));
+        }
+
+        Assert.All(report.Issues, i => Assert.False(IssueCollector.StartsLikeFormula(i.Value) || IssueCollector.StartsLikeFormula(i.Column)));
+    }
+
+    [Fact]
+    public void Corpus_covers_every_rule_of_the_spec_and_every_added_rule_for_returns()
+    {
+        var covered = Manifest().GetProperty("files").EnumerateArray()
+            .SelectMany(e => e.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!)).ToHashSet();
+        var expected = Rules.All.Select(r => r.Id).Where(id => !id.StartsWith("REF", StringComparison.Ordinal) && id != "F09");
+
+        Assert.Empty(expected.Except(covered));
+    }
+
+    [Fact]
+    public void Corpus_files_are_small()
+    {
+        Assert.All(Directory.EnumerateFiles(RepoPaths.Corpus, "*", SearchOption.AllDirectories), f => Assert.True(new FileInfo(f).Length < 1_000_000, f));
+    }
+
+    [Fact]
+    public async Task Formula_values_are_neutralised_in_both_renderings()
+    {
+        var sink = new CollectingRowSink();
+        await using var content = File.OpenRead(Path.Combine(RepoPaths.Corpus, "episodes", "formula_injection.csv"));
+        var report = await ReturnValidator.ValidateAsync("PROV1/2024-03/episodes.csv", content, TestData.Context(), sink, CancellationToken.None);
+
+        Assert.Contains(report.Issues, i => i.Value == "'=cmd|' /C calc'!A0");
+        Assert.Contains(report.Issues, i => i.Value == "'+SUM(1;2)");
+        Assert.Contains(report.Issues, i => i.Value == "'-1");
+        Assert.Contains(report.Issues, i => i.Value == "'@cmd");
+        var csvCells = ReportRenderers.ToCsv(report).Split(["\r\n", ","], StringSplitOptions.None);
+        Assert.DoesNotContain(csvCells, c => c.StartsWith('=') || c.StartsWith('+') || c.StartsWith('@') || (c.StartsWith('-') && c.Length > 0));
+    }
+
+    [Fact]
+    public async Task Huge_generated_file_is_validated_in_bounded_memory()
+    {
+        const long targetBytes = 100L * 1024 * 1024;
+        var sink = new CountingSink();
+        using var content = new GeneratedEpisodesStream(targetBytes);
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var peakBefore = GC.GetTotalMemory(forceFullCollection: true);
+
+        var report = await ReturnValidator.ValidateAsync("PROV1/2024-03/episodes.csv", content, TestData.Context(), sink, CancellationToken.None);
+
+        Assert.True(report.Accepted, string.Join("; ", report.Issues.Take(3).Select(i => i.Message)));
+        Assert.Equal(content.Rows, report.RowsRead);
+        Assert.Equal(content.Rows, sink.Episodes);
+        Assert.Equal(content.Position, report.SizeBytes);
+        Assert.True(report.SizeBytes > targetBytes);
+        var live = GC.GetTotalMemory(forceFullCollection: true) - peakBefore;
+        Assert.True(live < 64L * 1024 * 1024, $"{live} bytes still held after validation");
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before > 0);
+    }
+
+    private static HashSet<string>? Ids(JsonElement entry, string name) =>
+        entry.TryGetProperty(name, out var ids) ? ids.EnumerateArray().Select(i => i.GetString()!).ToHashSet() : null;
+
+    private static JsonElement Manifest()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Corpus, "manifest.json")));
+        return doc.RootElement.Clone();
+    }
+
+    private sealed class CountingSink : ICuratedRowSink
+    {
+        public long Episodes { get; private set; }
+
+        public void Add(CuratedEpisode row) => Episodes++;
+
+        public void Add(CuratedReview row) => throw new InvalidOperationException("episodes only");
+
+        public void Add(CuratedNspTransaction row) => throw new InvalidOperationException("episodes only");
+    }
+}
+
+/// <summary>A read-only stream that produces a valid episodes.csv of at least the given size, row by row, never all at once.</summary>
+internal sealed class GeneratedEpisodesStream(long targetBytes) : Stream
+{
+    private byte[] pending = Encoding.UTF8.GetBytes(TestData.EpisodesHeader + "\r\n");
+    private int pendingAt;
+    private long position;
+
+    public long Rows { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => position; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var written = 0;
+        while (written < buffer.Length)
+        {
+            if (pendingAt == pending.Length)
+            {
+                if (position + written >= targetBytes)
+                {
+                    break;
+                }
+
+                Rows++;
+                var initial = (char)('A' + (Rows % 26));
+                pending = Encoding.UTF8.GetBytes(
+                    $"PROV1,EP{Rows},{initial},q,19{50 + (Rows % 40)}-0{1 + (Rows % 9)}-1{Rows % 10},{(Rows % 2 == 0 ? "F" : "M")},2024-02-0{1 + (Rows % 9)},GP,HEROIN,2024-03-01,SPECIALIST,METHADONE,{Rows % 120}.5,MAINTENANCE,Y,,,\r\n");
+                pendingAt = 0;
+            }
+
+            var take = Math.Min(pending.Length - pendingAt, buffer.Length - written);
+            pending.AsSpan(pendingAt, take).CopyTo(buffer[written..]);
+            pendingAt += take;
+            written += take;
+        }
+
+        position += written;
+        return written;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,106 @@
+using FsCheck;
+using FsCheck.Fluent;
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Kpis.Catalogue;
+using KpiPipeline.Kpis.Engine;
+using Microsoft.FSharp.Core;
+
+namespace KpiPipeline.Kpis.Tests;
+
+/// <summary>Rules that hold for every input, checked on generated returns with a fixed seed.</summary>
+public class PropertyTests
+{
+    private static readonly string[] Providers = ["P1", "P2", "P3"];
+    private static readonly ExitReason[] Reasons = Enum.GetValues<ExitReason>();
+    private static readonly Substance[] Substances = Enum.GetValues<Substance>();
+    private static readonly DateOnly Origin = new(2024, 10, 1);
+
+    private static readonly Gen<CuratedEpisode> EpisodeGen =
+        from provider in Gen.Elements(Providers)
+        from client in Gen.Choose(0, 12)
+        from referral in Gen.Choose(0, 500)
+        from wait in Gen.Choose(-5, 40)
+        from length in Gen.Choose(-30, 300)
+        from reason in Gen.Elements(Reasons)
+        from substance in Gen.Elements(Substances)
+        from medication in Gen.Elements(Enum.GetValues<Medication>())
+        from dose in Gen.Choose(0, 130)
+        select Episode(provider, client, referral, wait, length, reason, substance, medication, dose);
+
+    private static CuratedEpisode Episode(
+        string provider, int client, int referral, int wait, int length, ExitReason reason, Substance substance, Medication medication, int dose)
+    {
+        var builder = new EpisodeBuilder()
+            .AtProvider(provider)
+            .ForClient("client-" + client)
+            .WithSubstance(substance);
+        builder = builder with { Referral = Origin.AddDays(referral) };
+        builder = wait < 0
+            ? builder.NotStarted()
+            : builder.Started(null) with { Start = Origin.AddDays(referral + wait), Medication = medication, Dose = CodeRules.AllowsDose(medication) ? dose : null };
+        if (length >= 0)
+        {
+            builder = builder with { Exit = Origin.AddDays(referral + Math.Max(0, wait) + length), Reason = reason };
+        }
+
+        return builder.Build();
+    }
+
+    private static readonly Arbitrary<CuratedEpisode[]> Returns = Arb.From(Gen.ArrayOf(EpisodeGen));
+
+    private static void Check(Func<KpiComputation, bool> rule)
+    {
+        var property = Prop.ForAll(Returns, episodes =>
+        {
+            var builder = new ReturnsBuilder();
+            foreach (var provider in Providers)
+            {
+                builder.Episodes(provider, "2024-10", episodes.Where(e => e.ProviderCode == provider).ToArray());
+            }
+
+            return rule(Rows.Compute(builder.Build(), "2026-03-31"));
+        });
+        var config = Config.QuickThrowOnFailure
+            .WithMaxTest(60)
+            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(20250401UL, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None)));
+        FsCheck.Check.One(config, property);
+    }
+
+    [Fact]
+    public void Every_unit_period_KPI_and_dimension_has_exactly_one_row() => Check(run =>
+    {
+        var perPeriod = KpiCatalogue.All.Sum(k => (k.AreaLevelAndAbove ? 5 : 8) * (k.HasSubstanceGroups ? 4 : 1));
+        return run.Results.Count == perPeriod * run.Periods.Count
+            && run.Results.Select(r => (r.Period, r.UnitCode, r.KpiId, r.DimensionValue)).Distinct().Count() == run.Results.Count;
+    });
+
+    [Fact]
+    public void Percent_values_are_the_rounded_ratio_and_lie_within_0_to_100() => Check(run =>
+        run.Results
+            .Where(r => KpiCatalogue.Get(r.KpiId).Unit == KpiUnit.Percent && r.KpiId != KpiIds.Pop01)
+            .All(r => r.Value == (double?)Rounding.Percent(r.Numerator!.Value, r.Denominator!.Value)
+                && (r.Value is null || r.Value >= 0)
+                && (r.Value is null || r.Value <= 100 || ExitOfUnstartedEpisodesMayExceed(r.KpiId))));
+
+    [Fact]
+    public void Areas_never_count_more_distinct_clients_than_their_providers_together() => Check(run =>
+        run.Periods.All(p =>
+        {
+            var providers = run.Results.Where(r => r.Period == p.Label && r.KpiId == KpiIds.Vol01 && r.Level == "provider" && r.DimensionValue == "ALL" && r.AreaCode == "A1").Sum(r => r.Value);
+            var area = run.Results.Single(r => r.Period == p.Label && r.KpiId == KpiIds.Vol01 && r.UnitCode == "A1" && r.DimensionValue == "ALL").Value;
+            return area <= providers;
+        }));
+
+    [Fact]
+    public void Public_rows_never_show_a_provider_or_a_count_of_1_to_7_or_a_count_not_divisible_by_5() => Check(run =>
+        Disclosure.Disclosure.Apply(run.Results).All(r =>
+            r.Level != "provider"
+            && Safe(r.Numerator) && Safe(r.Denominator)
+            && (KpiCatalogue.Get(r.KpiId).Unit != KpiUnit.Count || r.Value is null || Safe((long)r.Value.Value))
+            && (!r.Suppressed || r.Rag == "none")));
+
+    private static bool Safe(long? count) => count is null || (count.Value % 5 == 0 && count.Value is not (>= 1 and <= 7));
+
+    private static bool ExitOfUnstartedEpisodesMayExceed(string kpiId) =>
+        kpiId is KpiIds.Ext01 or KpiIds.Ext02 or KpiIds.Ext04 or KpiIds.Ext05;
+}
