@@ -14,7 +14,7 @@ public static class GenerateCommand
         var months = new Option<int?>("--months") { Description = "Number of reporting months" };
         var areas = new Option<int?>("--areas") { Description = "Number of commissioning areas" };
         var providers = new Option<int?>("--providers") { Description = "Total number of providers" };
-        var people = new Option<int?>("--people-per-provider") { Description = "People per provider over the whole span" };
+        var people = new Option<int?>("--people-per-provider") { Description = "Average number of people in treatment at one provider at any time" };
         var defects = new Option<int>("--defects") { Description = "Number of deliberately bad files to include", DefaultValueFactory = _ => 0 };
         var command = new Command("generate", "Write seeded synthetic monthly returns and reference data") { output, preset, seed, months, areas, providers, people, defects };
         command.SetAction((parse, cancellationToken) =>

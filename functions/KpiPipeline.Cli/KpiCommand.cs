@@ -8,6 +8,7 @@ public static class KpiCommand
     public static RootCommand Create() => new("KpiPipeline: commissioning KPIs for drug and alcohol treatment services")
     {
         ProcessCommand.Create(),
+        PackageCommand.Create(),
         DemoCommand.Create(),
         GenerateCommand.Create(),
     };

@@ -60,4 +60,24 @@ public static class KpiResultsParquet
 
         writer.Close();
     }
+
+    /// <summary>Reads a <c>kpi_results</c> file written by <see cref="Write"/> back into rows.</summary>
+    public static IReadOnlyList<KpiResult> Read(Stream input)
+    {
+        var contents = ParquetFileReader.Read(input);
+        var byName = contents.Columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => contents.ColumnValues[x.i]);
+        T? At<T>(string column, long row) => (T?)byName[column][row];
+        var rows = new List<KpiResult>((int)contents.RowCount);
+        for (long i = 0; i < contents.RowCount; i++)
+        {
+            rows.Add(new KpiResult(
+                At<string>("period", i)!, At<DateOnly>("period_start", i), At<DateOnly>("period_end", i), At<DateOnly>("as_of", i),
+                At<string>("level", i)!, At<string>("unit_code", i)!, At<string>("area_code", i), At<string>("kpi_id", i)!,
+                At<string>("dimension", i)!, At<string>("dimension_value", i)!, At<long?>("numerator", i), At<long?>("denominator", i),
+                At<double?>("value", i), At<double?>("target", i), At<string>("rag", i)!, At<string>("rag_basis", i)!,
+                At<string>("status", i)!, At<bool>("suppressed", i), At<int>("schema_version", i)));
+        }
+
+        return rows;
+    }
 }

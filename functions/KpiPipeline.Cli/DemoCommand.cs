@@ -1,0 +1,157 @@
+using System.CommandLine;
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Functions;
+using KpiPipeline.Functions.Hosting;
+using KpiPipeline.Kpis;
+using KpiPipeline.LocalRun;
+using KpiPipeline.Pipeline;
+using KpiPipeline.Pipeline.Publishing;
+using KpiPipeline.Storage;
+using KpiPipeline.Synthetic;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KpiPipeline.Cli;
+
+/// <summary>
+/// <c>kpi demo</c>: the whole pipeline on this machine. Azurite as storage, a year of synthetic returns uploaded month by
+/// month as providers would, the real custom handler answering the payloads a local stand-in for the Functions host posts,
+/// the timer fired, and the published Parquet copied to a folder and summarised.
+/// </summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var work = new Option<DirectoryInfo>("--work") { Description = "Folder for the demo's output", DefaultValueFactory = _ => new DirectoryInfo(".demo") };
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic returns", DefaultValueFactory = _ => SyntheticOptions.Demo.Seed };
+        var defects = new Option<int>("--defects") { Description = "Deliberately bad files among the uploads", DefaultValueFactory = _ => 2 };
+        var command = new Command("demo", "Run the whole pipeline locally on Azurite with synthetic returns") { work, seed, defects };
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(parse.GetValue(work)!.FullName, parse.GetValue(seed), parse.GetValue(defects), Console.Out, cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string workFolder, int seed, int defects, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (Directory.Exists(workFolder))
+        {
+            Directory.Delete(workFolder, recursive: true);
+        }
+
+        Directory.CreateDirectory(workFolder);
+        output.WriteLine("Starting Azurite (local Azure Storage)...");
+        await using var azurite = await AzuriteProcess.StartAsync(location: null, cancellationToken);
+        output.WriteLine($"  blob endpoint http://127.0.0.1:{azurite.BlobPort}/{AzuriteProcess.AccountName}");
+
+        output.WriteLine("Starting the function app (custom handler)...");
+        output.WriteLine("  Using the fixed development pseudonymisation secrets: for synthetic data only, never for real returns.");
+        await using var app = FunctionsApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [KpiPipelineOptions.StorageConnectionName] = azurite.ConnectionString,
+                [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.UseDevelopmentSecrets)}"] = "true",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+        });
+        await app.StartAsync(cancellationToken);
+        var handler = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        output.WriteLine($"  listening on {handler}");
+
+        var storage = new StorageAccount(azurite.ConnectionString);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+        var host = new LocalFunctionsHost(handler, storage, FunctionManifest.Load(AppContext.BaseDirectory), http);
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var options = SyntheticOptions.Demo with
+        {
+            Seed = seed,
+            FirstMonth = ReportingMonth.Of(today).Previous,
+            InjectedDefects = defects,
+        };
+        options = options with { FirstMonth = Enumerable.Range(0, options.Months - 1).Aggregate(options.FirstMonth, (m, _) => m.Previous) };
+        var generator = new SyntheticReturnsGenerator(options);
+        output.WriteLine($"Generating synthetic returns: {options.ProviderCount} providers in {options.Areas} areas, {options.FirstMonth} to {options.LastMonth} (seed {seed}).");
+
+        var files = generator.EnumerateFiles(cancellationToken).ToList();
+        foreach (var reference in files.Where(f => f.Container == SyntheticFile.ReferenceContainer))
+        {
+            var container = storage.GetBlobContainer(reference.Container);
+            await container.CreateIfNotExistsAsync(cancellationToken);
+            await container.UploadAsync(reference.BlobName, reference.Content, cancellationToken: cancellationToken);
+        }
+
+        var returns = storage.GetBlobContainer(SyntheticFile.ReturnsContainer);
+        await returns.CreateIfNotExistsAsync(cancellationToken);
+        var byMonth = files.Where(f => f.Container == SyntheticFile.ReturnsContainer)
+            .GroupBy(f => ReturnPath.TryParse(f.BlobName, out var p, out _) ? p!.Month.ToString() : "other")
+            .OrderBy(g => g.Key, StringComparer.Ordinal);
+        var rejected = new List<InvocationResult>();
+        output.WriteLine("Uploading each month's returns as providers would; the host stand-in triggers IngestReturn for each blob:");
+        foreach (var month in byMonth)
+        {
+            foreach (var file in month)
+            {
+                await returns.UploadAsync(file.BlobName, file.Content, new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
+            }
+
+            var results = await host.PollBlobsAsync(cancellationToken);
+            var failed = results.Where(r => !r.Succeeded).ToList();
+            var monthRejected = results.Where(r => r.Succeeded && r.Logs.Any(l => l.Contains(": rejected", StringComparison.Ordinal))).ToList();
+            rejected.AddRange(monthRejected);
+            output.WriteLine($"  {month.Key}: {results.Count} uploads, {results.Count - monthRejected.Count - failed.Count} accepted, " +
+                             $"{monthRejected.Count} rejected{(failed.Count > 0 ? $", {failed.Count} FAILED" : string.Empty)}");
+            foreach (var failure in failed)
+            {
+                output.WriteLine($"    failed: HTTP {failure.StatusCode} {failure.Body}");
+            }
+        }
+
+        foreach (var rejection in rejected)
+        {
+            output.WriteLine($"  rejected with a report: {string.Join(" ", rejection.Logs)}");
+        }
+
+        output.WriteLine($"Firing the {FunctionNames.ComputeKpis} timer...");
+        var compute = await host.FireTimerAsync(FunctionNames.ComputeKpis, cancellationToken);
+        output.WriteLine($"  {string.Join(Environment.NewLine + "  ", compute.Logs.Take(5))}");
+        if (!compute.Succeeded)
+        {
+            output.WriteLine($"  ComputeKpis failed: HTTP {compute.StatusCode} {compute.Body}");
+            return 1;
+        }
+
+        var publishedFolder = Path.Combine(workFolder, "published");
+        var published = storage.GetBlobContainer("published");
+        await foreach (var blob in published.ListBlobsAsync(null, null, cancellationToken))
+        {
+            var target = Path.Combine(publishedFolder, blob.Name.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            await File.WriteAllBytesAsync(target, await published.DownloadBytesAsync(blob.Name, cancellationToken), cancellationToken);
+        }
+
+        var results2 = ReadRestricted(publishedFolder);
+        output.WriteLine();
+        KpiTable.Write(output, results2, KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, maxPeriods: 4);
+        output.WriteLine();
+        output.WriteLine($"Published Parquet (copied from Azurite's 'published' container): {Path.GetFullPath(publishedFolder)}");
+        output.WriteLine($"  DuckDB: SELECT * FROM read_parquet('{Path.GetFullPath(Path.Combine(publishedFolder, KpiPublisher.PublicPrefix))}/*/*.parquet', hive_partitioning = true);");
+        await app.StopAsync(cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Reads the restricted dataset back with the project's own Parquet reader, for the on-screen table.</summary>
+    private static List<KpiResult> ReadRestricted(string publishedFolder) =>
+        [.. Directory.EnumerateFiles(Path.Combine(publishedFolder, KpiPublisher.RestrictedPrefix), "*.parquet", SearchOption.AllDirectories)
+            .SelectMany(path =>
+            {
+                using var stream = File.OpenRead(path);
+                return KpiResultsParquet.Read(stream);
+            })];
+}
