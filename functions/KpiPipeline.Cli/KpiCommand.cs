@@ -11,5 +11,6 @@ public static class KpiCommand
         PackageCommand.Create(),
         DemoCommand.Create(),
         GenerateCommand.Create(),
+        BenchCommand.Create(),
     };
 }

@@ -29,6 +29,9 @@ public sealed class KpiPipelineOptions
     /// <summary>Which upload of each provider, month and file is the accepted version.</summary>
     public string AcceptedReturnsTable { get; set; } = "acceptedreturns";
 
+    /// <summary>Where a message goes for every report, so providers can be told their upload was processed.</summary>
+    public string ReportNotificationsQueue { get; set; } = "report-notifications";
+
     /// <summary>HMAC secret for client keys (dataset.md 2.2).</summary>
     public string? PseudonymisationSecret { get; set; }
 

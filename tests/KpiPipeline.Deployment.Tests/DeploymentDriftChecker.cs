@@ -26,14 +26,15 @@ public sealed record DriftProblem(DriftKind Kind, string Name, string Detail)
 /// Finds drift between the code and its deployment, since Bicep cannot be compiled here. Everything is discovered from the
 /// texts, nothing is listed by hand:
 /// <list type="bullet">
-/// <item>settings: option classes (a <c>const string Section</c>) give <c>{Section}__{Property}</c> for properties without a
-/// default; <c>*ConnectionName</c> constants and function.json <c>connection</c> give storage connections; <c>%Name%</c> in
+/// <item>settings: option classes (a <c>const string Section</c>) give <c>{Section}__{Property}</c> for string or nullable
+/// properties without a default; <c>*ConnectionName</c> constants and function.json <c>connection</c> give storage connections; <c>%Name%</c> in
 /// function.json and literal configuration keys in the C# give the rest. Each must be set in the Bicep app settings and listed in
 /// local.settings.sample.json; a <c>{Section}__X</c> setting naming no option property is reported too.</item>
 /// <item>routes: every function folder must have a <c>MapPost</c> route of the same name, and every POST route a function.</item>
 /// <item>storage: option defaults of <c>*Container</c>, <c>*Table</c>, <c>*Queue</c> properties, <c>*QueueName</c> constants and
 /// blob-trigger paths must appear in main.bicep's <c>blobContainers</c>, <c>storageTables</c> and <c>storageQueues</c> arrays.</item>
-/// <item>Event Grid: every blob trigger with <c>source: EventGrid</c> needs a subscription delivering to <c>Host.Functions.{Name}</c>.</item>
+/// <item>Event Grid: every blob trigger with <c>source: EventGrid</c> needs a subscription delivering to <c>Host.Functions.{Name}</c>
+/// (written out, or as <c>Host.Functions.${param}</c> with the name passed as the literal <c>'{Name}'</c>).</item>
 /// </list>
 /// </summary>
 public static partial class DeploymentDriftChecker
@@ -110,6 +111,7 @@ public static partial class DeploymentDriftChecker
         }
 
         plain.ExceptWith(connections);
+        plain.RemoveWhere(setting => connections.Any(c => setting.StartsWith(c + "__", StringComparison.Ordinal)));
         foreach (var setting in plain)
         {
             Require(setting, bicep.Contains(setting), local.Contains(setting), problems);
@@ -230,7 +232,9 @@ public static partial class DeploymentDriftChecker
             var eventGridTriggers = Bindings(function).Where(b =>
                 b.GetProperty("type").GetString() == "blobTrigger" &&
                 b.TryGetProperty("source", out var source) && string.Equals(source.GetString(), "EventGrid", StringComparison.OrdinalIgnoreCase));
-            if (eventGridTriggers.Any() && !bicep.Contains($"Host.Functions.{name}", StringComparison.Ordinal))
+            var subscribed = bicep.Contains($"Host.Functions.{name}", StringComparison.Ordinal) ||
+                             (bicep.Contains("Host.Functions.${", StringComparison.Ordinal) && bicep.Contains($"'{name}'", StringComparison.Ordinal));
+            if (eventGridTriggers.Any() && !subscribed)
             {
                 problems.Add(new DriftProblem(DriftKind.EventSubscriptionMissing, name,
                     $"{name} is an Event Grid blob trigger, but no Bicep event subscription delivers to Host.Functions.{name}"));
@@ -320,7 +324,7 @@ public static partial class DeploymentDriftChecker
             var properties = SettableProperty().Matches(body)
                 .Select(m => new OptionProperty(
                     m.Groups["name"].Value,
-                    m.Groups["init"].Success,
+                    m.Groups["init"].Success || !MayBeUnset(m.Groups["type"].Value.Trim()),
                     m.Groups["init"].Success && QuotedString().Match(m.Groups["init"].Value) is { Success: true } literal ? literal.Groups[1].Value : null))
                 .ToList();
             result.Add((section.Groups[1].Value, properties));
@@ -328,6 +332,10 @@ public static partial class DeploymentDriftChecker
 
         return result;
     }
+
+    /// <summary>A property without an initializer is unset (so a required setting) when it is a string or nullable; a plain
+    /// value type (bool, int, ...) has its default value and is optional.</summary>
+    private static bool MayBeUnset(string type) => type.EndsWith('?') || type == "string";
 
     private static string ClassBody(string csharp, int classStart)
     {
@@ -362,7 +370,7 @@ public static partial class DeploymentDriftChecker
     [GeneratedRegex(@"const\s+string\s+Section\s*=\s*""(\w+)""\s*;")]
     private static partial Regex OptionsSection();
 
-    [GeneratedRegex(@"public\s+[\w?<>\[\],. ]+?\s+(?<name>\w+)\s*\{\s*get;\s*(?:set|init);\s*\}(?:\s*=\s*(?<init>[^;]+);)?")]
+    [GeneratedRegex(@"public\s+(?<type>[\w?<>\[\],. ]+?)\s+(?<name>\w+)\s*\{\s*get;\s*(?:set|init);\s*\}(?:\s*=\s*(?<init>[^;]+);)?")]
     private static partial Regex SettableProperty();
 
     [GeneratedRegex(@"(?:Configuration\[\s*|GetValue<[^>]+>\(\s*|GetConnectionString\(\s*|GetEnvironmentVariable\(\s*)""(?<key>[^""]+)""")]

@@ -55,7 +55,7 @@ public sealed record DeploymentSources
     }
 
     /// <summary>A csproj and every project it references, directly or not.</summary>
-    private static IReadOnlyList<string> ProjectClosure(string csproj)
+    private static List<string> ProjectClosure(string csproj)
     {
         var seen = new List<string>();
         var pending = new Stack<string>([Path.GetFullPath(csproj)]);

@@ -152,7 +152,7 @@ public static class FunctionAppPackager
             problems.Add($"the handler executable '{executable}' named by {HostFile} is missing");
         }
 
-        var assembly = Path.ChangeExtension(executable, null) + ".dll";
+        var assembly = (executable.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? executable[..^4] : executable) + ".dll";
         if (!File.Exists(Path.Combine(packageFolder, assembly)))
         {
             problems.Add($"the handler assembly '{assembly}' is missing");

@@ -1,14 +1,21 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using KpiPipeline.Core.Dataset;
 
 namespace KpiPipeline.Core.Pseudonymisation;
 
-/// <summary>The keyed hashes and derived values of dataset.md 2.2. Thread-safe.</summary>
-public sealed class Pseudonymiser(PseudonymisationSecrets secrets)
+/// <summary>
+/// The keyed hashes and derived values of dataset.md 2.2. Thread-safe. With <paramref name="cacheKeys"/> each distinct
+/// attributor and registrant token is hashed once and its key string shared by every row (a batch run over years of
+/// returns, where the same people appear every month); without it nothing is kept between calls.
+/// </summary>
+public sealed class Pseudonymiser(PseudonymisationSecrets secrets, bool cacheKeys = false)
 {
     private readonly byte[] clientKeySecret = (secrets ?? throw new ArgumentNullException(nameof(secrets))).ClientKeySecret;
     private readonly byte[] nspTokenSecret = secrets.NspTokenSecret;
+    private readonly ConcurrentDictionary<long, string>? clientKeys = cacheKeys ? new() : null;
+    private readonly ConcurrentDictionary<string, string>? registrantHashes = cacheKeys ? new(StringComparer.Ordinal) : null;
 
     public bool IsDevelopment { get; } = secrets.IsDevelopment;
 
@@ -22,6 +29,35 @@ public sealed class Pseudonymiser(PseudonymisationSecrets secrets)
         {
             throw new ArgumentException("Initials must be single letters A-Z.");
         }
+
+        if (clientKeys is null)
+        {
+            return ComputeClientKey(firstInitial, lastInitial, dateOfBirth, sex);
+        }
+
+        var attributor = ((long)char.ToUpperInvariant(firstInitial) << 48) | ((long)char.ToUpperInvariant(lastInitial) << 40)
+                         | ((long)dateOfBirth.DayNumber << 8) | (long)sex;
+        return clientKeys.TryGetValue(attributor, out var cached)
+            ? cached
+            : clientKeys.GetOrAdd(attributor, ComputeClientKey(firstInitial, lastInitial, dateOfBirth, sex));
+    }
+
+    /// <summary>The NSP registrant token as a keyed hash with the separate NSP key (lowercase hex HMAC-SHA256).</summary>
+    public string RegistrantHash(ReadOnlySpan<char> token)
+    {
+        if (registrantHashes is null)
+        {
+            return ComputeRegistrantHash(token);
+        }
+
+        var lookup = registrantHashes.GetAlternateLookup<ReadOnlySpan<char>>();
+        return lookup.TryGetValue(token, out var cached)
+            ? cached
+            : registrantHashes.GetOrAdd(token.ToString(), ComputeRegistrantHash(token));
+    }
+
+    private string ComputeClientKey(char firstInitial, char lastInitial, DateOnly dateOfBirth, Sex sex)
+    {
 
         Span<byte> message = stackalloc byte[16];
         message[0] = (byte)char.ToUpperInvariant(firstInitial);
@@ -37,8 +73,7 @@ public sealed class Pseudonymiser(PseudonymisationSecrets secrets)
         return Hash(clientKeySecret, message[..length]);
     }
 
-    /// <summary>The NSP registrant token as a keyed hash with the separate NSP key (lowercase hex HMAC-SHA256).</summary>
-    public string RegistrantHash(ReadOnlySpan<char> token)
+    private string ComputeRegistrantHash(ReadOnlySpan<char> token)
     {
         var max = Encoding.UTF8.GetMaxByteCount(token.Length);
         var bytes = max <= 512 ? stackalloc byte[max] : new byte[max];

@@ -86,6 +86,11 @@ public sealed class ReturnIngestService(
         ValidationReport report;
         await using (var download = await storage.Returns.DownloadAsync(upload.BlobName, cancellationToken))
         {
+            if (download.Properties.ETag.Trim('"') != upload.UploadId)
+            {
+                throw new InvalidOperationException($"{upload.BlobName} was replaced by a newer upload while being read; the retry ingests the newer one.");
+            }
+
             using var sink = new CuratedCsvWriter(staged, path?.Kind ?? ReturnFileKind.Episodes, leaveOpen: true);
             report = await ReturnValidator.ValidateAsync(upload.BlobName, download.Content, context, sink, cancellationToken);
             sink.Flush();
@@ -99,7 +104,11 @@ public sealed class ReturnIngestService(
             staged.Position = 0;
             await storage.Curated.UploadAsync(curatedBlob, staged, new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
             await steps.AfterAsync(IngestStep.CuratedStored, upload.BlobName, cancellationToken);
-            await index.CommitAsync(new AcceptedVersion(path, upload.UploadId, upload.UploadedAt, curatedBlob, report.RowsRead), cancellationToken);
+            var current = await storage.Returns.GetPropertiesAsync(upload.BlobName, cancellationToken);
+            await index.CommitAsync(
+                new AcceptedVersion(path, upload.UploadId, upload.UploadedAt, curatedBlob, report.RowsRead),
+                isCurrentBlob: current?.ETag.Trim('"') == upload.UploadId,
+                cancellationToken);
             await steps.AfterAsync(IngestStep.Committed, upload.BlobName, cancellationToken);
         }
 

@@ -12,7 +12,10 @@ using KpiPipeline.Pipeline.Returns;
 namespace KpiPipeline.Pipeline.Offline;
 
 /// <summary>The inputs of <c>kpi process</c> (outputs.md section 5).</summary>
-public sealed record OfflineRunOptions(string ReturnsFolder, string ReferenceFolder, string OutFolder, DateOnly AsOf, PseudonymisationSecrets Secrets);
+/// <param name="MaxDegreeOfParallelism">Providers validated at once (null: one per processor). Results do not depend on it.</param>
+public sealed record OfflineRunOptions(
+    string ReturnsFolder, string ReferenceFolder, string OutFolder, DateOnly AsOf, PseudonymisationSecrets Secrets,
+    int? MaxDegreeOfParallelism = null);
 
 /// <summary>One input file's fate in an offline run.</summary>
 public sealed record OfflineFileResult(string BlobName, ValidationReport Report, string ReportPath);
@@ -56,66 +59,152 @@ public static class OfflineProcessor
             throw new OfflineRunException("Reference data is missing or invalid:\n  " + string.Join("\n  ", problems.Take(20)));
         }
 
-        var pseudonymiser = new Pseudonymiser(options.Secrets);
-        var histories = new Dictionary<string, ProviderEpisodeHistory>(StringComparer.OrdinalIgnoreCase);
+        var pseudonymiser = new Pseudonymiser(options.Secrets, cacheKeys: true);
+        var reportsFolder = Path.Combine(options.OutFolder, "reports");
+        var ordered = ReturnFilesInUploadOrder(options.ReturnsFolder)
+            .Select((file, order) => (file.BlobName, file.FullPath, Order: order,
+                Path: ReturnPath.TryParse(file.BlobName, out var parsed, out _) ? parsed : null))
+            .ToList();
+        var outcomes = new FileOutcome[ordered.Count];
+
+        // A provider's files depend on its earlier months (W02, W03) and on nothing of other providers, so providers
+        // run in parallel and each provider's files in upload order; the outcomes are then gathered in upload order.
+        var byProvider = ordered.GroupBy(f => f.Path?.ProviderCode.ToUpperInvariant() ?? "\0" + f.BlobName, StringComparer.Ordinal);
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount,
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(byProvider, parallel, async (provider, token) =>
+        {
+            var history = new ProviderState();
+            foreach (var file in provider)
+            {
+                outcomes[file.Order] = await ProcessFileAsync(
+                    file.BlobName, file.FullPath, file.Path, history, reference, pseudonymiser, reportsFolder, token);
+            }
+        });
+
         var episodes = new List<AcceptedEpisodesFile>();
         var reviews = new List<AcceptedReviewsFile>();
         var nsp = new List<AcceptedNspFile>();
-        var uploads = new List<UploadOutcome>();
-        var files = new List<OfflineFileResult>();
-        var reportsFolder = Path.Combine(options.OutFolder, "reports");
-
-        foreach (var (blobName, fullPath) in ReturnFilesInUploadOrder(options.ReturnsFolder))
+        foreach (var outcome in outcomes)
         {
-            var path = ReturnPath.TryParse(blobName, out var parsed, out _) ? parsed : null;
-            var history = path is null ? new ProviderEpisodeHistory() : HistoryOf(histories, path.ProviderCode);
-            var uploadedAt = OnTime(path);
-            var context = new ValidationContext
+            switch (outcome.Accepted)
             {
-                Reference = reference,
-                Pseudonymiser = pseudonymiser,
-                UploadedAt = uploadedAt,
-                PreviouslyOpenEpisodeIds = path is null ? new HashSet<string>() : history.OpenBefore(path.Month),
-                KnownEpisodeIds = history.KnownEpisodeIds(),
-            };
-            var sink = new CollectingRowSink();
-            ValidationReport report;
-            await using (var content = File.OpenRead(fullPath))
-            {
-                report = await ReturnValidator.ValidateAsync(blobName, content, context, sink, cancellationToken);
-            }
-
-            var reportPath = Path.Combine(reportsFolder, blobName.Replace('/', Path.DirectorySeparatorChar));
-            WriteReport(reportPath, report);
-            files.Add(new OfflineFileResult(blobName, report, reportPath + ".report.json"));
-            uploads.Add(new UploadOutcome(blobName, path, path is not null && reference.FindProvider(path.ProviderCode) is not null,
-                uploadedAt, uploadedAt, report.Accepted));
-            if (!report.Accepted || path is null)
-            {
-                continue;
-            }
-
-            switch (path.Kind)
-            {
-                case ReturnFileKind.Episodes:
-                    episodes.Add(new AcceptedEpisodesFile(path, sink.Episodes));
-                    history.SetAccepted(path.Month, sink.Episodes);
+                case AcceptedEpisodesFile e:
+                    episodes.Add(e);
                     break;
-                case ReturnFileKind.Reviews:
-                    reviews.Add(new AcceptedReviewsFile(path, sink.Reviews));
+                case AcceptedReviewsFile r:
+                    reviews.Add(r);
+                    break;
+                case AcceptedNspFile n:
+                    nsp.Add(n);
                     break;
                 default:
-                    nsp.Add(new AcceptedNspFile(path, sink.Nsp));
                     break;
             }
         }
 
+        var files = outcomes.Select(o => o.File).ToList();
+        var uploads = outcomes.Select(o => o.Upload).ToList();
         var returnSet = new ReturnSet(episodes, reviews, nsp, uploads);
         var computation = KpiEngine.Compute(returnSet, reference, options.AsOf);
         var published = await KpiPublisher.PublishAsync(
             computation, new PublicationMetadata(options.AsOf, returnSet.SourceFileCount),
             new FolderPublicationStore(options.OutFolder), cancellationToken);
         return new OfflineRunResult(files, computation, published, Path.GetFullPath(options.OutFolder));
+    }
+
+    private static async Task<FileOutcome> ProcessFileAsync(
+        string blobName, string fullPath, ReturnPath? path, ProviderState history, ReferenceData reference,
+        Pseudonymiser pseudonymiser, string reportsFolder, CancellationToken cancellationToken)
+    {
+        var uploadedAt = OnTime(path);
+        var context = new ValidationContext
+        {
+            Reference = reference,
+            Pseudonymiser = pseudonymiser,
+            UploadedAt = uploadedAt,
+            PreviouslyOpenEpisodeIds = path is null ? new HashSet<string>() : history.OpenBefore(path.Month),
+            KnownEpisodeIds = history.KnownEpisodeIds,
+        };
+        var sink = new CollectingRowSink();
+        ValidationReport report;
+        await using (var content = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        {
+            report = await ReturnValidator.ValidateAsync(blobName, content, context, sink, cancellationToken);
+        }
+
+        var reportPath = Path.Combine(reportsFolder, blobName.Replace('/', Path.DirectorySeparatorChar));
+        WriteReport(reportPath, report);
+        var file = new OfflineFileResult(blobName, report, reportPath + ".report.json");
+        var upload = new UploadOutcome(blobName, path, path is not null && reference.FindProvider(path.ProviderCode) is not null,
+            uploadedAt, uploadedAt, report.Accepted);
+        object? accepted = null;
+        if (report.Accepted && path is not null)
+        {
+            accepted = path.Kind switch
+            {
+                ReturnFileKind.Episodes => new AcceptedEpisodesFile(path, history.Accept(path.Month, sink.Episodes)),
+                ReturnFileKind.Reviews => new AcceptedReviewsFile(path, sink.Reviews),
+                _ => new AcceptedNspFile(path, sink.Nsp),
+            };
+        }
+
+        return new FileOutcome(file, upload, accepted);
+    }
+
+    /// <summary>One file's report, ledger entry, and accepted rows (an Accepted*File), in upload order.</summary>
+    private sealed record FileOutcome(OfflineFileResult File, UploadOutcome Upload, object? Accepted);
+
+    /// <summary>
+    /// What validation needs of a provider's earlier accepted episodes files, kept as the months go by: the episodes
+    /// open at the end of each accepted month (W02) and every episode id sent so far (W03). It also keeps each
+    /// episode's latest row, so that a row repeated unchanged from an earlier month is stored once.
+    /// </summary>
+    private sealed class ProviderState
+    {
+        private readonly Dictionary<string, CuratedEpisode> latestRows = new(StringComparer.Ordinal);
+        private (ReportingMonth Month, IReadOnlySet<string> Open) lastAccepted;
+        private (ReportingMonth Month, IReadOnlySet<string> Open) beforeLast;
+
+        public HashSet<string> KnownEpisodeIds { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Episode ids open at the end of the latest accepted month before <paramref name="month"/>.</summary>
+        public IReadOnlySet<string> OpenBefore(ReportingMonth month) =>
+            lastAccepted.Open is { } open && lastAccepted.Month < month ? open
+            : beforeLast.Open is { } earlier && beforeLast.Month < month ? earlier
+            : new HashSet<string>();
+
+        /// <summary>Records an accepted month (files arrive in month order) and returns its rows, unchanged rows shared.</summary>
+        public CuratedEpisode[] Accept(ReportingMonth month, List<CuratedEpisode> rows)
+        {
+            var shared = new CuratedEpisode[rows.Count];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i];
+                if (latestRows.TryGetValue(row.EpisodeId, out var earlier) && earlier.Equals(row))
+                {
+                    row = earlier;
+                }
+                else
+                {
+                    latestRows[row.EpisodeId] = row;
+                    KnownEpisodeIds.Add(row.EpisodeId);
+                }
+
+                shared[i] = row;
+            }
+
+            if (lastAccepted.Open is null || lastAccepted.Month < month)
+            {
+                beforeLast = lastAccepted;
+            }
+
+            lastAccepted = (month, OpenEpisodes.AtMonthEnd(shared));
+            return shared;
+        }
     }
 
     /// <summary>
@@ -143,17 +232,6 @@ public static class OfflineProcessor
         path is null
             ? DateTimeOffset.UnixEpoch
             : new DateTimeOffset(path.Month.LastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-
-    private static ProviderEpisodeHistory HistoryOf(Dictionary<string, ProviderEpisodeHistory> histories, string provider)
-    {
-        if (!histories.TryGetValue(provider, out var history))
-        {
-            history = new ProviderEpisodeHistory();
-            histories[provider] = history;
-        }
-
-        return history;
-    }
 
     private static void WriteReport(string basePath, ValidationReport report)
     {

@@ -9,14 +9,19 @@ public sealed record AcceptedVersion(ReturnPath Path, string UploadId, DateTimeO
 /// <summary>
 /// Which upload of each provider, month and file is in force (Table storage, partition = provider, row = month and file).
 /// Switching this pointer is the commit of an ingest: curated copies are immutable and named by upload, so a rejected or
-/// half-finished resubmission never disturbs the version in force. The latest upload wins, even when two arrive at once.
+/// half-finished resubmission never disturbs the version in force. The latest upload wins, even when two arrive at once:
+/// an upload that is still the current blob at its path is by definition the latest (a later upload would have replaced it);
+/// otherwise the later upload time wins and a tie keeps the version in force.
 /// </summary>
 public sealed class AcceptedReturnsIndex(StorageTable table)
 {
     private static string RowKeyOf(ReturnPath path) => $"{path.Month}_{CodeRules.FileName(path.Kind)}";
 
     /// <summary>Makes <paramref name="candidate"/> the version in force unless a later upload already is. Returns whether it is now.</summary>
-    public async Task<bool> CommitAsync(AcceptedVersion candidate, CancellationToken cancellationToken)
+    /// <param name="candidate">The upload to commit.</param>
+    /// <param name="isCurrentBlob">Whether the upload is still the blob at its path in the returns container.</param>
+    /// <param name="cancellationToken">Cancels the commit.</param>
+    public async Task<bool> CommitAsync(AcceptedVersion candidate, bool isCurrentBlob, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         while (true)
@@ -30,7 +35,7 @@ public sealed class AcceptedReturnsIndex(StorageTable table)
                     return true;
                 }
 
-                if (IsLater(existing, candidate))
+                if (!isCurrentBlob && existing.UploadedAt >= candidate.UploadedAt)
                 {
                     return false;
                 }
@@ -71,9 +76,6 @@ public sealed class AcceptedReturnsIndex(StorageTable table)
 
         return versions;
     }
-
-    private static bool IsLater(AcceptedVersion a, AcceptedVersion b) =>
-        a.UploadedAt > b.UploadedAt || (a.UploadedAt == b.UploadedAt && string.CompareOrdinal(a.UploadId, b.UploadId) > 0);
 
     private static TableEntity ToEntity(AcceptedVersion v) => new(v.Path.ProviderCode, RowKeyOf(v.Path))
     {

@@ -8,8 +8,6 @@ namespace KpiPipeline.Pipeline.Storage;
 /// <summary>The containers, tables and queue the pipeline uses, by their configured names.</summary>
 public sealed class PipelineStorage
 {
-    public const string ReportNotificationsQueueName = "report-notifications";
-
     private readonly Lock creationGate = new();
     private Task? creation;
 
@@ -26,7 +24,7 @@ public sealed class PipelineStorage
         Reports = account.GetBlobContainer(names.ReportsContainer);
         Ledger = account.GetTable(names.LedgerTable);
         AcceptedReturns = account.GetTable(names.AcceptedReturnsTable);
-        ReportNotifications = account.GetQueue(ReportNotificationsQueueName);
+        ReportNotifications = account.GetQueue(names.ReportNotificationsQueue);
     }
 
     public BlobContainer Returns { get; }

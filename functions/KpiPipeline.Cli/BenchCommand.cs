@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using KpiPipeline.Cli.Benchmarks;
+using KpiPipeline.Synthetic;
+
+namespace KpiPipeline.Cli;
+
+/// <summary>
+/// <c>kpi bench</c> (docs/benchmarks.md): <c>kpi process</c> against DuckDB computing the same KPI subset from the same
+/// CSV files to Parquet with the same thread count; checks that both agree and prints times, ratio, peak memory and rows/s.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "Folder with returns/ and reference/; generated there first when returns/ is missing", Required = true };
+        var work = new Option<DirectoryInfo?>("--work") { Description = "Folder for both sides' outputs (default: a new temporary folder)" };
+        var runs = new Option<int>("--runs") { Description = "Repeats; the median is reported", DefaultValueFactory = _ => 3 };
+        var threads = new Option<int>("--threads") { Description = "Threads for both sides", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var asOf = new Option<string?>("--as-of") { Description = "As-of date YYYY-MM-DD (default: the last day of the latest month)" };
+        var preset = new Option<string>("--preset") { Description = "Generation preset when generating: demo or national", DefaultValueFactory = _ => "national" };
+        var seed = new Option<int?>("--seed") { Description = "Generation seed" };
+        var months = new Option<int?>("--months") { Description = "Generated reporting months" };
+        var areas = new Option<int?>("--areas") { Description = "Generated commissioning areas" };
+        var providers = new Option<int?>("--providers") { Description = "Generated providers" };
+        var people = new Option<int?>("--people-per-provider") { Description = "Generated people in treatment per provider" };
+        var command = new Command("bench", "Time kpi process against DuckDB on the same returns and check that both give the same KPIs")
+        {
+            data, work, runs, threads, asOf, preset, seed, months, areas, providers, people,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            DateOnly? asOfDate = null;
+            if (parse.GetValue(asOf) is { } text)
+            {
+                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                {
+                    await Console.Error.WriteLineAsync($"--as-of: '{text}' is not a date (YYYY-MM-DD).");
+                    return 2;
+                }
+
+                asOfDate = parsed;
+            }
+
+            var basis = parse.GetValue(preset) == "demo" ? SyntheticOptions.Demo : SyntheticOptions.National;
+            var generation = basis with
+            {
+                Seed = parse.GetValue(seed) ?? basis.Seed,
+                Months = parse.GetValue(months) ?? basis.Months,
+                Areas = parse.GetValue(areas) ?? basis.Areas,
+                TotalProviders = parse.GetValue(providers) ?? basis.TotalProviders,
+                PeoplePerProvider = parse.GetValue(people) ?? basis.PeoplePerProvider,
+                MaxDegreeOfParallelism = Environment.ProcessorCount,
+            };
+            var workFolder = parse.GetValue(work)?.FullName ?? Path.Combine(Path.GetTempPath(), $"kpi-bench-{Guid.NewGuid():N}");
+            var options = new BenchmarkOptions(parse.GetValue(data)!.FullName, workFolder, parse.GetValue(runs), parse.GetValue(threads), asOfDate);
+            return await RunAsync(options, generation, Console.Out, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Generates the data when missing, runs the benchmark and prints its report; 0 when both sides agree, 1 when not.</summary>
+    public static async Task<int> RunAsync(BenchmarkOptions options, SyntheticOptions generation, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(generation);
+        ArgumentNullException.ThrowIfNull(stdout);
+        if (options.Runs < 1 || options.Threads < 1)
+        {
+            await stdout.WriteLineAsync("--runs and --threads must be at least 1.");
+            return 2;
+        }
+
+        if (!Directory.Exists(Path.Combine(options.DataFolder, "returns")))
+        {
+            await stdout.WriteLineAsync($"Generating {generation.TotalProviders ?? generation.Areas * generation.ProvidersPerArea} providers in {generation.Areas} areas over {generation.Months} months into {options.DataFolder} ...");
+            new SyntheticReturnsGenerator(generation).WriteTo(
+                Path.Combine(options.DataFolder, "returns"), Path.Combine(options.DataFolder, "reference"), cancellationToken);
+        }
+
+        var result = await BenchmarkRunner.RunAsync(options, stdout, cancellationToken);
+        WriteReport(stdout, result);
+        return result.Comparison.Agree ? 0 : 1;
+    }
+
+    private static void WriteReport(TextWriter stdout, BenchmarkResult result)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var input = result.Input;
+        var project = result.MedianProject.TotalSeconds;
+        var duck = result.MedianDuckDb.TotalSeconds;
+        stdout.WriteLine();
+        stdout.WriteLine(string.Create(c, $"Input: {input.Files:N0} files, {input.Bytes / 1_048_576.0:0.0} MiB: {input.EpisodeRows:N0} episode rows, {input.ReviewRows:N0} reviews, {input.NspRows:N0} NSP transactions ({input.TotalRows:N0} rows); as-of {result.AsOf:yyyy-MM-dd}; {result.Threads} threads; {Environment.ProcessorCount} cores"));
+        stdout.WriteLine(string.Create(c, $"Median of {result.Runs.Count} runs: project {project:0.00} s, DuckDB {duck:0.00} s, ratio {result.Ratio:0.00} (project / DuckDB; at most 1.00 means the project is as fast or faster)"));
+        stdout.WriteLine(string.Create(c, $"Project peak memory: {result.PeakProjectBytes / 1_048_576.0:0} MiB ({result.PeakProjectBytes / 1_073_741_824.0:0.00} GiB)"));
+        stdout.WriteLine(string.Create(c, $"Throughput: project {input.TotalRows / project:N0} rows/s, DuckDB {input.TotalRows / duck:N0} rows/s"));
+        var comparison = result.Comparison;
+        stdout.WriteLine(comparison.Agree
+            ? string.Create(c, $"Agreement: all {comparison.Compared:N0} compared KPI rows agree ({string.Join(", ", ResultComparison.ComparedKpis.Order(StringComparer.Ordinal))}; provider and area; every quarter and dimension)")
+            : string.Create(c, $"Agreement: {comparison.DifferenceCount:N0} differences in {comparison.Compared:N0} compared KPI rows; the first:"));
+        foreach (var difference in comparison.Differences)
+        {
+            stdout.WriteLine("  " + difference);
+        }
+    }
+}

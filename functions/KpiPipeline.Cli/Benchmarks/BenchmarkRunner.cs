@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Pseudonymisation;
+using KpiPipeline.Pipeline.Offline;
+
+namespace KpiPipeline.Cli.Benchmarks;
+
+/// <summary>The inputs of one benchmark: a data folder holding returns/ and reference/, repeats and threads.</summary>
+public sealed record BenchmarkOptions(string DataFolder, string WorkFolder, int Runs, int Threads, DateOnly? AsOf = null);
+
+/// <summary>One repeat: the project's end-to-end time and peak memory, and DuckDB's time.</summary>
+public sealed record BenchmarkRun(TimeSpan Project, long ProjectPeakBytes, TimeSpan DuckDb);
+
+/// <summary>The input sizes the rows-per-second figures are computed from.</summary>
+public sealed record BenchmarkInput(int Files, long Bytes, long EpisodeRows, long ReviewRows, long NspRows)
+{
+    public long TotalRows => EpisodeRows + ReviewRows + NspRows;
+}
+
+/// <summary>Everything <c>kpi bench</c> measured.</summary>
+public sealed record BenchmarkResult(
+    BenchmarkInput Input, DateOnly AsOf, int Threads, IReadOnlyList<BenchmarkRun> Runs, ComparisonOutcome Comparison, long KpiRowsCompared)
+{
+    public TimeSpan MedianProject => Median(Runs.Select(r => r.Project));
+
+    public TimeSpan MedianDuckDb => Median(Runs.Select(r => r.DuckDb));
+
+    /// <summary>Project time ÷ DuckDB time (medians): at most 1 means the project is at least as fast.</summary>
+    public double Ratio => MedianProject.TotalSeconds / MedianDuckDb.TotalSeconds;
+
+    public long PeakProjectBytes => Runs.Max(r => r.ProjectPeakBytes);
+
+    private static TimeSpan Median(IEnumerable<TimeSpan> times)
+    {
+        var sorted = times.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
+
+/// <summary>
+/// Runs <c>kpi process</c> (in this process) and the DuckDB SQL (in a Node child) over the same returns, alternately,
+/// <see cref="BenchmarkOptions.Runs"/> times, and compares the KPI subset of the first run.
+/// </summary>
+public static class BenchmarkRunner
+{
+    public static async Task<BenchmarkResult> RunAsync(BenchmarkOptions options, TextWriter progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(progress);
+        var returns = Path.Combine(options.DataFolder, "returns");
+        var reference = Path.Combine(options.DataFolder, "reference");
+        var asOf = options.AsOf ?? LastDayOfLatestMonth(returns);
+        var runs = new List<BenchmarkRun>();
+        ComparisonOutcome? comparison = null;
+        BenchmarkInput? input = null;
+        for (var run = 1; run <= options.Runs; run++)
+        {
+            var projectOut = Path.Combine(options.WorkFolder, "project");
+            DeleteFolder(projectOut);
+            PeakMemory.Reset();
+            var clock = Stopwatch.StartNew();
+            var result = await OfflineProcessor.RunAsync(
+                new OfflineRunOptions(returns, reference, projectOut, asOf, PseudonymisationSecrets.Development, options.Threads),
+                cancellationToken);
+            var projectTime = clock.Elapsed;
+            var peak = PeakMemory.PeakBytes();
+            input ??= InputOf(result);
+
+            var duck = await DuckDbSide.RunAsync(returns, reference, asOf, Path.Combine(options.WorkFolder, "duckdb"), options.Threads, cancellationToken);
+            comparison ??= ResultComparison.Compare(result.Computation.Results, duck.ResultCsv);
+            runs.Add(new BenchmarkRun(projectTime, peak, duck.Elapsed));
+            await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Run {run}/{options.Runs}: project {projectTime.TotalSeconds:0.00} s (peak {peak / 1_048_576.0:0} MiB), DuckDB {duck.Elapsed.TotalSeconds:0.00} s"));
+        }
+
+        return new BenchmarkResult(input!, asOf, options.Threads, runs, comparison!, comparison!.Compared);
+    }
+
+    /// <summary>The as-of date used when none is given: the last day of the latest month in the returns folder.</summary>
+    public static DateOnly LastDayOfLatestMonth(string returnsFolder)
+    {
+        var latest = OfflineProcessor.ReturnFilesInUploadOrder(returnsFolder)
+            .Select(f => ReturnPath.TryParse(f.BlobName, out var path, out _) ? path!.Month : (ReportingMonth?)null)
+            .Max();
+        return latest?.LastDay ?? throw new InvalidOperationException($"No return files under {returnsFolder}.");
+    }
+
+    private static BenchmarkInput InputOf(OfflineRunResult result)
+    {
+        long Rows(ReturnFileKind kind) => result.Files.Where(f => f.Report.Path?.Kind == kind).Sum(f => f.Report.RowsRead);
+        return new BenchmarkInput(
+            result.Files.Count, result.Files.Sum(f => f.Report.SizeBytes ?? 0),
+            Rows(ReturnFileKind.Episodes), Rows(ReturnFileKind.Reviews), Rows(ReturnFileKind.Nsp));
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

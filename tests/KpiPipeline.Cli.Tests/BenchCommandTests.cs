@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using KpiPipeline.Cli;
+using KpiPipeline.Cli.Benchmarks;
+using KpiPipeline.Synthetic;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Cli.Tests;
+
+/// <summary>
+/// <c>kpi bench</c> at the CI size (2 areas, 4 providers, 6 months): real generation, the real offline processor and
+/// real DuckDB through Node. This keeps the command of docs/benchmarks.md working.
+/// </summary>
+public sealed partial class BenchCommandTests
+{
+    private static readonly SyntheticOptions Tiny = SyntheticOptions.Demo with
+    {
+        Areas = 2,
+        TotalProviders = 4,
+        Months = 6,
+        PeoplePerProvider = 60,
+        MaxDegreeOfParallelism = 2,
+    };
+
+    [Fact]
+    public async Task Generates_runs_both_sides_and_reports_agreement_and_figures()
+    {
+        var data = RepoPaths.NewTempFolder("bench-data");
+        var work = RepoPaths.NewTempFolder("bench-work");
+        var output = new StringWriter();
+
+        var exit = await BenchCommand.RunAsync(
+            new BenchmarkOptions(data, work, Runs: 2, Threads: 2), Tiny, output, CancellationToken.None);
+
+        var text = output.ToString();
+        Assert.True(exit == 0, text);
+        Assert.True(Directory.Exists(Path.Combine(data, "returns")), "the data were generated");
+        Assert.Matches(AgreementLine(), text);
+        Assert.Matches(MedianLine(), text);
+        Assert.Matches(@"Project peak memory: \d+ MiB", text);
+        Assert.Matches(@"Throughput: project [\d,]+ rows/s, DuckDB [\d,]+ rows/s", text);
+        Assert.Equal(2, Regex.Count(text, @"Run \d/2: project"));
+    }
+
+    [Fact]
+    public async Task Every_compared_kpi_row_of_the_project_has_the_same_figures_in_duckdb()
+    {
+        var data = RepoPaths.NewTempFolder("bench-data");
+        var work = RepoPaths.NewTempFolder("bench-work");
+        new SyntheticReturnsGenerator(Tiny).WriteTo(Path.Combine(data, "returns"), Path.Combine(data, "reference"));
+
+        var result = await BenchmarkRunner.RunAsync(new BenchmarkOptions(data, work, Runs: 1, Threads: 1), TextWriter.Null, CancellationToken.None);
+
+        Assert.Empty(result.Comparison.Differences);
+        Assert.True(result.Comparison.Agree);
+        // 4 providers + 2 areas, 5 KPIs, 4 dimension values, every quarter of the run.
+        Assert.True(result.Comparison.Compared >= 6 * 5 * 4);
+        Assert.Equal(0, result.Comparison.Compared % (6 * 5 * 4));
+        Assert.True(result.Input.EpisodeRows > 0 && result.Input.ReviewRows > 0 && result.Input.NspRows > 0);
+        Assert.True(result.PeakProjectBytes > 0);
+    }
+
+    [GeneratedRegex(@"Agreement: all [\d,]+ compared KPI rows agree")]
+    private static partial Regex AgreementLine();
+
+    [GeneratedRegex(@"Median of 2 runs: project \d+\.\d\d s, DuckDB \d+\.\d\d s, ratio \d+\.\d\d")]
+    private static partial Regex MedianLine();
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Functions.Tests;
+
+/// <summary>The ComputeKpis timer function: from accepted returns in storage to Parquet that DuckDB reads.</summary>
+public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task Timer_payload_publishes_both_datasets_that_DuckDB_reads_with_hive_partitioning()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync();
+        // One person (JS) at P1 and P2 in area A1, another (AB) at P3 in area A2; a third (CD) waits 30 days at P1.
+        await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(
+            ReturnFiles.Episode(id: "E1"), ReturnFiles.Episode(id: "E2", initials: "CD", referral: "2025-03-10", start: "2025-04-09")));
+        await harness.UploadReturnAsync("P2/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode(provider: "P2", id: "X1")));
+        await harness.UploadReturnAsync("P3/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode(provider: "P3", id: "Z1", initials: "AB")));
+        await harness.UploadReturnAsync("P1/2025-04/nsp.csv", ReturnFiles.NspCsv(ReturnFiles.Nsp(needles: 30), ReturnFiles.Nsp(needles: 12)));
+        foreach (var blob in new[] { "P1/2025-04/episodes.csv", "P2/2025-04/episodes.csv", "P3/2025-04/episodes.csv", "P1/2025-04/nsp.csv" })
+        {
+            Assert.Equal(200, (await harness.TriggerIngestAsync(blob)).StatusCode);
+        }
+
+        var answer = await harness.TriggerComputeAsync();
+
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Contains("4 source returns", answer.Json.GetProperty("ReturnValue").GetString(), StringComparison.Ordinal);
+        var folder = RepoPaths.NewTempFolder("published");
+        foreach (var (name, _) in await PipelineHarness.ContentsAsync(harness.Storage.Published))
+        {
+            var target = Path.Combine(folder, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            await File.WriteAllBytesAsync(target, await harness.Storage.Published.DownloadBytesAsync(name));
+        }
+
+        var restricted = DuckDb.Literal(Path.Combine(folder, "restricted", "kpi_results") + "/*/*.parquet");
+        var volumes = await DuckDb.QueryAsync(
+            $"SELECT level, unit_code, numerator, period FROM read_parquet({restricted}, hive_partitioning = true) " +
+            "WHERE kpi_id = 'VOL01_in_treatment' AND dimension = 'all' AND period = '2025-26-Q1' ORDER BY level, unit_code");
+        var byUnit = volumes.Rows.ToDictionary(r => $"{r.GetProperty("level").GetString()}/{r.GetProperty("unit_code").GetString()}",
+            r => r.GetProperty("numerator").GetString());
+        Assert.Equal("2", byUnit["area/A1"]);   // JS at two providers counts once in the area
+        Assert.Equal("1", byUnit["area/A2"]);
+        Assert.Equal("3", byUnit["all/ALL"]);
+        Assert.Equal("2", byUnit["provider/P1"]);
+        Assert.Equal("1", byUnit["provider/P2"]);
+
+        var wait = await DuckDb.QueryAsync(
+            $"SELECT numerator, denominator, value FROM read_parquet({restricted}, hive_partitioning = true) " +
+            "WHERE kpi_id = 'ACC01_waited_3_weeks_or_less' AND level = 'provider' AND unit_code = 'P1' AND dimension = 'all' AND period = '2025-26-Q1'");
+        Assert.Equal("1", wait[0, "numerator"].GetString());
+        Assert.Equal("2", wait[0, "denominator"].GetString());
+        Assert.Equal(50.0, wait[0, "value"].GetDouble());
+
+        var needles = await DuckDb.QueryAsync(
+            $"SELECT numerator FROM read_parquet({restricted}, hive_partitioning = true) " +
+            "WHERE kpi_id = 'NSP02_needles_supplied' AND level = 'provider' AND unit_code = 'P1' AND period = '2025-26-Q1'");
+        Assert.Equal("42", needles[0, "numerator"].GetString());
+
+        var publicLevels = await DuckDb.QueryAsync(
+            $"SELECT DISTINCT level FROM read_parquet({DuckDb.Literal(Path.Combine(folder, "public", "kpi_results") + "/*/*.parquet")}, hive_partitioning = true) ORDER BY level");
+        Assert.Equal(["all", "area", "nation"], publicLevels.Rows.Select(r => r.GetProperty("level").GetString()));
+
+        var catalogue = await DuckDb.QueryAsync($"SELECT count(*) AS n FROM read_parquet({DuckDb.Literal(Path.Combine(folder, "kpi_catalogue.parquet"))})");
+        Assert.Equal(37, catalogue[0, "n"].ValueKind == JsonValueKind.String ? int.Parse(catalogue[0, "n"].GetString()!, System.Globalization.CultureInfo.InvariantCulture) : catalogue[0, "n"].GetInt32());
+    }
+
+    [Fact]
+    public async Task Recomputing_without_new_returns_publishes_the_same_files()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync();
+        await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode()));
+        await harness.TriggerIngestAsync("P1/2025-04/episodes.csv");
+
+        Assert.Equal(200, (await harness.TriggerComputeAsync()).StatusCode);
+        var first = await PipelineHarness.ContentsAsync(harness.Storage.Published);
+        Assert.Equal(200, (await harness.TriggerComputeAsync()).StatusCode);
+
+        Assert.Equal(first, await PipelineHarness.ContentsAsync(harness.Storage.Published));
+    }
+}

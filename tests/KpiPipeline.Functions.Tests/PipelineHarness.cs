@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using KpiPipeline.Functions;
+using KpiPipeline.Functions.Hosting;
+using KpiPipeline.LocalRun;
+using KpiPipeline.Pipeline;
+using KpiPipeline.Pipeline.Ingest;
+using KpiPipeline.Pipeline.Storage;
+using KpiPipeline.Storage;
+using KpiPipeline.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KpiPipeline.Functions.Tests;
+
+/// <summary>
+/// The real function app (custom handler) on a loopback port, over a real Azurite, with storage names unique to one
+/// test. Tests talk to it only as the Functions host does: by POSTing invocation payloads over HTTP.
+/// </summary>
+public sealed class PipelineHarness : IAsyncDisposable
+{
+    public const string ClientKeySecret = "functions-tests-client-key-secret";
+    public const string RegistrantSecret = "functions-tests-registrant-secret";
+
+    private readonly WebApplication app;
+
+    private PipelineHarness(WebApplication app, Uri handler, StorageAccount account, ConcurrentQueue<string> logs)
+    {
+        this.app = app;
+        Handler = handler;
+        Account = account;
+        Logs = logs;
+        Storage = app.Services.GetRequiredService<PipelineStorage>();
+        Http = new HttpClient { BaseAddress = handler, Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    public Uri Handler { get; }
+
+    public StorageAccount Account { get; }
+
+    public PipelineStorage Storage { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Every log line the app wrote (all categories, all levels).</summary>
+    public ConcurrentQueue<string> Logs { get; }
+
+    public static async Task<PipelineHarness> StartAsync(
+        AzuriteFixture azurite, IIngestStepObserver? observer = null, IDictionary<string, string?>? extraSettings = null)
+    {
+        ArgumentNullException.ThrowIfNull(azurite);
+        var suffix = AzuriteFixture.UniqueName("t");
+        var settings = new Dictionary<string, string?>
+        {
+            [KpiPipelineOptions.StorageConnectionName] = azurite.ConnectionString,
+            ["KpiPipeline:PseudonymisationSecret"] = ClientKeySecret,
+            ["KpiPipeline:RegistrantSecret"] = RegistrantSecret,
+            ["KpiPipeline:ReturnsContainer"] = $"returns-{suffix}",
+            ["KpiPipeline:QuarantineContainer"] = $"quarantine-{suffix}",
+            ["KpiPipeline:CuratedContainer"] = $"curated-{suffix}",
+            ["KpiPipeline:PublishedContainer"] = $"published-{suffix}",
+            ["KpiPipeline:ReferenceContainer"] = $"reference-{suffix}",
+            ["KpiPipeline:ReportsContainer"] = $"reports-{suffix}",
+            ["KpiPipeline:LedgerTable"] = $"submissions{suffix}",
+            ["KpiPipeline:AcceptedReturnsTable"] = $"accepted{suffix}",
+            ["KpiPipeline:ReportNotificationsQueue"] = $"reports-{suffix}",
+            ["Logging:LogLevel:Default"] = "Trace",
+        };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var logs = new ConcurrentQueue<string>();
+        var app = FunctionsApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(new CapturingLoggerProvider(logs));
+            if (observer is not null)
+            {
+                builder.Services.AddSingleton(observer);
+            }
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new PipelineHarness(app, new Uri(address + "/"), new StorageAccount(azurite.ConnectionString), logs);
+    }
+
+    /// <summary>Uploads providers.csv and areas.csv (and optionally targets.csv) to the reference container.</summary>
+    public async Task UploadReferenceAsync(string? providers = null, string? areas = null, string? targets = null)
+    {
+        await Storage.EnsureCreatedAsync(CancellationToken.None);
+        await Storage.Reference.UploadAsync("providers.csv", Encoding.UTF8.GetBytes(providers ?? ReturnFiles.Providers));
+        await Storage.Reference.UploadAsync("areas.csv", Encoding.UTF8.GetBytes(areas ?? ReturnFiles.Areas));
+        if (targets is not null)
+        {
+            await Storage.Reference.UploadAsync("targets.csv", Encoding.UTF8.GetBytes(targets));
+        }
+    }
+
+    /// <summary>Uploads a return as a provider would (to the returns container) and gives its ETag.</summary>
+    public async Task<string> UploadReturnAsync(string blobName, string content)
+    {
+        await Storage.EnsureCreatedAsync(CancellationToken.None);
+        var result = await Storage.Returns.UploadAsync(blobName, Encoding.UTF8.GetBytes(content), new BlobUploadOptions { ContentType = "text/csv" });
+        return result.ETag;
+    }
+
+    /// <summary>POSTs the blob-trigger payload the Functions host would send for <paramref name="blobName"/>.</summary>
+    public async Task<HandlerAnswer> TriggerIngestAsync(string blobName)
+    {
+        var properties = await Storage.Returns.GetPropertiesAsync(blobName);
+        var content = properties is null ? [] : await Storage.Returns.DownloadBytesAsync(blobName);
+        var payload = HostPayloads.BlobTrigger(FunctionNames.IngestReturn, "returnFile", Storage.Returns.Name, blobName,
+            new Uri($"{Storage.Returns.Uri}/{blobName}"), content, properties?.ETag, properties?.LastModified ?? DateTimeOffset.UtcNow,
+            DateTimeOffset.UtcNow);
+        return await PostAsync(FunctionNames.IngestReturn, payload);
+    }
+
+    /// <summary>POSTs the timer payload the Functions host would send for ComputeKpis.</summary>
+    public Task<HandlerAnswer> TriggerComputeAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return PostAsync(FunctionNames.ComputeKpis, HostPayloads.TimerTrigger(FunctionNames.ComputeKpis, "timer", now.AddDays(-1), now.AddDays(1), now));
+    }
+
+    public async Task<HandlerAnswer> PostAsync(string functionName, object payload)
+    {
+        using var response = await Http.PostAsJsonAsync(functionName, payload);
+        var text = await response.Content.ReadAsStringAsync();
+        return new HandlerAnswer((int)response.StatusCode, text);
+    }
+
+    /// <summary>Every blob of a container as name → UTF-8 text.</summary>
+    public static async Task<SortedDictionary<string, string>> ContentsAsync(BlobContainer container)
+    {
+        var contents = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var blob in container.ListBlobsAsync(null, null, CancellationToken.None))
+        {
+            contents[blob.Name] = Encoding.UTF8.GetString(await container.DownloadBytesAsync(blob.Name));
+        }
+
+        return contents;
+    }
+
+    /// <summary>Every entity of a table as "PartitionKey|RowKey" → its properties rendered as text (Timestamp left out).</summary>
+    public static async Task<SortedDictionary<string, string>> ContentsAsync(StorageTable table)
+    {
+        var contents = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var entity in table.QueryAsync(null, null, CancellationToken.None))
+        {
+            contents[$"{entity.PartitionKey}|{entity.RowKey}"] = string.Join(";",
+                entity.Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        }
+
+        return contents;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
+
+/// <summary>The handler's HTTP answer: status and the JSON body (Outputs, Logs, ReturnValue).</summary>
+public sealed record HandlerAnswer(int StatusCode, string Body)
+{
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+
+    public IReadOnlyList<string> Logs => [.. Json.GetProperty(nameof(Logs)).EnumerateArray().Select(l => l.GetString()!)];
+}
+
+/// <summary>Captures every log line, so tests can prove what never reaches the logs.</summary>
+internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}

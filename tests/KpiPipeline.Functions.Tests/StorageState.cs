@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+
+namespace KpiPipeline.Functions.Tests;
+
+/// <summary>
+/// A snapshot of everything the pipeline stores, for comparing two runs: blob names and contents, and table entities. Upload
+/// ids and timestamps are masked (they differ between two uploads of the same bytes), and so is the ledger's attempt count
+/// (a retry is an extra attempt by definition). Report notifications are left out: they are at-least-once.
+/// </summary>
+public sealed partial record StorageState(string Text)
+{
+    private static readonly HashSet<string> UnstableProperties = ["Attempts", "UploadedAt"];
+
+    public static async Task<StorageState> CaptureAsync(PipelineHarness harness, params string[] uploadIds)
+    {
+        ArgumentNullException.ThrowIfNull(harness);
+        var storage = harness.Storage;
+        var parts = new List<string>();
+        foreach (var (label, container) in new[]
+                 {
+                     ("returns", storage.Returns), ("curated", storage.Curated), ("reports", storage.Reports),
+                     ("quarantine", storage.Quarantine), ("published", storage.Published),
+                 })
+        {
+            foreach (var (name, content) in await PipelineHarness.ContentsAsync(container))
+            {
+                parts.Add($"blob {label}/{name}:\n{content}");
+            }
+        }
+
+        foreach (var (label, table) in new[] { ("ledger", storage.Ledger), ("accepted", storage.AcceptedReturns) })
+        {
+            await foreach (var entity in table.QueryAsync(null, null, CancellationToken.None))
+            {
+                var properties = entity.Properties.Where(p => !UnstableProperties.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal);
+                parts.Add($"entity {label}/{entity.PartitionKey}|{entity.RowKey}: {string.Join(";", properties.Select(p => $"{p.Key}={p.Value}"))}");
+            }
+        }
+
+        var text = string.Join("\n", parts);
+        foreach (var id in uploadIds)
+        {
+            text = text.Replace(id.Trim('"'), "<upload>", StringComparison.Ordinal);
+        }
+
+        return new StorageState(Timestamp().Replace(text, "<time>"));
+    }
+
+    [GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")]
+    private static partial Regex Timestamp();
+}
