@@ -1,0 +1,27 @@
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Cli.Tests;
+
+/// <summary><c>kpi demo</c>: Azurite, synthetic uploads, the real handler, the timer, published Parquet and the table.</summary>
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public async Task Prints_the_quarterly_table_and_leaves_parquet_that_DuckDB_reads()
+    {
+        var work = RepoPaths.NewTempFolder("demo");
+        using var stdout = new StringWriter();
+
+        var exit = await DemoCommand.RunAsync(work, seed: 11, defects: 1, stdout, CancellationToken.None);
+
+        var text = stdout.ToString();
+        Assert.True(exit == 0, text);
+        Assert.Contains("KPIs for all ALL", text, StringComparison.Ordinal);
+        Assert.Contains("ACC01_waited_3_weeks_or_less", text, StringComparison.Ordinal);
+        Assert.Contains("rejected with a report", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED", text, StringComparison.Ordinal);
+
+        var glob = DuckDb.Literal(Path.Combine(work, "published", "public", "kpi_results") + "/*/*.parquet");
+        var result = await DuckDb.QueryAsync($"SELECT count(*) AS n, count(DISTINCT period) AS periods FROM read_parquet({glob}, hive_partitioning = true)");
+        Assert.NotEqual("0", result[0, "n"].ToString());
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using KpiPipeline.Kpis.Catalogue;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Cli.Tests;
+
+/// <summary><c>kpi process</c> (outputs.md section 5) on folders, read back by DuckDB.</summary>
+public sealed class ProcessCommandTests
+{
+    [Fact]
+    public async Task Writes_both_datasets_that_DuckDB_reads_with_every_kpi_id()
+    {
+        var (returns, reference) = SyntheticFolder.Create("process");
+        var output = RepoPaths.NewTempFolder("process-out");
+        using var stdout = new StringWriter();
+
+        var exit = await ProcessCommand.RunAsync(returns, reference, output, "2025-10-15", developmentSecrets: true, stdout, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("VOL01_in_treatment", stdout.ToString(), StringComparison.Ordinal);
+        foreach (var dataset in new[] { "restricted", "public" })
+        {
+            var glob = DuckDb.Literal(Path.Combine(output, dataset, "kpi_results") + "/*/*.parquet");
+            var ids = await DuckDb.QueryAsync($"SELECT DISTINCT kpi_id FROM read_parquet({glob}, hive_partitioning = true) ORDER BY kpi_id");
+            Assert.Equal(KpiCatalogue.All.Select(k => k.Id).Order(StringComparer.Ordinal), ids.Rows.Select(r => r.GetProperty("kpi_id").GetString()));
+        }
+
+        var metadata = await DuckDb.QueryAsync(
+            $"SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata({DuckDb.Literal(Path.Combine(output, "restricted", "kpi_results", "period=2025-26-Q1", "part-0.parquet"))})");
+        var kv = metadata.Rows.ToDictionary(r => r.GetProperty("k").GetString()!, r => r.GetProperty("v").GetString());
+        Assert.Equal("1", kv["schema_version"]);
+        Assert.Equal("1", kv["dataset_version"]);
+        Assert.Equal("2025-10-15", kv["as_of"]);
+        Assert.StartsWith("KpiPipeline", kv["generator"], StringComparison.Ordinal);
+        Assert.True(int.Parse(kv["source_returns"]!, CultureInfo.InvariantCulture) > 0);
+        Assert.True(File.Exists(Path.Combine(output, "reports", "PA0001", "2025-01", "episodes.csv.report.json")) ||
+                    Directory.EnumerateFiles(Path.Combine(output, "reports"), "*.report.json", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public async Task The_public_dataset_has_no_small_or_unrounded_counts_no_provider_rows_and_no_client_keys()
+    {
+        var (returns, reference) = SyntheticFolder.Create("public");
+        var output = RepoPaths.NewTempFolder("public-out");
+        Assert.Equal(0, await ProcessCommand.RunAsync(returns, reference, output, "2025-10-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+        var glob = DuckDb.Literal(Path.Combine(output, "public", "kpi_results") + "/*/*.parquet");
+
+        var offending = await DuckDb.QueryAsync(
+            $"SELECT count(*) FILTER (WHERE level = 'provider') AS provider_rows, " +
+            $"count(*) FILTER (WHERE numerator BETWEEN 1 AND 7 OR denominator BETWEEN 1 AND 7) AS small, " +
+            $"count(*) FILTER (WHERE numerator % 5 <> 0 OR denominator % 5 <> 0) AS unrounded, " +
+            $"count(*) FILTER (WHERE suppressed) AS suppressed, count(*) AS total " +
+            $"FROM read_parquet({glob}, hive_partitioning = true)");
+        Assert.Equal("0", Text(offending[0, "provider_rows"]));
+        Assert.Equal("0", Text(offending[0, "small"]));
+        Assert.Equal("0", Text(offending[0, "unrounded"]));
+        Assert.NotEqual("0", Text(offending[0, "suppressed"]));
+
+        var columns = await DuckDb.QueryAsync($"SELECT * FROM read_parquet({glob}, hive_partitioning = true) LIMIT 1");
+        Assert.DoesNotContain(columns.Columns, c => c.Contains("client", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Lists_rejected_files_and_still_completes()
+    {
+        var (returns, reference) = SyntheticFolder.Create("defects", defects: 2);
+        var output = RepoPaths.NewTempFolder("defects-out");
+        using var stdout = new StringWriter();
+
+        var exit = await ProcessCommand.RunAsync(returns, reference, output, "2025-10-15", true, stdout, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("2 rejected", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("  rejected ", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exits_non_zero_when_reference_data_is_missing()
+    {
+        var (returns, _) = SyntheticFolder.Create("noref");
+        var emptyReference = RepoPaths.NewTempFolder("empty-ref");
+        using var stderr = new StringWriter();
+
+        var exit = await ProcessCommand.RunAsync(returns, emptyReference, RepoPaths.NewTempFolder("noref-out"), "2025-10-15", true, TextWriter.Null, stderr, CancellationToken.None);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Reference data", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refuses_to_run_without_a_configured_secret()
+    {
+        var (returns, reference) = SyntheticFolder.Create("nosecret");
+        using var stderr = new StringWriter();
+
+        var exit = await ProcessCommand.RunAsync(returns, reference, RepoPaths.NewTempFolder("nosecret-out"), "2025-10-15", developmentSecrets: false, TextWriter.Null, stderr, CancellationToken.None);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("secret", stderr.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Rejects_a_malformed_as_of_date()
+    {
+        using var stderr = new StringWriter();
+
+        var exit = await ProcessCommand.RunAsync(".", ".", ".", "21/11/2026", true, TextWriter.Null, stderr, CancellationToken.None);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--as-of", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+}

@@ -1,0 +1,28 @@
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Synthetic;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Cli.Tests;
+
+/// <summary>A small seeded synthetic returns folder (returns/ and reference/) for command tests.</summary>
+public static class SyntheticFolder
+{
+    public static (string Returns, string Reference) Create(string label, int defects = 0, int seed = 7)
+    {
+        var root = RepoPaths.NewTempFolder(label);
+        var options = SyntheticOptions.Demo with
+        {
+            Seed = seed,
+            Areas = 2,
+            ProvidersPerArea = 2,
+            Months = 9,
+            FirstMonth = new ReportingMonth(2025, 1),
+            PeoplePerProvider = 60,
+            InjectedDefects = defects,
+        };
+        var returns = Path.Combine(root, "returns");
+        var reference = Path.Combine(root, "reference");
+        new SyntheticReturnsGenerator(options).WriteTo(returns, reference);
+        return (returns, reference);
+    }
+}
