@@ -11,4 +11,10 @@ if [ ! -d node_modules/azurite ] || [ ! -d node_modules/@duckdb/node-api ] || [ 
 fi
 echo "== dotnet build"
 dotnet restore KpiPipeline.sln --verbosity quiet
-dotnet build KpiPipeline.sln --configuration Release --no-restore --verbosity quiet -nologo
+log=$(mktemp)
+if ! dotnet build KpiPipeline.sln --configuration Release --no-restore --verbosity quiet -nologo > "$log" 2>&1; then
+  grep -vE "warning NU1603" "$log" >&2
+  echo "build failed" >&2
+  exit 1
+fi
+rm -f "$log"

@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh machine of this kind and runs every test:
-# npm packages (Azurite, DuckDB, hyparquet) into ./node_modules, then the .NET build and all test projects.
+# npm packages (Azurite, DuckDB, hyparquet) into ./node_modules, the .NET restore and build, then all test projects
+# (they start their own Azurite on free loopback ports and read Parquet back with DuckDB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 
 results=$(mktemp -d)
-status=0
-dotnet test KpiPipeline.sln --configuration Release --no-restore \
-  --logger "console;verbosity=normal" --logger "trx" --results-directory "$results" 2>&1 | tee "$results/test.log" \
-  | grep -E "^(  Passed|  Failed|  Skipped|Passed!|Failed!|Test Run|Total tests|     Passed|     Failed| +Failed |\s*error )" || true
-status=${PIPESTATUS[0]}
+echo "== dotnet test (results in $results)"
+set +e
+dotnet test KpiPipeline.sln --configuration Release --no-build --results-directory "$results" --logger trx \
+  > "$results/test.log" 2>&1
+status=$?
+set -e
 
-# One plain closing line over all test projects, summed from the per-project summaries.
-summary=$(grep -E "^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+" "$results/test.log" \
+# Per-project summaries and every failure, then one closing line over all test projects.
+grep -E "^(Passed|Failed)!|^\s+Failed |Error Message|^\s+(Assert|Expected|Actual)|Test Run Aborted|exited with error" "$results/test.log" || true
+read -r failed passed skipped < <(grep -E "^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+" "$results/test.log" \
   | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' \
-  | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}')
-if [ "$status" -ne 0 ]; then
-  grep -E "error|Failed" "$results/test.log" | head -50 || true
+  | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d %d %d\n", f, p, s}')
+projects=$(find tests -name '*.Tests.csproj' | wc -l)
+reported=$(grep -cE "^(Passed|Failed)! +- Failed:" "$results/test.log" || true)
+if [ "$reported" -ne "$projects" ]; then
+  echo "Only $reported of $projects test projects reported results:" >&2
+  tail -40 "$results/test.log" >&2
+  status=1
 fi
-echo "$summary"
+echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

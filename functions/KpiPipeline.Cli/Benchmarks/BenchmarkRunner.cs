@@ -66,12 +66,14 @@ public static class BenchmarkRunner
             var projectTime = clock.Elapsed;
             var peak = PeakMemory.PeakBytes();
             input ??= InputOf(result);
+            var t = result.Timings;
 
             var duck = await DuckDbSide.RunAsync(returns, reference, asOf, Path.Combine(options.WorkFolder, "duckdb"), options.Threads, cancellationToken);
             comparison ??= ResultComparison.Compare(result.Computation.Results, duck.ResultCsv);
             runs.Add(new BenchmarkRun(projectTime, peak, duck.Elapsed));
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Run {run}/{options.Runs}: project {projectTime.TotalSeconds:0.00} s (peak {peak / 1_048_576.0:0} MiB), DuckDB {duck.Elapsed.TotalSeconds:0.00} s"));
+                $"Run {run}/{options.Runs}: project {projectTime.TotalSeconds:0.00} s (validation {t.Validation.TotalSeconds:0.00} s, " +
+                $"KPIs {t.Kpis.TotalSeconds:0.00} s, Parquet {t.Publishing.TotalSeconds:0.00} s; peak {peak / 1_048_576.0:0} MiB), DuckDB {duck.Elapsed.TotalSeconds:0.00} s"));
         }
 
         return new BenchmarkResult(input!, asOf, options.Threads, runs, comparison!, comparison!.Compared);

@@ -44,7 +44,7 @@ public sealed class CsvReader : IDisposable
 
     private readonly Stream stream;
     private readonly bool leaveOpen;
-    private byte[] buffer = new byte[InitialBufferBytes];
+    private byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
     private int start;
     private int end;
     private bool endOfStream;
@@ -158,6 +158,14 @@ public sealed class CsvReader : IDisposable
 
     public void Dispose()
     {
+        // The read buffer is pooled: a batch run reads a hundred thousand files and would otherwise allocate one each.
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = [];
+            finished = true;
+        }
+
         if (!leaveOpen)
         {
             stream.Dispose();
@@ -188,7 +196,10 @@ public sealed class CsvReader : IDisposable
 
         if (end == buffer.Length)
         {
-            Array.Resize(ref buffer, buffer.Length * 2);
+            var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+            Buffer.BlockCopy(buffer, 0, larger, 0, end);
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = larger;
         }
 
         return buffer.Length - end;
