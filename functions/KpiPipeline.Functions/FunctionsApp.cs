@@ -32,6 +32,7 @@ public static class FunctionsApp
         app.Services.GetRequiredService<Pseudonymiser>();
         app.MapPost("/" + FunctionNames.IngestReturn, IngestReturnFunction.RunAsync);
         app.MapPost("/" + FunctionNames.ComputeKpis, ComputeKpisFunction.RunAsync);
+        app.MapPost("/" + FunctionNames.PurgeQuarantine, PurgeQuarantineFunction.RunAsync);
         app.MapGet("/", () => Results.Text("KpiPipeline custom handler"));
         return app;
     }

@@ -2,6 +2,7 @@ using Azure.Identity;
 using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Pipeline.Compute;
 using KpiPipeline.Pipeline.Ingest;
+using KpiPipeline.Pipeline.Quarantine;
 using KpiPipeline.Pipeline.Storage;
 using KpiPipeline.Storage;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,7 @@ public static class PipelineServiceCollectionExtensions
         });
         services.AddSingleton<ReturnIngestService>();
         services.AddSingleton<KpiComputeService>();
+        services.AddSingleton<QuarantinePurgeService>();
         return services;
     }
 

@@ -53,7 +53,10 @@ public sealed class PipelineHarness : IAsyncDisposable
     public ConcurrentQueue<string> Logs { get; }
 
     public static async Task<PipelineHarness> StartAsync(
-        AzuriteFixture azurite, IIngestStepObserver? observer = null, IDictionary<string, string?>? extraSettings = null)
+        AzuriteFixture azurite,
+        IIngestStepObserver? observer = null,
+        IDictionary<string, string?>? extraSettings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         var suffix = AzuriteFixture.UniqueName("t");
@@ -89,6 +92,8 @@ public sealed class PipelineHarness : IAsyncDisposable
             {
                 builder.Services.AddSingleton(observer);
             }
+
+            configureServices?.Invoke(builder.Services);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -108,10 +113,13 @@ public sealed class PipelineHarness : IAsyncDisposable
     }
 
     /// <summary>Uploads a return as a provider would (to the returns container) and gives its ETag.</summary>
-    public async Task<string> UploadReturnAsync(string blobName, string content)
+    public Task<string> UploadReturnAsync(string blobName, string content) => UploadReturnAsync(blobName, Encoding.UTF8.GetBytes(content));
+
+    /// <summary>Uploads a return's exact bytes (for files that are not valid UTF-8 text).</summary>
+    public async Task<string> UploadReturnAsync(string blobName, byte[] content)
     {
         await Storage.EnsureCreatedAsync(CancellationToken.None);
-        var result = await Storage.Returns.UploadAsync(blobName, Encoding.UTF8.GetBytes(content), new BlobUploadOptions { ContentType = "text/csv" });
+        var result = await Storage.Returns.UploadAsync(blobName, content, new BlobUploadOptions { ContentType = "text/csv" });
         return result.ETag;
     }
 
@@ -127,10 +135,13 @@ public sealed class PipelineHarness : IAsyncDisposable
     }
 
     /// <summary>POSTs the timer payload the Functions host would send for ComputeKpis.</summary>
-    public Task<HandlerAnswer> TriggerComputeAsync()
+    public Task<HandlerAnswer> TriggerComputeAsync() => TriggerTimerAsync(FunctionNames.ComputeKpis);
+
+    /// <summary>POSTs the timer payload the Functions host would send for a timer-triggered function.</summary>
+    public Task<HandlerAnswer> TriggerTimerAsync(string functionName)
     {
         var now = DateTimeOffset.UtcNow;
-        return PostAsync(FunctionNames.ComputeKpis, HostPayloads.TimerTrigger(FunctionNames.ComputeKpis, "timer", now.AddDays(-1), now.AddDays(1), now));
+        return PostAsync(functionName, HostPayloads.TimerTrigger(functionName, "timer", now.AddDays(-1), now.AddDays(1), now));
     }
 
     public async Task<HandlerAnswer> PostAsync(string functionName, object payload)

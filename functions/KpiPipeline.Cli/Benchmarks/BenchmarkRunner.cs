@@ -56,7 +56,9 @@ public static class BenchmarkRunner
         BenchmarkInput? input = null;
         for (var run = 1; run <= options.Runs; run++)
         {
-            var projectOut = Path.Combine(options.WorkFolder, "project");
+            // A new folder per run, deleted only at the end: creating many files where as many were just deleted is
+            // slow on ext4 (it skips recently freed inodes), which would time the file system rather than the project.
+            var projectOut = Path.Combine(options.WorkFolder, $"project-run{run}");
             DeleteFolder(projectOut);
             PeakMemory.Reset();
             var clock = Stopwatch.StartNew();
@@ -74,6 +76,11 @@ public static class BenchmarkRunner
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Run {run}/{options.Runs}: project {projectTime.TotalSeconds:0.00} s (validation {t.Validation.TotalSeconds:0.00} s, " +
                 $"KPIs {t.Kpis.TotalSeconds:0.00} s, Parquet {t.Publishing.TotalSeconds:0.00} s; peak {peak / 1_048_576.0:0} MiB), DuckDB {duck.Elapsed.TotalSeconds:0.00} s"));
+        }
+
+        for (var run = 1; run <= options.Runs; run++)
+        {
+            DeleteFolder(Path.Combine(options.WorkFolder, $"project-run{run}"));
         }
 
         return new BenchmarkResult(input!, asOf, options.Threads, runs, comparison!, comparison!.Compared);

@@ -20,6 +20,7 @@ internal sealed class RowBuilder(
         for (var q = 0; q < periods.Count; q++)
         {
             var period = periods[q];
+            var label = period.Label;
             foreach (var kpi in KpiCatalogue.All)
             {
                 var status = kpi.ProvisionalWindowDays is { } window && asOf < period.End.AddDays(window)
@@ -34,7 +35,7 @@ internal sealed class RowBuilder(
                         var figures = Measure(kpi, q, u, d);
                         var (basis, target, rag) = Rate(kpi, u, figures.Value, benchmark);
                         rows.Add(new KpiResult(
-                            period.Label,
+                            label,
                             period.Start,
                             period.End,
                             asOf,

@@ -157,7 +157,7 @@ public static class OfflineProcessor
         }
 
         var reportPath = Path.Combine(reportsFolder, blobName.Replace('/', Path.DirectorySeparatorChar));
-        WriteReport(reportPath, report);
+        WriteReport(reportPath, report, history);
         var file = new OfflineFileResult(blobName, report, reportPath + ".report.json");
         var upload = new UploadOutcome(blobName, path, path is not null && reference.FindProvider(path.ProviderCode) is not null,
             uploadedAt, uploadedAt, report.Accepted);
@@ -213,7 +213,19 @@ public static class OfflineProcessor
         private (ReportingMonth Month, IReadOnlySet<string> Open) lastAccepted;
         private (ReportingMonth Month, IReadOnlySet<string> Open) beforeLast;
 
+        private string? lastFolder;
+
         public HashSet<string> KnownEpisodeIds { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Creates a report folder once, not once per file (a provider's files share a month's folder).</summary>
+        public void EnsureFolder(string folder)
+        {
+            if (folder != lastFolder)
+            {
+                Directory.CreateDirectory(folder);
+                lastFolder = folder;
+            }
+        }
 
         /// <summary>Episode ids open at the end of the latest accepted month before <paramref name="month"/>.</summary>
         public IReadOnlySet<string> OpenBefore(ReportingMonth month) =>
@@ -277,15 +289,21 @@ public static class OfflineProcessor
             ? DateTimeOffset.UnixEpoch
             : new DateTimeOffset(path.Month.LastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    private static void WriteReport(string basePath, ValidationReport report)
+    /// <summary>Writes the JSON and CSV report, each rendered in memory and written with one call.</summary>
+    private static void WriteReport(string basePath, ValidationReport report, ProviderState history)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(basePath)!);
-        using (var json = File.Create(basePath + ".report.json"))
-        {
-            ReportRenderers.WriteJson(report, json);
-        }
+        history.EnsureFolder(Path.GetDirectoryName(basePath)!);
+        using var rendered = new MemoryStream();
+        ReportRenderers.WriteJson(report, rendered);
+        WriteAll(basePath + ".report.json", rendered);
+        rendered.SetLength(0);
+        ReportRenderers.WriteCsv(report, rendered);
+        WriteAll(basePath + ".report.csv", rendered);
+    }
 
-        using var csv = File.Create(basePath + ".report.csv");
-        ReportRenderers.WriteCsv(report, csv);
+    private static void WriteAll(string path, MemoryStream rendered)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.Write);
+        RandomAccess.Write(handle, rendered.GetBuffer().AsSpan(0, (int)rendered.Length), 0);
     }
 }

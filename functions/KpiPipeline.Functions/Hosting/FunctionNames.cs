@@ -5,4 +5,5 @@ public static class FunctionNames
 {
     public const string IngestReturn = nameof(IngestReturn);
     public const string ComputeKpis = nameof(ComputeKpis);
+    public const string PurgeQuarantine = nameof(PurgeQuarantine);
 }
