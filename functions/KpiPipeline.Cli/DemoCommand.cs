@@ -140,6 +140,7 @@ public static class DemoCommand
         output.WriteLine();
         KpiTable.Write(output, results2, KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, maxPeriods: 4);
         output.WriteLine();
+        output.WriteLine("DQ01 (returns on time) is low because the demo uploads a year of returns today, after most due dates (the 15th of the next month).");
         output.WriteLine($"Published Parquet (copied from Azurite's 'published' container): {Path.GetFullPath(publishedFolder)}");
         output.WriteLine($"  DuckDB: SELECT * FROM read_parquet('{Path.GetFullPath(Path.Combine(publishedFolder, KpiPublisher.PublicPrefix))}/*/*.parquet', hive_partitioning = true);");
         await app.StopAsync(cancellationToken);

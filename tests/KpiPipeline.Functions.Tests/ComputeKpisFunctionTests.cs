@@ -67,17 +67,38 @@ public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFix
     }
 
     [Fact]
-    public async Task Recomputing_without_new_returns_publishes_the_same_files()
+    public async Task A_run_with_nothing_new_recomputes_nothing_and_a_new_return_is_published()
     {
         await using var harness = await PipelineHarness.StartAsync(azurite);
         await harness.UploadReferenceAsync();
         await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode()));
         await harness.TriggerIngestAsync("P1/2025-04/episodes.csv");
-
         Assert.Equal(200, (await harness.TriggerComputeAsync()).StatusCode);
-        var first = await PipelineHarness.ContentsAsync(harness.Storage.Published);
-        Assert.Equal(200, (await harness.TriggerComputeAsync()).StatusCode);
+        var first = await PublishedVersionsAsync(harness);
 
-        Assert.Equal(first, await PipelineHarness.ContentsAsync(harness.Storage.Published));
+        var idle = await harness.TriggerComputeAsync();
+        Assert.Contains("nothing recomputed", idle.Json.GetProperty("ReturnValue").GetString(), StringComparison.Ordinal);
+        Assert.Equal(first, await PublishedVersionsAsync(harness));
+
+        await harness.UploadReturnAsync("P2/2025-05/episodes.csv", ReturnFiles.EpisodesCsv(
+            ReturnFiles.Episode(provider: "P2", id: "N1", referral: "2025-05-02", start: "2025-05-03")));
+        await harness.TriggerIngestAsync("P2/2025-05/episodes.csv");
+        var rerun = await harness.TriggerComputeAsync();
+
+        Assert.Equal(200, rerun.StatusCode);
+        var second = await PublishedVersionsAsync(harness);
+        Assert.NotEqual(first["restricted/kpi_results/period=2025-26-Q1/part-0.parquet"], second["restricted/kpi_results/period=2025-26-Q1/part-0.parquet"]);
+        Assert.Contains("2 source returns", rerun.Json.GetProperty("ReturnValue").GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<Dictionary<string, string>> PublishedVersionsAsync(PipelineHarness harness)
+    {
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var blob in harness.Storage.Published.ListBlobsAsync(null, null, CancellationToken.None))
+        {
+            versions[blob.Name] = blob.ETag;
+        }
+
+        return versions;
     }
 }

@@ -5,7 +5,7 @@ namespace KpiPipeline.Core.Dataset;
 
 /// <summary>One row of an accepted episodes.csv after pseudonymisation.</summary>
 public sealed record CuratedEpisode(
-    string ProviderCode,
+        string ProviderCode,
     string EpisodeId,
     string ClientKey,
     int AgeAtReferral,
@@ -23,31 +23,136 @@ public sealed record CuratedEpisode(
     ExitReason? ExitReason,
     RecordStatus RecordStatus);
 
-/// <summary>One row of an accepted reviews.csv (dataset.md section 3). Blank measures are null.</summary>
-public sealed record CuratedReview(
-    string ProviderCode,
-    string EpisodeId,
-    DateOnly ReviewDate,
-    ReviewStage Stage,
-    int? OpiateDays,
-    int? CrackDays,
-    int? CocaineDays,
-    int? BenzodiazepineDays,
-    int? AlcoholDays,
-    int? InjectingDays,
-    bool? SharedEquipment,
-    int? PsychologicalHealth,
-    int? PhysicalHealth,
-    int? QualityOfLife,
-    bool? AcuteHousingProblem,
-    int? PaidWorkDays,
-    int? Barc10Score,
-    int? GoalsSet,
-    int? GoalsProgressed);
+/// <summary>
+/// One row of an accepted reviews.csv (dataset.md section 3). Blank measures are null. The fifteen measures are small
+/// numbers and flags, stored in two bytes each rather than eight (a national batch holds millions of reviews).
+/// </summary>
+public sealed record CuratedReview
+{
+    private readonly short opiateDays;
+    private readonly short crackDays;
+    private readonly short cocaineDays;
+    private readonly short benzodiazepineDays;
+    private readonly short alcoholDays;
+    private readonly short injectingDays;
+    private readonly short sharedEquipment;
+    private readonly short psychologicalHealth;
+    private readonly short physicalHealth;
+    private readonly short qualityOfLife;
+    private readonly short acuteHousingProblem;
+    private readonly short paidWorkDays;
+    private readonly short barc10Score;
+    private readonly short goalsSet;
+    private readonly short goalsProgressed;
+
+    public CuratedReview(
+        string providerCode,
+        string episodeId,
+        DateOnly reviewDate,
+        ReviewStage stage,
+        int? opiateDays,
+        int? crackDays,
+        int? cocaineDays,
+        int? benzodiazepineDays,
+        int? alcoholDays,
+        int? injectingDays,
+        bool? sharedEquipment,
+        int? psychologicalHealth,
+        int? physicalHealth,
+        int? qualityOfLife,
+        bool? acuteHousingProblem,
+        int? paidWorkDays,
+        int? barc10Score,
+        int? goalsSet,
+        int? goalsProgressed)
+    {
+        ProviderCode = providerCode;
+        EpisodeId = episodeId;
+        ReviewDate = reviewDate;
+        Stage = stage;
+        OpiateDays = opiateDays;
+        CrackDays = crackDays;
+        CocaineDays = cocaineDays;
+        BenzodiazepineDays = benzodiazepineDays;
+        AlcoholDays = alcoholDays;
+        InjectingDays = injectingDays;
+        SharedEquipment = sharedEquipment;
+        PsychologicalHealth = psychologicalHealth;
+        PhysicalHealth = physicalHealth;
+        QualityOfLife = qualityOfLife;
+        AcuteHousingProblem = acuteHousingProblem;
+        PaidWorkDays = paidWorkDays;
+        Barc10Score = barc10Score;
+        GoalsSet = goalsSet;
+        GoalsProgressed = goalsProgressed;
+    }
+
+    public string ProviderCode { get; init; }
+
+    public string EpisodeId { get; init; }
+
+    public DateOnly ReviewDate { get; init; }
+
+    public ReviewStage Stage { get; init; }
+
+    public int? OpiateDays { get => CompactMeasure.Number(opiateDays); init => opiateDays = CompactMeasure.Of(value); }
+
+    public int? CrackDays { get => CompactMeasure.Number(crackDays); init => crackDays = CompactMeasure.Of(value); }
+
+    public int? CocaineDays { get => CompactMeasure.Number(cocaineDays); init => cocaineDays = CompactMeasure.Of(value); }
+
+    public int? BenzodiazepineDays { get => CompactMeasure.Number(benzodiazepineDays); init => benzodiazepineDays = CompactMeasure.Of(value); }
+
+    public int? AlcoholDays { get => CompactMeasure.Number(alcoholDays); init => alcoholDays = CompactMeasure.Of(value); }
+
+    public int? InjectingDays { get => CompactMeasure.Number(injectingDays); init => injectingDays = CompactMeasure.Of(value); }
+
+    public bool? SharedEquipment { get => CompactMeasure.Flag(sharedEquipment); init => sharedEquipment = CompactMeasure.Of(value); }
+
+    public int? PsychologicalHealth { get => CompactMeasure.Number(psychologicalHealth); init => psychologicalHealth = CompactMeasure.Of(value); }
+
+    public int? PhysicalHealth { get => CompactMeasure.Number(physicalHealth); init => physicalHealth = CompactMeasure.Of(value); }
+
+    public int? QualityOfLife { get => CompactMeasure.Number(qualityOfLife); init => qualityOfLife = CompactMeasure.Of(value); }
+
+    public bool? AcuteHousingProblem { get => CompactMeasure.Flag(acuteHousingProblem); init => acuteHousingProblem = CompactMeasure.Of(value); }
+
+    public int? PaidWorkDays { get => CompactMeasure.Number(paidWorkDays); init => paidWorkDays = CompactMeasure.Of(value); }
+
+    public int? Barc10Score { get => CompactMeasure.Number(barc10Score); init => barc10Score = CompactMeasure.Of(value); }
+
+    public int? GoalsSet { get => CompactMeasure.Number(goalsSet); init => goalsSet = CompactMeasure.Of(value); }
+
+    public int? GoalsProgressed { get => CompactMeasure.Number(goalsProgressed); init => goalsProgressed = CompactMeasure.Of(value); }
+}
+
+/// <summary>A review measure in two bytes: null as <see cref="short.MinValue"/>, a flag as 0 or 1.</summary>
+internal static class CompactMeasure
+{
+    private const short Blank = short.MinValue;
+
+    public static short Of(int? value) => value switch
+    {
+        null => Blank,
+        > short.MaxValue or <= short.MinValue => throw new ArgumentOutOfRangeException(nameof(value), value, "A review measure must fit in 16 bits."),
+        _ => (short)value.Value,
+    };
+
+    public static short Of(bool? value) => value switch
+    {
+        null => Blank,
+        true => 1,
+        false => 0,
+    };
+
+    public static int? Number(short stored) => stored == Blank ? null : stored;
+
+    public static bool? Flag(short stored) => stored == Blank ? null : stored == 1;
+}
 
 /// <summary>One row of an accepted nsp.csv (dataset.md section 4). The registrant token is stored only as a keyed hash.</summary>
 public sealed record CuratedNspTransaction(
-    string ProviderCode,
+        string ProviderCode,
     string OutletCode,
     OutletType OutletType,
     DateOnly TransactionDate,

@@ -28,6 +28,9 @@ internal sealed class NspRules : FileRules
     private readonly ValidationContext context;
     private readonly ICuratedRowSink sink;
 
+    // A file names a handful of outlets on thousands of rows: each code is stored once.
+    private readonly Dictionary<string, string> outletCodes = new(StringComparer.Ordinal);
+
     public NspRules(ReturnPath path, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
         : base(Spec, issues)
     {
@@ -72,7 +75,7 @@ internal sealed class NspRules : FileRules
         var token = this[RegistrantToken];
         sink.Add(new CuratedNspTransaction(
             path.ProviderCode,
-            new string(this[OutletCode]).ToUpperInvariant(),
+            Outlet(this[OutletCode]),
             outletType!.Value,
             date!.Value,
             token.IsEmpty ? null : context.Pseudonymiser.RegistrantHash(token),
@@ -82,5 +85,20 @@ internal sealed class NspRules : FileRules
             naloxone,
             bbvTest,
             referred));
+    }
+
+    /// <summary>The upper-cased outlet code (validated: at most 32 ASCII characters), one string per distinct code.</summary>
+    private string Outlet(ReadOnlySpan<char> code)
+    {
+        Span<char> upper = stackalloc char[code.Length];
+        code.ToUpperInvariant(upper);
+        var lookup = outletCodes.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(upper, out var stored))
+        {
+            stored = new string(upper);
+            outletCodes.Add(stored, stored);
+        }
+
+        return stored;
     }
 }

@@ -7,7 +7,7 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
 
     public string Describe(string relativePath) => Path.Combine(Root, relativePath);
 
-    public Task WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken)
+    public Task<bool> WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         cancellationToken.ThrowIfCancellationRequested();
@@ -28,6 +28,6 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
             File.Delete(temporary);
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 }

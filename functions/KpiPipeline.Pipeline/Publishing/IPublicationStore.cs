@@ -9,5 +9,6 @@ public interface IPublicationStore
     /// <summary>The full path or URL of <paramref name="relativePath"/>, for people.</summary>
     string Describe(string relativePath);
 
-    Task WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken);
+    /// <summary>Writes the file; returns false when an identical file was already there and nothing was written.</summary>
+    Task<bool> WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken);
 }

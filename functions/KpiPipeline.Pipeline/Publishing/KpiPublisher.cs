@@ -24,27 +24,37 @@ public static class KpiPublisher
         ArgumentNullException.ThrowIfNull(computation);
         ArgumentNullException.ThrowIfNull(store);
         var written = new List<string>();
+        var unchanged = 0;
+        async Task WriteAsync(string path, Action<Stream> write)
+        {
+            if (await store.WriteAsync(path, write, cancellationToken))
+            {
+                written.Add(path);
+            }
+            else
+            {
+                unchanged++;
+            }
+        }
+
         var publicRowCount = 0;
         var byPeriod = computation.Results.ToLookup(r => r.Period);
         foreach (var period in computation.Periods)
         {
             var restricted = byPeriod[period.Label].ToList();
             var restrictedPath = PartitionPath(RestrictedPrefix, period.Label);
-            await store.WriteAsync(restrictedPath, s => KpiResultsParquet.Write(s, restricted, metadata), cancellationToken);
-            written.Add(restrictedPath);
+            await WriteAsync(restrictedPath, s => KpiResultsParquet.Write(s, restricted, metadata));
 
             var disclosed = Disclosure.Apply(restricted);
             publicRowCount += disclosed.Count;
             var publicPath = PartitionPath(PublicPrefix, period.Label);
-            await store.WriteAsync(publicPath, s => KpiResultsParquet.Write(s, disclosed, metadata), cancellationToken);
-            written.Add(publicPath);
+            await WriteAsync(publicPath, s => KpiResultsParquet.Write(s, disclosed, metadata));
         }
 
-        await store.WriteAsync(CatalogueFile, s => KpiCatalogueParquet.Write(s, KpiCatalogue.Rows, metadata), cancellationToken);
-        written.Add(CatalogueFile);
-        return new PublishedDatasets(written, computation.Results.Count, publicRowCount);
+        await WriteAsync(CatalogueFile, s => KpiCatalogueParquet.Write(s, KpiCatalogue.Rows, metadata));
+        return new PublishedDatasets(written, unchanged, computation.Results.Count, publicRowCount);
     }
 }
 
-/// <summary>What a publication wrote.</summary>
-public sealed record PublishedDatasets(IReadOnlyList<string> Files, int RestrictedRows, int PublicRows);
+/// <summary>What a publication wrote, and how many files it left alone because their content had not changed.</summary>
+public sealed record PublishedDatasets(IReadOnlyList<string> Files, int UnchangedFiles, int RestrictedRows, int PublicRows);
