@@ -1,19 +1,11 @@
 using System.CommandLine;
 using KpiPipeline.Core.Dataset;
-using KpiPipeline.Functions;
 using KpiPipeline.Functions.Hosting;
 using KpiPipeline.Kpis;
 using KpiPipeline.LocalRun;
-using KpiPipeline.Pipeline;
 using KpiPipeline.Pipeline.Publishing;
 using KpiPipeline.Storage;
 using KpiPipeline.Synthetic;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KpiPipeline.Cli;
 
@@ -44,29 +36,9 @@ public static class DemoCommand
         }
 
         Directory.CreateDirectory(workFolder);
-        output.WriteLine("Starting Azurite (local Azure Storage)...");
-        await using var azurite = await AzuriteProcess.StartAsync(location: null, cancellationToken);
-        output.WriteLine($"  blob endpoint http://127.0.0.1:{azurite.BlobPort}/{AzuriteProcess.AccountName}");
-
-        output.WriteLine("Starting the function app (custom handler)...");
-        output.WriteLine("  Using the fixed development pseudonymisation secrets: for synthetic data only, never for real returns.");
-        await using var app = FunctionsApp.Build([], builder =>
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [KpiPipelineOptions.StorageConnectionName] = azurite.ConnectionString,
-                [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.UseDevelopmentSecrets)}"] = "true",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-        });
-        await app.StartAsync(cancellationToken);
-        var handler = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-        output.WriteLine($"  listening on {handler}");
-
-        var storage = new StorageAccount(azurite.ConnectionString);
-        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-        var host = new LocalFunctionsHost(handler, storage, FunctionManifest.Load(AppContext.BaseDirectory), http);
+        await using var local = await LocalPipeline.StartAsync(output, azuriteFolder: null, cancellationToken);
+        var storage = local.Storage;
+        var host = local.Host;
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var options = SyntheticOptions.Demo with
@@ -143,7 +115,6 @@ public static class DemoCommand
         output.WriteLine("DQ01 (returns on time) is low because the demo uploads a year of returns today, after most due dates (the 15th of the next month).");
         output.WriteLine($"Published Parquet (copied from Azurite's 'published' container): {Path.GetFullPath(publishedFolder)}");
         output.WriteLine($"  DuckDB: SELECT * FROM read_parquet('{Path.GetFullPath(Path.Combine(publishedFolder, KpiPublisher.PublicPrefix))}/*/*.parquet', hive_partitioning = true);");
-        await app.StopAsync(cancellationToken);
         return 0;
     }
 

@@ -11,6 +11,7 @@ public static class KpiCommand
         PackageCommand.Create(),
         DemoCommand.Create(),
         GenerateCommand.Create(),
+        IngestBenchCommand.Create(),
         BenchCommand.Create(),
     };
 }
