@@ -52,12 +52,19 @@ public static class FieldParsers
     public static bool TryParseInt(ReadOnlySpan<char> text, int min, int max, out int value)
     {
         value = 0;
-        if (text.IsEmpty || text.Length > 9 || !AllDigits(text))
+        if (text.IsEmpty || !AllDigits(text))
         {
             return false;
         }
 
-        value = Digits(text);
+        // Leading zeros do not make a number larger: "0000000005" is 5.
+        var significant = text.TrimStart('0');
+        if (significant.Length > 9)
+        {
+            return false;
+        }
+
+        value = significant.IsEmpty ? 0 : Digits(significant);
         return value >= min && value <= max;
     }
 
@@ -84,7 +91,15 @@ public static class FieldParsers
         var dot = text.IndexOf('.');
         var whole = dot < 0 ? text : text[..dot];
         var fraction = dot < 0 ? [] : text[(dot + 1)..];
-        if (whole.IsEmpty || whole.Length > 15 || !AllDigits(whole) || (dot >= 0 && (fraction.IsEmpty || fraction.Length > 10 || !AllDigits(fraction))))
+        if (whole.IsEmpty || !AllDigits(whole) || (dot >= 0 && (fraction.IsEmpty || !AllDigits(fraction))))
+        {
+            return false;
+        }
+
+        // Leading zeros of the whole part and trailing zeros of the fraction change nothing; what is left must fit a decimal.
+        var wholeDigits = whole.TrimStart('0').Length;
+        var fractionDigits = fraction.TrimEnd('0').Length;
+        if (wholeDigits > 15 || wholeDigits + fractionDigits > 28)
         {
             return false;
         }
