@@ -25,6 +25,26 @@ public class DataQualityKpiTests
     }
 
     [Fact]
+    public void A_month_is_on_time_only_when_an_accepted_upload_came_in_by_the_15th()
+    {
+        var episode = new EpisodeBuilder().Build();
+        var returns = new ReturnsBuilder()
+            .Episodes("P1", "2025-04", episode)
+            .Episodes("P2", "2025-04", episode with { ProviderCode = "P2" })
+            // P1: accepted on time, corrected late: on time. P2: rejected on time, accepted late: late.
+            .Upload("P1", "2025-04", ReturnFileKind.Episodes, "2025-05-10T09:00:00Z", accepted: true)
+            .Upload("P1", "2025-04", ReturnFileKind.Episodes, "2025-05-20T09:00:00Z", accepted: true)
+            .Upload("P2", "2025-04", ReturnFileKind.Episodes, "2025-05-10T09:00:00Z", accepted: false)
+            .Upload("P2", "2025-04", ReturnFileKind.Episodes, "2025-05-20T09:00:00Z", accepted: true)
+            .Build();
+
+        var run = Rows.Compute(returns, "2025-05-31");
+
+        Assert.Equal((1L, 1L, 100.0), run.Figures(KpiIds.Dq01, "P1"));
+        Assert.Equal((0L, 1L, 0.0), run.Figures(KpiIds.Dq01, "P2"));
+    }
+
+    [Fact]
     public void Returns_on_time_is_blank_when_no_month_is_due()
     {
         var returns = new ReturnsBuilder().Episodes("P1", "2025-04", new EpisodeBuilder().Build()).Build();

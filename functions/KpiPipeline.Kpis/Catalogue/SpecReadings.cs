@@ -47,7 +47,7 @@ public static class SpecReadings
         ("National benchmark",
             "The benchmark is the ALL row of the same KPI, period, dimension and dimension value; when it is blank, rows are rated none. The ALL row itself is rated none (basis national_benchmark)."),
         ("DQ01 on time",
-            "An expected provider-month is on time when the provider's episodes.csv for that month was accepted (in force in the run or accepted in the ledger) and the earliest first-upload time the ledger holds for that path, as a UTC date, is on or before the 15th of the following month. A path accepted but absent from the ledger (the offline command) counts as on time."),
+            "An expected provider-month is on time when an accepted upload of the provider's episodes.csv for that month was made, as a UTC date, on or before the 15th of the following month. A later correction does not make an on-time month late, but a month whose only on-time upload was rejected and whose accepted resubmission came after the 15th is late: commissioners count usable data by the deadline. A path accepted but absent from the ledger (the offline command) counts as on time."),
         ("DQ02",
             "Each rejected upload counts (a rejected resubmission of an accepted file counts too), in the provider's unit chain for the month of its path; uploads rejected for a bad path or an unregistered provider count nowhere."),
         ("Disclosure: POP01 and NSP04",

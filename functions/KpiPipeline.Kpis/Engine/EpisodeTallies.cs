@@ -525,7 +525,10 @@ internal sealed class EpisodeTallies
             .Concat(uploads.Where(u => u.Accepted && u.Path is not null && u.Path.Month.FirstDay <= asOfDate).Select(u => u.Path!.Month))
             .ToList();
 
-        var firstUpload = new Dictionary<(string, ReportingMonth), DateTimeOffset>();
+        // A provider-month is on time when an accepted upload of its episodes.csv came in by the due date. Paths the ledger
+        // never saw (the offline command) count as on time.
+        var firstAcceptedUpload = new Dictionary<(string, ReportingMonth), DateTimeOffset>();
+        var inLedger = new HashSet<(string, ReportingMonth)>();
         var acceptedEpisodes = new HashSet<(string, ReportingMonth)>(
             folded.UsedFiles.Where(p => p.Kind == ReturnFileKind.Episodes).Select(p => (p.ProviderCode.ToUpperInvariant(), p.Month)));
         foreach (var upload in uploads)
@@ -536,10 +539,11 @@ internal sealed class EpisodeTallies
             }
 
             var key = (path.ProviderCode.ToUpperInvariant(), path.Month);
-            firstUpload[key] = firstUpload.TryGetValue(key, out var seen) && seen < upload.FirstUploadedAt ? seen : upload.FirstUploadedAt;
+            inLedger.Add(key);
             if (upload.Accepted)
             {
                 acceptedEpisodes.Add(key);
+                firstAcceptedUpload[key] = firstAcceptedUpload.TryGetValue(key, out var seen) && seen < upload.UploadedAt ? seen : upload.UploadedAt;
             }
         }
 
@@ -561,7 +565,8 @@ internal sealed class EpisodeTallies
                         var key = (units.Codes[p].ToUpperInvariant(), month);
                         Tally.Add(q, Slot.ExpectedReturns, units.Chains[p], -1);
                         var onTime = acceptedEpisodes.Contains(key)
-                            && (!firstUpload.TryGetValue(key, out var first) || DateOnly.FromDateTime(first.UtcDateTime) <= due);
+                            && (!inLedger.Contains(key)
+                                || (firstAcceptedUpload.TryGetValue(key, out var first) && DateOnly.FromDateTime(first.UtcDateTime) <= due));
                         if (onTime)
                         {
                             Tally.Add(q, Slot.ReturnsOnTime, units.Chains[p], -1);
