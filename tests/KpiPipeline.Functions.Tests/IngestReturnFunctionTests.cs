@@ -139,6 +139,28 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         Assert.Equal(2, version.Rows);
     }
 
+    [Fact]
+    public async Task Warns_about_episodes_gone_missing_since_the_last_accepted_month_and_reviews_of_unknown_episodes()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync();
+        await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode(id: "E1"), ReturnFiles.Episode(id: "E2", initials: "KL")));
+        await harness.TriggerIngestAsync("P1/2025-04/episodes.csv");
+        var may = await harness.UploadReturnAsync("P1/2025-05/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode(id: "E1")));
+        var mayAnswer = await harness.TriggerIngestAsync("P1/2025-05/episodes.csv");
+        var reviews = await harness.UploadReturnAsync("P1/2025-05/reviews.csv", ReturnFiles.ReviewsCsv(
+            ReturnFiles.Review(episode: "E2", date: "2025-05-03"), ReturnFiles.Review(episode: "E9", date: "2025-05-03")));
+        var reviewsAnswer = await harness.TriggerIngestAsync("P1/2025-05/reviews.csv");
+
+        Assert.Contains(mayAnswer.Logs, l => l.Contains("accepted (1 rows, 0 errors, 1 warnings)", StringComparison.Ordinal));
+        Assert.Contains(reviewsAnswer.Logs, l => l.Contains("accepted (2 rows, 0 errors, 1 warnings)", StringComparison.Ordinal));
+        var reports = await PipelineHarness.ContentsAsync(harness.Storage.Reports);
+        Assert.Contains("\"W02\"", reports[$"P1/2025-05/episodes.csv.{may.Trim('"')}.report.json"], StringComparison.Ordinal);
+        var reviewReport = reports[$"P1/2025-05/reviews.csv.{reviews.Trim('"')}.report.json"];
+        Assert.Contains("\"W03\"", reviewReport, StringComparison.Ordinal);
+        Assert.Contains("E9", reviewReport, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("P9/2025-04/episodes.csv", "F02")]
     [InlineData("P1/2025-04/episodes.txt", "F01")]

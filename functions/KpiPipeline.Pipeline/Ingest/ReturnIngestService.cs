@@ -25,7 +25,7 @@ public sealed class ReturnIngestService(
 {
     private readonly SubmissionLedger ledger = new(storage.Ledger);
     private readonly AcceptedReturnsIndex index = new(storage.AcceptedReturns);
-    private readonly CuratedReturns curated = new(storage.Curated);
+    private readonly EpisodeHistory history = new(new CuratedReturns(storage.Curated));
 
     public async Task<IngestOutcome> IngestAsync(string blobName, CancellationToken cancellationToken)
     {
@@ -71,14 +71,17 @@ public sealed class ReturnIngestService(
         var reference = await storage.LoadReferenceAsync(cancellationToken);
         var path = upload.Path;
         var providerVersions = path is null ? [] : await index.OfProviderAsync(path.ProviderCode, cancellationToken);
-        var history = await curated.HistoryOfAsync(providerVersions, cancellationToken);
         var context = new ValidationContext
         {
             Reference = reference,
             Pseudonymiser = pseudonymiser,
             UploadedAt = upload.UploadedAt,
-            PreviouslyOpenEpisodeIds = path is null ? new HashSet<string>() : history.OpenBefore(path.Month),
-            KnownEpisodeIds = history.KnownEpisodeIds(),
+            PreviouslyOpenEpisodeIds = path is { Kind: ReturnFileKind.Episodes }
+                ? await history.OpenBeforeAsync(providerVersions, path.Month, cancellationToken)
+                : new HashSet<string>(),
+            KnownEpisodeIds = path is { Kind: ReturnFileKind.Reviews }
+                ? await history.KnownEpisodeIdsAsync(providerVersions, cancellationToken)
+                : new HashSet<string>(),
         };
 
         await using var staged = new FileStream(

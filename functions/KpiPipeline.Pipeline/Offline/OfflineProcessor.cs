@@ -9,7 +9,6 @@ using KpiPipeline.Kpis.Catalogue;
 using KpiPipeline.Kpis.Engine;
 using KpiPipeline.Kpis.Returns;
 using KpiPipeline.Pipeline.Publishing;
-using KpiPipeline.Pipeline.Returns;
 
 namespace KpiPipeline.Pipeline.Offline;
 

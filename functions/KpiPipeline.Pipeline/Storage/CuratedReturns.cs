@@ -1,6 +1,5 @@
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Returns;
-using KpiPipeline.Pipeline.Returns;
 using KpiPipeline.Storage;
 
 namespace KpiPipeline.Pipeline.Storage;
@@ -43,17 +42,5 @@ public sealed class CuratedReturns(BlobContainer curated)
         }
 
         return new ReturnSet(episodes, reviews, nsp, uploads);
-    }
-
-    /// <summary>The provider's episode history from its accepted episodes files, for the W02 and W03 checks.</summary>
-    public async Task<ProviderEpisodeHistory> HistoryOfAsync(IEnumerable<AcceptedVersion> providerVersions, CancellationToken cancellationToken)
-    {
-        var history = new ProviderEpisodeHistory();
-        foreach (var version in providerVersions.Where(v => v.Path.Kind == ReturnFileKind.Episodes))
-        {
-            history.SetAccepted(version.Path.Month, await ReadEpisodesAsync(version, cancellationToken));
-        }
-
-        return history;
     }
 }
