@@ -34,6 +34,20 @@ public sealed class ProcessCommandTests
         Assert.Equal("2025-10-15", kv["as_of"]);
         Assert.StartsWith("KpiPipeline", kv["generator"], StringComparison.Ordinal);
         Assert.True(int.Parse(kv["source_returns"]!, CultureInfo.InvariantCulture) > 0);
+        // hyparquet, a second independent reader, reads every kind of file published, with the same row counts.
+        var files = new[]
+        {
+            Path.Combine(output, "restricted", "kpi_results", "period=2025-26-Q1", "part-0.parquet"),
+            Path.Combine(output, "public", "kpi_results", "period=2025-26-Q1", "part-0.parquet"),
+            Path.Combine(output, "kpi_catalogue.parquet"),
+        };
+        foreach (var file in await Hyparquet.ReadAsync(files))
+        {
+            var count = await DuckDb.QueryAsync($"SELECT count(*)::INTEGER AS n FROM read_parquet({DuckDb.Literal(file.Path)})");
+            Assert.Equal(count[0, "n"].GetInt32(), file.NumRows);
+            Assert.Equal(file.NumRows, file.Rows.Count);
+        }
+
         Assert.True(File.Exists(Path.Combine(output, "reports", "PA0001", "2025-01", "episodes.csv.report.json")) ||
                     Directory.EnumerateFiles(Path.Combine(output, "reports"), "*.report.json", SearchOption.AllDirectories).Any());
     }

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
-using KpiPipeline.Testing;
 
-namespace KpiPipeline.Parquet.Tests;
+namespace KpiPipeline.Testing;
 
 /// <summary>One file as hyparquet (a pure-JS Parquet reader) read it.</summary>
-internal sealed record HyparquetFile(
+public sealed record HyparquetFile(
     string Path,
     long NumRows,
     int RowGroups,
@@ -14,7 +13,7 @@ internal sealed record HyparquetFile(
     IReadOnlyList<JsonElement[]> Rows);
 
 /// <summary>Runs scripts/node/hyparquet-read.mjs on several files in one node process.</summary>
-internal static class Hyparquet
+public static class Hyparquet
 {
     public static async Task<IReadOnlyList<HyparquetFile>> ReadAsync(params string[] paths)
     {
