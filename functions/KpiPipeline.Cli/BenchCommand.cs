@@ -92,8 +92,10 @@ public static class BenchCommand
         stdout.WriteLine();
         stdout.WriteLine(string.Create(c, $"Input: {input.Files:N0} files, {input.Bytes / 1_048_576.0:0.0} MiB: {input.EpisodeRows:N0} episode rows, {input.ReviewRows:N0} reviews, {input.NspRows:N0} NSP transactions ({input.TotalRows:N0} rows); as-of {result.AsOf:yyyy-MM-dd}; {result.Threads} threads; {Environment.ProcessorCount} cores"));
         stdout.WriteLine(string.Create(c, $"Median of {result.Runs.Count} runs: project {project:0.00} s, DuckDB {duck:0.00} s, ratio {result.Ratio:0.00} (project / DuckDB; at most 1.00 means the project is as fast or faster)"));
-        stdout.WriteLine(string.Create(c, $"Project peak memory: {result.PeakProjectBytes / 1_048_576.0:0} MiB ({result.PeakProjectBytes / 1_073_741_824.0:0.00} GiB)"));
+        stdout.WriteLine(string.Create(c, $"Project peak memory: {result.PeakProjectBytes / 1_048_576.0:0} MiB ({result.PeakProjectBytes / 1_073_741_824.0:0.00} GiB) resident; {result.LiveProjectBytes / 1_048_576.0:0} MiB managed heap live after the run with its results held"));
         stdout.WriteLine(string.Create(c, $"Throughput: project {input.TotalRows / project:N0} rows/s, DuckDB {input.TotalRows / duck:N0} rows/s"));
+        var monthly = result.MonthlyReturn;
+        stdout.WriteLine(string.Create(c, $"One monthly return of {monthly.Episodes:N0} episodes through validation and pseudonymisation (warm): {monthly.Warm.TotalMilliseconds:0} ms ({(monthly.Accepted ? "accepted" : "rejected")})"));
         var comparison = result.Comparison;
         stdout.WriteLine(comparison.Agree
             ? string.Create(c, $"Agreement: all {comparison.Compared:N0} compared KPI rows agree ({string.Join(", ", ResultComparison.ComparedKpis.Order(StringComparer.Ordinal))}; provider and area; every quarter and dimension)")

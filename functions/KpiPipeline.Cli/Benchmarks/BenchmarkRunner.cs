@@ -7,10 +7,15 @@ using KpiPipeline.Pipeline.Offline;
 namespace KpiPipeline.Cli.Benchmarks;
 
 /// <summary>The inputs of one benchmark: a data folder holding returns/ and reference/, repeats and threads.</summary>
-public sealed record BenchmarkOptions(string DataFolder, string WorkFolder, int Runs, int Threads, DateOnly? AsOf = null);
+/// <param name="MonthlyReturnEpisodes">Rows of the single monthly episodes.csv timed through validation (fewer when the data hold fewer).</param>
+public sealed record BenchmarkOptions(
+    string DataFolder, string WorkFolder, int Runs, int Threads, DateOnly? AsOf = null, int MonthlyReturnEpisodes = 10_000);
 
-/// <summary>One repeat: the project's end-to-end time and peak memory, and DuckDB's time.</summary>
-public sealed record BenchmarkRun(TimeSpan Project, long ProjectPeakBytes, TimeSpan DuckDb);
+/// <summary>
+/// One repeat: the project's end-to-end time and peak memory (resident set), the managed heap still live after a full
+/// collection with the run's results held, and DuckDB's time.
+/// </summary>
+public sealed record BenchmarkRun(TimeSpan Project, long ProjectPeakBytes, long ProjectLiveBytes, TimeSpan DuckDb);
 
 /// <summary>The input sizes the rows-per-second figures are computed from.</summary>
 public sealed record BenchmarkInput(int Files, long Bytes, long EpisodeRows, long ReviewRows, long NspRows)
@@ -20,7 +25,8 @@ public sealed record BenchmarkInput(int Files, long Bytes, long EpisodeRows, lon
 
 /// <summary>Everything <c>kpi bench</c> measured.</summary>
 public sealed record BenchmarkResult(
-    BenchmarkInput Input, DateOnly AsOf, int Threads, IReadOnlyList<BenchmarkRun> Runs, ComparisonOutcome Comparison, long KpiRowsCompared)
+    BenchmarkInput Input, DateOnly AsOf, int Threads, IReadOnlyList<BenchmarkRun> Runs, ComparisonOutcome Comparison,
+    MonthlyReturnTimingResult MonthlyReturn)
 {
     public TimeSpan MedianProject => Median(Runs.Select(r => r.Project));
 
@@ -30,6 +36,8 @@ public sealed record BenchmarkResult(
     public double Ratio => MedianProject.TotalSeconds / MedianDuckDb.TotalSeconds;
 
     public long PeakProjectBytes => Runs.Max(r => r.ProjectPeakBytes);
+
+    public long LiveProjectBytes => Runs.Max(r => r.ProjectLiveBytes);
 
     private static TimeSpan Median(IEnumerable<TimeSpan> times)
     {
@@ -67,15 +75,16 @@ public static class BenchmarkRunner
                 cancellationToken);
             var projectTime = clock.Elapsed;
             var peak = PeakMemory.PeakBytes();
+            var live = GC.GetTotalMemory(forceFullCollection: true);
             input ??= InputOf(result);
             var t = result.Timings;
 
             var duck = await DuckDbSide.RunAsync(returns, reference, asOf, Path.Combine(options.WorkFolder, "duckdb"), options.Threads, cancellationToken);
             comparison ??= ResultComparison.Compare(result.Computation.Results, duck.ResultCsv);
-            runs.Add(new BenchmarkRun(projectTime, peak, duck.Elapsed));
+            runs.Add(new BenchmarkRun(projectTime, peak, live, duck.Elapsed));
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Run {run}/{options.Runs}: project {projectTime.TotalSeconds:0.00} s (validation {t.Validation.TotalSeconds:0.00} s, " +
-                $"KPIs {t.Kpis.TotalSeconds:0.00} s, Parquet {t.Publishing.TotalSeconds:0.00} s; peak {peak / 1_048_576.0:0} MiB), DuckDB {duck.Elapsed.TotalSeconds:0.00} s"));
+                $"KPIs {t.Kpis.TotalSeconds:0.00} s, Parquet {t.Publishing.TotalSeconds:0.00} s; peak {peak / 1_048_576.0:0} MiB, live {live / 1_048_576.0:0} MiB), DuckDB {duck.Elapsed.TotalSeconds:0.00} s"));
         }
 
         for (var run = 1; run <= options.Runs; run++)
@@ -83,7 +92,8 @@ public static class BenchmarkRunner
             DeleteFolder(Path.Combine(options.WorkFolder, $"project-run{run}"));
         }
 
-        return new BenchmarkResult(input!, asOf, options.Threads, runs, comparison!, comparison!.Compared);
+        var monthly = await MonthlyReturnTiming.RunAsync(options.DataFolder, asOf, options.MonthlyReturnEpisodes, cancellationToken);
+        return new BenchmarkResult(input!, asOf, options.Threads, runs, comparison!, monthly);
     }
 
     /// <summary>The as-of date used when none is given: the last day of the latest month in the returns folder.</summary>
