@@ -68,7 +68,7 @@ public static class IngestBenchCommand
 
             PeakMemory.Reset();
             var baseline = PeakMemory.PeakBytes();
-            var largeTime = await TriggerAsync(local, returns, blobName, cancellationToken);
+            var largeTime = await TriggerAsync(local, returns, blobName, large, cancellationToken);
             var peak = PeakMemory.PeakBytes();
 
             var duckDb = await DuckDbRewriteAsync(large, Path.Combine(work, "duckdb-out.csv"), cancellationToken);
@@ -96,20 +96,21 @@ public static class IngestBenchCommand
             await returns.UploadAsync(blobName, upload, cancellationToken: cancellationToken);
         }
 
-        return await TriggerAsync(local, returns, blobName, cancellationToken);
+        return await TriggerAsync(local, returns, blobName, file, cancellationToken);
     }
 
-    /// <summary>POSTs the blob-trigger payload for the blob and times the handler's answer.</summary>
-    private static async Task<TimeSpan> TriggerAsync(LocalPipeline local, BlobContainer returns, string blobName, CancellationToken cancellationToken)
+    /// <summary>
+    /// POSTs the blob-trigger payload the host would send, the blob's bytes included as the binding value (streamed from
+    /// the local copy of the uploaded file, so the sending side holds no copy), and times the handler's answer.
+    /// </summary>
+    private static async Task<TimeSpan> TriggerAsync(LocalPipeline local, BlobContainer returns, string blobName, string file, CancellationToken cancellationToken)
     {
         var properties = (await returns.GetPropertiesAsync(blobName, cancellationToken))!;
-        // The host passes the blob's bytes as the binding value; the handler reads the blob itself by name (streaming),
-        // so the benchmark sends an empty binding value rather than hold a large file in memory twice.
-        var payload = HostPayloads.BlobTrigger(FunctionNames.IngestReturn, "returnFile", returns.Name, blobName,
-            new Uri($"{returns.Uri}/{blobName}"), [], properties.ETag, properties.LastModified, DateTimeOffset.UtcNow);
+        using var payload = HostPayloads.StreamingBlobTrigger(FunctionNames.IngestReturn, "returnFile", returns.Name, blobName,
+            new Uri($"{returns.Uri}/{blobName}"), () => File.OpenRead(file), properties.Length, properties.ETag, properties.LastModified,
+            DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
-        using var response = await local.Http.PostAsync(new Uri(local.Handler, FunctionNames.IngestReturn),
-            new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken);
+        using var response = await local.Http.PostAsync(new Uri(local.Handler, FunctionNames.IngestReturn), payload, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         clock.Stop();
         if (!response.IsSuccessStatusCode || !body.Contains(": accepted", StringComparison.Ordinal))

@@ -22,6 +22,8 @@ public static class FunctionsApp
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         }
 
+        // The host posts a blob trigger's whole blob in the payload, over loopback: no body size limit.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = null);
         builder.Services.AddKpiPipeline();
         configure?.Invoke(builder);

@@ -44,6 +44,29 @@ public static class HostPayloads
         };
     }
 
+    /// <summary>
+    /// The same blob-trigger payload as <see cref="BlobTrigger"/>, streamed: the content is read from <paramref name="openContent"/>
+    /// while the request is sent.
+    /// </summary>
+    public static HttpContent StreamingBlobTrigger(
+        string functionName,
+        string bindingName,
+        string container,
+        string blobName,
+        Uri blobUri,
+        Func<Stream> openContent,
+        long length,
+        string? etag,
+        DateTimeOffset lastModified,
+        DateTimeOffset utcNow)
+    {
+        var metadata = BlobTrigger(functionName, bindingName, container, blobName, blobUri, [], etag, lastModified, utcNow)["Metadata"]!.AsObject();
+        metadata["Properties"]!["Length"] = length;
+        var content = new StreamingBlobTriggerContent(openContent, bindingName, (System.Text.Json.Nodes.JsonObject)metadata.DeepClone());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
     /// <summary>A timerTrigger invocation: the binding value is the timer info object the host passes.</summary>
     public static JsonObject TimerTrigger(string functionName, string bindingName, DateTimeOffset last, DateTimeOffset next, DateTimeOffset utcNow) =>
         new()

@@ -6,9 +6,10 @@ namespace KpiPipeline.Functions;
 /// <summary>Blob trigger on <c>returns/{name}</c>: validates, reports, pseudonymises and stores one uploaded return file.</summary>
 public static class IngestReturnFunction
 {
-    public static async Task<InvocationResponse> RunAsync(InvocationRequest request, ReturnIngestService ingest, CancellationToken cancellationToken)
+    public static async Task<InvocationResponse> RunAsync(BlobTriggerRequest request, ReturnIngestService ingest, CancellationToken cancellationToken)
     {
-        var outcome = await ingest.IngestAsync(BlobNameOf(request), cancellationToken);
+        ArgumentNullException.ThrowIfNull(request);
+        var outcome = await ingest.IngestAsync(BlobNameOf(request.ToInvocationRequest()), cancellationToken);
         return new InvocationResponse { Logs = [outcome.Summary], ReturnValue = outcome.Summary };
     }
 
