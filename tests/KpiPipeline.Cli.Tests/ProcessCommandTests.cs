@@ -90,6 +90,30 @@ public sealed class ProcessCommandTests
     }
 
     [Fact]
+    public async Task Writes_one_json_report_per_file_and_a_csv_rendering_only_for_files_with_issues()
+    {
+        var (returns, reference) = SyntheticFolder.Create("reports", defects: 2);
+        var output = RepoPaths.NewTempFolder("reports-out");
+
+        Assert.Equal(0, await ProcessCommand.RunAsync(returns, reference, output, "2025-10-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+
+        var reports = Path.Combine(output, "reports");
+        var inputs = Directory.EnumerateFiles(returns, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(returns, f)).Order().ToList();
+        var json = Directory.EnumerateFiles(reports, "*.report.json", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(reports, f)[..^".report.json".Length]).Order().ToList();
+        Assert.Equal(inputs, json);
+        var withIssues = json.Where(name =>
+        {
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, name + ".report.json")));
+            return report.RootElement.GetProperty("issues").GetArrayLength() > 0;
+        }).ToList();
+        var csv = Directory.EnumerateFiles(reports, "*.report.csv", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(reports, f)[..^".report.csv".Length]).Order().ToList();
+        Assert.True(withIssues.Count >= 2);
+        Assert.Equal(withIssues, csv);
+    }
+
+    [Fact]
     public async Task Exits_non_zero_when_reference_data_is_missing()
     {
         var (returns, _) = SyntheticFolder.Create("noref");

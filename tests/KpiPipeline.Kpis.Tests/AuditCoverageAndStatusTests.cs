@@ -17,7 +17,7 @@ public class AuditCoverageAndStatusTests
             Base.ForClient("a").Exited("2025-05-01", ExitReason.COMPLETED_DRUG_FREE), Base.ForClient("b"));
 
         Assert.Equal(["2025-26-Q1", "2025-26-Q2"], run.Periods.Select(p => p.Label));
-        Assert.All(run.Results, r => Assert.Equal(ProvisionalKpis.Contains(r.KpiId) ? "provisional" : "final", r.Status));
+        Assert.All(run.All(), r => Assert.Equal(ProvisionalKpis.Contains(r.KpiId) ? "provisional" : "final", r.Status));
     }
 
     [Fact]
@@ -25,10 +25,10 @@ public class AuditCoverageAndStatusTests
     {
         var run = Rows.ComputeEpisodes("2025-10-15", Base.ForClient("a"));
 
-        var q1 = run.Results.Where(r => r.Period == "2025-26-Q1").ToList();
+        var q1 = run.All().Where(r => r.Period == "2025-26-Q1").ToList();
         Assert.All(q1.Where(r => r.KpiId is KpiIds.Ret01 or KpiIds.Ret02), r => Assert.Equal("final", r.Status));
         Assert.All(q1.Where(r => r.KpiId is KpiIds.Ext02 or KpiIds.Ext03), r => Assert.Equal("provisional", r.Status));
-        Assert.All(run.Results.Where(r => r.Period == "2025-26-Q3" && ProvisionalKpis.Contains(r.KpiId)),
+        Assert.All(run.All().Where(r => r.Period == "2025-26-Q3" && ProvisionalKpis.Contains(r.KpiId)),
             r => Assert.Equal("provisional", r.Status));
     }
 
@@ -48,13 +48,13 @@ public class AuditCoverageAndStatusTests
 
         var run = Rows.Compute(returns, "2025-06-30", Sparse);
 
-        var units = run.Results.Select(r => (r.Level, r.UnitCode)).Distinct().Order().ToList();
+        var units = run.All().Select(r => (r.Level, r.UnitCode)).Distinct().Order().ToList();
         Assert.Equal(
             [("all", "ALL"), ("area", "B1"), ("area", "B2"), ("nation", "ENGLAND"), ("nation", "WALES"), ("provider", "PX"), ("provider", "PY")],
             units);
         foreach (var kpi in KpiCatalogue.All)
         {
-            var rows = run.Results.Where(r => r.KpiId == kpi.Id).ToList();
+            var rows = run.All().Where(r => r.KpiId == kpi.Id).ToList();
             var unitCount = kpi.AreaLevelAndAbove ? 5 : 7;
             Assert.Equal(unitCount * (kpi.HasSubstanceGroups ? 4 : 1), rows.Count);
             if (kpi.HasSubstanceGroups)

@@ -21,7 +21,7 @@ public class AuditDisclosureTests
             .ToArray();
         var run = Rows.Compute(new ReturnsBuilder().Episodes("P1", "2025-04", p1).Episodes("P2", "2025-04").Episodes("P3", "2025-04", p3).Build(),
             "2025-06-30");
-        return (run, Disclosure.Disclosure.Apply(run.Results));
+        return (run, Disclosure.Disclosure.Apply(run.All()));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class AuditDisclosureTests
             .Episodes("P1", "2025-06", p1).Reviews("P1", "2025-06", reviews1)
             .Episodes("P3", "2025-06", p3).Reviews("P3", "2025-06", reviews3)
             .Build(), "2025-06-30");
-        var rows = Disclosure.Disclosure.Apply(run.Results);
+        var rows = Disclosure.Disclosure.Apply(run.All());
 
         Assert.Equal((null, 7L, 2.0), run.Figures(KpiIds.Soft01, "A1"));
         Assert.Equal((null, 15L, 3.1), run.Figures(KpiIds.Soft01, "ALL"));     // (14 + 32) / 15 = 3.07

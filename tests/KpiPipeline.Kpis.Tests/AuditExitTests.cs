@@ -118,7 +118,7 @@ public class AuditExitTests
         Assert.Equal((1L, 1L, 100.0), run.Figures(KpiIds.Ext02, dimensionValue: "OPIATE"));
         Assert.Equal((0L, 1L, 0.0), run.Figures(KpiIds.Ext02, dimensionValue: "NON_OPIATE"));
         Assert.Equal((1L, 2L, 50.0), run.Figures(KpiIds.Ext03));
-        Assert.DoesNotContain(run.Results, r => r.KpiId is KpiIds.Ext03 or KpiIds.Ext04 or KpiIds.Ext05 or KpiIds.Ext06 && r.Dimension != "all");
+        Assert.DoesNotContain(run.All(), r => r.KpiId is KpiIds.Ext03 or KpiIds.Ext04 or KpiIds.Ext05 or KpiIds.Ext06 && r.Dimension != "all");
     }
 
     [Theory]
@@ -128,7 +128,7 @@ public class AuditExitTests
     {
         var run = Rows.ComputeEpisodes(asOf, SeveralSuccessfulExits());
 
-        var q1 = run.Results.Where(r => r.Period == "2025-26-Q1").ToList();
+        var q1 = run.All().Where(r => r.Period == "2025-26-Q1").ToList();
         Assert.All(q1.Where(r => r.KpiId is KpiIds.Ext02 or KpiIds.Ext03), r => Assert.Equal(status, r.Status));
         Assert.All(q1.Where(r => r.KpiId is KpiIds.Ext01 or KpiIds.Ext04 or KpiIds.Ext05 or KpiIds.Ext06), r => Assert.Equal("final", r.Status));
         // RET01/RET02 of Q1 are final from 09-22, long before.

@@ -58,6 +58,6 @@ public class AuditMedicationTests
             Base.ForClient("e").WithSubstance(Substance.CRACK).WithNaloxone());
 
         Assert.Equal((1L, 3L, 33.3), run.Figures(KpiIds.Hrm01));
-        Assert.DoesNotContain(run.Results, r => r.KpiId is KpiIds.Hrm01 or KpiIds.Dos01 or KpiIds.Dos02 && r.Dimension != "all");
+        Assert.DoesNotContain(run.All(), r => r.KpiId is KpiIds.Hrm01 or KpiIds.Dos01 or KpiIds.Dos02 && r.Dimension != "all");
     }
 }

@@ -44,7 +44,7 @@ public class AuditNspAndPopulationTests
         Assert.Equal(1.0, run.Find(KpiIds.Nsp05, "B1").Value);
         Assert.Equal(1.0, run.Find(KpiIds.Nsp06, "PX").Value);
         Assert.Equal(0.0, run.Find(KpiIds.Nsp06, "PZ").Value);
-        Assert.All(run.Results.Where(r => r.KpiId.StartsWith("NSP", StringComparison.Ordinal)),
+        Assert.All(run.All().Where(r => r.KpiId.StartsWith("NSP", StringComparison.Ordinal)),
             r => Assert.Equal(("none", "none"), (r.Rag, r.RagBasis)));
     }
 
@@ -73,7 +73,7 @@ public class AuditNspAndPopulationTests
         Assert.Equal((2L, 8L, 75.0), run.Figures(KpiIds.Pop01, "ENGLAND"));
         Assert.Equal((4L, 3L, -33.3), run.Figures(KpiIds.Pop01, "WALES"));
         Assert.Equal((5L, 11L, 54.5), run.Figures(KpiIds.Pop01, "ALL"));
-        Assert.DoesNotContain(run.Results, r => r.KpiId is KpiIds.Pop01 or KpiIds.Nsp04 && r.Level == "provider");
+        Assert.DoesNotContain(run.All(), r => r.KpiId is KpiIds.Pop01 or KpiIds.Nsp04 && r.Level == "provider");
     }
 
     [Fact]

@@ -142,7 +142,7 @@ public class AuditRagTests
     {
         var run = SuccessfulCompletions(new TargetOverride("*", KpiIds.Soft01, 0m, null));
 
-        Assert.All(run.Results, row =>
+        Assert.All(run.All(), row =>
         {
             var kpi = KpiCatalogue.Get(row.KpiId);
             var expectedBasis = kpi.Id == KpiIds.Soft01 ? "target" : kpi.DefaultRagBasis.Code();

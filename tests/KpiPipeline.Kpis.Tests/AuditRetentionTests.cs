@@ -26,7 +26,7 @@ public class AuditRetentionTests
         // Cohort a, b, e, f (c is 83 days old and open; d is a transfer within 84 days).
         Assert.Equal((3L, 4L, 75.0), run.Figures(KpiIds.Ret01));
         Assert.Equal((1L, 4L, 25.0), run.Figures(KpiIds.Ret02));
-        Assert.All(run.Results.Where(r => r.Period == "2025-26-Q1" && r.KpiId is KpiIds.Ret01 or KpiIds.Ret02),
+        Assert.All(run.All().Where(r => r.Period == "2025-26-Q1" && r.KpiId is KpiIds.Ret01 or KpiIds.Ret02),
             r => Assert.Equal("provisional", r.Status));
     }
 
@@ -37,7 +37,7 @@ public class AuditRetentionTests
 
         Assert.Equal((4L, 5L, 80.0), run.Figures(KpiIds.Ret01));
         Assert.Equal((1L, 5L, 20.0), run.Figures(KpiIds.Ret02));
-        Assert.All(run.Results.Where(r => r.Period == "2025-26-Q1" && r.KpiId is KpiIds.Ret01 or KpiIds.Ret02),
+        Assert.All(run.All().Where(r => r.Period == "2025-26-Q1" && r.KpiId is KpiIds.Ret01 or KpiIds.Ret02),
             r => Assert.Equal("final", r.Status));
     }
 
@@ -82,7 +82,7 @@ public class AuditRetentionTests
         Assert.Equal((1L, 2L, 50.0), run.Figures(KpiIds.Ret01, dimensionValue: "ALCOHOL"));
         Assert.Equal((0L, 0L, null), run.Figures(KpiIds.Ret01, dimensionValue: "NON_OPIATE"));
         Assert.Equal((1L, 3L, 33.3), run.Figures(KpiIds.Ret02));
-        Assert.DoesNotContain(run.Results, r => r.KpiId == KpiIds.Ret02 && r.Dimension != "all");
+        Assert.DoesNotContain(run.All(), r => r.KpiId == KpiIds.Ret02 && r.Dimension != "all");
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public class AuditRetentionTests
         var run = Rows.Compute(returns, "2025-06-30",
             TestReference.Standard(new Core.Reference.TargetOverride("*", KpiIds.Ret03, 50m, null)));
 
-        Assert.All(run.Results.Where(r => r.KpiId is KpiIds.Ret03 or KpiIds.Ret04),
+        Assert.All(run.All().Where(r => r.KpiId is KpiIds.Ret03 or KpiIds.Ret04),
             r => Assert.Equal(("none", "none", (double?)null), (r.Rag, r.RagBasis, r.Target)));
     }
 }

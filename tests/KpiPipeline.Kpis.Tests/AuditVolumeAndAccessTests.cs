@@ -60,7 +60,7 @@ public class AuditVolumeAndAccessTests
         Assert.Equal((1L, 4L, 25.0), run.Figures(KpiIds.Acc03));
         // Waits {0, 21, 22, 22}: even n → mean of the two middle values, not rounded.
         Assert.Equal((null, 4L, 21.5), run.Figures(KpiIds.Acc02));
-        Assert.DoesNotContain(run.Results, r => r.KpiId == KpiIds.Acc03 && r.Dimension != "all");
+        Assert.DoesNotContain(run.All(), r => r.KpiId == KpiIds.Acc03 && r.Dimension != "all");
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public class AuditVolumeAndAccessTests
 
         Assert.Equal(["2025-26-Q1", "2025-26-Q2", "2025-26-Q3"], run.Periods.Select(p => p.Label));
         Assert.Equal(0.0, run.Find(KpiIds.Nsp01, "ALL", "2025-26-Q1").Value);
-        Assert.All(run.Results, r => Assert.Contains(r.Period, new[] { "2025-26-Q1", "2025-26-Q2", "2025-26-Q3" }));
+        Assert.All(run.All(), r => Assert.Contains(r.Period, new[] { "2025-26-Q1", "2025-26-Q2", "2025-26-Q3" }));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public class NspAndPopulationKpiTests
         Assert.Equal((0L, 0L, null), run.Figures(KpiIds.Nsp04, "A2"));
         Assert.Equal((0L, 0L, null), run.Figures(KpiIds.Nsp04, "SCOTLAND"));
         Assert.Equal((60L, 50L, 4.8), run.Figures(KpiIds.Nsp04, "ALL"));
-        Assert.DoesNotContain(run.Results, r => r.KpiId == KpiIds.Nsp04 && r.Level == "provider");
+        Assert.DoesNotContain(run.All(), r => r.KpiId == KpiIds.Nsp04 && r.Level == "provider");
     }
 
     [Fact]
@@ -54,6 +54,6 @@ public class NspAndPopulationKpiTests
         Assert.Equal((2L, 100L, 98.0), run.Figures(KpiIds.Pop01, "A1", "2025-26-Q1"));
         Assert.Equal((2L, 100L, 98.0), run.Figures(KpiIds.Pop01, "ALL", "2025-26-Q1"));
         Assert.Equal((0L, 0L, null), run.Figures(KpiIds.Pop01, "A2", "2025-26-Q1"));
-        Assert.DoesNotContain(run.Results, r => r.KpiId == KpiIds.Pop01 && r.Level == "provider");
+        Assert.DoesNotContain(run.All(), r => r.KpiId == KpiIds.Pop01 && r.Level == "provider");
     }
 }

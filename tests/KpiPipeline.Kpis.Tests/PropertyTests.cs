@@ -70,13 +70,13 @@ public class PropertyTests
     public void Every_unit_period_KPI_and_dimension_has_exactly_one_row() => Check(run =>
     {
         var perPeriod = KpiCatalogue.All.Sum(k => (k.AreaLevelAndAbove ? 5 : 8) * (k.HasSubstanceGroups ? 4 : 1));
-        return run.Results.Count == perPeriod * run.Periods.Count
-            && run.Results.Select(r => (r.Period, r.UnitCode, r.KpiId, r.DimensionValue)).Distinct().Count() == run.Results.Count;
+        return run.All().Count == perPeriod * run.Periods.Count
+            && run.All().Select(r => (r.Period, r.UnitCode, r.KpiId, r.DimensionValue)).Distinct().Count() == run.All().Count;
     });
 
     [Fact]
     public void Percent_values_are_the_rounded_ratio_and_lie_within_0_to_100() => Check(run =>
-        run.Results
+        run.All()
             .Where(r => KpiCatalogue.Get(r.KpiId).Unit == KpiUnit.Percent && r.KpiId != KpiIds.Pop01)
             .All(r => r.Value == (double?)Rounding.Percent(r.Numerator!.Value, r.Denominator!.Value)
                 && (r.Value is null || r.Value >= 0)
@@ -86,14 +86,14 @@ public class PropertyTests
     public void Areas_never_count_more_distinct_clients_than_their_providers_together() => Check(run =>
         run.Periods.All(p =>
         {
-            var providers = run.Results.Where(r => r.Period == p.Label && r.KpiId == KpiIds.Vol01 && r.Level == "provider" && r.DimensionValue == "ALL" && r.AreaCode == "A1").Sum(r => r.Value);
-            var area = run.Results.Single(r => r.Period == p.Label && r.KpiId == KpiIds.Vol01 && r.UnitCode == "A1" && r.DimensionValue == "ALL").Value;
+            var providers = run.All().Where(r => r.Period == p.Label && r.KpiId == KpiIds.Vol01 && r.Level == "provider" && r.DimensionValue == "ALL" && r.AreaCode == "A1").Sum(r => r.Value);
+            var area = run.All().Single(r => r.Period == p.Label && r.KpiId == KpiIds.Vol01 && r.UnitCode == "A1" && r.DimensionValue == "ALL").Value;
             return area <= providers;
         }));
 
     [Fact]
     public void Public_rows_never_show_a_provider_or_a_count_of_1_to_7_or_a_count_not_divisible_by_5() => Check(run =>
-        Disclosure.Disclosure.Apply(run.Results).All(r =>
+        Disclosure.Disclosure.Apply(run.All()).All(r =>
             r.Level != "provider"
             && Safe(r.Numerator) && Safe(r.Denominator)
             && (KpiCatalogue.Get(r.KpiId).Unit != KpiUnit.Count || r.Value is null || Safe((long)r.Value.Value))

@@ -12,8 +12,8 @@ public class RowCoverageTests
         Assert.Equal(["2025-26-Q1", "2025-26-Q2", "2025-26-Q3"], run.Periods.Select(p => p.Label));
         // 3 providers + 2 areas + 2 nations + ALL = 8 units; 5 without providers.
         var perPeriod = KpiCatalogue.All.Sum(k => (k.AreaLevelAndAbove ? 5 : 8) * (k.HasSubstanceGroups ? 4 : 1));
-        Assert.Equal(perPeriod * 3, run.Results.Count);
-        Assert.Equal(run.Results.Count, run.Results.Select(r => (r.Period, r.UnitCode, r.KpiId, r.DimensionValue)).Distinct().Count());
+        Assert.Equal(perPeriod * 3, run.All().Count);
+        Assert.Equal(run.All().Count, run.All().Select(r => (r.Period, r.UnitCode, r.KpiId, r.DimensionValue)).Distinct().Count());
         Assert.Equal((0L, null, 0.0), run.Figures(KpiIds.Vol01, "P3"));
         Assert.Equal((0L, 0L, null), run.Figures(KpiIds.Acc01, "P3"));
     }
@@ -28,7 +28,7 @@ public class RowCoverageTests
         Assert.Equal(("area", "A2"), (run.Find(KpiIds.Vol01, "A2").Level, run.Find(KpiIds.Vol01, "A2").AreaCode));
         Assert.Equal(("nation", (string?)null), (run.Find(KpiIds.Vol01, "SCOTLAND").Level, run.Find(KpiIds.Vol01, "SCOTLAND").AreaCode));
         Assert.Equal("all", run.Find(KpiIds.Vol01, "ALL").Level);
-        Assert.All(run.Results, r => Assert.Equal(1, r.SchemaVersion));
+        Assert.All(run.All(), r => Assert.Equal(1, r.SchemaVersion));
     }
 
     [Fact]

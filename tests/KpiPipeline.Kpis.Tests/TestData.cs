@@ -96,7 +96,7 @@ public sealed class ReturnsBuilder
 
     public ReturnsBuilder Nsp(string provider, string month, params CuratedNspTransaction[] rows)
     {
-        nsp.Add(new AcceptedNspFile(PathOf(provider, month, ReturnFileKind.Nsp), rows));
+        nsp.Add(AcceptedNspFile.FromRows(PathOf(provider, month, ReturnFileKind.Nsp), rows));
         return this;
     }
 
@@ -104,14 +104,14 @@ public sealed class ReturnsBuilder
     {
         var at = DateTimeOffset.Parse(firstUploaded, System.Globalization.CultureInfo.InvariantCulture);
         var path = PathOf(provider, month, kind);
-        uploads.Add(new UploadOutcome(path.BlobName, path, registered, at, at, accepted));
+        uploads.Add(new UploadOutcome(path.BlobName, path, registered, at, accepted));
         return this;
     }
 
     public ReturnsBuilder UploadWithBadPath(string blobName, string at)
     {
         var when = DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture);
-        uploads.Add(new UploadOutcome(blobName, null, false, when, when, false));
+        uploads.Add(new UploadOutcome(blobName, null, false, when, false));
         return this;
     }
 
@@ -144,6 +144,12 @@ public static class TestReference
 /// <summary>Finding rows in a computation.</summary>
 public static class Rows
 {
+    // KpiResultTable builds rows when read; tests look rows up many times, so each run's rows are materialised once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<KpiComputation, List<KpiResult>> Materialised = [];
+
+    public static IReadOnlyList<KpiResult> All(this KpiComputation computation) =>
+        Materialised.GetValue(computation, c => [.. c.Results]);
+
     public static KpiComputation Compute(ReturnSet returns, string asOf, ReferenceData? reference = null) =>
         KpiEngine.Compute(returns, reference ?? TestReference.Standard(), EpisodeBuilder.D(asOf));
 
@@ -155,7 +161,7 @@ public static class Rows
 
     public static KpiResult Find(
         this KpiComputation computation, string kpiId, string unit = "P1", string period = "2025-26-Q1", string dimensionValue = "ALL") =>
-        computation.Results.Single(r => r.KpiId == kpiId && r.UnitCode == unit && r.Period == period && r.DimensionValue == dimensionValue);
+        computation.All().Single(r => r.KpiId == kpiId && r.UnitCode == unit && r.Period == period && r.DimensionValue == dimensionValue);
 
     public static (long? Numerator, long? Denominator, double? Value) Figures(
         this KpiComputation computation, string kpiId, string unit = "P1", string period = "2025-26-Q1", string dimensionValue = "ALL")

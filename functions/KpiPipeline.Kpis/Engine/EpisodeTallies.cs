@@ -139,17 +139,25 @@ internal sealed class EpisodeTallies
             episodeByKey[(episodes[i].ProviderCode, episodes[i].EpisodeId)] = i;
         }
 
-        var facts = new List<ReviewFact>(folded.Count);
+        var sorted = new ReviewFact[folded.Count];
+        var count = 0;
         foreach (var review in folded)
         {
             if (episodeByKey.TryGetValue((review.ProviderCode.ToUpperInvariant(), review.EpisodeId), out var episode))
             {
-                facts.Add(new ReviewFact(episode, review.ReviewDate.DayNumber, review.Stage, review));
+                sorted[count] = new ReviewFact(episode, review.ReviewDate.DayNumber, review.Stage, count, review);
+                count++;
             }
         }
 
-        // Per episode by date; on one date REVIEW sorts before EXIT, so the last qualifying review is LATEST.
-        var sorted = facts.OrderBy(r => r.Episode).ThenBy(r => r.Date).ThenBy(r => StageOrder(r.Stage)).ToArray();
+        // Per episode by date; on one date REVIEW sorts before EXIT, so the last qualifying review is LATEST. Sorted in
+        // place (a national run has millions of reviews), ties in input order.
+        Array.Resize(ref sorted, count);
+        Array.Sort(sorted, static (a, b) =>
+            a.Episode != b.Episode ? a.Episode.CompareTo(b.Episode)
+            : a.Date != b.Date ? a.Date.CompareTo(b.Date)
+            : a.Stage != b.Stage ? StageOrder(a.Stage).CompareTo(StageOrder(b.Stage))
+            : a.Order.CompareTo(b.Order));
         var i2 = 0;
         while (i2 < sorted.Length)
         {
@@ -484,37 +492,26 @@ internal sealed class EpisodeTallies
         }
     }
 
-    public void CountNsp(IReadOnlyList<CuratedNspTransaction> transactions)
+    public void CountNsp(IReadOnlyList<NspMonthTotals> totals)
     {
-        var first = periods[0].Start;
-        var last = periods[^1].End;
-        foreach (var t in transactions)
+        var first = ReportingMonth.Of(periods[0].Start);
+        var last = ReportingMonth.Of(periods[^1].End);
+        foreach (var t in totals)
         {
             var provider = units.ProviderIndex(t.ProviderCode);
-            if (provider < 0 || t.TransactionDate < first || t.TransactionDate > last)
+            if (provider < 0 || t.Month < first || t.Month > last)
             {
                 continue;
             }
 
-            var q = PeriodIndex(t.TransactionDate.DayNumber);
+            var q = PeriodIndex(t.Month.FirstDay.DayNumber);
             var chain = units.Chains[provider];
-            Tally.Add(q, Slot.NspTransactions, chain, -1);
-            Tally.Add(q, Slot.NspNeedles, chain, -1, t.NeedlesSupplied);
-            Tally.Add(q, Slot.NspNeedlesInEstimatedAreas, units.PwidEstimateChains[provider], -1, t.NeedlesSupplied);
-            if (t.NewRegistration == true)
-            {
-                Tally.Add(q, Slot.NspNewRegistrations, chain, -1);
-            }
-
-            if (t.NaloxoneSupplied == true)
-            {
-                Tally.Add(q, Slot.NspNaloxone, chain, -1);
-            }
-
-            if (t.ReferredToTreatment == true)
-            {
-                Tally.Add(q, Slot.NspReferred, chain, -1);
-            }
+            Tally.Add(q, Slot.NspTransactions, chain, -1, t.Transactions);
+            Tally.Add(q, Slot.NspNeedles, chain, -1, t.Needles);
+            Tally.Add(q, Slot.NspNeedlesInEstimatedAreas, units.PwidEstimateChains[provider], -1, t.Needles);
+            Tally.Add(q, Slot.NspNewRegistrations, chain, -1, t.NewRegistrations);
+            Tally.Add(q, Slot.NspNaloxone, chain, -1, t.NaloxoneSupplied);
+            Tally.Add(q, Slot.NspReferred, chain, -1, t.ReferredToTreatment);
         }
     }
 
@@ -625,5 +622,5 @@ internal sealed class EpisodeTallies
         public string EpisodeId;
     }
 
-    private readonly record struct ReviewFact(int Episode, int Date, ReviewStage Stage, CuratedReview Row);
+    private readonly record struct ReviewFact(int Episode, int Date, ReviewStage Stage, int Order, CuratedReview Row);
 }

@@ -10,14 +10,12 @@ namespace KpiPipeline.Kpis.Engine;
 
 /// <summary>What one KPI run produced.</summary>
 /// <param name="Periods">The quarters published, earliest first.</param>
-/// <param name="Results">The restricted rows: every level, no suppression, RAG applied.</param>
+/// <param name="Results">The restricted rows: every level, no suppression, RAG applied; built when read.</param>
 /// <param name="Warnings">Lines for the run log (ignored future files, ignored targets, reference gaps).</param>
-/// <param name="Folded">The combined returns the KPIs were computed from.</param>
 public sealed record KpiComputation(
     IReadOnlyList<FinancialQuarter> Periods,
-    IReadOnlyList<KpiResult> Results,
-    IReadOnlyList<string> Warnings,
-    FoldedReturns Folded);
+    KpiResultTable Results,
+    IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// Computes every KPI of kpis.md at every level for every quarter of the run (pure; no I/O). The data are indexed once:
@@ -43,7 +41,7 @@ public static class KpiEngine
         tallies.CountNsp(folded.Nsp);
         tallies.CountDataQuality(returns.Uploads, folded);
 
-        var results = new RowBuilder(tallies, units, targets, periods, asOf).Build();
-        return new KpiComputation(periods, results, warnings, folded);
+        var rows = new RowBuilder(tallies.Tally, tallies.Waits, units, targets, periods, asOf);
+        return new KpiComputation(periods, new KpiResultTable(rows, periods.Count), warnings);
     }
 }

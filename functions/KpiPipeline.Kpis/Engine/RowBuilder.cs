@@ -5,61 +5,89 @@ using KpiPipeline.Kpis.Rag;
 
 namespace KpiPipeline.Kpis.Engine;
 
-/// <summary>Turns the tallies into kpi_results rows: one per period × KPI × unit × dimension, with status and RAG.</summary>
-internal sealed class RowBuilder(
-    EpisodeTallies tallies, UnitIndex units, TargetsInForce targets, IReadOnlyList<FinancialQuarter> periods, DateOnly asOf)
+/// <summary>
+/// Turns the tallies into kpi_results rows: one per period × KPI × unit × dimension, with status and RAG. Every period
+/// has the same layout of rows, so a row is found by its period and its place in that layout and built when asked for.
+/// </summary>
+internal sealed class RowBuilder
 {
     private static readonly string[] DimensionValues =
         [KpiVocabulary.DimensionValueAll, .. Enum.GetNames<SubstanceGroup>()];
 
-    private readonly Tally tally = tallies.Tally;
+    private readonly Tally tally;
+    private readonly List<int>?[] waits;
+    private readonly UnitIndex units;
+    private readonly TargetsInForce targets;
+    private readonly IReadOnlyList<FinancialQuarter> periods;
+    private readonly DateOnly asOf;
+    private readonly string[] labels;
+    private readonly (KpiDefinition Kpi, int Dimension, int Unit)[] layout;
 
-    public List<KpiResult> Build()
+    /// <param name="waits">ACC02 waits per (period, unit); sorted here, for the medians.</param>
+    public RowBuilder(
+        Tally tally, List<int>?[] waits, UnitIndex units, TargetsInForce targets, IReadOnlyList<FinancialQuarter> periods, DateOnly asOf)
     {
-        var rows = new List<KpiResult>();
-        for (var q = 0; q < periods.Count; q++)
+        this.tally = tally;
+        this.waits = waits;
+        this.units = units;
+        this.targets = targets;
+        this.periods = periods;
+        this.asOf = asOf;
+        labels = [.. periods.Select(p => p.Label)];
+        foreach (var list in waits)
         {
-            var period = periods[q];
-            var label = period.Label;
-            foreach (var kpi in KpiCatalogue.All)
+            list?.Sort();
+        }
+
+        var layout = new List<(KpiDefinition, int, int)>();
+        foreach (var kpi in KpiCatalogue.All)
+        {
+            var dimensions = kpi.HasSubstanceGroups ? DimensionValues.Length : 1;
+            for (var d = 0; d < dimensions; d++)
             {
-                var status = kpi.ProvisionalWindowDays is { } window && asOf < period.End.AddDays(window)
-                    ? KpiVocabulary.StatusProvisional
-                    : KpiVocabulary.StatusFinal;
-                var dimensions = kpi.HasSubstanceGroups ? DimensionValues.Length : 1;
-                for (var d = 0; d < dimensions; d++)
+                for (var u = kpi.AreaLevelAndAbove ? units.ProviderCount : 0; u < units.Count; u++)
                 {
-                    var benchmark = Measure(kpi, q, units.AllUnit, d).Value;
-                    for (var u = kpi.AreaLevelAndAbove ? units.ProviderCount : 0; u < units.Count; u++)
-                    {
-                        var figures = Measure(kpi, q, u, d);
-                        var (basis, target, rag) = Rate(kpi, u, figures.Value, benchmark);
-                        rows.Add(new KpiResult(
-                            label,
-                            period.Start,
-                            period.End,
-                            asOf,
-                            units.Levels[u],
-                            units.Codes[u],
-                            units.AreaCodes[u],
-                            kpi.Id,
-                            d == 0 ? KpiVocabulary.DimensionAll : KpiVocabulary.DimensionSubstanceGroup,
-                            DimensionValues[d],
-                            figures.Numerator,
-                            figures.Denominator,
-                            (double?)figures.Value,
-                            (double?)target,
-                            rag,
-                            basis.Code(),
-                            status,
-                            Suppressed: false,
-                            KpiVocabulary.SchemaVersion));
-                    }
+                    layout.Add((kpi, d, u));
                 }
             }
         }
 
-        return rows;
+        this.layout = [.. layout];
+    }
+
+    public int RowsPerPeriod => layout.Length;
+
+    /// <summary>Row <paramref name="index"/> of period <paramref name="q"/>: KPIs in catalogue order, then dimension, then unit.</summary>
+    public KpiResult Row(int q, int index)
+    {
+        var period = periods[q];
+        var (kpi, d, u) = layout[index];
+        var status = kpi.ProvisionalWindowDays is { } window && asOf < period.End.AddDays(window)
+            ? KpiVocabulary.StatusProvisional
+            : KpiVocabulary.StatusFinal;
+        var benchmark = Measure(kpi, q, units.AllUnit, d).Value;
+        var figures = Measure(kpi, q, u, d);
+        var (basis, target, rag) = Rate(kpi, u, figures.Value, benchmark);
+        return new KpiResult(
+            labels[q],
+            period.Start,
+            period.End,
+            asOf,
+            units.Levels[u],
+            units.Codes[u],
+            units.AreaCodes[u],
+            kpi.Id,
+            d == 0 ? KpiVocabulary.DimensionAll : KpiVocabulary.DimensionSubstanceGroup,
+            DimensionValues[d],
+            figures.Numerator,
+            figures.Denominator,
+            (double?)figures.Value,
+            (double?)target,
+            rag,
+            basis.Code(),
+            status,
+            Suppressed: false,
+            KpiVocabulary.SchemaVersion);
     }
 
     private (RagBasis Basis, decimal? Target, string Rag) Rate(KpiDefinition kpi, int unit, decimal? value, decimal? benchmark)
@@ -126,15 +154,14 @@ internal sealed class RowBuilder(
 
     private Figures MedianWait(int q, int u)
     {
-        var waits = tallies.Waits[q * units.Count + u];
-        if (waits is null || waits.Count == 0)
+        var sorted = waits[q * units.Count + u];
+        if (sorted is null || sorted.Count == 0)
         {
             return new Figures(null, 0, null);
         }
 
-        waits.Sort();
-        var n = waits.Count;
-        var median = n % 2 == 1 ? waits[n / 2] : (waits[n / 2 - 1] + (decimal)waits[n / 2]) / 2;
+        var n = sorted.Count;
+        var median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + (decimal)sorted[n / 2]) / 2;
         return new Figures(null, n, median);
     }
 

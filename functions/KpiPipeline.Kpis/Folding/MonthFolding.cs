@@ -20,7 +20,7 @@ public sealed record MissingEpisodeEvent(string ProviderCode, string EpisodeId, 
 public sealed record FoldedReturns(
     IReadOnlyList<FoldedEpisode> Episodes,
     IReadOnlyList<CuratedReview> Reviews,
-    IReadOnlyList<CuratedNspTransaction> Nsp,
+    IReadOnlyList<NspMonthTotals> Nsp,
     IReadOnlyList<MissingEpisodeEvent> MissingEvents,
     IReadOnlyList<ReturnPath> UsedFiles,
     IReadOnlyList<string> Warnings);
@@ -40,7 +40,7 @@ public static class MonthFolding
 
         var (episodes, missing) = FoldEpisodes(episodeFiles);
         var reviews = FoldReviews(reviewFiles, episodes);
-        var nsp = nspFiles.SelectMany(f => f.Rows).ToList();
+        var nsp = nspFiles.SelectMany(f => f.Totals).ToList();
         return new FoldedReturns(episodes, reviews, nsp, missing, used, warnings);
     }
 

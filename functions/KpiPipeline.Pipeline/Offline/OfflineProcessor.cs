@@ -118,10 +118,11 @@ public static class OfflineProcessor
         var uploads = outcomes.Select(o => o.Upload).ToList();
         var validation = clock.Elapsed;
         var returnSet = new ReturnSet(episodes, reviews, nsp, uploads);
+        var sourceFileCount = returnSet.SourceFileCount;
         var computation = KpiEngine.Compute(returnSet, reference, options.AsOf);
         var kpis = clock.Elapsed;
         var published = await KpiPublisher.PublishAsync(
-            computation, new PublicationMetadata(options.AsOf, returnSet.SourceFileCount),
+            computation, new PublicationMetadata(options.AsOf, sourceFileCount),
             new FolderPublicationStore(options.OutFolder), cancellationToken);
         return new OfflineRunResult(files, computation, published, Path.GetFullPath(options.OutFolder))
         {
@@ -142,7 +143,7 @@ public static class OfflineProcessor
             PreviouslyOpenEpisodeIds = path is null ? new HashSet<string>() : history.OpenBefore(path.Month),
             KnownEpisodeIds = history.KnownEpisodeIds,
         };
-        var sink = new CollectingRowSink();
+        var sink = new AcceptedRowSink();
         ValidationReport report;
         var bytes = ReadWholeFile(fullPath, out var length);
         try
@@ -159,7 +160,7 @@ public static class OfflineProcessor
         WriteReport(reportPath, report, history);
         var file = new OfflineFileResult(blobName, report, reportPath + ".report.json");
         var upload = new UploadOutcome(blobName, path, path is not null && reference.FindProvider(path.ProviderCode) is not null,
-            uploadedAt, uploadedAt, report.Accepted);
+            uploadedAt, report.Accepted);
         object? accepted = null;
         if (report.Accepted && path is not null)
         {
@@ -167,7 +168,7 @@ public static class OfflineProcessor
             {
                 ReturnFileKind.Episodes => new AcceptedEpisodesFile(path, history.Accept(path.Month, sink.Episodes)),
                 ReturnFileKind.Reviews => new AcceptedReviewsFile(path, sink.Reviews),
-                _ => new AcceptedNspFile(path, sink.Nsp),
+                _ => new AcceptedNspFile(path, sink.NspTotals.Build()),
             };
         }
 
@@ -196,6 +197,22 @@ public static class OfflineProcessor
         }
 
         return bytes;
+    }
+
+    /// <summary>Keeps a file's episodes and reviews, and adds up its NSP transactions instead of keeping them.</summary>
+    private sealed class AcceptedRowSink : ICuratedRowSink
+    {
+        public List<CuratedEpisode> Episodes { get; } = [];
+
+        public List<CuratedReview> Reviews { get; } = [];
+
+        public NspTotalsBuilder NspTotals { get; } = new();
+
+        public void Add(CuratedEpisode row) => Episodes.Add(row);
+
+        public void Add(CuratedReview row) => Reviews.Add(row);
+
+        public void Add(CuratedNspTransaction row) => NspTotals.Add(row);
     }
 
     /// <summary>One file's report, ledger entry, and accepted rows (an Accepted*File), in upload order.</summary>
@@ -288,16 +305,22 @@ public static class OfflineProcessor
             ? DateTimeOffset.UnixEpoch
             : new DateTimeOffset(path.Month.LastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    /// <summary>Writes the JSON and CSV report, each rendered in memory and written with one call.</summary>
+    /// <summary>
+    /// Writes the file's validation report (JSON, outputs.md section 5), and its CSV rendering for people only when the
+    /// report has issues; each is rendered in memory and written with one call.
+    /// </summary>
     private static void WriteReport(string basePath, ValidationReport report, ProviderState history)
     {
         history.EnsureFolder(Path.GetDirectoryName(basePath)!);
         using var rendered = new MemoryStream();
         ReportRenderers.WriteJson(report, rendered);
         WriteAll(basePath + ".report.json", rendered);
-        rendered.SetLength(0);
-        ReportRenderers.WriteCsv(report, rendered);
-        WriteAll(basePath + ".report.csv", rendered);
+        if (report.Issues.Count > 0 || report.IssuesNotListed > 0)
+        {
+            rendered.SetLength(0);
+            ReportRenderers.WriteCsv(report, rendered);
+            WriteAll(basePath + ".report.csv", rendered);
+        }
     }
 
     private static void WriteAll(string path, MemoryStream rendered)

@@ -38,10 +38,10 @@ public static class KpiPublisher
         }
 
         var publicRowCount = 0;
-        var byPeriod = computation.Results.ToLookup(r => r.Period);
-        foreach (var period in computation.Periods)
+        for (var q = 0; q < computation.Periods.Count; q++)
         {
-            var restricted = byPeriod[period.Label].ToList();
+            var period = computation.Periods[q];
+            var restricted = computation.Results.InPeriod(q);
             var restrictedPath = PartitionPath(RestrictedPrefix, period.Label);
             await WriteAsync(restrictedPath, s => KpiResultsParquet.Write(s, restricted, metadata));
 

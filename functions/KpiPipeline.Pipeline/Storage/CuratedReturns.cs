@@ -36,7 +36,7 @@ public sealed class CuratedReturns(BlobContainer curated)
                     reviews.Add(new AcceptedReviewsFile(version.Path, [.. CuratedCsv.ReadReviews(download.Content)]));
                     break;
                 default:
-                    nsp.Add(new AcceptedNspFile(version.Path, [.. CuratedCsv.ReadNsp(download.Content)]));
+                    nsp.Add(AcceptedNspFile.FromRows(version.Path, CuratedCsv.ReadNsp(download.Content)));
                     break;
             }
         }

@@ -68,12 +68,7 @@ public sealed class SubmissionLedger(StorageTable table)
         return
         [
             .. all.Where(e => e.State == SubmissionState.Completed)
-                .GroupBy(e => e.BlobName, StringComparer.Ordinal)
-                .SelectMany(g =>
-                {
-                    var first = g.Min(e => e.UploadedAt);
-                    return g.Select(e => new UploadOutcome(e.BlobName, e.Path, e.ProviderRegistered, e.UploadedAt, first, e.Accepted));
-                }),
+                .Select(e => new UploadOutcome(e.BlobName, e.Path, e.ProviderRegistered, e.UploadedAt, e.Accepted)),
         ];
     }
 
