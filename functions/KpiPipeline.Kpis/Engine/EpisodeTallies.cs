@@ -25,6 +25,9 @@ internal sealed class EpisodeTallies
     private readonly EpisodeFact[] episodes;
     private readonly int[] byClient;
     private readonly ReviewFact[] reviews;
+    private readonly IReadOnlyList<NspMonthTotals> nsp;
+    private readonly IReadOnlyList<ReturnPath> usedFiles;
+    private readonly IReadOnlyList<MissingEpisodeEvent> missingEvents;
 
     public EpisodeTallies(FoldedReturns folded, UnitIndex units, IReadOnlyList<FinancialQuarter> periods, DateOnly asOf, List<string> warnings)
     {
@@ -33,10 +36,15 @@ internal sealed class EpisodeTallies
         firstOrdinal = periods[0].Ordinal;
         this.asOf = asOf.DayNumber;
         asOfDate = asOf;
-        Tally = new Tally(periods.Count, units.Count);
-        Waits = new List<int>?[periods.Count * units.Count];
         (episodes, byClient) = IndexEpisodes(folded.Episodes, warnings);
         reviews = IndexReviews(folded.Reviews);
+        nsp = folded.Nsp;
+        usedFiles = folded.UsedFiles;
+        missingEvents = folded.MissingEvents;
+
+        // Allocated once the folded rows are indexed: nothing here refers to them any more, so they can be collected.
+        Tally = new Tally(periods.Count, units.Count);
+        Waits = new List<int>?[periods.Count * units.Count];
     }
 
     public Tally Tally { get; }
@@ -46,7 +54,7 @@ internal sealed class EpisodeTallies
 
     private (EpisodeFact[] Facts, int[] ByClient) IndexEpisodes(IReadOnlyList<FoldedEpisode> folded, List<string> warnings)
     {
-        var clientIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var clientIds = new Dictionary<string, int>(folded.Count, StringComparer.Ordinal);
         var facts = new EpisodeFact[folded.Count];
         var unknownProviders = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < folded.Count; i++)
@@ -133,7 +141,7 @@ internal sealed class EpisodeTallies
 
     private ReviewFact[] IndexReviews(IReadOnlyList<CuratedReview> folded)
     {
-        var episodeByKey = new Dictionary<(string, string), int>();
+        var episodeByKey = new Dictionary<(string, string), int>(episodes.Length);
         for (var i = 0; i < episodes.Length; i++)
         {
             episodeByKey[(episodes[i].ProviderCode, episodes[i].EpisodeId)] = i;
@@ -145,7 +153,7 @@ internal sealed class EpisodeTallies
         {
             if (episodeByKey.TryGetValue((review.ProviderCode.ToUpperInvariant(), review.EpisodeId), out var episode))
             {
-                sorted[count] = new ReviewFact(episode, review.ReviewDate.DayNumber, review.Stage, count, review);
+                sorted[count] = new ReviewFact(episode, review.ReviewDate.DayNumber, review.Stage, count, new ReviewMeasures(review));
                 count++;
             }
         }
@@ -405,7 +413,7 @@ internal sealed class EpisodeTallies
         var startDate = e.StartReview >= 0 ? reviews[e.StartReview].Date : Blank;
         for (var r = e.ReviewFrom; r < e.ReviewTo; r++)
         {
-            var review = reviews[r];
+            ref readonly var review = ref reviews[r];
             if (review.Stage == ReviewStage.REVIEW && review.Date > periodEnd - ReviewWindow && review.Date <= periodEnd)
             {
                 reviewedRecently = true;
@@ -416,10 +424,10 @@ internal sealed class EpisodeTallies
                 continue;
             }
 
-            if (review.Row.GoalsSet >= 1)
+            if (review.Measures.GoalsSet >= 1)
             {
                 Tally.Add(q, Slot.GoalReviews, chain, -1);
-                if (review.Row.GoalsProgressed >= 1)
+                if (review.Measures.GoalsProgressed >= 1)
                 {
                     Tally.Add(q, Slot.GoalsProgressed, chain, -1);
                 }
@@ -442,11 +450,11 @@ internal sealed class EpisodeTallies
 
         if (latest >= 0)
         {
-            CountPaired(q, reviews[e.StartReview].Row, reviews[latest].Row, chain, group);
+            CountPaired(q, reviews[e.StartReview].Measures, reviews[latest].Measures, chain, group);
         }
     }
 
-    private void CountPaired(int q, CuratedReview start, CuratedReview latest, int[] chain, int group)
+    private void CountPaired(int q, in ReviewMeasures start, in ReviewMeasures latest, int[] chain, int group)
     {
         if (start.Barc10Score is { } barcStart && latest.Barc10Score is { } barcLatest)
         {
@@ -492,11 +500,11 @@ internal sealed class EpisodeTallies
         }
     }
 
-    public void CountNsp(IReadOnlyList<NspMonthTotals> totals)
+    public void CountNsp()
     {
         var first = ReportingMonth.Of(periods[0].Start);
         var last = ReportingMonth.Of(periods[^1].End);
-        foreach (var t in totals)
+        foreach (var t in nsp)
         {
             var provider = units.ProviderIndex(t.ProviderCode);
             if (provider < 0 || t.Month < first || t.Month > last)
@@ -516,9 +524,9 @@ internal sealed class EpisodeTallies
     }
 
     /// <summary>DQ01–DQ03 (kpis.md section 8) from the submissions ledger and the fold.</summary>
-    public void CountDataQuality(IReadOnlyList<UploadOutcome> uploads, FoldedReturns folded)
+    public void CountDataQuality(IReadOnlyList<UploadOutcome> uploads)
     {
-        var acceptedMonths = folded.UsedFiles.Select(p => p.Month)
+        var acceptedMonths = usedFiles.Select(p => p.Month)
             .Concat(uploads.Where(u => u.Accepted && u.Path is not null && u.Path.Month.FirstDay <= asOfDate).Select(u => u.Path!.Month))
             .ToList();
 
@@ -527,7 +535,7 @@ internal sealed class EpisodeTallies
         var firstAcceptedUpload = new Dictionary<(string, ReportingMonth), DateTimeOffset>();
         var inLedger = new HashSet<(string, ReportingMonth)>();
         var acceptedEpisodes = new HashSet<(string, ReportingMonth)>(
-            folded.UsedFiles.Where(p => p.Kind == ReturnFileKind.Episodes).Select(p => (p.ProviderCode.ToUpperInvariant(), p.Month)));
+            usedFiles.Where(p => p.Kind == ReturnFileKind.Episodes).Select(p => (p.ProviderCode.ToUpperInvariant(), p.Month)));
         foreach (var upload in uploads)
         {
             if (upload.Path is not { Kind: ReturnFileKind.Episodes } path)
@@ -583,7 +591,7 @@ internal sealed class EpisodeTallies
             AddForMonth(path.ProviderCode, path.Month, Slot.RejectedUploads);
         }
 
-        foreach (var missing in folded.MissingEvents)
+        foreach (var missing in missingEvents)
         {
             AddForMonth(missing.ProviderCode, missing.Month, Slot.MissingEpisodes);
         }
@@ -622,5 +630,36 @@ internal sealed class EpisodeTallies
         public string EpisodeId;
     }
 
-    private readonly record struct ReviewFact(int Episode, int Date, ReviewStage Stage, int Order, CuratedReview Row);
+    private readonly record struct ReviewFact(int Episode, int Date, ReviewStage Stage, int Order, ReviewMeasures Measures);
+
+    /// <summary>The review measures the KPIs read, two bytes each (<see cref="short.MinValue"/> for blank), not the whole row.</summary>
+    private readonly struct ReviewMeasures(CuratedReview row)
+    {
+        private const short BlankMeasure = short.MinValue;
+        private readonly short goalsSet = Of(row.GoalsSet);
+        private readonly short goalsProgressed = Of(row.GoalsProgressed);
+        private readonly short barc10Score = Of(row.Barc10Score);
+        private readonly short opiateDays = Of(row.OpiateDays);
+        private readonly short injectingDays = Of(row.InjectingDays);
+        private readonly short qualityOfLife = Of(row.QualityOfLife);
+        private readonly short acuteHousingProblem = row.AcuteHousingProblem is { } flag ? (short)(flag ? 1 : 0) : BlankMeasure;
+
+        public int? GoalsSet => Number(goalsSet);
+
+        public int? GoalsProgressed => Number(goalsProgressed);
+
+        public int? Barc10Score => Number(barc10Score);
+
+        public int? OpiateDays => Number(opiateDays);
+
+        public int? InjectingDays => Number(injectingDays);
+
+        public int? QualityOfLife => Number(qualityOfLife);
+
+        public bool? AcuteHousingProblem => acuteHousingProblem == BlankMeasure ? null : acuteHousingProblem != 0;
+
+        private static short Of(int? value) => value is { } number ? checked((short)number) : BlankMeasure;
+
+        private static int? Number(short value) => value == BlankMeasure ? null : value;
+    }
 }

@@ -27,8 +27,16 @@ public static class KpiEngine
     public static KpiComputation Compute(ReturnSet returns, ReferenceData reference, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(returns);
+        return Compute(MonthFolding.Fold(returns, asOf), returns.Uploads, reference, asOf);
+    }
+
+    /// <summary>The same, from returns already folded (<see cref="MonthFoldingBuilder"/>) and the upload history.</summary>
+    public static KpiComputation Compute(
+        FoldedReturns folded, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(folded);
+        ArgumentNullException.ThrowIfNull(uploads);
         ArgumentNullException.ThrowIfNull(reference);
-        var folded = MonthFolding.Fold(returns, asOf);
         var warnings = new List<string>(folded.Warnings);
         var units = new UnitIndex(reference, warnings);
         var targets = new TargetsInForce(reference, warnings);
@@ -36,10 +44,11 @@ public static class KpiEngine
         var firstReferral = folded.Episodes.Count == 0 ? asOf : folded.Episodes.Min(e => e.Row.ReferralDate);
         var periods = FinancialQuarter.Range(firstReferral < asOf ? firstReferral : asOf, asOf);
 
+        // The tallies index what they need of the fold, which is not referenced afterwards (and can be collected).
         var tallies = new EpisodeTallies(folded, units, periods, asOf, warnings);
         tallies.CountEpisodes();
-        tallies.CountNsp(folded.Nsp);
-        tallies.CountDataQuality(returns.Uploads, folded);
+        tallies.CountNsp();
+        tallies.CountDataQuality(uploads);
 
         var rows = new RowBuilder(tallies.Tally, tallies.Waits, units, targets, periods, asOf);
         return new KpiComputation(periods, new KpiResultTable(rows, periods.Count), warnings);

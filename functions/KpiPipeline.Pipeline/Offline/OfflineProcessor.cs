@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Core.Reference;
@@ -7,6 +8,7 @@ using KpiPipeline.Core.Validation;
 using KpiPipeline.Kpis;
 using KpiPipeline.Kpis.Catalogue;
 using KpiPipeline.Kpis.Engine;
+using KpiPipeline.Kpis.Folding;
 using KpiPipeline.Kpis.Returns;
 using KpiPipeline.Pipeline.Publishing;
 
@@ -67,6 +69,30 @@ public static class OfflineProcessor
         }
 
         var clock = Stopwatch.StartNew();
+        var folding = new MonthFoldingBuilder(options.AsOf);
+        var outcomes = await ValidateAllAsync(options, reference, folding, cancellationToken);
+        var files = outcomes.Select(o => o.File).ToList();
+        var uploads = outcomes.Select(o => o.Upload).ToList();
+        var sourceFileCount = uploads.Count(u => u.Accepted && u.Path is not null);
+        var validation = clock.Elapsed;
+        var computation = ComputeKpis(folding, uploads, reference, options.AsOf);
+        var kpis = clock.Elapsed;
+        var published = await KpiPublisher.PublishAsync(
+            computation, new PublicationMetadata(options.AsOf, sourceFileCount),
+            new MemoryReturningStore(new FolderPublicationStore(options.OutFolder)), cancellationToken);
+        return new OfflineRunResult(files, computation, published, Path.GetFullPath(options.OutFolder))
+        {
+            Timings = new OfflineRunTimings(validation, kpis - validation, clock.Elapsed - kpis),
+        };
+    }
+
+    /// <summary>
+    /// Validates every file, writes its report and folds its accepted rows. A method of its own so that the pseudonymiser's
+    /// caches and the providers' validation histories are garbage once it returns.
+    /// </summary>
+    private static async Task<FileOutcome[]> ValidateAllAsync(
+        OfflineRunOptions options, ReferenceData reference, MonthFoldingBuilder folding, CancellationToken cancellationToken)
+    {
         var pseudonymiser = new Pseudonymiser(options.Secrets, cacheKeys: true);
         var reportsFolder = Path.Combine(options.OutFolder, "reports");
         var ordered = ReturnFilesInUploadOrder(options.ReturnsFolder)
@@ -89,49 +115,64 @@ public static class OfflineProcessor
             foreach (var file in provider)
             {
                 outcomes[file.Order] = await ProcessFileAsync(
-                    file.BlobName, file.FullPath, file.Path, history, reference, pseudonymiser, reportsFolder, token);
+                    file.BlobName, file.FullPath, file.Path, history, folding, reference, pseudonymiser, reportsFolder, token);
             }
+
+            folding.CompleteProvider(provider.Key);
         });
 
-        var episodes = new List<AcceptedEpisodesFile>();
-        var reviews = new List<AcceptedReviewsFile>();
-        var nsp = new List<AcceptedNspFile>();
-        foreach (var outcome in outcomes)
-        {
-            switch (outcome.Accepted)
-            {
-                case AcceptedEpisodesFile e:
-                    episodes.Add(e);
-                    break;
-                case AcceptedReviewsFile r:
-                    reviews.Add(r);
-                    break;
-                case AcceptedNspFile n:
-                    nsp.Add(n);
-                    break;
-                default:
-                    break;
-            }
-        }
+        return outcomes;
+    }
 
-        var files = outcomes.Select(o => o.File).ToList();
-        var uploads = outcomes.Select(o => o.Upload).ToList();
-        var validation = clock.Elapsed;
-        var returnSet = new ReturnSet(episodes, reviews, nsp, uploads);
-        var sourceFileCount = returnSet.SourceFileCount;
-        var computation = KpiEngine.Compute(returnSet, reference, options.AsOf);
-        var kpis = clock.Elapsed;
-        var published = await KpiPublisher.PublishAsync(
-            computation, new PublicationMetadata(options.AsOf, sourceFileCount),
-            new FolderPublicationStore(options.OutFolder), cancellationToken);
-        return new OfflineRunResult(files, computation, published, Path.GetFullPath(options.OutFolder))
+    /// <summary>
+    /// Folds and computes outside the asynchronous state machine, so the fold is garbage once the tallies are built. At
+    /// each phase boundary the heap is compacted and returned to the system once: validation leaves the pseudonymiser's
+    /// caches, the providers' histories and the fold's indexes behind, the KPI phase its indexes of every episode and
+    /// review, and the next phase would otherwise grow on top of them (a national run must fit a 2 GiB instance).
+    /// </summary>
+    private static KpiComputation ComputeKpis(
+        MonthFoldingBuilder folding, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf)
+    {
+        var folded = folding.Build();
+        ReturnMemory();
+        var computation = KpiEngine.Compute(folded, uploads, reference, asOf);
+        ReturnMemory();
+        return computation;
+    }
+
+    private static void ReturnMemory()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
+    /// <summary>
+    /// Writes through to <paramref name="inner"/>, and returns memory to the system after a write once the heap has grown by
+    /// more than 384 MiB since the last time: each Parquet file is encoded in large buffers that would otherwise pile up
+    /// as garbage across the periods.
+    /// </summary>
+    private sealed class MemoryReturningStore(IPublicationStore inner) : IPublicationStore
+    {
+        private const long Allowance = 384L << 20;
+        private long baseline = GC.GetTotalMemory(forceFullCollection: false);
+
+        public string Describe(string relativePath) => inner.Describe(relativePath);
+
+        public async Task<bool> WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken)
         {
-            Timings = new OfflineRunTimings(validation, kpis - validation, clock.Elapsed - kpis),
-        };
+            var written = await inner.WriteAsync(relativePath, write, cancellationToken);
+            if (GC.GetTotalMemory(forceFullCollection: false) > baseline + Allowance)
+            {
+                ReturnMemory();
+                baseline = GC.GetTotalMemory(forceFullCollection: false);
+            }
+
+            return written;
+        }
     }
 
     private static async Task<FileOutcome> ProcessFileAsync(
-        string blobName, string fullPath, ReturnPath? path, ProviderState history, ReferenceData reference,
+        string blobName, string fullPath, ReturnPath? path, ProviderState history, MonthFoldingBuilder folding, ReferenceData reference,
         Pseudonymiser pseudonymiser, string reportsFolder, CancellationToken cancellationToken)
     {
         var uploadedAt = OnTime(path);
@@ -161,18 +202,24 @@ public static class OfflineProcessor
         var file = new OfflineFileResult(blobName, report, reportPath + ".report.json");
         var upload = new UploadOutcome(blobName, path, path is not null && reference.FindProvider(path.ProviderCode) is not null,
             uploadedAt, report.Accepted);
-        object? accepted = null;
         if (report.Accepted && path is not null)
         {
-            accepted = path.Kind switch
+            switch (path.Kind)
             {
-                ReturnFileKind.Episodes => new AcceptedEpisodesFile(path, history.Accept(path.Month, sink.Episodes)),
-                ReturnFileKind.Reviews => new AcceptedReviewsFile(path, sink.Reviews),
-                _ => new AcceptedNspFile(path, sink.NspTotals.Build()),
-            };
+                case ReturnFileKind.Episodes:
+                    history.Accept(path.Month, sink.Episodes);
+                    folding.AddEpisodesFile(path, sink.Episodes);
+                    break;
+                case ReturnFileKind.Reviews:
+                    folding.AddReviewsFile(path, sink.Reviews);
+                    break;
+                default:
+                    folding.AddNspFile(path, sink.NspTotals.Build());
+                    break;
+            }
         }
 
-        return new FileOutcome(file, upload, accepted);
+        return new FileOutcome(file, upload);
     }
 
     /// <summary>
@@ -215,17 +262,15 @@ public static class OfflineProcessor
         public void Add(CuratedNspTransaction row) => NspTotals.Add(row);
     }
 
-    /// <summary>One file's report, ledger entry, and accepted rows (an Accepted*File), in upload order.</summary>
-    private sealed record FileOutcome(OfflineFileResult File, UploadOutcome Upload, object? Accepted);
+    /// <summary>One file's report and ledger entry, in upload order.</summary>
+    private sealed record FileOutcome(OfflineFileResult File, UploadOutcome Upload);
 
     /// <summary>
     /// What validation needs of a provider's earlier accepted episodes files, kept as the months go by: the episodes
-    /// open at the end of each accepted month (W02) and every episode id sent so far (W03). It also keeps each
-    /// episode's latest row, so that a row repeated unchanged from an earlier month is stored once.
+    /// open at the end of each accepted month (W02) and every episode id sent so far (W03).
     /// </summary>
     private sealed class ProviderState
     {
-        private readonly Dictionary<string, CuratedEpisode> latestRows = new(StringComparer.Ordinal);
         private (ReportingMonth Month, IReadOnlySet<string> Open) lastAccepted;
         private (ReportingMonth Month, IReadOnlySet<string> Open) beforeLast;
 
@@ -249,24 +294,12 @@ public static class OfflineProcessor
             : beforeLast.Open is { } earlier && beforeLast.Month < month ? earlier
             : new HashSet<string>();
 
-        /// <summary>Records an accepted month (files arrive in month order) and returns its rows, unchanged rows shared.</summary>
-        public CuratedEpisode[] Accept(ReportingMonth month, List<CuratedEpisode> rows)
+        /// <summary>Records an accepted month (files arrive in month order).</summary>
+        public void Accept(ReportingMonth month, List<CuratedEpisode> rows)
         {
-            var shared = new CuratedEpisode[rows.Count];
-            for (var i = 0; i < rows.Count; i++)
+            foreach (var row in rows)
             {
-                var row = rows[i];
-                if (latestRows.TryGetValue(row.EpisodeId, out var earlier) && earlier.Equals(row))
-                {
-                    row = earlier;
-                }
-                else
-                {
-                    latestRows[row.EpisodeId] = row;
-                    KnownEpisodeIds.Add(row.EpisodeId);
-                }
-
-                shared[i] = row;
+                KnownEpisodeIds.Add(row.EpisodeId);
             }
 
             if (lastAccepted.Open is null || lastAccepted.Month < month)
@@ -274,8 +307,7 @@ public static class OfflineProcessor
                 beforeLast = lastAccepted;
             }
 
-            lastAccepted = (month, OpenEpisodes.AtMonthEnd(shared));
-            return shared;
+            lastAccepted = (month, OpenEpisodes.AtMonthEnd(rows));
         }
     }
 

@@ -1,0 +1,139 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
+using KpiPipeline.Core.Dataset;
+
+namespace KpiPipeline.Kpis.Folding;
+
+/// <summary>
+/// A folded review as a value of about 56 bytes rather than an object: a national run keeps millions of them until the
+/// KPIs are computed. The fifteen measures are two bytes each, blank as <see cref="short.MinValue"/>, flags 0 or 1.
+/// </summary>
+internal readonly struct StoredReview
+{
+    private const short Blank = short.MinValue;
+    private readonly string providerCode;
+    private readonly Measures measures;
+
+    public StoredReview(CuratedReview row)
+    {
+        providerCode = row.ProviderCode;
+        EpisodeId = row.EpisodeId;
+        Day = row.ReviewDate.DayNumber;
+        Stage = (byte)row.Stage;
+        var m = new Measures();
+        m[0] = Of(row.OpiateDays);
+        m[1] = Of(row.CrackDays);
+        m[2] = Of(row.CocaineDays);
+        m[3] = Of(row.BenzodiazepineDays);
+        m[4] = Of(row.AlcoholDays);
+        m[5] = Of(row.InjectingDays);
+        m[6] = Of(row.SharedEquipment);
+        m[7] = Of(row.PsychologicalHealth);
+        m[8] = Of(row.PhysicalHealth);
+        m[9] = Of(row.QualityOfLife);
+        m[10] = Of(row.AcuteHousingProblem);
+        m[11] = Of(row.PaidWorkDays);
+        m[12] = Of(row.Barc10Score);
+        m[13] = Of(row.GoalsSet);
+        m[14] = Of(row.GoalsProgressed);
+        measures = m;
+    }
+
+    public string EpisodeId { get; }
+
+    public int Day { get; }
+
+    private byte Stage { get; }
+
+    /// <summary>The de-duplication key within one provider (dataset.md section 3: episode, date, stage).</summary>
+    public (string Episode, int Day, byte Stage) Key => (EpisodeId, Day, Stage);
+
+    public CuratedReview ToRow() => new(
+        providerCode,
+        EpisodeId,
+        DateOnly.FromDayNumber(Day),
+        (ReviewStage)Stage,
+        Number(measures[0]),
+        Number(measures[1]),
+        Number(measures[2]),
+        Number(measures[3]),
+        Number(measures[4]),
+        Number(measures[5]),
+        Flag(measures[6]),
+        Number(measures[7]),
+        Number(measures[8]),
+        Number(measures[9]),
+        Flag(measures[10]),
+        Number(measures[11]),
+        Number(measures[12]),
+        Number(measures[13]),
+        Number(measures[14]));
+
+    private static short Of(int? value) => value is { } number ? checked((short)number) : Blank;
+
+    private static short Of(bool? value) => value switch
+    {
+        null => Blank,
+        true => 1,
+        false => 0,
+    };
+
+    private static int? Number(short stored) => stored == Blank ? null : stored;
+
+    private static bool? Flag(short stored) => stored == Blank ? null : stored == 1;
+
+    [InlineArray(15)]
+    private struct Measures
+    {
+        private short first;
+    }
+}
+
+/// <summary>Folded reviews held as <see cref="StoredReview"/> values in per-provider blocks; each read builds the row.</summary>
+internal sealed class StoredReviewList(IReadOnlyList<StoredReview[]> blocks) : IReadOnlyList<CuratedReview>
+{
+    private readonly int[] starts = Starts(blocks);
+
+    public int Count => starts[^1];
+
+    public CuratedReview this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            var block = Array.BinarySearch(starts, index);
+            block = block >= 0 ? block : ~block - 1;
+            while (blocks[block].Length == 0)
+            {
+                block++;
+            }
+
+            return blocks[block][index - starts[block]].ToRow();
+        }
+    }
+
+    public IEnumerator<CuratedReview> GetEnumerator()
+    {
+        foreach (var block in blocks)
+        {
+            foreach (var review in block)
+            {
+                yield return review.ToRow();
+            }
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static int[] Starts(IReadOnlyList<StoredReview[]> blocks)
+    {
+        var starts = new int[blocks.Count + 1];
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            starts[i + 1] = starts[i] + blocks[i].Length;
+        }
+
+        return starts;
+    }
+}
