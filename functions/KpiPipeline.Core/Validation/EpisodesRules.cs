@@ -208,13 +208,13 @@ internal sealed class EpisodesRules : FileRules
             return null;
         }
 
-        var id = new string(text);
-        if (firstRowOfEpisode.TryGetValue(id, out var firstRow))
+        if (firstRowOfEpisode.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(text, out var firstRow))
         {
             Error("E02", EpisodeId, $"episode_id appears more than once in the file (first on row {firstRow}).");
             return null;
         }
 
+        var id = context.EpisodeIdString(text);
         firstRowOfEpisode.Add(id, Row);
         return id;
     }

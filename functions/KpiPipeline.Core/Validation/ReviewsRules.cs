@@ -58,7 +58,7 @@ internal sealed class ReviewsRules : FileRules
         {
             if (FieldParsers.IsIdentifier(this[EpisodeId], 64))
             {
-                episodeId = KnownIdOrNew(this[EpisodeId]);
+                episodeId = context.EpisodeIdString(this[EpisodeId]);
             }
             else
             {
@@ -114,15 +114,4 @@ internal sealed class ReviewsRules : FileRules
             opiate, crack, cocaine, benzodiazepine, alcohol, injecting, shared,
             psychological, physical, quality, housing, work, barc10, goalsSet, goalsProgressed));
     }
-
-    /// <summary>
-    /// The episode's id string already held by <see cref="ValidationContext.KnownEpisodeIds"/> when it is a hash set,
-    /// so that a review shares it with its episode instead of holding a copy; otherwise a new string.
-    /// </summary>
-    private string KnownIdOrNew(ReadOnlySpan<char> id) =>
-        context.KnownEpisodeIds is HashSet<string> known
-        && known.Comparer == StringComparer.Ordinal
-        && known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var stored)
-            ? stored
-            : new string(id);
 }

@@ -29,4 +29,16 @@ public sealed class ValidationContext
 
     /// <summary>Files larger than this are rejected (F09) without being read further.</summary>
     public long MaxFileBytes { get; init; } = DefaultMaxFileBytes;
+
+    /// <summary>
+    /// An episode id as a string: the instance <see cref="KnownEpisodeIds"/> already holds when it is an ordinal hash set
+    /// with the id (the same episodes come back every month), so no copy is made per row and rows share one string per
+    /// episode; otherwise a new string.
+    /// </summary>
+    internal string EpisodeIdString(ReadOnlySpan<char> id) =>
+        KnownEpisodeIds is HashSet<string> known
+        && known.Comparer == StringComparer.Ordinal
+        && known.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var stored)
+            ? stored
+            : new string(id);
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Core.Reference;
@@ -109,18 +111,32 @@ public static class OfflineProcessor
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount,
             CancellationToken = cancellationToken,
         };
-        await Parallel.ForEachAsync(byProvider, parallel, async (provider, token) =>
+        var reports = new ReportWriter(cancellationToken);
+        try
         {
-            var history = new ProviderState();
-            foreach (var file in provider)
+            await Parallel.ForEachAsync(byProvider, parallel, async (provider, token) =>
             {
-                outcomes[file.Order] = await ProcessFileAsync(
-                    file.BlobName, file.FullPath, file.Path, history, folding, reference, pseudonymiser, reportsFolder, token);
-            }
+                var history = new ProviderState();
+                foreach (var file in provider)
+                {
+                    outcomes[file.Order] = await ProcessFileAsync(
+                        file.BlobName, file.FullPath, file.Path, history, folding, reference, pseudonymiser, reportsFolder, reports, token);
+                }
 
-            folding.CompleteProvider(provider.Key);
-        });
+                folding.CompleteProvider(provider.Key);
+            });
+        }
+        catch (ChannelClosedException closed) when (closed.InnerException is { } writeFailure)
+        {
+            // A report could not be written: that failure, not the closed queue, is the run's error.
+            ExceptionDispatchInfo.Throw(writeFailure);
+        }
+        finally
+        {
+            reports.Complete();
+        }
 
+        await reports.Completion;
         return outcomes;
     }
 
@@ -173,7 +189,7 @@ public static class OfflineProcessor
 
     private static async Task<FileOutcome> ProcessFileAsync(
         string blobName, string fullPath, ReturnPath? path, ProviderState history, MonthFoldingBuilder folding, ReferenceData reference,
-        Pseudonymiser pseudonymiser, string reportsFolder, CancellationToken cancellationToken)
+        Pseudonymiser pseudonymiser, string reportsFolder, ReportWriter reports, CancellationToken cancellationToken)
     {
         var uploadedAt = OnTime(path);
         var context = new ValidationContext
@@ -198,7 +214,7 @@ public static class OfflineProcessor
         }
 
         var reportPath = Path.Combine(reportsFolder, blobName.Replace('/', Path.DirectorySeparatorChar));
-        WriteReport(reportPath, report, history);
+        await reports.WriteAsync(reportPath, report, cancellationToken);
         var file = new OfflineFileResult(blobName, report, reportPath + ".report.json");
         var upload = new UploadOutcome(blobName, path, path is not null && reference.FindProvider(path.ProviderCode) is not null,
             uploadedAt, report.Accepted);
@@ -274,19 +290,7 @@ public static class OfflineProcessor
         private (ReportingMonth Month, IReadOnlySet<string> Open) lastAccepted;
         private (ReportingMonth Month, IReadOnlySet<string> Open) beforeLast;
 
-        private string? lastFolder;
-
         public HashSet<string> KnownEpisodeIds { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>Creates a report folder once, not once per file (a provider's files share a month's folder).</summary>
-        public void EnsureFolder(string folder)
-        {
-            if (folder != lastFolder)
-            {
-                Directory.CreateDirectory(folder);
-                lastFolder = folder;
-            }
-        }
 
         /// <summary>Episode ids open at the end of the latest accepted month before <paramref name="month"/>.</summary>
         public IReadOnlySet<string> OpenBefore(ReportingMonth month) =>
@@ -338,26 +342,81 @@ public static class OfflineProcessor
             : new DateTimeOffset(path.Month.LastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>
-    /// Writes the file's validation report (JSON, outputs.md section 5), and its CSV rendering for people only when the
-    /// report has issues; each is rendered in memory and written with one call.
+    /// Writes the validation reports (JSON, outputs.md section 5, and the CSV rendering for people only when a report has
+    /// issues) on a thread of its own, so that creating 108,000 files, which is kernel time, overlaps validation instead of
+    /// stalling it. Reports are rendered in memory on the validation threads and queued (bounded, so memory stays small);
+    /// each is written with one call and each folder created once.
     /// </summary>
-    private static void WriteReport(string basePath, ValidationReport report, ProviderState history)
+    private sealed class ReportWriter
     {
-        history.EnsureFolder(Path.GetDirectoryName(basePath)!);
-        using var rendered = new MemoryStream();
-        ReportRenderers.WriteJson(report, rendered);
-        WriteAll(basePath + ".report.json", rendered);
-        if (report.Issues.Count > 0 || report.IssuesNotListed > 0)
-        {
-            rendered.SetLength(0);
-            ReportRenderers.WriteCsv(report, rendered);
-            WriteAll(basePath + ".report.csv", rendered);
-        }
-    }
+        private const int QueuedReports = 512;
 
-    private static void WriteAll(string path, MemoryStream rendered)
-    {
-        using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.Write);
-        RandomAccess.Write(handle, rendered.GetBuffer().AsSpan(0, (int)rendered.Length), 0);
+        private readonly Channel<(string BasePath, byte[] Json, byte[]? Csv)> queue =
+            Channel.CreateBounded<(string, byte[], byte[]?)>(new BoundedChannelOptions(QueuedReports) { SingleReader = true });
+
+        private readonly HashSet<string> createdFolders = new(StringComparer.Ordinal);
+
+        public ReportWriter(CancellationToken cancellationToken) =>
+            Completion = Task.Factory.StartNew(
+                () => WriteQueued(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        /// <summary>Ends when every queued report is written; faults with the first write's failure.</summary>
+        public Task Completion { get; }
+
+        public ValueTask WriteAsync(string basePath, ValidationReport report, CancellationToken cancellationToken)
+        {
+            using var rendered = new MemoryStream();
+            ReportRenderers.WriteJson(report, rendered);
+            var json = rendered.ToArray();
+            byte[]? csv = null;
+            if (report.Issues.Count > 0 || report.IssuesNotListed > 0)
+            {
+                rendered.SetLength(0);
+                ReportRenderers.WriteCsv(report, rendered);
+                csv = rendered.ToArray();
+            }
+
+            return queue.Writer.WriteAsync((basePath, json, csv), cancellationToken);
+        }
+
+        /// <summary>No more reports will come.</summary>
+        public void Complete() => queue.Writer.TryComplete();
+
+        private void WriteQueued(CancellationToken cancellationToken)
+        {
+            try
+            {
+                var reader = queue.Reader;
+                while (reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+                {
+                    while (reader.TryRead(out var pending))
+                    {
+                        var folder = Path.GetDirectoryName(pending.BasePath)!;
+                        if (createdFolders.Add(folder))
+                        {
+                            Directory.CreateDirectory(folder);
+                        }
+
+                        WriteAll(pending.BasePath + ".report.json", pending.Json);
+                        if (pending.Csv is not null)
+                        {
+                            WriteAll(pending.BasePath + ".report.csv", pending.Csv);
+                        }
+                    }
+                }
+            }
+            catch (Exception failure)
+            {
+                // The validation threads' next write then fails too, instead of waiting on a queue nobody empties.
+                queue.Writer.TryComplete(failure);
+                throw;
+            }
+        }
+
+        private static void WriteAll(string path, byte[] content)
+        {
+            using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.Write);
+            RandomAccess.Write(handle, content, 0);
+        }
     }
 }
