@@ -4,7 +4,7 @@ using KpiPipeline.Core.Pseudonymisation;
 namespace KpiPipeline.Core.Validation;
 
 /// <summary>episodes.csv (dataset.md section 2): E01–E16, W01, W02.</summary>
-internal sealed class EpisodesRules : FileRules
+internal sealed class EpisodesRules : ReturnFileRules
 {
     private const int ProviderCode = 0;
     private const int EpisodeId = 1;
@@ -34,25 +34,19 @@ internal sealed class EpisodesRules : FileRules
         new("exit_reason", false), new("record_status", false),
     ];
 
-    private readonly ReturnPath path;
-    private readonly ValidationContext context;
-    private readonly ICuratedRowSink sink;
     private readonly Dictionary<string, long> firstRowOfEpisode = new(StringComparer.Ordinal);
 
     public EpisodesRules(ReturnPath path, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
-        : base(Spec, issues)
+        : base(Spec, path, context, sink, issues)
     {
-        this.path = path;
-        this.context = context;
-        this.sink = sink;
     }
 
     public static IReadOnlyList<string> ColumnNames { get; } = Spec.Select(c => c.Name).ToArray();
 
     protected override void CheckRow()
     {
-        var monthEnd = path.Month.LastDay;
-        ProviderMatches(ProviderCode, "E01", path.ProviderCode);
+        var monthEnd = FilePath.Month.LastDay;
+        ProviderMatches(ProviderCode, "E01", FilePath.ProviderCode);
         var episodeId = CheckEpisodeId();
         Initial(FirstInitial);
         Initial(LastInitial);
@@ -160,10 +154,10 @@ internal sealed class EpisodesRules : FileRules
             return;
         }
 
-        sink.Add(new CuratedEpisode(
-            path.ProviderCode,
+        Sink.Add(new CuratedEpisode(
+            FilePath.ProviderCode,
             episodeId!,
-            context.Pseudonymiser.ClientKey(this[FirstInitial][0], this[LastInitial][0], dob!.Value, sex!.Value),
+            Context.Pseudonymiser.ClientKey(this[FirstInitial][0], this[LastInitial][0], dob!.Value, sex!.Value),
             age!.Value,
             sex.Value,
             referral!.Value,
@@ -187,7 +181,7 @@ internal sealed class EpisodesRules : FileRules
             return;
         }
 
-        foreach (var missing in context.PreviouslyOpenEpisodeIds.Where(id => !firstRowOfEpisode.ContainsKey(id)).Order(StringComparer.Ordinal))
+        foreach (var missing in Context.PreviouslyOpenEpisodeIds.Where(id => !firstRowOfEpisode.ContainsKey(id)).Order(StringComparer.Ordinal))
         {
             Issues.Warning("W02", null, null, "episode_id", missing,
                 "This episode was open at the end of the provider's previous accepted month but is missing from this file: it will stop counting as in treatment after the last month it appeared in.");
@@ -214,7 +208,7 @@ internal sealed class EpisodesRules : FileRules
             return null;
         }
 
-        var id = context.EpisodeIdString(text);
+        var id = Context.EpisodeIdString(text);
         firstRowOfEpisode.Add(id, Row);
         return id;
     }

@@ -3,7 +3,7 @@ using KpiPipeline.Core.Dataset;
 namespace KpiPipeline.Core.Validation;
 
 /// <summary>nsp.csv (dataset.md section 4): N01–N07.</summary>
-internal sealed class NspRules : FileRules
+internal sealed class NspRules : ReturnFileRules
 {
     private const int ProviderCode = 0;
     private const int OutletCode = 1;
@@ -24,26 +24,20 @@ internal sealed class NspRules : FileRules
         new("used_returned", false), new("naloxone_supplied", false), new("bbv_test", false), new("referred_to_treatment", false),
     ];
 
-    private readonly ReturnPath path;
-    private readonly ValidationContext context;
-    private readonly ICuratedRowSink sink;
 
     // A file names a handful of outlets on thousands of rows: each code is stored once.
     private readonly Dictionary<string, string> outletCodes = new(StringComparer.Ordinal);
 
     public NspRules(ReturnPath path, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
-        : base(Spec, issues)
+        : base(Spec, path, context, sink, issues)
     {
-        this.path = path;
-        this.context = context;
-        this.sink = sink;
     }
 
     public static IReadOnlyList<string> ColumnNames { get; } = Spec.Select(c => c.Name).ToArray();
 
     protected override void CheckRow()
     {
-        ProviderMatches(ProviderCode, "N01", path.ProviderCode);
+        ProviderMatches(ProviderCode, "N01", FilePath.ProviderCode);
         if (!Blank(OutletCode, "N02") && !FieldParsers.IsIdentifier(this[OutletCode], 32))
         {
             Error("N02", OutletCode, "outlet_code must be 1 to 32 characters of A-Z, 0-9, _ and -.");
@@ -51,9 +45,9 @@ internal sealed class NspRules : FileRules
 
         Code<OutletType>(OutletTypeColumn, "N03", out var outletType);
         Date(TransactionDate, "N04", out var date);
-        if (date is { } day && ReportingMonth.Of(day) != path.Month)
+        if (date is { } day && ReportingMonth.Of(day) != FilePath.Month)
         {
-            Error("N04", TransactionDate, $"transaction_date must be inside the reporting month ({path.Month}).");
+            Error("N04", TransactionDate, $"transaction_date must be inside the reporting month ({FilePath.Month}).");
         }
 
         if (FieldParsers.CharacterCount(this[RegistrantToken]) > 64)
@@ -73,12 +67,12 @@ internal sealed class NspRules : FileRules
         }
 
         var token = this[RegistrantToken];
-        sink.Add(new CuratedNspTransaction(
-            path.ProviderCode,
+        Sink.Add(new CuratedNspTransaction(
+            FilePath.ProviderCode,
             Outlet(this[OutletCode]),
             outletType!.Value,
             date!.Value,
-            token.IsEmpty ? null : context.Pseudonymiser.RegistrantHash(token),
+            token.IsEmpty ? null : Context.Pseudonymiser.RegistrantHash(token),
             newRegistration,
             needles!.Value,
             usedReturned,

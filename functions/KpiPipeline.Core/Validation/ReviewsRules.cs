@@ -3,7 +3,7 @@ using KpiPipeline.Core.Dataset;
 namespace KpiPipeline.Core.Validation;
 
 /// <summary>reviews.csv (dataset.md section 3): R01–R10, W03.</summary>
-internal sealed class ReviewsRules : FileRules
+internal sealed class ReviewsRules : ReturnFileRules
 {
     private const int ProviderCode = 0;
     private const int EpisodeId = 1;
@@ -35,30 +35,24 @@ internal sealed class ReviewsRules : FileRules
         new("goals_set", false), new("goals_progressed", false),
     ];
 
-    private readonly ReturnPath path;
-    private readonly ValidationContext context;
-    private readonly ICuratedRowSink sink;
     private readonly Dictionary<(string, DateOnly, ReviewStage), long> firstRowOfReview = [];
 
     public ReviewsRules(ReturnPath path, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
-        : base(Spec, issues)
+        : base(Spec, path, context, sink, issues)
     {
-        this.path = path;
-        this.context = context;
-        this.sink = sink;
     }
 
     public static IReadOnlyList<string> ColumnNames { get; } = Spec.Select(c => c.Name).ToArray();
 
     protected override void CheckRow()
     {
-        ProviderMatches(ProviderCode, "R01", path.ProviderCode);
+        ProviderMatches(ProviderCode, "R01", FilePath.ProviderCode);
         string? episodeId = null;
         if (!Blank(EpisodeId, "R10"))
         {
             if (FieldParsers.IsIdentifier(this[EpisodeId], 64))
             {
-                episodeId = context.EpisodeIdString(this[EpisodeId]);
+                episodeId = Context.EpisodeIdString(this[EpisodeId]);
             }
             else
             {
@@ -67,7 +61,7 @@ internal sealed class ReviewsRules : FileRules
         }
 
         Date(ReviewDate, "R02", out var reviewDate);
-        if (reviewDate > path.Month.LastDay)
+        if (reviewDate > FilePath.Month.LastDay)
         {
             Error("R02", ReviewDate, "review_date is after the end of the reporting month.");
         }
@@ -99,7 +93,7 @@ internal sealed class ReviewsRules : FileRules
             Error("R09", GoalsProgressed, "goals_progressed cannot be more than goals_set.");
         }
 
-        if (episodeId is not null && !context.KnownEpisodeIds.Contains(episodeId))
+        if (episodeId is not null && !Context.KnownEpisodeIds.Contains(episodeId))
         {
             Warning("W03", EpisodeId, "No episode with this episode_id is known for this provider: the review is left out of KPIs until the episode arrives.");
         }
@@ -109,8 +103,8 @@ internal sealed class ReviewsRules : FileRules
             return;
         }
 
-        sink.Add(new CuratedReview(
-            path.ProviderCode, episodeId!, reviewDate!.Value, stage!.Value,
+        Sink.Add(new CuratedReview(
+            FilePath.ProviderCode, episodeId!, reviewDate!.Value, stage!.Value,
             opiate, crack, cocaine, benzodiazepine, alcohol, injecting, shared,
             psychological, physical, quality, housing, work, barc10, goalsSet, goalsProgressed));
     }

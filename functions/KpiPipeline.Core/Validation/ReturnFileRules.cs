@@ -1,0 +1,18 @@
+using KpiPipeline.Core.Dataset;
+
+namespace KpiPipeline.Core.Validation;
+
+/// <summary>
+/// The rules of one return file (episodes, reviews or nsp): what every such file's checks share — the upload path it must
+/// match, the validation context, and the sink that receives its curated rows.
+/// </summary>
+internal abstract class ReturnFileRules(
+    IReadOnlyList<ColumnSpec> columns, ReturnPath filePath, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
+    : FileRules(columns, issues)
+{
+    protected ReturnPath FilePath { get; } = filePath;
+
+    protected ValidationContext Context { get; } = context;
+
+    protected ICuratedRowSink Sink { get; } = sink;
+}
