@@ -18,16 +18,12 @@ public static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Repeats; the median is reported", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads") { Description = "Threads for both sides", DefaultValueFactory = _ => Environment.ProcessorCount };
         var asOf = new Option<string?>("--as-of") { Description = "As-of date YYYY-MM-DD (default: the last day of the latest month)" };
-        var preset = new Option<string>("--preset") { Description = "Generation preset when generating: demo or national", DefaultValueFactory = _ => "national" };
-        var seed = new Option<int?>("--seed") { Description = "Generation seed" };
-        var months = new Option<int?>("--months") { Description = "Generated reporting months" };
-        var areas = new Option<int?>("--areas") { Description = "Generated commissioning areas" };
-        var providers = new Option<int?>("--providers") { Description = "Generated providers" };
-        var people = new Option<int?>("--people-per-provider") { Description = "Generated people in treatment per provider" };
+        var synthetic = new SyntheticOptionsArguments(defaultPreset: "national");
         var command = new Command("bench", "Time kpi process against DuckDB on the same returns and check that both give the same KPIs")
         {
-            data, work, runs, threads, asOf, preset, seed, months, areas, providers, people,
+            data, work, runs, threads, asOf,
         };
+        synthetic.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             DateOnly? asOfDate = null;
@@ -42,16 +38,7 @@ public static class BenchCommand
                 asOfDate = parsed;
             }
 
-            var basis = parse.GetValue(preset) == "demo" ? SyntheticOptions.Demo : SyntheticOptions.National;
-            var generation = basis with
-            {
-                Seed = parse.GetValue(seed) ?? basis.Seed,
-                Months = parse.GetValue(months) ?? basis.Months,
-                Areas = parse.GetValue(areas) ?? basis.Areas,
-                TotalProviders = parse.GetValue(providers) ?? basis.TotalProviders,
-                PeoplePerProvider = parse.GetValue(people) ?? basis.PeoplePerProvider,
-                MaxDegreeOfParallelism = Environment.ProcessorCount,
-            };
+            var generation = synthetic.Resolve(parse) with { MaxDegreeOfParallelism = Environment.ProcessorCount };
             var workFolder = parse.GetValue(work)?.FullName ?? Path.Combine(Path.GetTempPath(), $"kpi-bench-{Guid.NewGuid():N}");
             var options = new BenchmarkOptions(parse.GetValue(data)!.FullName, workFolder, parse.GetValue(runs), parse.GetValue(threads), asOfDate);
             return await RunAsync(options, generation, Console.Out, cancellationToken);

@@ -44,18 +44,6 @@ public sealed class SubmissionLedger(StorageTable table)
         return table.UpsertAsync(ToEntity(entry), cancellationToken);
     }
 
-    /// <summary>Every upload of one blob name, oldest first.</summary>
-    public async Task<IReadOnlyList<SubmissionEntry>> UploadsOfAsync(string blobName, CancellationToken cancellationToken)
-    {
-        var entries = new List<SubmissionEntry>();
-        await foreach (var entity in table.QueryAsync(TableFilter.PartitionKeyEquals(PartitionOf(blobName)), null, cancellationToken))
-        {
-            entries.Add(FromEntity(entity));
-        }
-
-        return [.. entries.OrderBy(e => e.UploadedAt)];
-    }
-
     /// <summary>Every completed upload, as the data-quality KPIs need them.</summary>
     public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken)
     {
