@@ -1,3 +1,4 @@
+using System.Globalization;
 using KpiPipeline.Kpis;
 using KpiPipeline.Pipeline.Offline;
 
@@ -12,6 +13,9 @@ public static class RunSummary
         ArgumentNullException.ThrowIfNull(result);
         var accepted = result.Files.Count(f => f.Report.Accepted);
         output.WriteLine($"Files: {result.Files.Count} read, {accepted} accepted, {result.Files.Count - accepted} rejected.");
+        var t = result.Timings;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Time: validation {t.Validation.TotalSeconds:0.0} s, KPIs {t.Kpis.TotalSeconds:0.0} s, Parquet {t.Publishing.TotalSeconds:0.0} s."));
         foreach (var rejected in result.Rejected)
         {
             var first = rejected.Report.Issues.FirstOrDefault(i => i.Severity == Core.Validation.IssueSeverity.Error);

@@ -114,6 +114,43 @@ public sealed class ProcessCommandTests
     }
 
     [Fact]
+    public async Task Rerunning_into_the_same_folder_replaces_every_report_of_the_new_run()
+    {
+        var (withDefects, reference) = SyntheticFolder.Create("rerun-defects", defects: 2);
+        var (clean, _) = SyntheticFolder.Create("rerun-clean");
+        var output = RepoPaths.NewTempFolder("rerun-out");
+        Assert.Equal(0, await ProcessCommand.RunAsync(withDefects, reference, output, "2025-10-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+        var reports = Path.Combine(output, "reports");
+        Assert.NotEmpty(Directory.EnumerateFiles(reports, "*.report.csv", SearchOption.AllDirectories));
+
+        Assert.Equal(0, await ProcessCommand.RunAsync(clean, reference, output, "2025-10-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+
+        // Every report of the second run is exactly what a run into an empty folder writes: longer reports of the first run
+        // are cut, and CSV renderings of reports that now have no issues are gone.
+        var fresh = RepoPaths.NewTempFolder("rerun-fresh");
+        Assert.Equal(0, await ProcessCommand.RunAsync(clean, reference, fresh, "2025-10-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+        var replaced = 0;
+        foreach (var input in Directory.EnumerateFiles(clean, "*", SearchOption.AllDirectories))
+        {
+            var name = Path.GetRelativePath(clean, input);
+            foreach (var kind in new[] { ".report.json", ".report.csv" })
+            {
+                var expected = Path.Combine(fresh, "reports", name + kind);
+                var actual = Path.Combine(reports, name + kind);
+                Assert.Equal(File.Exists(expected), File.Exists(actual));
+                if (File.Exists(expected))
+                {
+                    Assert.Equal(File.ReadAllBytes(expected), File.ReadAllBytes(actual));
+                }
+            }
+
+            replaced += File.Exists(Path.Combine(withDefects, name)) && !File.ReadAllBytes(Path.Combine(withDefects, name)).SequenceEqual(File.ReadAllBytes(input)) ? 1 : 0;
+        }
+
+        Assert.True(replaced >= 1, "the defects changed none of the clean files, so nothing was overwritten");
+    }
+
+    [Fact]
     public async Task Exits_non_zero_when_reference_data_is_missing()
     {
         var (returns, _) = SyntheticFolder.Create("noref");

@@ -131,6 +131,30 @@ public class CsvReaderTests
 
     private sealed record Record(string[] Fields, CsvProblem Problem, int ProblemField, long Line);
 
+    [Fact]
+    public void Reads_ascii_records_and_records_with_other_text_alike()
+    {
+        var records = ReadAll("name,place,note\nJo,Zürich,\"a \"\"b\"\"\"\nAl,Leeds,plain\nÉva,,\"x,y\"\n");
+
+        Assert.Equal(["Jo", "Zürich", "a \"b\""], records[1].Fields);
+        Assert.Equal(["Al", "Leeds", "plain"], records[2].Fields);
+        Assert.Equal(["Éva", "", "x,y"], records[3].Fields);
+        Assert.All(records, r => Assert.Equal(CsvProblem.None, r.Problem));
+    }
+
+    [Fact]
+    public void Gives_each_record_as_its_bytes_line_end_included()
+    {
+        using var reader = new CsvReader(new MemoryStream(Encoding.UTF8.GetBytes("h1,h2\r\n\n\"a,b\",c\nlast,1")));
+        var raw = new List<string>();
+        while (reader.Read())
+        {
+            raw.Add(Encoding.UTF8.GetString(reader.RawRecord));
+        }
+
+        Assert.Equal(["h1,h2\r\n", "\"a,b\",c\n", "last,1"], raw);
+    }
+
     private static List<Record> ReadAll(string text) => ReadAll(Encoding.UTF8.GetBytes(text));
 
     private static List<Record> ReadAll(byte[] bytes) => ReadAll(new MemoryStream(bytes));

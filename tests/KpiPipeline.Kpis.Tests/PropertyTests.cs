@@ -48,7 +48,9 @@ public class PropertyTests
 
     private static readonly Arbitrary<CuratedEpisode[]> Returns = Arb.From(Gen.ArrayOf(EpisodeGen));
 
-    private static void Check(Func<KpiComputation, bool> rule)
+    private static void Check(Func<KpiComputation, bool> rule) => CheckReturns(returns => rule(Rows.Compute(returns, "2026-03-31")));
+
+    private static void CheckReturns(Func<Returns.ReturnSet, bool> rule)
     {
         var property = Prop.ForAll(Returns, episodes =>
         {
@@ -58,7 +60,7 @@ public class PropertyTests
                 builder.Episodes(provider, "2024-10", episodes.Where(e => e.ProviderCode == provider).ToArray());
             }
 
-            return rule(Rows.Compute(builder.Build(), "2026-03-31"));
+            return rule(builder.Build());
         });
         var config = Config.QuickThrowOnFailure
             .WithMaxTest(60)
@@ -98,6 +100,15 @@ public class PropertyTests
             && Safe(r.Numerator) && Safe(r.Denominator)
             && (KpiCatalogue.Get(r.KpiId).Unit != KpiUnit.Count || r.Value is null || Safe((long)r.Value.Value))
             && (!r.Suppressed || r.Rag == "none")));
+
+    [Fact]
+    public void Counts_the_same_on_any_number_of_threads() => CheckReturns(returns =>
+    {
+        var asOf = EpisodeBuilder.D("2026-03-31");
+        KpiComputation On(int threads) =>
+            KpiEngine.Compute(Folding.MonthFolding.Fold(returns, asOf), returns.Uploads, TestReference.Standard(), asOf, threads);
+        return On(1).Results.SequenceEqual(On(3).Results);
+    });
 
     private static bool Safe(long? count) => count is null || (count.Value % 5 == 0 && count.Value is not (>= 1 and <= 7));
 

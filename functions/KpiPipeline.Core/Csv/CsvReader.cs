@@ -51,6 +51,8 @@ public sealed class CsvReader : IDisposable
     private bool bomChecked;
     private bool finished;
     private long nextLine = 1;
+    private int recordStart;
+    private int recordLength;
 
     private int[] rawStart = new int[32];
     private int[] rawLength = new int[32];
@@ -89,6 +91,9 @@ public sealed class CsvReader : IDisposable
     public long BytesRead { get; private set; }
 
     public CsvProblem Problem { get; private set; }
+
+    /// <summary>The current record's bytes as they are in the file, line end included; valid until the next read.</summary>
+    public ReadOnlySpan<byte> RawRecord => buffer.AsSpan(recordStart, recordLength);
 
     /// <summary>Index of the field where <see cref="Problem"/> was found, or -1.</summary>
     public int ProblemField { get; private set; } = -1;
@@ -268,6 +273,8 @@ public sealed class CsvReader : IDisposable
         LineNumber = nextLine;
         nextLine += data[start..recordEnd].Count((byte)'\n');
         Decode(data);
+        recordStart = start;
+        recordLength = recordEnd - start;
         start = recordEnd;
         if (HeaderFieldCount is null)
         {
@@ -286,6 +293,7 @@ public sealed class CsvReader : IDisposable
         RecordNumber++;
         LineNumber = nextLine;
         FieldCount = 0;
+        recordLength = 0;
         Problem = problem;
         ProblemField = -1;
         finished = true;
@@ -417,6 +425,55 @@ public sealed class CsvReader : IDisposable
     }
 
     private void Decode(ReadOnlySpan<byte> data)
+    {
+        if (!TryDecodeAsciiRecord(data))
+        {
+            DecodeFieldByField(data);
+        }
+    }
+
+    /// <summary>
+    /// The common case in one call: a record of ASCII text without doubled quotes is widened whole (separators
+    /// included), so each field's characters sit at its byte offsets. False, with nothing decided, for anything else.
+    /// </summary>
+    private bool TryDecodeAsciiRecord(ReadOnlySpan<byte> data)
+    {
+        if (FieldCount == 0)
+        {
+            return false;
+        }
+
+        var first = rawStart[0];
+        var last = FieldCount - 1;
+        var length = rawStart[last] + rawLength[last] - first;
+        for (var i = 0; i < FieldCount; i++)
+        {
+            if ((rawFlags[i] & 2) != 0)
+            {
+                return false;
+            }
+        }
+
+        if (chars.Length < length)
+        {
+            chars = new char[Math.Max(length, chars.Length * 2)];
+        }
+
+        if (Ascii.ToUtf16(data.Slice(first, length), chars, out _) != OperationStatus.Done)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < FieldCount; i++)
+        {
+            charStart[i] = rawStart[i] - first;
+            charLength[i] = rawLength[i];
+        }
+
+        return true;
+    }
+
+    private void DecodeFieldByField(ReadOnlySpan<byte> data)
     {
         var total = 0;
         for (var i = 0; i < FieldCount; i++)

@@ -45,6 +45,18 @@ internal sealed class EpisodesRules : ReturnFileRules
 
     protected override void CheckRow()
     {
+        if (Context.UnchangedRows is { } unchanged && unchanged.TryReuse(this[EpisodeId], RawRecord, FilePath.Month, out var reused))
+        {
+            // Sent before exactly as now and clean then: only the rules across rows remain.
+            if (CheckEpisodeId() is not null && !Issues.HasErrors)
+            {
+                Sink.Add(reused);
+            }
+
+            return;
+        }
+
+        var issuesBefore = Issues.IssueCount;
         var monthEnd = FilePath.Month.LastDay;
         ProviderMatches(ProviderCode, "E01", FilePath.ProviderCode);
         var episodeId = CheckEpisodeId();
@@ -154,7 +166,7 @@ internal sealed class EpisodesRules : ReturnFileRules
             return;
         }
 
-        Sink.Add(new CuratedEpisode(
+        var curated = new CuratedEpisode(
             FilePath.ProviderCode,
             episodeId!,
             Context.Pseudonymiser.ClientKey(this[FirstInitial][0], this[LastInitial][0], dob!.Value, sex!.Value),
@@ -171,7 +183,12 @@ internal sealed class EpisodesRules : ReturnFileRules
             naloxone,
             exit,
             reason,
-            status ?? RecordStatus.ACTIVE));
+            status ?? RecordStatus.ACTIVE);
+        Sink.Add(curated);
+        if (Issues.IssueCount == issuesBefore)
+        {
+            Context.UnchangedRows?.Offer(RawRecord, curated);
+        }
     }
 
     public override void Finish()

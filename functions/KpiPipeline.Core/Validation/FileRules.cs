@@ -25,6 +25,9 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
 
     protected long Line { get; private set; }
 
+    /// <summary>The current row's bytes as sent.</summary>
+    protected ReadOnlySpan<byte> RawRecord => csv!.RawRecord;
+
     protected ReadOnlySpan<char> this[int column] => fieldOfColumn[column] < 0 ? default : csv!.GetField(fieldOfColumn[column]);
 
     public void BindHeader(CsvReader header)

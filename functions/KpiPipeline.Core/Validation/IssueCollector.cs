@@ -25,6 +25,9 @@ public sealed class IssueCollector
 
     public long ErrorCount { get; private set; }
 
+    /// <summary>Errors and warnings so far.</summary>
+    public long IssueCount { get; private set; }
+
     public void Error(string ruleId, long? row, long? line, string? column, ReadOnlySpan<char> value, string message) =>
         Add(ruleId, IssueSeverity.Error, row, line, column, value, message);
 
@@ -33,6 +36,7 @@ public sealed class IssueCollector
 
     public void Add(string ruleId, IssueSeverity severity, long? row, long? line, string? column, ReadOnlySpan<char> value, string message)
     {
+        IssueCount++;
         if (severity == IssueSeverity.Error)
         {
             ErrorCount++;

@@ -27,6 +27,12 @@ public sealed class ValidationContext
     /// <summary>For W03: every episode id known for the provider (accepted episodes files, this month's included).</summary>
     public IReadOnlySet<string> KnownEpisodeIds { get; init; } = NoIds;
 
+    /// <summary>
+    /// Rows of the provider's earlier accepted episodes files that need not be checked again when sent unchanged (a batch
+    /// run over months of returns); null to check every row.
+    /// </summary>
+    public UnchangedEpisodeRows? UnchangedRows { get; init; }
+
     /// <summary>Files larger than this are rejected (F09) without being read further.</summary>
     public long MaxFileBytes { get; init; } = DefaultMaxFileBytes;
 

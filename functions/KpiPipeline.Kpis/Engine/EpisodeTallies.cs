@@ -200,7 +200,15 @@ internal sealed class EpisodeTallies
     private int PeriodIndex(int dayNumber) =>
         FinancialQuarter.Of(DateOnly.FromDayNumber(dayNumber)).Ordinal - firstOrdinal;
 
-    public void CountEpisodes()
+    /// <summary>
+    /// Counts every episode in every quarter it can count in, on <paramref name="parallelism"/> workers: worker w takes the
+    /// quarters q with q mod parallelism = w, so workers write different cells and keep their own distinct scopes.
+    /// </summary>
+    public void CountEpisodes(int parallelism = 1) =>
+        Parallel.For(0, parallelism, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+            worker => CountEpisodes(new DistinctScope(Tally), worker, parallelism));
+
+    private void CountEpisodes(DistinctScope tally, int worker, int workers)
     {
         var last = periods.Count - 1;
         var from = 0;
@@ -218,15 +226,16 @@ internal sealed class EpisodeTallies
                 to++;
             }
 
-            for (var q = firstPeriod; q <= lastPeriod; q++)
+            var first = firstPeriod + ((worker - (firstPeriod % workers) + workers) % workers);
+            for (var q = first; q <= lastPeriod; q += workers)
             {
-                Tally.NewScope();
+                tally.NewScope();
                 for (var i = from; i < to; i++)
                 {
                     var index = byClient[i];
                     if (episodes[index].Provider >= 0)
                     {
-                        CountEpisode(q, index);
+                        CountEpisode(tally, q, index);
                     }
                 }
             }
@@ -235,7 +244,7 @@ internal sealed class EpisodeTallies
         }
     }
 
-    private void CountEpisode(int q, int index)
+    private void CountEpisode(DistinctScope tally, int q, int index)
     {
         ref readonly var e = ref episodes[index];
         var periodStart = periods[q].Start.DayNumber;
@@ -248,53 +257,53 @@ internal sealed class EpisodeTallies
 
         if (startsInPeriod)
         {
-            CountStart(q, in e, chain, group);
-            CountRetention(q, in e, chain, group, periodEnd);
+            CountStart(tally, q, in e, chain, group);
+            CountRetention(tally, q, in e, chain, group, periodEnd);
         }
 
         if (e.Referral <= periodEnd - ThreeWeeks && e.Start > periodEnd && (e.EffectiveEnd == Blank || e.EffectiveEnd > periodEnd))
         {
-            Tally.Add(q, Slot.WaitingOver21, chain, -1);
+            tally.Add(q, Slot.WaitingOver21, chain, -1);
         }
 
         if (exitsInPeriod)
         {
-            CountExit(q, in e, chain, group);
+            CountExit(tally, q, in e, chain, group);
         }
 
         if (e.Group == (int)SubstanceGroup.OPIATE && e.Start <= periodEnd
             && (e.EffectiveEnd == Blank || e.EffectiveEnd >= periodEnd - Year))
         {
-            Tally.AddDistinct(q, Slot.OpiateClientsInYear, units.OpiateEstimateChains[e.Provider], -1);
+            tally.AddDistinct(q, Slot.OpiateClientsInYear, units.OpiateEstimateChains[e.Provider], -1);
         }
 
         if (inTreatment)
         {
-            CountInTreatment(q, in e, chain, group, periodEnd);
+            CountInTreatment(tally, q, in e, chain, group, periodEnd);
             if (e.ReviewTo > e.ReviewFrom)
             {
-                CountReviews(q, in e, chain, group, periodStart, periodEnd);
+                CountReviews(tally, q, in e, chain, group, periodStart, periodEnd);
             }
             else if (e.EffectiveEnd > periodEnd && e.Start <= periodEnd - TwelveWeeks)
             {
-                Tally.Add(q, Slot.ReviewDue, chain, -1);
+                tally.Add(q, Slot.ReviewDue, chain, -1);
             }
         }
     }
 
-    private void CountStart(int q, in EpisodeFact e, int[] chain, int group)
+    private void CountStart(DistinctScope tally, int q, in EpisodeFact e, int[] chain, int group)
     {
         var wait = e.Start - e.Referral;
-        Tally.Add(q, Slot.Starts, chain, group);
-        Tally.AddDistinct(q, Slot.NewPresentations, chain, group);
+        tally.Add(q, Slot.Starts, chain, group);
+        tally.AddDistinct(q, Slot.NewPresentations, chain, group);
         if (wait <= ThreeWeeks)
         {
-            Tally.Add(q, Slot.Waited21, chain, group);
+            tally.Add(q, Slot.Waited21, chain, group);
         }
 
         if (wait == 0)
         {
-            Tally.Add(q, Slot.SameDay, chain, -1);
+            tally.Add(q, Slot.SameDay, chain, -1);
         }
 
         foreach (var unit in chain)
@@ -304,7 +313,7 @@ internal sealed class EpisodeTallies
         }
     }
 
-    private void CountRetention(int q, in EpisodeFact e, int[] chain, int group, int periodEnd)
+    private void CountRetention(DistinctScope tally, int q, in EpisodeFact e, int[] chain, int group, int periodEnd)
     {
         var exited = e.Exit != Blank;
         var exitWithin12Weeks = exited && e.Exit - e.Start < TwelveWeeks;
@@ -319,78 +328,78 @@ internal sealed class EpisodeTallies
             return;
         }
 
-        Tally.Add(q, Slot.RetentionCohort, chain, group);
+        tally.Add(q, Slot.RetentionCohort, chain, group);
         var stillOpen = e.EffectiveEnd == Blank || e.EffectiveEnd - e.Start >= TwelveWeeks;
         if (stillOpen || (exitWithin12Weeks && e.OutcomeClass == OutcomeClass.SUCCESSFUL))
         {
-            Tally.Add(q, Slot.Retained, chain, group);
+            tally.Add(q, Slot.Retained, chain, group);
         }
 
         if (exitWithin12Weeks && e.OutcomeClass == OutcomeClass.UNPLANNED)
         {
-            Tally.Add(q, Slot.EarlyUnplanned, chain, group);
+            tally.Add(q, Slot.EarlyUnplanned, chain, group);
         }
     }
 
-    private void CountExit(int q, in EpisodeFact e, int[] chain, int group)
+    private static void CountExit(DistinctScope tally, int q, in EpisodeFact e, int[] chain, int group)
     {
         if (e.OutcomeClass == OutcomeClass.SUCCESSFUL)
         {
-            Tally.AddDistinct(q, Slot.SuccessfulExit, chain, group);
+            tally.AddDistinct(q, Slot.SuccessfulExit, chain, group);
             if (!e.Represented)
             {
-                Tally.AddDistinct(q, Slot.SuccessfulNoRepresentation, chain, group);
+                tally.AddDistinct(q, Slot.SuccessfulNoRepresentation, chain, group);
             }
         }
 
         switch (e.ExitReason)
         {
             case ExitReason.DROPPED_OUT:
-                Tally.AddDistinct(q, Slot.DroppedOut, chain, group);
+                tally.AddDistinct(q, Slot.DroppedOut, chain, group);
                 break;
             case ExitReason.WITHDRAWN_BY_PROVIDER:
-                Tally.AddDistinct(q, Slot.Withdrawn, chain, group);
+                tally.AddDistinct(q, Slot.Withdrawn, chain, group);
                 break;
             case ExitReason.DIED:
-                Tally.AddDistinct(q, Slot.Died, chain, group);
+                tally.AddDistinct(q, Slot.Died, chain, group);
                 break;
             default:
                 break;
         }
     }
 
-    private void CountInTreatment(int q, in EpisodeFact e, int[] chain, int group, int periodEnd)
+    private static void CountInTreatment(DistinctScope tally, int q, in EpisodeFact e, int[] chain, int group, int periodEnd)
     {
-        Tally.AddDistinct(q, Slot.InTreatment, chain, group);
+        tally.AddDistinct(q, Slot.InTreatment, chain, group);
         if (e.Medication is { } medication && CodeRules.IsOst(medication))
         {
-            Tally.AddDistinct(q, Slot.OstClients, chain, group);
+            tally.AddDistinct(q, Slot.OstClients, chain, group);
             if (e.Start <= periodEnd - FourYears)
             {
-                Tally.AddDistinct(q, Slot.Ost4Years, chain, group);
+                tally.AddDistinct(q, Slot.Ost4Years, chain, group);
             }
 
             if (e.Start <= periodEnd - SixYears)
             {
-                Tally.AddDistinct(q, Slot.Ost6Years, chain, group);
+                tally.AddDistinct(q, Slot.Ost6Years, chain, group);
             }
 
             if (e.Dose > 0m)
             {
                 if (medication == Medication.METHADONE)
                 {
-                    Tally.AddDistinct(q, Slot.MethadoneDosed, chain, group);
+                    tally.AddDistinct(q, Slot.MethadoneDosed, chain, group);
                     if (e.Dose is >= 60m and <= 120m)
                     {
-                        Tally.AddDistinct(q, Slot.MethadoneOptimal, chain, group);
+                        tally.AddDistinct(q, Slot.MethadoneOptimal, chain, group);
                     }
                 }
                 else if (medication is Medication.BUPRENORPHINE or Medication.BUPRENORPHINE_NALOXONE)
                 {
-                    Tally.AddDistinct(q, Slot.BuprenorphineDosed, chain, group);
+                    tally.AddDistinct(q, Slot.BuprenorphineDosed, chain, group);
                     if (e.Dose is >= 12m and <= 32m)
                     {
-                        Tally.AddDistinct(q, Slot.BuprenorphineOptimal, chain, group);
+                        tally.AddDistinct(q, Slot.BuprenorphineOptimal, chain, group);
                     }
                 }
             }
@@ -398,15 +407,15 @@ internal sealed class EpisodeTallies
 
         if (group == (int)SubstanceGroup.OPIATE)
         {
-            Tally.AddDistinct(q, Slot.OpiateClients, chain, group);
+            tally.AddDistinct(q, Slot.OpiateClients, chain, group);
             if (e.Naloxone)
             {
-                Tally.AddDistinct(q, Slot.OpiateNaloxone, chain, group);
+                tally.AddDistinct(q, Slot.OpiateNaloxone, chain, group);
             }
         }
     }
 
-    private void CountReviews(int q, in EpisodeFact e, int[] chain, int group, int periodStart, int periodEnd)
+    private void CountReviews(DistinctScope tally, int q, in EpisodeFact e, int[] chain, int group, int periodStart, int periodEnd)
     {
         var latest = -1;
         var reviewedRecently = false;
@@ -426,10 +435,10 @@ internal sealed class EpisodeTallies
 
             if (review.Measures.GoalsSet >= 1)
             {
-                Tally.Add(q, Slot.GoalReviews, chain, -1);
+                tally.Add(q, Slot.GoalReviews, chain, -1);
                 if (review.Measures.GoalsProgressed >= 1)
                 {
-                    Tally.Add(q, Slot.GoalsProgressed, chain, -1);
+                    tally.Add(q, Slot.GoalsProgressed, chain, -1);
                 }
             }
 
@@ -441,61 +450,61 @@ internal sealed class EpisodeTallies
 
         if (e.EffectiveEnd > periodEnd && e.Start <= periodEnd - TwelveWeeks)
         {
-            Tally.Add(q, Slot.ReviewDue, chain, -1);
+            tally.Add(q, Slot.ReviewDue, chain, -1);
             if (reviewedRecently)
             {
-                Tally.Add(q, Slot.ReviewDone, chain, -1);
+                tally.Add(q, Slot.ReviewDone, chain, -1);
             }
         }
 
         if (latest >= 0)
         {
-            CountPaired(q, reviews[e.StartReview].Measures, reviews[latest].Measures, chain, group);
+            CountPaired(tally, q, reviews[e.StartReview].Measures, reviews[latest].Measures, chain, group);
         }
     }
 
-    private void CountPaired(int q, in ReviewMeasures start, in ReviewMeasures latest, int[] chain, int group)
+    private static void CountPaired(DistinctScope tally, int q, in ReviewMeasures start, in ReviewMeasures latest, int[] chain, int group)
     {
         if (start.Barc10Score is { } barcStart && latest.Barc10Score is { } barcLatest)
         {
-            Tally.Add(q, Slot.Barc10Paired, chain, -1);
-            Tally.Add(q, Slot.Barc10ChangeSum, chain, -1, barcLatest - barcStart);
+            tally.Add(q, Slot.Barc10Paired, chain, -1);
+            tally.Add(q, Slot.Barc10ChangeSum, chain, -1, barcLatest - barcStart);
             if (barcLatest >= 47)
             {
-                Tally.Add(q, Slot.Barc10High, chain, -1);
+                tally.Add(q, Slot.Barc10High, chain, -1);
             }
         }
 
         if (start.OpiateDays > 0 && latest.OpiateDays is { } opiateLatest)
         {
-            Tally.Add(q, Slot.OpiateUsersPaired, chain, group);
+            tally.Add(q, Slot.OpiateUsersPaired, chain, group);
             if (opiateLatest == 0)
             {
-                Tally.Add(q, Slot.OpiateAbstinent, chain, group);
+                tally.Add(q, Slot.OpiateAbstinent, chain, group);
             }
         }
 
         if (start.InjectingDays > 0 && latest.InjectingDays is { } injectingLatest)
         {
-            Tally.Add(q, Slot.InjectorsPaired, chain, -1);
+            tally.Add(q, Slot.InjectorsPaired, chain, -1);
             if (injectingLatest == 0)
             {
-                Tally.Add(q, Slot.StoppedInjecting, chain, -1);
+                tally.Add(q, Slot.StoppedInjecting, chain, -1);
             }
         }
 
         if (start.QualityOfLife is { } qolStart && latest.QualityOfLife is { } qolLatest)
         {
-            Tally.Add(q, Slot.QualityOfLifePaired, chain, -1);
-            Tally.Add(q, Slot.QualityOfLifeChangeSum, chain, -1, qolLatest - qolStart);
+            tally.Add(q, Slot.QualityOfLifePaired, chain, -1);
+            tally.Add(q, Slot.QualityOfLifeChangeSum, chain, -1, qolLatest - qolStart);
         }
 
         if (start.AcuteHousingProblem == true && latest.AcuteHousingProblem is { } housingLatest)
         {
-            Tally.Add(q, Slot.HousingProblemPaired, chain, -1);
+            tally.Add(q, Slot.HousingProblemPaired, chain, -1);
             if (!housingLatest)
             {
-                Tally.Add(q, Slot.HousingResolved, chain, -1);
+                tally.Add(q, Slot.HousingResolved, chain, -1);
             }
         }
     }

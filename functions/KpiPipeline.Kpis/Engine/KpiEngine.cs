@@ -30,9 +30,12 @@ public static class KpiEngine
         return Compute(MonthFolding.Fold(returns, asOf), returns.Uploads, reference, asOf);
     }
 
-    /// <summary>The same, from returns already folded (<see cref="MonthFoldingBuilder"/>) and the upload history.</summary>
+    /// <summary>
+    /// The same, from returns already folded (<see cref="MonthFoldingBuilder"/>) and the upload history, counting on
+    /// <paramref name="parallelism"/> threads (the results do not depend on it).
+    /// </summary>
     public static KpiComputation Compute(
-        FoldedReturns folded, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf)
+        FoldedReturns folded, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(folded);
         ArgumentNullException.ThrowIfNull(uploads);
@@ -46,7 +49,7 @@ public static class KpiEngine
 
         // The tallies index what they need of the fold, which is not referenced afterwards (and can be collected).
         var tallies = new EpisodeTallies(folded, units, periods, asOf, warnings);
-        tallies.CountEpisodes();
+        tallies.CountEpisodes(parallelism);
         tallies.CountNsp();
         tallies.CountDataQuality(uploads);
 

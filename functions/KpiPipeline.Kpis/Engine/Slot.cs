@@ -55,38 +55,34 @@ internal enum Slot
 }
 
 /// <summary>
-/// Flat counters indexed by period, slot, unit and dimension (0 = all, 1 + substance group), with the stamps that
-/// make "distinct clients" cheap: a client is counted once per (slot, unit, dimension) within one stamp.
+/// Flat counters indexed by period, slot, unit and dimension (0 = all, 1 + substance group). Distinct counting goes
+/// through a <see cref="DistinctScope"/>. Cells of different periods never overlap, so workers that take different
+/// periods can add at the same time.
 /// </summary>
 internal sealed class Tally
 {
     public const int Dimensions = 4;
-    private static readonly int SlotCount = Enum.GetValues<Slot>().Length;
+    internal static readonly int SlotCount = Enum.GetValues<Slot>().Length;
 
     private readonly long[] counts;
-    private readonly int[] stamps;
-    private readonly int units;
-    private int stamp;
 
     public Tally(int periods, int units)
     {
-        this.units = units;
+        Units = units;
         counts = new long[periods * SlotCount * units * Dimensions];
-        stamps = new int[SlotCount * units * Dimensions];
     }
 
-    /// <summary>Starts a new (client, period) scope for distinct counting.</summary>
-    public void NewScope() => stamp++;
+    public int Units { get; }
 
     public long Get(int period, Slot slot, int unit, int dimension) =>
-        counts[(((period * SlotCount) + (int)slot) * units + unit) * Dimensions + dimension];
+        counts[(((period * SlotCount) + (int)slot) * Units + unit) * Dimensions + dimension];
 
     /// <summary>Adds to every unit of the chain, in dimension all and (when group ≥ 0) in the group's dimension.</summary>
     public void Add(int period, Slot slot, int[] chain, int group, long amount = 1)
     {
         foreach (var unit in chain)
         {
-            var at = (((period * SlotCount) + (int)slot) * units + unit) * Dimensions;
+            var at = Cell(period, slot, unit);
             counts[at] += amount;
             if (group >= 0)
             {
@@ -95,23 +91,45 @@ internal sealed class Tally
         }
     }
 
+    /// <summary>Adds one to the cell unless <paramref name="seen"/> (the scope's mark for it) is already <paramref name="stamp"/>.</summary>
+    internal void AddOnce(int at, ref int seen, int stamp)
+    {
+        if (seen != stamp)
+        {
+            seen = stamp;
+            counts[at]++;
+        }
+    }
+
+    internal int Cell(int period, Slot slot, int unit) => (((period * SlotCount) + (int)slot) * Units + unit) * Dimensions;
+}
+
+/// <summary>
+/// One worker's view of a <see cref="Tally"/> with the stamps that make "distinct clients" cheap: a client is counted
+/// once per (slot, unit, dimension) within one scope. Each worker has its own, so workers never share a stamp.
+/// </summary>
+internal sealed class DistinctScope(Tally tally)
+{
+    private readonly int[] stamps = new int[Tally.SlotCount * tally.Units * Tally.Dimensions];
+    private int stamp;
+
+    /// <summary>Starts a new (client, period) scope for distinct counting.</summary>
+    public void NewScope() => stamp++;
+
+    /// <inheritdoc cref="Tally.Add"/>
+    public void Add(int period, Slot slot, int[] chain, int group, long amount = 1) => tally.Add(period, slot, chain, group, amount);
+
     /// <summary>Like <see cref="Add"/>, counting at most once per unit and dimension within the current scope.</summary>
     public void AddDistinct(int period, Slot slot, int[] chain, int group)
     {
         foreach (var unit in chain)
         {
-            var key = ((int)slot * units + unit) * Dimensions;
-            var at = (((period * SlotCount) + (int)slot) * units + unit) * Dimensions;
-            if (stamps[key] != stamp)
+            var key = ((int)slot * tally.Units + unit) * Tally.Dimensions;
+            var at = tally.Cell(period, slot, unit);
+            tally.AddOnce(at, ref stamps[key], stamp);
+            if (group >= 0)
             {
-                stamps[key] = stamp;
-                counts[at]++;
-            }
-
-            if (group >= 0 && stamps[key + 1 + group] != stamp)
-            {
-                stamps[key + 1 + group] = stamp;
-                counts[at + 1 + group]++;
+                tally.AddOnce(at + 1 + group, ref stamps[key + 1 + group], stamp);
             }
         }
     }

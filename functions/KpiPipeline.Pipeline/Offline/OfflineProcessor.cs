@@ -77,11 +77,13 @@ public static class OfflineProcessor
         var uploads = outcomes.Select(o => o.Upload).ToList();
         var sourceFileCount = uploads.Count(u => u.Accepted && u.Path is not null);
         var validation = clock.Elapsed;
-        var computation = ComputeKpis(folding, uploads, reference, options.AsOf);
+        var parallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
+        var computation = ComputeKpis(folding, uploads, reference, options.AsOf, parallelism);
         var kpis = clock.Elapsed;
         var published = await KpiPublisher.PublishAsync(
             computation, new PublicationMetadata(options.AsOf, sourceFileCount),
-            new MemoryReturningStore(new FolderPublicationStore(options.OutFolder)), cancellationToken);
+            new MemoryReturningStore(new FolderPublicationStore(options.OutFolder)), cancellationToken,
+            parallelism);
         return new OfflineRunResult(files, computation, published, Path.GetFullPath(options.OutFolder))
         {
             Timings = new OfflineRunTimings(validation, kpis - validation, clock.Elapsed - kpis),
@@ -95,7 +97,6 @@ public static class OfflineProcessor
     private static async Task<FileOutcome[]> ValidateAllAsync(
         OfflineRunOptions options, ReferenceData reference, MonthFoldingBuilder folding, CancellationToken cancellationToken)
     {
-        var pseudonymiser = new Pseudonymiser(options.Secrets, cacheKeys: true);
         var reportsFolder = Path.Combine(options.OutFolder, "reports");
         var ordered = ReturnFilesInUploadOrder(options.ReturnsFolder)
             .Select((file, order) => (file.BlobName, file.FullPath, Order: order,
@@ -117,6 +118,10 @@ public static class OfflineProcessor
             await Parallel.ForEachAsync(byProvider, parallel, async (provider, token) =>
             {
                 var history = new ProviderState();
+
+                // One keyed-hash cache per provider: the same people come back month after month at one provider, and a
+                // cache of a provider's few thousand people stays in the processor's cache where a national one would not.
+                var pseudonymiser = new Pseudonymiser(options.Secrets, cacheKeys: true);
                 foreach (var file in provider)
                 {
                     outcomes[file.Order] = await ProcessFileAsync(
@@ -147,11 +152,11 @@ public static class OfflineProcessor
     /// review, and the next phase would otherwise grow on top of them (a national run must fit a 2 GiB instance).
     /// </summary>
     private static KpiComputation ComputeKpis(
-        MonthFoldingBuilder folding, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf)
+        MonthFoldingBuilder folding, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism)
     {
         var folded = folding.Build();
         ReturnMemory();
-        var computation = KpiEngine.Compute(folded, uploads, reference, asOf);
+        var computation = KpiEngine.Compute(folded, uploads, reference, asOf, parallelism);
         ReturnMemory();
         return computation;
     }
@@ -170,6 +175,7 @@ public static class OfflineProcessor
     private sealed class MemoryReturningStore(IPublicationStore inner) : IPublicationStore
     {
         private const long Allowance = 384L << 20;
+        private readonly Lock gate = new();
         private long baseline = GC.GetTotalMemory(forceFullCollection: false);
 
         public string Describe(string relativePath) => inner.Describe(relativePath);
@@ -177,10 +183,13 @@ public static class OfflineProcessor
         public async Task<bool> WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken)
         {
             var written = await inner.WriteAsync(relativePath, write, cancellationToken);
-            if (GC.GetTotalMemory(forceFullCollection: false) > baseline + Allowance)
+            lock (gate)
             {
-                ReturnMemory();
-                baseline = GC.GetTotalMemory(forceFullCollection: false);
+                if (GC.GetTotalMemory(forceFullCollection: false) > baseline + Allowance)
+                {
+                    ReturnMemory();
+                    baseline = GC.GetTotalMemory(forceFullCollection: false);
+                }
             }
 
             return written;
@@ -199,6 +208,7 @@ public static class OfflineProcessor
             UploadedAt = uploadedAt,
             PreviouslyOpenEpisodeIds = path is null ? new HashSet<string>() : history.OpenBefore(path.Month),
             KnownEpisodeIds = history.KnownEpisodeIds,
+            UnchangedRows = history.UnchangedRows,
         };
         var sink = new AcceptedRowSink();
         ValidationReport report;
@@ -216,6 +226,15 @@ public static class OfflineProcessor
         var reportPath = Path.Combine(reportsFolder, blobName.Replace('/', Path.DirectorySeparatorChar));
         await reports.WriteAsync(reportPath, report, cancellationToken);
         var file = new OfflineFileResult(blobName, report, reportPath + ".report.json");
+        if (report.Accepted && path is not null)
+        {
+            history.UnchangedRows.FileAccepted(path.Month);
+        }
+        else
+        {
+            history.UnchangedRows.FileRejected();
+        }
+
         var upload = new UploadOutcome(blobName, path, path is not null && reference.FindProvider(path.ProviderCode) is not null,
             uploadedAt, report.Accepted);
         if (report.Accepted && path is not null)
@@ -292,6 +311,8 @@ public static class OfflineProcessor
 
         public HashSet<string> KnownEpisodeIds { get; } = new(StringComparer.Ordinal);
 
+        public UnchangedEpisodeRows UnchangedRows { get; } = new();
+
         /// <summary>Episode ids open at the end of the latest accepted month before <paramref name="month"/>.</summary>
         public IReadOnlySet<string> OpenBefore(ReportingMonth month) =>
             lastAccepted.Open is { } open && lastAccepted.Month < month ? open
@@ -354,7 +375,8 @@ public static class OfflineProcessor
         private readonly Channel<(string BasePath, byte[] Json, byte[]? Csv)> queue =
             Channel.CreateBounded<(string, byte[], byte[]?)>(new BoundedChannelOptions(QueuedReports) { SingleReader = true });
 
-        private readonly HashSet<string> createdFolders = new(StringComparer.Ordinal);
+        /// <summary>Each report folder, created once; true when this run created it (so no earlier report can be in it).</summary>
+        private readonly Dictionary<string, bool> folderIsNew = new(StringComparer.Ordinal);
 
         public ReportWriter(CancellationToken cancellationToken) =>
             Completion = Task.Factory.StartNew(
@@ -392,16 +414,15 @@ public static class OfflineProcessor
                     while (reader.TryRead(out var pending))
                     {
                         var folder = Path.GetDirectoryName(pending.BasePath)!;
-                        if (createdFolders.Add(folder))
+                        if (!folderIsNew.TryGetValue(folder, out var isNew))
                         {
+                            isNew = !Directory.Exists(folder);
                             Directory.CreateDirectory(folder);
+                            folderIsNew[folder] = isNew;
                         }
 
-                        WriteAll(pending.BasePath + ".report.json", pending.Json);
-                        if (pending.Csv is not null)
-                        {
-                            WriteAll(pending.BasePath + ".report.csv", pending.Csv);
-                        }
+                        Write(pending.BasePath + ".report.json", pending.Json, isNew);
+                        Write(pending.BasePath + ".report.csv", pending.Csv, isNew);
                     }
                 }
             }
@@ -413,10 +434,31 @@ public static class OfflineProcessor
             }
         }
 
-        private static void WriteAll(string path, byte[] content)
+        /// <summary>
+        /// Writes one file of a report; null content removes an earlier run's file of that name. A file in a folder this run
+        /// created is new: it is created without truncating, because truncating (which <see cref="FileMode.Create"/> does
+        /// even to a new file) makes ext4 write the file out synchronously when it is closed. In a folder an earlier run
+        /// left, its file is overwritten in place and cut to the new length.
+        /// </summary>
+        private static void Write(string path, byte[]? content, bool folderIsNew)
         {
-            using var handle = File.OpenHandle(path, FileMode.Create, FileAccess.Write);
+            if (content is null)
+            {
+                if (!folderIsNew)
+                {
+                    File.Delete(path);
+                }
+
+                return;
+            }
+
+            var existing = !folderIsNew && File.Exists(path);
+            using var handle = File.OpenHandle(path, existing ? FileMode.Open : FileMode.CreateNew, FileAccess.Write);
             RandomAccess.Write(handle, content, 0);
+            if (existing)
+            {
+                RandomAccess.SetLength(handle, content.Length);
+            }
         }
     }
 }

@@ -18,42 +18,50 @@ public static class KpiPublisher
 
     public static string PartitionPath(string datasetPrefix, string period) => $"{datasetPrefix}/period={period}/part-0.parquet";
 
+    /// <summary>
+    /// Publishes every period, <paramref name="parallelism"/> periods at a time (each period's rows are built, disclosed and
+    /// encoded independently; the store must accept concurrent writes of different files), then the catalogue.
+    /// </summary>
     public static async Task<PublishedDatasets> PublishAsync(
-        KpiComputation computation, PublicationMetadata metadata, IPublicationStore store, CancellationToken cancellationToken)
+        KpiComputation computation, PublicationMetadata metadata, IPublicationStore store, CancellationToken cancellationToken,
+        int parallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(computation);
         ArgumentNullException.ThrowIfNull(store);
-        var written = new List<string>();
-        var unchanged = 0;
-        async Task WriteAsync(string path, Action<Stream> write)
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
+        var periods = new PeriodOutcome[computation.Periods.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, periods.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (q, token) =>
+            {
+                var label = computation.Periods[q].Label;
+                var restricted = computation.Results.InPeriod(q);
+                var restrictedPath = PartitionPath(RestrictedPrefix, label);
+                var restrictedWritten = await store.WriteAsync(restrictedPath, s => KpiResultsParquet.Write(s, restricted, metadata), token);
+
+                var disclosed = Disclosure.Apply(restricted);
+                var publicPath = PartitionPath(PublicPrefix, label);
+                var publicWritten = await store.WriteAsync(publicPath, s => KpiResultsParquet.Write(s, disclosed, metadata), token);
+                periods[q] = new PeriodOutcome(restrictedWritten ? restrictedPath : null, publicWritten ? publicPath : null, disclosed.Count);
+            });
+
+        var written = periods.SelectMany(p => new[] { p.RestrictedWritten, p.PublicWritten }).OfType<string>().ToList();
+        var unchanged = (2 * periods.Length) - written.Count;
+        if (await store.WriteAsync(CatalogueFile, s => KpiCatalogueParquet.Write(s, KpiCatalogue.Rows, metadata), cancellationToken))
         {
-            if (await store.WriteAsync(path, write, cancellationToken))
-            {
-                written.Add(path);
-            }
-            else
-            {
-                unchanged++;
-            }
+            written.Add(CatalogueFile);
+        }
+        else
+        {
+            unchanged++;
         }
 
-        var publicRowCount = 0;
-        for (var q = 0; q < computation.Periods.Count; q++)
-        {
-            var period = computation.Periods[q];
-            var restricted = computation.Results.InPeriod(q);
-            var restrictedPath = PartitionPath(RestrictedPrefix, period.Label);
-            await WriteAsync(restrictedPath, s => KpiResultsParquet.Write(s, restricted, metadata));
-
-            var disclosed = Disclosure.Apply(restricted);
-            publicRowCount += disclosed.Count;
-            var publicPath = PartitionPath(PublicPrefix, period.Label);
-            await WriteAsync(publicPath, s => KpiResultsParquet.Write(s, disclosed, metadata));
-        }
-
-        await WriteAsync(CatalogueFile, s => KpiCatalogueParquet.Write(s, KpiCatalogue.Rows, metadata));
-        return new PublishedDatasets(written, unchanged, computation.Results.Count, publicRowCount);
+        return new PublishedDatasets(written, unchanged, computation.Results.Count, periods.Sum(p => p.PublicRows));
     }
+
+    /// <summary>One period's files (null: unchanged, left as they were) and its public row count.</summary>
+    private sealed record PeriodOutcome(string? RestrictedWritten, string? PublicWritten, int PublicRows);
 }
 
 /// <summary>What a publication wrote, and how many files it left alone because their content had not changed.</summary>

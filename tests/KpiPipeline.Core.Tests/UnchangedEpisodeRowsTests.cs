@@ -1,0 +1,153 @@
+using FsCheck.Fluent;
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Validation;
+using static KpiPipeline.Core.Tests.TestData;
+
+namespace KpiPipeline.Core.Tests;
+
+public class UnchangedEpisodeRowsTests
+{
+    private static readonly string Other = Episode(("episode_id", "EP2"), ("first_initial", "A"));
+
+    [Fact]
+    public async Task Reuses_the_curated_row_of_an_episode_sent_unchanged_in_a_later_month()
+    {
+        var memory = new UnchangedEpisodeRows();
+        var march = await Month(memory, "2024-03", GoodEpisode, Other);
+        var april = await Month(memory, "2024-04", GoodEpisode, Other);
+
+        Assert.True(april.Report.Accepted);
+        Assert.Same(march.Sink.Episodes[0], april.Sink.Episodes[0]);
+        Assert.Same(march.Sink.Episodes[1], april.Sink.Episodes[1]);
+        Assert.Equal(2, memory.Count);
+    }
+
+    [Fact]
+    public async Task Checks_a_changed_row_again_and_rejects_what_is_now_wrong()
+    {
+        var memory = new UnchangedEpisodeRows();
+        await Month(memory, "2024-03", GoodEpisode);
+        var april = await Month(memory, "2024-04", Episode(("exit_date", "2024-01-19"), ("exit_reason", "DROPPED_OUT")));
+
+        Assert.Equal(["E13"], RulesOf(april.Report));
+        Assert.Empty(april.Sink.Episodes);
+    }
+
+    [Fact]
+    public async Task Still_rejects_an_unchanged_row_sent_twice_in_one_file()
+    {
+        var memory = new UnchangedEpisodeRows();
+        await Month(memory, "2024-03", GoodEpisode);
+        var april = await Month(memory, "2024-04", GoodEpisode, GoodEpisode);
+
+        var issue = Assert.Single(april.Report.Issues);
+        Assert.Equal(("E02", 2L), (issue.RuleId, issue.Row!.Value));
+    }
+
+    [Fact]
+    public async Task Reports_the_warnings_of_an_unchanged_row_every_month()
+    {
+        var late = Episode(("referral_date", "2022-01-10"));
+        var memory = new UnchangedEpisodeRows();
+        var march = await Month(memory, "2024-03", late);
+        var april = await Month(memory, "2024-04", late);
+
+        Assert.Equal(["W01"], RulesOf(march.Report));
+        Assert.Equal(["W01"], RulesOf(april.Report));
+        Assert.Equal(0, memory.Count);
+    }
+
+    [Fact]
+    public async Task Remembers_nothing_of_a_rejected_file()
+    {
+        var memory = new UnchangedEpisodeRows();
+        var march = await Month(memory, "2024-03", GoodEpisode, Episode(("episode_id", "EP2"), ("sex", "Q")));
+
+        Assert.False(march.Report.Accepted);
+        Assert.Equal(0, memory.Count);
+    }
+
+    [Fact]
+    public async Task Does_not_carry_a_row_back_to_an_earlier_month()
+    {
+        var memory = new UnchangedEpisodeRows();
+        var april = await Month(memory, "2024-04", GoodEpisode);
+        var march = await Month(memory, "2024-03", GoodEpisode);
+
+        Assert.True(march.Report.Accepted);
+        Assert.NotSame(april.Sink.Episodes[0], march.Sink.Episodes[0]);
+    }
+
+    /// <summary>
+    /// For any months of returns made of good and spoilt rows, validating with the memory of unchanged rows gives the
+    /// same reports and the same curated rows as checking every row.
+    /// </summary>
+    [Fact]
+    public void Validating_with_unchanged_rows_remembered_changes_no_report_and_no_row()
+    {
+        string[] variants =
+        [
+            GoodEpisode,
+            Other,
+            Episode(("episode_id", "EP3"), ("daily_dose_mg", "80")),
+            Episode(("episode_id", "EP3"), ("daily_dose_mg", "90")),
+            Episode(("referral_date", "2022-01-10")),
+            Episode(("exit_date", "2024-03-19"), ("exit_reason", "DROPPED_OUT")),
+            Episode(("exit_date", "2024-04-19"), ("exit_reason", "DROPPED_OUT")),
+            Episode(("episode_id", "EP2"), ("sex", "Q")),
+            Episode(("episode_id", "EP3"), ("treatment_start_date", "2024-05-02")),
+        ];
+        var month = Gen.ListOf(Gen.Elements(variants)).Select(rows => rows.Take(4).ToArray());
+        var months = Gen.ListOf(month).Select(list => list.Take(4).ToArray());
+
+        CheckProperty(months, returns =>
+        {
+            var memory = new UnchangedEpisodeRows();
+            for (var m = 0; m < returns.Length; m++)
+            {
+                var name = $"2024-{m + 3:00}";
+                var remembered = Month(memory, name, returns[m]).GetAwaiter().GetResult();
+                var checkedAll = Month(null, name, returns[m]).GetAwaiter().GetResult();
+                if (!RulesOf(remembered.Report).SequenceEqual(RulesOf(checkedAll.Report))
+                    || !remembered.Report.Issues.Select(i => (i.RuleId, i.Row, i.Column)).SequenceEqual(checkedAll.Report.Issues.Select(i => (i.RuleId, i.Row, i.Column)))
+                    || !remembered.Sink.Episodes.SequenceEqual(checkedAll.Sink.Episodes))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, tests: 150);
+    }
+
+    private static async Task<(ValidationReport Report, CollectingRowSink Sink)> Month(UnchangedEpisodeRows? memory, string month, params string[] rows)
+    {
+        var sink = new CollectingRowSink();
+        var context = Context();
+        var report = await Validate($"PROV1/{month}/episodes.csv", string.Join("\n", [EpisodesHeader, .. rows]) + "\n", sink,
+            new ValidationContext
+            {
+                Reference = context.Reference,
+                Pseudonymiser = context.Pseudonymiser,
+                UploadedAt = new DateTimeOffset(2025, 1, 5, 10, 0, 0, TimeSpan.Zero),
+                KnownEpisodeIds = context.KnownEpisodeIds,
+                UnchangedRows = memory,
+            });
+        if (memory is not null)
+        {
+            if (report.Accepted)
+            {
+                memory.FileAccepted(MonthOf(month));
+            }
+            else
+            {
+                memory.FileRejected();
+            }
+        }
+
+        return (report, sink);
+    }
+
+    private static ReportingMonth MonthOf(string text) =>
+        ReportingMonth.TryParse(text, out var month) ? month : throw new ArgumentException(text, nameof(text));
+}
