@@ -15,7 +15,8 @@ public static class RunSummary
         output.WriteLine($"Files: {result.Files.Count} read, {accepted} accepted, {result.Files.Count - accepted} rejected.");
         var t = result.Timings;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Time: validation {t.Validation.TotalSeconds:0.0} s, KPIs {t.Kpis.TotalSeconds:0.0} s, Parquet {t.Publishing.TotalSeconds:0.0} s."));
+            $"Time: validation {t.Validation.TotalSeconds:0.0} s, KPIs {t.Kpis.TotalSeconds:0.0} s, Parquet {t.Publishing.TotalSeconds:0.0} s " +
+            $"(garbage collection paused the run for {GC.GetTotalPauseDuration().TotalSeconds:0.0} s in {GC.CollectionCount(0)} collections, {GC.CollectionCount(2)} full)."));
         foreach (var rejected in result.Rejected)
         {
             var first = rejected.Report.Issues.FirstOrDefault(i => i.Severity == Core.Validation.IssueSeverity.Error);

@@ -262,7 +262,6 @@ public sealed class CuratedCsvWriter : ICuratedRowSink, IDisposable
 
     public void Add(CuratedNspTransaction row)
     {
-        ArgumentNullException.ThrowIfNull(row);
         Expect(ReturnFileKind.Nsp);
         Text(row.ProviderCode);
         Text(row.OutletCode);

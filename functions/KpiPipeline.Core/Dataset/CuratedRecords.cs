@@ -150,9 +150,12 @@ internal static class CompactMeasure
     public static bool? Flag(short stored) => stored == Blank ? null : stored == 1;
 }
 
-/// <summary>One row of an accepted nsp.csv (dataset.md section 4). The registrant token is stored only as a keyed hash.</summary>
-public sealed record CuratedNspTransaction(
-        string ProviderCode,
+/// <summary>
+/// One row of an accepted nsp.csv (dataset.md section 4). The registrant token is stored only as a keyed hash. A value,
+/// not an object: a national run reads ten million of them and keeps only their sums.
+/// </summary>
+public readonly record struct CuratedNspTransaction(
+    string ProviderCode,
     string OutletCode,
     OutletType OutletType,
     DateOnly TransactionDate,

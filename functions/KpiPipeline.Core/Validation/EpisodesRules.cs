@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Pseudonymisation;
 
@@ -48,7 +49,7 @@ internal sealed class EpisodesRules : ReturnFileRules
         if (Context.UnchangedRows is { } unchanged && unchanged.TryReuse(this[EpisodeId], RawRecord, FilePath.Month, out var reused))
         {
             // Sent before exactly as now and clean then: only the rules across rows remain.
-            if (CheckEpisodeId() is not null && !Issues.HasErrors)
+            if (FirstInFile(reused.EpisodeId) && !Issues.HasErrors)
             {
                 Sink.Add(reused);
             }
@@ -228,6 +229,20 @@ internal sealed class EpisodesRules : ReturnFileRules
         var id = Context.EpisodeIdString(text);
         firstRowOfEpisode.Add(id, Row);
         return id;
+    }
+
+    /// <summary>E02 for an id known to be well formed: records its first row, or reports it as sent twice.</summary>
+    private bool FirstInFile(string episodeId)
+    {
+        ref var firstRow = ref CollectionsMarshal.GetValueRefOrAddDefault(firstRowOfEpisode, episodeId, out var seen);
+        if (seen)
+        {
+            Error("E02", EpisodeId, $"episode_id appears more than once in the file (first on row {firstRow}).");
+            return false;
+        }
+
+        firstRow = Row;
+        return true;
     }
 
     private void Initial(int column)

@@ -16,6 +16,7 @@ internal sealed class EpisodeTallies
     private const int ReviewWindow = 112;
     private const int Year = 364;
     private const int ThreeWeeks = 21;
+    private const int NoEpisode = -1;
 
     private readonly UnitIndex units;
     private readonly IReadOnlyList<FinancialQuarter> periods;
@@ -29,7 +30,8 @@ internal sealed class EpisodeTallies
     private readonly IReadOnlyList<ReturnPath> usedFiles;
     private readonly IReadOnlyList<MissingEpisodeEvent> missingEvents;
 
-    public EpisodeTallies(FoldedReturns folded, UnitIndex units, IReadOnlyList<FinancialQuarter> periods, DateOnly asOf, List<string> warnings)
+    public EpisodeTallies(
+        FoldedReturns folded, UnitIndex units, IReadOnlyList<FinancialQuarter> periods, DateOnly asOf, List<string> warnings, int parallelism = 1)
     {
         this.units = units;
         this.periods = periods;
@@ -37,7 +39,7 @@ internal sealed class EpisodeTallies
         this.asOf = asOf.DayNumber;
         asOfDate = asOf;
         (episodes, byClient) = IndexEpisodes(folded.Episodes, warnings);
-        reviews = IndexReviews(folded.Reviews);
+        reviews = IndexReviews(folded.Reviews, parallelism);
         nsp = folded.Nsp;
         usedFiles = folded.UsedFiles;
         missingEvents = folded.MissingEvents;
@@ -139,7 +141,7 @@ internal sealed class EpisodeTallies
         }
     }
 
-    private ReviewFact[] IndexReviews(IReadOnlyList<CuratedReview> folded)
+    private ReviewFact[] IndexReviews(IReadOnlyList<CuratedReview> folded, int parallelism)
     {
         var episodeByKey = new Dictionary<(string, string), int>(episodes.Length);
         for (var i = 0; i < episodes.Length; i++)
@@ -147,25 +149,38 @@ internal sealed class EpisodeTallies
             episodeByKey[(episodes[i].ProviderCode, episodes[i].EpisodeId)] = i;
         }
 
+        // Each review is looked up on its own (the dictionary is only read), so ranges of reviews go to different threads.
         var sorted = new ReviewFact[folded.Count];
-        var count = 0;
-        foreach (var review in folded)
-        {
-            if (episodeByKey.TryGetValue((review.ProviderCode.ToUpperInvariant(), review.EpisodeId), out var episode))
+        const int Chunk = 16_384;
+        Parallel.For(
+            0,
+            (sorted.Length + Chunk - 1) / Chunk,
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+            chunk =>
             {
-                sorted[count] = new ReviewFact(episode, review.ReviewDate.DayNumber, review.Stage, count, new ReviewMeasures(review));
-                count++;
+                for (var i = chunk * Chunk; i < Math.Min(sorted.Length, (chunk + 1) * Chunk); i++)
+                {
+                    var review = folded[i];
+                    sorted[i] = episodeByKey.TryGetValue((review.ProviderCode.ToUpperInvariant(), review.EpisodeId), out var episode)
+                        ? new ReviewFact(episode, review.ReviewDate.DayNumber, review.Stage, i, new ReviewMeasures(review))
+                        : new ReviewFact(NoEpisode, 0, default, i, default);
+                }
+            });
+
+        // A review whose episode the fold does not hold is left out; the others keep their input order.
+        var count = 0;
+        foreach (var review in sorted)
+        {
+            if (review.Episode != NoEpisode)
+            {
+                sorted[count++] = review;
             }
         }
 
         // Per episode by date; on one date REVIEW sorts before EXIT, so the last qualifying review is LATEST. Sorted in
         // place (a national run has millions of reviews), ties in input order.
         Array.Resize(ref sorted, count);
-        Array.Sort(sorted, static (a, b) =>
-            a.Episode != b.Episode ? a.Episode.CompareTo(b.Episode)
-            : a.Date != b.Date ? a.Date.CompareTo(b.Date)
-            : a.Stage != b.Stage ? StageOrder(a.Stage).CompareTo(StageOrder(b.Stage))
-            : a.Order.CompareTo(b.Order));
+        SortByEpisodeDateAndStage(sorted);
         var i2 = 0;
         while (i2 < sorted.Length)
         {
@@ -188,6 +203,57 @@ internal sealed class EpisodeTallies
 
         return sorted;
     }
+
+    /// <summary>
+    /// Sorts by episode, date, stage order and input order. When the four fit one 64-bit number (always, short of
+    /// billions of reviews) the reviews are sorted by that number, several times faster than comparing them field by field.
+    /// </summary>
+    private static void SortByEpisodeDateAndStage(ReviewFact[] reviews)
+    {
+        if (reviews.Length == 0)
+        {
+            return;
+        }
+
+        var firstDate = int.MaxValue;
+        var lastDate = int.MinValue;
+        var lastEpisode = 0;
+        var lastOrder = 0;
+        foreach (var review in reviews)
+        {
+            firstDate = Math.Min(firstDate, review.Date);
+            lastDate = Math.Max(lastDate, review.Date);
+            lastEpisode = Math.Max(lastEpisode, review.Episode);
+            lastOrder = Math.Max(lastOrder, review.Order);
+        }
+
+        var orderBits = BitsFor(lastOrder + 1);
+        var dateBits = BitsFor(lastDate - firstDate + 1);
+        const int StageBits = 2;
+        if (BitsFor(lastEpisode + 1) + dateBits + StageBits + orderBits > 63)
+        {
+            Array.Sort(reviews, static (a, b) =>
+                a.Episode != b.Episode ? a.Episode.CompareTo(b.Episode)
+                : a.Date != b.Date ? a.Date.CompareTo(b.Date)
+                : a.Stage != b.Stage ? StageOrder(a.Stage).CompareTo(StageOrder(b.Stage))
+                : a.Order.CompareTo(b.Order));
+            return;
+        }
+
+        var keys = new long[reviews.Length];
+        for (var i = 0; i < reviews.Length; i++)
+        {
+            var r = reviews[i];
+            long key = r.Episode;
+            key = (key << dateBits) | (long)(r.Date - firstDate);
+            key = (key << StageBits) | (long)StageOrder(r.Stage);
+            keys[i] = (key << orderBits) | (long)r.Order;
+        }
+
+        Array.Sort(keys, reviews);
+    }
+
+    private static int BitsFor(int values) => values <= 1 ? 0 : 32 - int.LeadingZeroCount(values - 1);
 
     private static int StageOrder(ReviewStage stage) => stage switch
     {

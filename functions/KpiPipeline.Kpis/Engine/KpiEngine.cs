@@ -48,7 +48,7 @@ public static class KpiEngine
         var periods = FinancialQuarter.Range(firstReferral < asOf ? firstReferral : asOf, asOf);
 
         // The tallies index what they need of the fold, which is not referenced afterwards (and can be collected).
-        var tallies = new EpisodeTallies(folded, units, periods, asOf, warnings);
+        var tallies = new EpisodeTallies(folded, units, periods, asOf, warnings, parallelism);
         tallies.CountEpisodes(parallelism);
         tallies.CountNsp();
         tallies.CountDataQuality(uploads);

@@ -48,22 +48,31 @@ public sealed class NspTotalsBuilder
 {
     private readonly List<Sums> totals = [];
 
-    public void Add(CuratedNspTransaction row)
+    public void Add(in CuratedNspTransaction row)
     {
-        ArgumentNullException.ThrowIfNull(row);
-        var month = ReportingMonth.Of(row.TransactionDate);
-        var sums = totals.Find(t => t.Month == month && string.Equals(t.ProviderCode, row.ProviderCode, StringComparison.Ordinal));
-        if (sums is null)
-        {
-            sums = new Sums(row.ProviderCode, month);
-            totals.Add(sums);
-        }
+        var sums = SumsOf(row.ProviderCode, ReportingMonth.Of(row.TransactionDate));
 
         sums.Transactions++;
         sums.Needles += row.NeedlesSupplied;
         sums.NewRegistrations += row.NewRegistration == true ? 1 : 0;
         sums.NaloxoneSupplied += row.NaloxoneSupplied == true ? 1 : 0;
         sums.ReferredToTreatment += row.ReferredToTreatment == true ? 1 : 0;
+    }
+
+    /// <summary>The sums of a provider and month, found by a scan: a file has one provider and a month or two.</summary>
+    private Sums SumsOf(string providerCode, ReportingMonth month)
+    {
+        foreach (var sums in totals)
+        {
+            if (sums.Month == month && string.Equals(sums.ProviderCode, providerCode, StringComparison.Ordinal))
+            {
+                return sums;
+            }
+        }
+
+        var added = new Sums(providerCode, month);
+        totals.Add(added);
+        return added;
     }
 
     public IReadOnlyList<NspMonthTotals> Build() =>
