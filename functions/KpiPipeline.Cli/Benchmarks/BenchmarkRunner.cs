@@ -103,7 +103,7 @@ public static class BenchmarkRunner
     public static DateOnly LastDayOfLatestMonth(string returnsFolder)
     {
         var latest = OfflineProcessor.ReturnFilesInUploadOrder(returnsFolder)
-            .Select(f => ReturnPath.TryParse(f.BlobName, out var path, out _) ? path!.Month : (ReportingMonth?)null)
+            .Select(f => f.Path?.Month)
             .Max();
         return latest?.LastDay ?? throw new InvalidOperationException($"No return files under {returnsFolder}.");
     }

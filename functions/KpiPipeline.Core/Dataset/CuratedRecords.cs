@@ -126,8 +126,11 @@ public sealed record CuratedReview
     public int? GoalsProgressed { get => CompactMeasure.Number(goalsProgressed); init => goalsProgressed = CompactMeasure.Of(value); }
 }
 
-/// <summary>A review measure in two bytes: null as <see cref="short.MinValue"/>, a flag as 0 or 1.</summary>
-internal static class CompactMeasure
+/// <summary>
+/// A review measure in two bytes: null as <see cref="short.MinValue"/>, a flag as 0 or 1. Shared by the curated review,
+/// the fold's stored reviews and the KPI engine's review index.
+/// </summary>
+public static class CompactMeasure
 {
     private const short Blank = short.MinValue;
 

@@ -2,6 +2,7 @@ using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Folding;
 using KpiPipeline.Kpis.Periods;
 using KpiPipeline.Kpis.Returns;
+using static KpiPipeline.Core.Dataset.CompactMeasure;
 
 namespace KpiPipeline.Kpis.Engine;
 
@@ -710,14 +711,13 @@ internal sealed class EpisodeTallies
     /// <summary>The review measures the KPIs read, two bytes each (<see cref="short.MinValue"/> for blank), not the whole row.</summary>
     private readonly struct ReviewMeasures(CuratedReview row)
     {
-        private const short BlankMeasure = short.MinValue;
         private readonly short goalsSet = Of(row.GoalsSet);
         private readonly short goalsProgressed = Of(row.GoalsProgressed);
         private readonly short barc10Score = Of(row.Barc10Score);
         private readonly short opiateDays = Of(row.OpiateDays);
         private readonly short injectingDays = Of(row.InjectingDays);
         private readonly short qualityOfLife = Of(row.QualityOfLife);
-        private readonly short acuteHousingProblem = row.AcuteHousingProblem is { } flag ? (short)(flag ? 1 : 0) : BlankMeasure;
+        private readonly short acuteHousingProblem = Of(row.AcuteHousingProblem);
 
         public int? GoalsSet => Number(goalsSet);
 
@@ -731,10 +731,6 @@ internal sealed class EpisodeTallies
 
         public int? QualityOfLife => Number(qualityOfLife);
 
-        public bool? AcuteHousingProblem => acuteHousingProblem == BlankMeasure ? null : acuteHousingProblem != 0;
-
-        private static short Of(int? value) => value is { } number ? checked((short)number) : BlankMeasure;
-
-        private static int? Number(short value) => value == BlankMeasure ? null : value;
+        public bool? AcuteHousingProblem => Flag(acuteHousingProblem);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.CompilerServices;
 using KpiPipeline.Core.Dataset;
+using static KpiPipeline.Core.Dataset.CompactMeasure;
 
 namespace KpiPipeline.Kpis.Folding;
 
@@ -10,7 +11,6 @@ namespace KpiPipeline.Kpis.Folding;
 /// </summary>
 internal readonly struct StoredReview
 {
-    private const short Blank = short.MinValue;
     private readonly string providerCode;
     private readonly Measures measures;
 
@@ -68,19 +68,6 @@ internal readonly struct StoredReview
         Number(measures[12]),
         Number(measures[13]),
         Number(measures[14]));
-
-    private static short Of(int? value) => value is { } number ? checked((short)number) : Blank;
-
-    private static short Of(bool? value) => value switch
-    {
-        null => Blank,
-        true => 1,
-        false => 0,
-    };
-
-    private static int? Number(short stored) => stored == Blank ? null : stored;
-
-    private static bool? Flag(short stored) => stored == Blank ? null : stored == 1;
 
     [InlineArray(15)]
     private struct Measures

@@ -99,8 +99,7 @@ public static class OfflineProcessor
     {
         var reportsFolder = Path.Combine(options.OutFolder, "reports");
         var ordered = ReturnFilesInUploadOrder(options.ReturnsFolder)
-            .Select((file, order) => (file.BlobName, file.FullPath, Order: order,
-                Path: ReturnPath.TryParse(file.BlobName, out var parsed, out _) ? parsed : null))
+            .Select((file, order) => (file.BlobName, file.FullPath, Order: order, file.Path))
             .ToList();
         var outcomes = new FileOutcome[ordered.Count];
 
@@ -226,15 +225,6 @@ public static class OfflineProcessor
         var reportPath = Path.Combine(reportsFolder, blobName.Replace('/', Path.DirectorySeparatorChar));
         await reports.WriteAsync(reportPath, report, cancellationToken);
         var file = new OfflineFileResult(blobName, report, reportPath + ".report.json");
-        if (report.Accepted && path is not null)
-        {
-            history.UnchangedRows.FileAccepted(path.Month);
-        }
-        else
-        {
-            history.UnchangedRows.FileRejected();
-        }
-
         var upload = new UploadOutcome(blobName, path, path is not null && reference.FindProvider(path.ProviderCode) is not null,
             uploadedAt, report.Accepted);
         if (report.Accepted && path is not null)
@@ -252,6 +242,10 @@ public static class OfflineProcessor
                     folding.AddNspFile(path, sink.NspTotals.Build());
                     break;
             }
+        }
+        else
+        {
+            history.UnchangedRows.FileRejected();
         }
 
         return new FileOutcome(file, upload);
@@ -319,9 +313,10 @@ public static class OfflineProcessor
             : beforeLast.Open is { } earlier && beforeLast.Month < month ? earlier
             : new HashSet<string>();
 
-        /// <summary>Records an accepted month (files arrive in month order).</summary>
+        /// <summary>Records an accepted episodes month (files arrive in month order); its clean rows can be reused later.</summary>
         public void Accept(ReportingMonth month, List<CuratedEpisode> rows)
         {
+            UnchangedRows.FileAccepted(month);
             foreach (var row in rows)
             {
                 KnownEpisodeIds.Add(row.EpisodeId);
@@ -338,9 +333,10 @@ public static class OfflineProcessor
 
     /// <summary>
     /// Every file under the returns folder as its blob name (forward slashes), months in order, then provider, then
-    /// episodes, reviews, nsp; files that are not return paths come last and are rejected by validation.
+    /// episodes, reviews, nsp, each with its parsed path; files that are not return paths (null path) come last and are
+    /// rejected by validation.
     /// </summary>
-    public static IEnumerable<(string BlobName, string FullPath)> ReturnFilesInUploadOrder(string returnsFolder)
+    public static IEnumerable<(string BlobName, string FullPath, ReturnPath? Path)> ReturnFilesInUploadOrder(string returnsFolder)
     {
         var all = Directory.EnumerateFiles(returnsFolder, "*", SearchOption.AllDirectories)
             .Select(full => (BlobName: Path.GetRelativePath(returnsFolder, full).Replace(Path.DirectorySeparatorChar, '/'), FullPath: full))
@@ -353,7 +349,7 @@ public static class OfflineProcessor
             .ThenBy(f => f.Parsed?.ProviderCode, StringComparer.Ordinal)
             .ThenBy(f => f.Parsed?.Kind)
             .ThenBy(f => f.BlobName, StringComparer.Ordinal)
-            .Select(f => (f.BlobName, f.FullPath));
+            .Select(f => (f.BlobName, f.FullPath, f.Parsed));
     }
 
     /// <summary>The offline command treats every file as uploaded on time (kpis.md section 8): the day after its month ends.</summary>
