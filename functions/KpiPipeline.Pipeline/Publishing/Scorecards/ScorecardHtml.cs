@@ -62,6 +62,17 @@ public static class ScorecardHtml
         return new Writer(current, earlier, page, names).Render();
     }
 
+    /// <summary>The opening of each KPI's line (its title and definition), the same on every page.</summary>
+    private static readonly Dictionary<string, string> MeasureCells = KpiCatalogue.All.ToDictionary(k => k.Id, MeasureCell, StringComparer.Ordinal);
+
+    private static string MeasureCell(KpiDefinition kpi)
+    {
+        static string E(string text) => WebUtility.HtmlEncode(text);
+        return $"<tr id=\"k-{E(kpi.Id)}\" data-kpi=\"{E(kpi.Id)}\">\n<th scope=\"row\" class=\"measure\"><details><summary title=\"{E(kpi.Definition)}\">" +
+               $"{E(kpi.Title)}</summary><p>{E(kpi.Definition)}</p><p class=\"id\"><code>{E(kpi.Id)}</code> · {kpi.Unit.Code()} · " +
+               $"{E(ScorecardFormat.Polarity(kpi.Polarity))}</p></details></th>\n";
+    }
+
     private sealed record Column(string Level, string Code, string Label, string? Name);
 
     private sealed record Page(
@@ -70,7 +81,10 @@ public static class ScorecardHtml
 
     private sealed class Writer(ScorecardRows rows, IReadOnlyList<QuarterPoints> earlier, Page page, ScorecardNames names)
     {
-        private readonly StringBuilder html = new(64 * 1024);
+        private static readonly Column National = new(KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, "National", null);
+        private readonly StringBuilder html = new(160 * 1024);
+        private readonly Dictionary<Column, IReadOnlyList<KpiResult?>> unitRows = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<Column, TrendPoint[]?[]> unitPoints = new(ReferenceEqualityComparer.Instance);
         private readonly IReadOnlyList<QuarterPoints> earlier = earlier.Count > TrendQuarters - 1 ? earlier.Skip(earlier.Count - (TrendQuarters - 1)).ToList() : earlier;
 
         public string Render()
@@ -85,8 +99,12 @@ public static class ScorecardHtml
                 .Append(Css).Append("</style>\n</head>\n<body>\n<header>\n")
                 .Append("<p class=\"audience ").Append(page.Restricted ? "restricted" : "public").Append("\">").Append(E(audience)).Append("</p>\n")
                 .Append("<h1>").Append(E(page.Heading)).Append(": KPI scorecard ").Append(E(quarter)).Append("</h1>\n")
-                .Append("<p class=\"period\">").Append(E($"{ScorecardFormat.Date(rows.PeriodStart)} to {ScorecardFormat.Date(rows.PeriodEnd)}"))
-                .Append(" · figures as of ").Append(E(ScorecardFormat.Date(rows.AsOf)));
+                .Append("<p class=\"period\">").Append(E($"{ScorecardFormat.Date(rows.PeriodStart)} to {ScorecardFormat.Date(rows.PeriodEnd)}"));
+
+            // The as-of date only where a figure can still change with it: a page of final figures stays byte for byte the
+            // same from run to run, and is not rewritten, unless its figures change.
+            var provisional = KpiCatalogue.All.Any(k => Row(page.Main, k.Id)?.Status == KpiVocabulary.StatusProvisional);
+            html.Append(provisional ? " · provisional figures as of " + E(ScorecardFormat.Date(rows.AsOf)) : " · every figure final");
             if (page.Columns.Count > 0)
             {
                 html.Append(" · ").Append(page.Columns.Count.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(page.ColumnsLabel)
@@ -115,11 +133,34 @@ public static class ScorecardHtml
             return html.ToString();
         }
 
-        private KpiResult? Row(Column unit, string kpiId, string dimension = KpiVocabulary.DimensionAll, string value = KpiVocabulary.DimensionValueAll) =>
-            rows.Find(unit.Level, unit.Code, kpiId, dimension, value);
+        private KpiResult? Row(Column unit, string kpiId, string dimension = KpiVocabulary.DimensionAll, string value = KpiVocabulary.DimensionValueAll)
+        {
+            if (dimension != KpiVocabulary.DimensionAll || ScorecardRows.Slot(kpiId) is not (>= 0 and var slot))
+            {
+                return rows.Find(unit.Level, unit.Code, kpiId, dimension, value);
+            }
+
+            if (!unitRows.TryGetValue(unit, out var list))
+            {
+                unitRows[unit] = list = rows.RowsOf(unit.Level, unit.Code);
+            }
+
+            return list[slot];
+        }
 
         private KpiResult? NationalRow(string kpiId, string dimension = KpiVocabulary.DimensionAll, string value = KpiVocabulary.DimensionValueAll) =>
-            rows.Find(KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, kpiId, dimension, value);
+            Row(National, kpiId, dimension, value);
+
+        /// <summary>The unit's point of a KPI in earlier quarter <paramref name="quarter"/> (an index into <c>earlier</c>).</summary>
+        private TrendPoint PointOf(Column unit, string kpiId, int quarter)
+        {
+            if (!unitPoints.TryGetValue(unit, out var quarters))
+            {
+                unitPoints[unit] = quarters = [.. earlier.Select(q => q.PointsOf(unit.Level, unit.Code))];
+            }
+
+            return quarters[quarter] is { } points && ScorecardRows.Slot(kpiId) is >= 0 and var slot ? points[slot] : default;
+        }
 
         private void DataQualityBanner()
         {
@@ -290,16 +331,13 @@ public static class ScorecardHtml
         private void KpiLine(KpiDefinition kpi, int columnCount)
         {
             var main = Row(page.Main, kpi.Id);
-            html.Append("<tr id=\"k-").Append(E(kpi.Id)).Append("\" data-kpi=\"").Append(E(kpi.Id)).Append("\">\n<th scope=\"row\" class=\"measure\">")
-                .Append("<details><summary title=\"").Append(E(kpi.Definition)).Append("\">").Append(E(kpi.Title)).Append("</summary><p>")
-                .Append(E(kpi.Definition)).Append("</p><p class=\"id\"><code>").Append(E(kpi.Id)).Append("</code> · ").Append(kpi.Unit.Code())
-                .Append(" · ").Append(E(ScorecardFormat.Polarity(kpi.Polarity))).Append("</p></details></th>\n");
+            html.Append(MeasureCells.TryGetValue(kpi.Id, out var measure) ? measure : MeasureCell(kpi));
             Cell(kpi, page.Main, main, "main");
             html.Append("<td class=\"rating\">").Append(main is null ? string.Empty : Badge(main.Rag)).Append("</td>\n")
                 .Append("<td class=\"basis\">").Append(main is null ? string.Empty : E(Basis(kpi, main))).Append("</td>\n");
             if (page.ShowNational)
             {
-                Cell(kpi, new Column(KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, "National", null), NationalRow(kpi.Id), "national");
+                Cell(kpi, National, NationalRow(kpi.Id), "national");
             }
 
             html.Append("<td class=\"change\">").Append(Change(kpi, page.Main, main, shortForm: false)).Append("</td>\n")
@@ -345,7 +383,7 @@ public static class ScorecardHtml
                 html.Append("<td class=\"rating\">").Append(main is null ? string.Empty : Badge(main.Rag)).Append("</td>\n");
                 if (page.ShowNational)
                 {
-                    Cell(kpi, new Column(KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, "National", null), NationalRow(kpi.Id, dimension, value), "national");
+                    Cell(kpi, National, NationalRow(kpi.Id, dimension, value), "national");
                 }
 
                 foreach (var column in page.Columns)
@@ -439,11 +477,10 @@ public static class ScorecardHtml
             }
 
             var previousQuarter = earlier.Count > 0 ? earlier[^1] : null;
-            var key = new RowKey(unit.Level, unit.Code, kpi.Id, KpiVocabulary.DimensionAll, KpiVocabulary.DimensionValueAll);
-            if (previousQuarter is null || !previousQuarter.Points.TryGetValue(key, out var point) || point.Value is not { } before)
+            var point = previousQuarter is null ? default : PointOf(unit, kpi.Id, earlier.Count - 1);
+            if (previousQuarter is null || point.Value is not { } before)
             {
-                var why = previousQuarter is not null && previousQuarter.Points.TryGetValue(key, out var p) && p.Suppressed
-                    ? "last quarter suppressed" : "no figure last quarter";
+                var why = point.Suppressed ? "last quarter suppressed" : "no figure last quarter";
                 return shortForm ? string.Empty : $"<span class=\"chg none\">{why}</span>";
             }
 
@@ -471,7 +508,6 @@ public static class ScorecardHtml
         /// <summary>An inline SVG line of this unit's published values over the last eight quarters, with a text equivalent.</summary>
         private string Sparkline(KpiDefinition kpi, Column unit, KpiResult? row)
         {
-            var key = new RowKey(unit.Level, unit.Code, kpi.Id, KpiVocabulary.DimensionAll, KpiVocabulary.DimensionValueAll);
             var count = earlier.Count + 1;
             Span<double> values = stackalloc double[count];
             var label = new StringBuilder(256).Append("Last ").Append(count).Append(" quarters: ");
@@ -479,7 +515,7 @@ public static class ScorecardHtml
             for (var i = 0; i < count; i++)
             {
                 var (period, point) = i < earlier.Count
-                    ? (earlier[i].Period, earlier[i].Points.GetValueOrDefault(key))
+                    ? (earlier[i].Period, PointOf(unit, kpi.Id, i))
                     : (rows.Period, new TrendPoint(row?.Value, row?.Suppressed ?? false));
                 values[i] = point.Value ?? double.NaN;
                 label.Append(i == 0 ? string.Empty : "; ").Append(ScorecardFormat.Quarter(period)).Append(' ')
