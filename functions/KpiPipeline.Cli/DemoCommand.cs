@@ -1,11 +1,11 @@
 using System.CommandLine;
+using Azure.Storage.Blobs.Models;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Functions.Hosting;
 using KpiPipeline.Kpis;
 using KpiPipeline.LocalRun;
 using KpiPipeline.Pipeline.Publishing;
 using KpiPipeline.Pipeline.Publishing.Scorecards;
-using KpiPipeline.Storage;
 using KpiPipeline.Synthetic;
 
 namespace KpiPipeline.Cli;
@@ -55,13 +55,13 @@ public static class DemoCommand
         var files = generator.EnumerateFiles(cancellationToken).ToList();
         foreach (var reference in files.Where(f => f.Container == SyntheticFile.ReferenceContainer))
         {
-            var container = storage.GetBlobContainer(reference.Container);
-            await container.CreateIfNotExistsAsync(cancellationToken);
-            await container.UploadAsync(reference.BlobName, reference.Content, cancellationToken: cancellationToken);
+            var container = storage.GetBlobContainerClient(reference.Container);
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await container.GetBlobClient(reference.BlobName).UploadAsync(BinaryData.FromBytes(reference.Content), overwrite: true, cancellationToken);
         }
 
-        var returns = storage.GetBlobContainer(SyntheticFile.ReturnsContainer);
-        await returns.CreateIfNotExistsAsync(cancellationToken);
+        var returns = storage.GetBlobContainerClient(SyntheticFile.ReturnsContainer);
+        await returns.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var byMonth = files.Where(f => f.Container == SyntheticFile.ReturnsContainer)
             .GroupBy(f => ReturnPath.TryParse(f.BlobName, out var p, out _) ? p!.Month.ToString() : "other")
             .OrderBy(g => g.Key, StringComparer.Ordinal);
@@ -71,7 +71,8 @@ public static class DemoCommand
         {
             foreach (var file in month)
             {
-                await returns.UploadAsync(file.BlobName, file.Content, new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
+                await returns.GetBlobClient(file.BlobName).UploadAsync(BinaryData.FromBytes(file.Content),
+                    new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" } }, cancellationToken);
             }
 
             var results = await host.PollBlobsAsync(cancellationToken);
@@ -101,12 +102,12 @@ public static class DemoCommand
         }
 
         var publishedFolder = Path.Combine(workFolder, "published");
-        var published = storage.GetBlobContainer("published");
-        await foreach (var blob in published.ListBlobsAsync(null, null, cancellationToken))
+        var published = storage.GetBlobContainerClient("published");
+        await foreach (var blob in published.GetBlobsAsync(cancellationToken: cancellationToken))
         {
             var target = Path.Combine(publishedFolder, blob.Name.Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await File.WriteAllBytesAsync(target, await published.DownloadBytesAsync(blob.Name, cancellationToken), cancellationToken);
+            await published.GetBlobClient(blob.Name).DownloadToAsync(target, cancellationToken);
         }
 
         var results2 = ReadRestricted(publishedFolder);

@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Azure.Storage.Blobs;
 using KpiPipeline.Cli.Benchmarks;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Functions.Hosting;
 using KpiPipeline.LocalRun;
-using KpiPipeline.Storage;
 
 namespace KpiPipeline.Cli;
 
@@ -39,12 +39,14 @@ public static class IngestBenchCommand
         {
             await using var local = await LocalPipeline.StartAsync(output, Path.Combine(work, "azurite"), cancellationToken);
             var month = ReportingMonth.Of(DateOnly.FromDateTime(DateTime.UtcNow)).Previous;
-            var reference = local.Storage.GetBlobContainer("reference");
-            await reference.CreateIfNotExistsAsync(cancellationToken);
-            await reference.UploadAsync("providers.csv", Encoding.UTF8.GetBytes($"provider_code,provider_name,area_code\n{Provider},Benchmark provider,B1\n"), cancellationToken: cancellationToken);
-            await reference.UploadAsync("areas.csv", Encoding.UTF8.GetBytes("area_code,area_name,nation\nB1,Benchmark area,ENGLAND\n"), cancellationToken: cancellationToken);
-            var returns = local.Storage.GetBlobContainer("returns");
-            await returns.CreateIfNotExistsAsync(cancellationToken);
+            var reference = local.Storage.GetBlobContainerClient("reference");
+            await reference.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await reference.GetBlobClient("providers.csv").UploadAsync(
+                BinaryData.FromString($"provider_code,provider_name,area_code\n{Provider},Benchmark provider,B1\n"), overwrite: true, cancellationToken);
+            await reference.GetBlobClient("areas.csv").UploadAsync(
+                BinaryData.FromString("area_code,area_name,nation\nB1,Benchmark area,ENGLAND\n"), overwrite: true, cancellationToken);
+            var returns = local.Storage.GetBlobContainerClient("returns");
+            await returns.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var blobName = $"{Provider}/{month}/episodes.csv";
 
             var typical = Path.Combine(work, "typical.csv");
@@ -61,10 +63,7 @@ public static class IngestBenchCommand
             var large = Path.Combine(work, "large.csv");
             var largeRows = WriteEpisodes(large, month, rows: null, targetBytes: largeMb * 1_000_000L);
             var largeSize = new FileInfo(large).Length;
-            await using (var upload = File.OpenRead(large))
-            {
-                await returns.UploadAsync(blobName, upload, cancellationToken: cancellationToken);
-            }
+            await returns.GetBlobClient(blobName).UploadAsync(large, overwrite: true, cancellationToken);
 
             PeakMemory.Reset();
             var baseline = PeakMemory.PeakBytes();
@@ -89,12 +88,9 @@ public static class IngestBenchCommand
         }
     }
 
-    private static async Task<TimeSpan> IngestAsync(LocalPipeline local, BlobContainer returns, string blobName, string file, CancellationToken cancellationToken)
+    private static async Task<TimeSpan> IngestAsync(LocalPipeline local, BlobContainerClient returns, string blobName, string file, CancellationToken cancellationToken)
     {
-        await using (var upload = File.OpenRead(file))
-        {
-            await returns.UploadAsync(blobName, upload, cancellationToken: cancellationToken);
-        }
+        await returns.GetBlobClient(blobName).UploadAsync(file, overwrite: true, cancellationToken);
 
         return await TriggerAsync(local, returns, blobName, file, cancellationToken);
     }
@@ -103,11 +99,11 @@ public static class IngestBenchCommand
     /// POSTs the blob-trigger payload the host would send, the blob's bytes included as the binding value (streamed from
     /// the local copy of the uploaded file, so the sending side holds no copy), and times the handler's answer.
     /// </summary>
-    private static async Task<TimeSpan> TriggerAsync(LocalPipeline local, BlobContainer returns, string blobName, string file, CancellationToken cancellationToken)
+    private static async Task<TimeSpan> TriggerAsync(LocalPipeline local, BlobContainerClient returns, string blobName, string file, CancellationToken cancellationToken)
     {
-        var properties = (await returns.GetPropertiesAsync(blobName, cancellationToken))!;
+        var properties = (await returns.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
         using var payload = HostPayloads.StreamingBlobTrigger(FunctionNames.IngestReturn, "returnFile", returns.Name, blobName,
-            new Uri($"{returns.Uri}/{blobName}"), () => File.OpenRead(file), properties.Length, properties.ETag, properties.LastModified,
+            new Uri($"{returns.Uri}/{blobName}"), () => File.OpenRead(file), properties.ContentLength, properties.ETag.ToString(), properties.LastModified,
             DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
         using var response = await local.Http.PostAsync(new Uri(local.Handler, FunctionNames.IngestReturn), payload, cancellationToken);

@@ -1,7 +1,7 @@
+using Azure.Storage.Blobs;
 using KpiPipeline.Functions;
 using KpiPipeline.LocalRun;
 using KpiPipeline.Pipeline;
-using KpiPipeline.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -24,7 +24,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         App = app;
         Handler = handler;
         Http = http;
-        Storage = new StorageAccount(azurite.ConnectionString);
+        Storage = new BlobServiceClient(azurite.ConnectionString);
         Host = new LocalFunctionsHost(handler, Storage, FunctionManifest.Load(AppContext.BaseDirectory), http);
     }
 
@@ -36,7 +36,7 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public StorageAccount Storage { get; }
+    public BlobServiceClient Storage { get; }
 
     public LocalFunctionsHost Host { get; }
 

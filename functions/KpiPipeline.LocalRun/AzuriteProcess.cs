@@ -6,7 +6,7 @@ namespace KpiPipeline.LocalRun;
 
 /// <summary>
 /// A real Azurite (blob, queue and table) started from the repository's npm install on free loopback ports,
-/// in memory, with telemetry off. Disposing it stops the process.
+/// in memory, with telemetry off, accepting the newer service versions the Azure SDKs send. Disposing it stops the process.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -96,7 +96,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Azurite starts in about a second on a quiet machine; under heavy load (parallel test classes, other builds) much slower.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         foreach (var port in new[] { BlobPort, QueuePort, TablePort })
         {
             while (true)
@@ -127,14 +128,24 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Stops Azurite by its process id: SIGTERM first, SIGKILL when it has not exited after a few seconds (it can linger).</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
             if (!process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
+                await SignalTerminateAsync(process.Id);
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+                try
+                {
+                    await process.WaitForExitAsync(grace.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill();
+                    await process.WaitForExitAsync();
+                }
             }
         }
         catch (InvalidOperationException)
@@ -143,5 +154,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+
+    private static async Task SignalTerminateAsync(int pid)
+    {
+        var kill = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
+        kill.ArgumentList.Add("-TERM");
+        kill.ArgumentList.Add(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var signal = Process.Start(kill);
+        if (signal is not null)
+        {
+            await signal.WaitForExitAsync();
+        }
     }
 }

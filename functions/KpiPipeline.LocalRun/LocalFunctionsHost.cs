@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KpiPipeline.Storage;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace KpiPipeline.LocalRun;
 
@@ -22,7 +24,7 @@ public sealed record InvocationResult(string FunctionName, string Trigger, int S
 /// containers that blob triggers watch, fires timers on request, and POSTs the host's invocation payloads to the custom
 /// handler over HTTP. Like the host, it retries a failed blob invocation a few times and then gives up on that blob.
 /// </summary>
-public sealed class LocalFunctionsHost(Uri handler, StorageAccount storage, IReadOnlyList<FunctionDefinition> functions, HttpClient http)
+public sealed class LocalFunctionsHost(Uri handler, BlobServiceClient storage, IReadOnlyList<FunctionDefinition> functions, HttpClient http)
 {
     public const int MaxBlobAttempts = 5;
 
@@ -35,16 +37,16 @@ public sealed class LocalFunctionsHost(Uri handler, StorageAccount storage, IRea
         foreach (var function in functions.Where(f => f.TriggerType == "blobTrigger"))
         {
             var (containerName, prefix) = SplitTriggerPath(function.Path!);
-            var container = storage.GetBlobContainer(containerName);
-            var blobs = new List<BlobProperties>();
-            await foreach (var blob in container.ListBlobsAsync(prefix, null, cancellationToken))
+            var container = storage.GetBlobContainerClient(containerName);
+            var blobs = new List<BlobItem>();
+            await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
             {
                 blobs.Add(blob);
             }
 
-            foreach (var blob in blobs.OrderBy(b => b.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal))
+            foreach (var blob in blobs.OrderBy(b => b.Properties.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal))
             {
-                if (!seen.Add($"{function.Name}|{blob.Name}|{blob.ETag}"))
+                if (!seen.Add($"{function.Name}|{blob.Name}|{blob.Properties.ETag}"))
                 {
                     continue;
                 }
@@ -52,9 +54,9 @@ public sealed class LocalFunctionsHost(Uri handler, StorageAccount storage, IRea
                 byte[] content;
                 try
                 {
-                    content = await container.DownloadBytesAsync(blob.Name, cancellationToken);
+                    content = (await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
                 }
-                catch (StorageRequestException e) when (e.Status == 404)
+                catch (RequestFailedException e) when (e.Status == 404)
                 {
                     continue;
                 }
@@ -65,7 +67,7 @@ public sealed class LocalFunctionsHost(Uri handler, StorageAccount storage, IRea
                 do
                 {
                     var payload = HostPayloads.BlobTrigger(function.Name, function.BindingName, containerName, blob.Name, uri, content,
-                        blob.ETag, blob.LastModified, DateTimeOffset.UtcNow);
+                        blob.Properties.ETag?.ToString(), blob.Properties.LastModified ?? DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
                     result = await InvokeAsync(function.Name, "blobTrigger", payload, cancellationToken);
                 }
                 while (!result.Succeeded && ++attempt < MaxBlobAttempts);

@@ -1,13 +1,16 @@
-using Azure.Identity;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Pipeline.Compute;
 using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Pipeline.Quarantine;
 using KpiPipeline.Pipeline.Storage;
-using KpiPipeline.Storage;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KpiPipeline.Pipeline;
@@ -15,12 +18,14 @@ namespace KpiPipeline.Pipeline;
 /// <summary>Registers the pipeline's services: options, storage, pseudonymisation, ingest and compute.</summary>
 public static class PipelineServiceCollectionExtensions
 {
+    private const string AzureCoreLogCategory = "Azure.Core";
+
     public static IServiceCollection AddKpiPipeline(this IServiceCollection services)
     {
         services.AddOptions<KpiPipelineOptions>().BindConfiguration(KpiPipelineOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIngestStepObserver, NoIngestFaults>();
-        services.AddSingleton(provider => CreateStorageAccount(provider.GetRequiredService<IConfiguration>()));
+        services.AddKpiStorageClients();
         services.AddSingleton<PipelineStorage>();
         services.AddSingleton(provider =>
         {
@@ -36,37 +41,33 @@ public static class PipelineServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The storage account from the <c>KpiStorage</c> setting: a connection string (Azurite, or an account key), or, in
-    /// Azure, identity-based settings <c>KpiStorage__blobServiceUri</c>, <c>__queueServiceUri</c>, <c>__tableServiceUri</c>
-    /// and <c>__clientId</c> (the user-assigned managed identity) — the same convention the Functions host uses.
+    /// The Blob, Queue and Table service clients of the data storage account, registered with Microsoft.Extensions.Azure
+    /// (one shared instance each, SDK retries, SDK logs forwarded to ILogger) from the <c>KpiStorage</c> setting, read when
+    /// the first client is needed (see <see cref="StorageAccountSettings.FromConfiguration"/>).
+    /// The SDK logs every 404 and 409 response as a warning, but to the pipeline "not there" and "already exists" are
+    /// answers (absence checks, create-if-not-exists, conditional writes): unless the configuration sets a level for
+    /// <c>Azure.Core</c>, its log starts at Error; failures reach the pipeline as exceptions and are logged there.
     /// </summary>
-    public static StorageAccount CreateStorageAccount(IConfiguration configuration)
+    public static IServiceCollection AddKpiStorageClients(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var name = KpiPipelineOptions.StorageConnectionName;
-        var connectionString = configuration[name];
-        if (!string.IsNullOrWhiteSpace(connectionString))
+        services.TryAddSingleton(provider => StorageAccountSettings.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.Configure<LoggerFilterOptions>(filters =>
         {
-            return new StorageAccount(connectionString);
-        }
-
-        var section = configuration.GetSection(name);
-        var blob = section["blobServiceUri"];
-        var queue = section["queueServiceUri"];
-        var table = section["tableServiceUri"];
-        if (blob is null || queue is null || table is null)
+            if (!filters.Rules.Any(rule => rule.CategoryName?.StartsWith(AzureCoreLogCategory, StringComparison.Ordinal) == true))
+            {
+                filters.AddFilter(AzureCoreLogCategory, LogLevel.Error);
+            }
+        });
+        services.AddAzureClients(clients =>
         {
-            throw new InvalidOperationException(
-                $"Storage is not configured: set '{name}' to a connection string, or '{name}__blobServiceUri', " +
-                $"'{name}__queueServiceUri' and '{name}__tableServiceUri' (with '{name}__clientId' for a user-assigned identity).");
-        }
-
-        var blobUri = new Uri(blob);
-        var accountName = blobUri.Host.Split('.')[0];
-        var clientId = section["clientId"];
-        var credential = clientId is null
-            ? new DefaultAzureCredential()
-            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
-        return new StorageAccount(StorageConnection.FromEndpoints(accountName, blobUri, new Uri(queue), new Uri(table)), credential);
+            clients.UseCredential(provider => provider.GetRequiredService<StorageAccountSettings>().CreateCredential());
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, credential, provider) =>
+                provider.GetRequiredService<StorageAccountSettings>().CreateBlobServiceClient(options, credential));
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((options, credential, provider) =>
+                provider.GetRequiredService<StorageAccountSettings>().CreateQueueServiceClient(options, credential));
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, credential, provider) =>
+                provider.GetRequiredService<StorageAccountSettings>().CreateTableServiceClient(options, credential));
+        });
+        return services;
     }
 }

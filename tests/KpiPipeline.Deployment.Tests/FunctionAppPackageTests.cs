@@ -1,11 +1,10 @@
 using System.IO.Compression;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
 using KpiPipeline.Cli.Packaging;
 using KpiPipeline.LocalRun;
-using KpiPipeline.Storage;
 using KpiPipeline.Testing;
 
 namespace KpiPipeline.Deployment.Tests;
@@ -84,15 +83,15 @@ public sealed class FunctionAppPackageTests(PackageFixture fixture, AzuriteFixtu
     [Fact]
     public async Task Packaged_handler_ingests_a_blob_trigger_payload_and_publishes_on_a_timer_payload()
     {
-        var account = new StorageAccount(azurite.ConnectionString);
-        var reference = account.GetBlobContainer("reference");
-        var returns = account.GetBlobContainer("returns");
+        var account = new BlobServiceClient(azurite.ConnectionString);
+        var reference = account.GetBlobContainerClient("reference");
+        var returns = account.GetBlobContainerClient("returns");
         await reference.CreateIfNotExistsAsync();
         await returns.CreateIfNotExistsAsync();
-        await reference.UploadAsync("providers.csv", Encoding.UTF8.GetBytes("provider_code,provider_name,area_code\nPROV1,Provider One,A1\nPROV2,Provider Two,A1\n"));
-        await reference.UploadAsync("areas.csv", Encoding.UTF8.GetBytes("area_code,area_name,nation,estimated_opiate_users,estimated_pwid\nA1,Area One,ENGLAND,900,400\n"));
+        await reference.GetBlobClient("providers.csv").UploadAsync(BinaryData.FromString("provider_code,provider_name,area_code\nPROV1,Provider One,A1\nPROV2,Provider Two,A1\n"));
+        await reference.GetBlobClient("areas.csv").UploadAsync(BinaryData.FromString("area_code,area_name,nation,estimated_opiate_users,estimated_pwid\nA1,Area One,ENGLAND,900,400\n"));
         var episodes = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Corpus, "episodes", "valid_basic.csv"));
-        var upload = await returns.UploadAsync(BlobName, episodes);
+        var upload = (await returns.GetBlobClient(BlobName).UploadAsync(BinaryData.FromBytes(episodes))).Value;
 
         await using var handler = await HandlerProcess.StartAsync(fixture.Package.Folder, fixture.Package.ExecutablePath, new Dictionary<string, string>
         {
@@ -104,23 +103,23 @@ public sealed class FunctionAppPackageTests(PackageFixture fixture, AzuriteFixtu
 
         var now = DateTimeOffset.UtcNow;
         var blobTrigger = HostPayloads.BlobTrigger(
-            "IngestReturn", "returnFile", "returns", BlobName, new Uri(returns.Uri, "returns/" + BlobName), episodes, upload.ETag, upload.LastModified, now);
+            "IngestReturn", "returnFile", "returns", BlobName, new Uri(returns.Uri, "returns/" + BlobName), episodes, upload.ETag.ToString(), upload.LastModified, now);
         var ingest = await PostAsync(handler, "IngestReturn", blobTrigger);
         var ingestSummary = ingest.GetProperty("ReturnValue").GetString();
         Assert.StartsWith($"{BlobName}: accepted (3 rows, 0 errors", ingestSummary, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Object, ingest.GetProperty("Outputs").ValueKind);
         Assert.Contains(ingest.GetProperty("Logs").EnumerateArray(), log => log.GetString() == ingestSummary);
-        var reports = await ListAsync(account.GetBlobContainer("reports"), "PROV1/2024-03/");
+        var reports = await account.GetBlobContainerClient("reports").BlobNamesAsync("PROV1/2024-03/");
         Assert.Contains(reports, name => name.EndsWith(".report.json", StringComparison.Ordinal));
-        Assert.NotEmpty(await ListAsync(account.GetBlobContainer("curated"), null));
-        Assert.False(await returns.ExistsAsync(BlobName), "an accepted upload's raw file is deleted after ingest");
+        Assert.NotEmpty(await account.GetBlobContainerClient("curated").BlobNamesAsync());
+        Assert.False(await returns.BlobExistsAsync(BlobName), "an accepted upload's raw file is deleted after ingest");
 
         var timer = HostPayloads.TimerTrigger("ComputeKpis", "timer", now.AddDays(-1), now.AddDays(1), now);
         var compute = await PostAsync(handler, "ComputeKpis", timer);
         var computeSummary = compute.GetProperty("ReturnValue").GetString()!;
         Assert.Contains("1 source returns", computeSummary, StringComparison.Ordinal);
         Assert.Contains(compute.GetProperty("Logs").EnumerateArray(), log => log.GetString() == computeSummary);
-        var published = await ListAsync(account.GetBlobContainer("published"), null);
+        var published = await account.GetBlobContainerClient("published").BlobNamesAsync();
         Assert.Contains("kpi_catalogue.parquet", published);
         Assert.Contains(published, name => name.StartsWith("restricted/kpi_results/period=", StringComparison.Ordinal) && name.EndsWith("/part-0.parquet", StringComparison.Ordinal));
         Assert.Contains(published, name => name.StartsWith("public/kpi_results/period=", StringComparison.Ordinal) && name.EndsWith("/part-0.parquet", StringComparison.Ordinal));
@@ -133,16 +132,5 @@ public sealed class FunctionAppPackageTests(PackageFixture fixture, AzuriteFixtu
         Assert.True(response.IsSuccessStatusCode, $"POST /{function} answered {(int)response.StatusCode}: {body}\nHandler output:\n{handler.Output}");
         using var document = JsonDocument.Parse(body);
         return document.RootElement.Clone();
-    }
-
-    private static async Task<List<string>> ListAsync(BlobContainer container, string? prefix)
-    {
-        var names = new List<string>();
-        await foreach (var blob in container.ListBlobsAsync(prefix))
-        {
-            names.Add(blob.Name);
-        }
-
-        return names;
     }
 }

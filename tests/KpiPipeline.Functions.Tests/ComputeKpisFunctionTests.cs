@@ -27,7 +27,7 @@ public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFix
         Assert.Equal(200, answer.StatusCode);
         Assert.Contains("4 source returns", answer.Json.GetProperty("ReturnValue").GetString(), StringComparison.Ordinal);
         var folder = RepoPaths.NewTempFolder("published");
-        foreach (var (name, _) in await PipelineHarness.ContentsAsync(harness.Storage.Published))
+        foreach (var (name, _) in await StorageReads.ContentsAsync(harness.Storage.Published))
         {
             var target = Path.Combine(folder, name);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -94,9 +94,9 @@ public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFix
     private static async Task<Dictionary<string, string>> PublishedVersionsAsync(PipelineHarness harness)
     {
         var versions = new Dictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var blob in harness.Storage.Published.ListBlobsAsync(null, null, CancellationToken.None))
+        await foreach (var blob in harness.Storage.Published.GetBlobsAsync())
         {
-            versions[blob.Name] = blob.ETag;
+            versions[blob.Name] = blob.Properties.ETag.ToString()!;
         }
 
         return versions;

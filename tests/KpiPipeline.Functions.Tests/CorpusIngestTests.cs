@@ -29,8 +29,8 @@ public sealed class CorpusIngestTests(AzuriteFixture azurite) : IClassFixture<Az
             Assert.Contains((await harness.TriggerIngestAsync(blob)).Logs, l => l.Contains(": accepted", StringComparison.Ordinal));
         }
 
-        var curated = await PipelineHarness.ContentsAsync(harness.Storage.Curated);
-        var accepted = await PipelineHarness.ContentsAsync(harness.Storage.AcceptedReturns);
+        var curated = await StorageReads.ContentsAsync(harness.Storage.Curated);
+        var accepted = await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns);
         Assert.Equal(3, accepted.Count);
 
         var problems = new List<string>();
@@ -61,7 +61,7 @@ public sealed class CorpusIngestTests(AzuriteFixture azurite) : IClassFixture<Az
         }
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.Equal(curated, await PipelineHarness.ContentsAsync(harness.Storage.Curated));
-        Assert.Equal(accepted, await PipelineHarness.ContentsAsync(harness.Storage.AcceptedReturns));
+        Assert.Equal(curated, await StorageReads.ContentsAsync(harness.Storage.Curated));
+        Assert.Equal(accepted, await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns));
     }
 }

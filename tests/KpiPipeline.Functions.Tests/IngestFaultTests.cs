@@ -67,9 +67,9 @@ public sealed class IngestFaultTests(AzuriteFixture azurite) : IClassFixture<Azu
         var entry = await new SubmissionLedger(harness.Storage.Ledger).GetAsync(Path, etag.Trim('"'), CancellationToken.None);
         Assert.Equal(SubmissionState.Failed, entry!.State);
         Assert.Equal(5, entry.Attempts);
-        Assert.False(await harness.Storage.Returns.ExistsAsync(Path));
-        Assert.True(await harness.Storage.Quarantine.ExistsAsync($"{Path}.{etag.Trim('"')}"));
-        Assert.Empty(await PipelineHarness.ContentsAsync(harness.Storage.Curated));
+        Assert.False(await harness.Storage.Returns.BlobExistsAsync(Path));
+        Assert.True(await harness.Storage.Quarantine.BlobExistsAsync($"{Path}.{etag.Trim('"')}"));
+        Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.Curated));
     }
 
     private async Task<(StorageState State, int AcceptedFiles)> RunAsync(string content, IngestStep? crash)

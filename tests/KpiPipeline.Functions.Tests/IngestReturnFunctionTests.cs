@@ -27,15 +27,15 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         Assert.Equal(JsonValueKind.String, answer.Json.GetProperty("ReturnValue").ValueKind);
 
         var uploadId = etag.Trim('"');
-        var curated = await PipelineHarness.ContentsAsync(harness.Storage.Curated);
+        var curated = await StorageReads.ContentsAsync(harness.Storage.Curated);
         var curatedFile = Assert.Single(curated);
         Assert.Equal($"P1/2025-04/episodes/{uploadId}.csv", curatedFile.Key);
         Assert.Equal(2, CuratedCsv.ReadEpisodes(new MemoryStream(Encoding.UTF8.GetBytes(curatedFile.Value))).Count());
 
-        var reports = await PipelineHarness.ContentsAsync(harness.Storage.Reports);
+        var reports = await StorageReads.ContentsAsync(harness.Storage.Reports);
         Assert.Contains($"{Path}.{uploadId}.report.json", reports.Keys);
         Assert.Contains($"{Path}.{uploadId}.report.csv", reports.Keys);
-        Assert.False(await harness.Storage.Returns.ExistsAsync(Path));
+        Assert.False(await harness.Storage.Returns.BlobExistsAsync(Path));
 
         var ledger = await new SubmissionLedger(harness.Storage.Ledger).GetAsync(Path, uploadId, CancellationToken.None);
         Assert.NotNull(ledger);
@@ -44,8 +44,8 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         Assert.Equal(2, ledger.Rows);
         Assert.Equal(64, ledger.Sha256!.Length);
 
-        var notification = Assert.Single(await harness.Storage.ReportNotifications.ReceiveAsync(10));
-        Assert.Contains("\"accepted\":true", notification.Text, StringComparison.Ordinal);
+        var notification = Assert.Single(await harness.Storage.ReportNotifications.ReceiveTextsAsync(10));
+        Assert.Contains("\"accepted\":true", notification, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,8 +55,8 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         await harness.UploadReferenceAsync();
         await harness.UploadReturnAsync(Path, ReturnFiles.EpisodesCsv(ReturnFiles.Episode(), ReturnFiles.Episode(id: "E2")));
         Assert.Equal(200, (await harness.TriggerIngestAsync(Path)).StatusCode);
-        var curatedBefore = await PipelineHarness.ContentsAsync(harness.Storage.Curated);
-        var acceptedBefore = await PipelineHarness.ContentsAsync(harness.Storage.AcceptedReturns);
+        var curatedBefore = await StorageReads.ContentsAsync(harness.Storage.Curated);
+        var acceptedBefore = await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns);
 
         // Row 2 exits before it started (E13); row 3 has an unknown substance code (E08).
         var badEtag = await harness.UploadReturnAsync(Path, ReturnFiles.EpisodesCsv(
@@ -67,21 +67,21 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
 
         Assert.Equal(200, answer.StatusCode);
         Assert.Contains(answer.Logs, l => l.Contains("rejected (3 rows, 2 errors", StringComparison.Ordinal));
-        Assert.Equal(curatedBefore, await PipelineHarness.ContentsAsync(harness.Storage.Curated));
-        Assert.Equal(acceptedBefore, await PipelineHarness.ContentsAsync(harness.Storage.AcceptedReturns));
+        Assert.Equal(curatedBefore, await StorageReads.ContentsAsync(harness.Storage.Curated));
+        Assert.Equal(acceptedBefore, await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns));
 
         var badId = badEtag.Trim('"');
-        var report = JsonDocument.Parse((await PipelineHarness.ContentsAsync(harness.Storage.Reports))[$"{Path}.{badId}.report.json"]).RootElement;
+        var report = JsonDocument.Parse((await StorageReads.ContentsAsync(harness.Storage.Reports))[$"{Path}.{badId}.report.json"]).RootElement;
         var issues = report.GetProperty("issues").EnumerateArray().ToList();
         Assert.Contains(issues, i => i.GetProperty("row").GetInt32() == 2 && i.GetProperty("column").GetString() == "exit_date"
                                      && i.GetProperty("rule_id").GetString() == "E13");
         Assert.Contains(issues, i => i.GetProperty("row").GetInt32() == 3 && i.GetProperty("column").GetString() == "primary_substance"
                                      && i.GetProperty("rule_id").GetString() == "E08" && i.GetProperty("value").GetString() == "KETAMINE");
 
-        var quarantine = await PipelineHarness.ContentsAsync(harness.Storage.Quarantine);
+        var quarantine = await StorageReads.ContentsAsync(harness.Storage.Quarantine);
         Assert.Contains($"{Path}.{badId}", quarantine.Keys);
         Assert.Contains($"{Path}.{badId}.report.json", quarantine.Keys);
-        Assert.False(await harness.Storage.Returns.ExistsAsync(Path));
+        Assert.False(await harness.Storage.Returns.BlobExistsAsync(Path));
     }
 
     [Fact]
@@ -90,10 +90,10 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         await using var harness = await PipelineHarness.StartAsync(azurite);
         await harness.UploadReferenceAsync();
         await harness.UploadReturnAsync(Path, ReturnFiles.EpisodesCsv(ReturnFiles.Episode()));
-        var properties = (await harness.Storage.Returns.GetPropertiesAsync(Path))!;
+        var properties = (await harness.Storage.Returns.GetBlobClient(Path).GetPropertiesAsync()).Value;
         var content = await harness.Storage.Returns.DownloadBytesAsync(Path);
         var payload = KpiPipeline.LocalRun.HostPayloads.BlobTrigger(FunctionNames.IngestReturn, "returnFile", harness.Storage.Returns.Name, Path,
-            new Uri($"{harness.Storage.Returns.Uri}/{Path}"), content, properties.ETag, properties.LastModified, DateTimeOffset.UtcNow);
+            new Uri($"{harness.Storage.Returns.Uri}/{Path}"), content, properties.ETag.ToString(), properties.LastModified, DateTimeOffset.UtcNow);
 
         Assert.Equal(200, (await harness.PostAsync(FunctionNames.IngestReturn, payload)).StatusCode);
         var state = await StorageState.CaptureAsync(harness);
@@ -154,7 +154,7 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
 
         Assert.Contains(mayAnswer.Logs, l => l.Contains("accepted (1 rows, 0 errors, 1 warnings)", StringComparison.Ordinal));
         Assert.Contains(reviewsAnswer.Logs, l => l.Contains("accepted (2 rows, 0 errors, 1 warnings)", StringComparison.Ordinal));
-        var reports = await PipelineHarness.ContentsAsync(harness.Storage.Reports);
+        var reports = await StorageReads.ContentsAsync(harness.Storage.Reports);
         Assert.Contains("\"W02\"", reports[$"P1/2025-05/episodes.csv.{may.Trim('"')}.report.json"], StringComparison.Ordinal);
         var reviewReport = reports[$"P1/2025-05/reviews.csv.{reviews.Trim('"')}.report.json"];
         Assert.Contains("\"W03\"", reviewReport, StringComparison.Ordinal);
@@ -175,10 +175,10 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
 
         Assert.Equal(200, answer.StatusCode);
         Assert.Contains(answer.Logs, l => l.Contains(": rejected", StringComparison.Ordinal));
-        var report = (await PipelineHarness.ContentsAsync(harness.Storage.Reports))[$"{blobName}.{etag.Trim('"')}.report.json"];
+        var report = (await StorageReads.ContentsAsync(harness.Storage.Reports))[$"{blobName}.{etag.Trim('"')}.report.json"];
         Assert.Contains($"\"{rule}\"", report, StringComparison.Ordinal);
-        Assert.Empty(await PipelineHarness.ContentsAsync(harness.Storage.Curated));
-        Assert.Empty(await PipelineHarness.ContentsAsync(harness.Storage.AcceptedReturns));
+        Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.Curated));
+        Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns));
     }
 
     [Fact]

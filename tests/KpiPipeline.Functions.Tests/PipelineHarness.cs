@@ -2,13 +2,14 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using KpiPipeline.Functions;
 using KpiPipeline.Functions.Hosting;
 using KpiPipeline.LocalRun;
 using KpiPipeline.Pipeline;
 using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Pipeline.Storage;
-using KpiPipeline.Storage;
 using KpiPipeline.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,7 +32,7 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     private readonly WebApplication app;
 
-    private PipelineHarness(WebApplication app, Uri handler, StorageAccount account, ConcurrentQueue<string> logs)
+    private PipelineHarness(WebApplication app, Uri handler, BlobServiceClient account, ConcurrentQueue<string> logs)
     {
         this.app = app;
         Handler = handler;
@@ -43,7 +44,7 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public Uri Handler { get; }
 
-    public StorageAccount Account { get; }
+    public BlobServiceClient Account { get; }
 
     public PipelineStorage Storage { get; }
 
@@ -97,18 +98,18 @@ public sealed class PipelineHarness : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new PipelineHarness(app, new Uri(address + "/"), new StorageAccount(azurite.ConnectionString), logs);
+        return new PipelineHarness(app, new Uri(address + "/"), new BlobServiceClient(azurite.ConnectionString), logs);
     }
 
     /// <summary>Uploads providers.csv and areas.csv (and optionally targets.csv) to the reference container.</summary>
     public async Task UploadReferenceAsync(string? providers = null, string? areas = null, string? targets = null)
     {
         await Storage.EnsureCreatedAsync(CancellationToken.None);
-        await Storage.Reference.UploadAsync("providers.csv", Encoding.UTF8.GetBytes(providers ?? ReturnFiles.Providers));
-        await Storage.Reference.UploadAsync("areas.csv", Encoding.UTF8.GetBytes(areas ?? ReturnFiles.Areas));
+        await Storage.Reference.GetBlobClient("providers.csv").UploadAsync(BinaryData.FromString(providers ?? ReturnFiles.Providers), overwrite: true);
+        await Storage.Reference.GetBlobClient("areas.csv").UploadAsync(BinaryData.FromString(areas ?? ReturnFiles.Areas), overwrite: true);
         if (targets is not null)
         {
-            await Storage.Reference.UploadAsync("targets.csv", Encoding.UTF8.GetBytes(targets));
+            await Storage.Reference.GetBlobClient("targets.csv").UploadAsync(BinaryData.FromString(targets), overwrite: true);
         }
     }
 
@@ -119,17 +120,18 @@ public sealed class PipelineHarness : IAsyncDisposable
     public async Task<string> UploadReturnAsync(string blobName, byte[] content)
     {
         await Storage.EnsureCreatedAsync(CancellationToken.None);
-        var result = await Storage.Returns.UploadAsync(blobName, content, new BlobUploadOptions { ContentType = "text/csv" });
-        return result.ETag;
+        var result = await Storage.Returns.GetBlobClient(blobName).UploadAsync(
+            BinaryData.FromBytes(content), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv" } });
+        return result.Value.ETag.ToString();
     }
 
     /// <summary>POSTs the blob-trigger payload the Functions host would send for <paramref name="blobName"/>.</summary>
     public async Task<HandlerAnswer> TriggerIngestAsync(string blobName)
     {
-        var properties = await Storage.Returns.GetPropertiesAsync(blobName);
+        var properties = await Storage.Returns.GetBlobClient(blobName).GetPropertiesOrNullAsync(CancellationToken.None);
         var content = properties is null ? [] : await Storage.Returns.DownloadBytesAsync(blobName);
         var payload = HostPayloads.BlobTrigger(FunctionNames.IngestReturn, "returnFile", Storage.Returns.Name, blobName,
-            new Uri($"{Storage.Returns.Uri}/{blobName}"), content, properties?.ETag, properties?.LastModified ?? DateTimeOffset.UtcNow,
+            new Uri($"{Storage.Returns.Uri}/{blobName}"), content, properties?.ETag.ToString(), properties?.LastModified ?? DateTimeOffset.UtcNow,
             DateTimeOffset.UtcNow);
         return await PostAsync(FunctionNames.IngestReturn, payload);
     }
@@ -149,31 +151,6 @@ public sealed class PipelineHarness : IAsyncDisposable
         using var response = await Http.PostAsJsonAsync(functionName, payload);
         var text = await response.Content.ReadAsStringAsync();
         return new HandlerAnswer((int)response.StatusCode, text);
-    }
-
-    /// <summary>Every blob of a container as name → UTF-8 text.</summary>
-    public static async Task<SortedDictionary<string, string>> ContentsAsync(BlobContainer container)
-    {
-        var contents = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var blob in container.ListBlobsAsync(null, null, CancellationToken.None))
-        {
-            contents[blob.Name] = Encoding.UTF8.GetString(await container.DownloadBytesAsync(blob.Name));
-        }
-
-        return contents;
-    }
-
-    /// <summary>Every entity of a table as "PartitionKey|RowKey" → its properties rendered as text (Timestamp left out).</summary>
-    public static async Task<SortedDictionary<string, string>> ContentsAsync(StorageTable table)
-    {
-        var contents = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var entity in table.QueryAsync(null, null, CancellationToken.None))
-        {
-            contents[$"{entity.PartitionKey}|{entity.RowKey}"] = string.Join(";",
-                entity.Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
-        }
-
-        return contents;
     }
 
     public async ValueTask DisposeAsync()

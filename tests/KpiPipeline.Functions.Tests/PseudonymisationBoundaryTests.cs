@@ -22,7 +22,7 @@ public sealed class PseudonymisationBoundaryTests(AzuriteFixture azurite) : ICla
         await harness.TriggerIngestAsync("P2/2025-04/episodes.csv");
         await harness.TriggerComputeAsync();
 
-        foreach (var (_, curated) in await PipelineHarness.ContentsAsync(harness.Storage.Curated))
+        foreach (var (_, curated) in await StorageReads.ContentsAsync(harness.Storage.Curated))
         {
             var header = curated.Split('\n')[0];
             Assert.DoesNotContain("initial", header, StringComparison.Ordinal);
@@ -32,7 +32,7 @@ public sealed class PseudonymisationBoundaryTests(AzuriteFixture azurite) : ICla
         var stored = new StringBuilder();
         foreach (var container in new[] { harness.Storage.Curated, harness.Storage.Reports, harness.Storage.Published })
         {
-            foreach (var (name, content) in await PipelineHarness.ContentsAsync(container))
+            foreach (var (name, content) in await StorageReads.ContentsAsync(container))
             {
                 stored.Append(name).Append('\n').Append(content).Append('\n');
             }
@@ -40,15 +40,15 @@ public sealed class PseudonymisationBoundaryTests(AzuriteFixture azurite) : ICla
 
         foreach (var table in new[] { harness.Storage.Ledger, harness.Storage.AcceptedReturns })
         {
-            foreach (var (key, value) in await PipelineHarness.ContentsAsync(table))
+            foreach (var (key, value) in await StorageReads.ContentsAsync(table))
             {
                 stored.Append(key).Append(value).Append('\n');
             }
         }
 
-        foreach (var message in await harness.Storage.ReportNotifications.ReceiveAsync(32))
+        foreach (var message in await harness.Storage.ReportNotifications.ReceiveTextsAsync(32))
         {
-            stored.Append(message.Text).Append('\n');
+            stored.Append(message).Append('\n');
         }
 
         var everything = stored.Append(string.Join('\n', harness.Logs)).ToString();

@@ -15,19 +15,19 @@ public sealed class PurgeQuarantineFunctionTests(AzuriteFixture azurite) : IClas
         await harness.UploadReferenceAsync();
         await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode(sex: "Q")));
         await harness.TriggerIngestAsync("P1/2025-04/episodes.csv");
-        Assert.Equal(2, (await PipelineHarness.ContentsAsync(harness.Storage.Quarantine)).Count);
+        Assert.Equal(2, (await StorageReads.ContentsAsync(harness.Storage.Quarantine)).Count);
 
         clock.Advance(TimeSpan.FromDays(29));
         var early = await harness.TriggerTimerAsync(FunctionNames.PurgeQuarantine);
         Assert.Equal(200, early.StatusCode);
         Assert.Contains(early.Logs, l => l.Contains("0 blobs", StringComparison.Ordinal));
-        Assert.Equal(2, (await PipelineHarness.ContentsAsync(harness.Storage.Quarantine)).Count);
+        Assert.Equal(2, (await StorageReads.ContentsAsync(harness.Storage.Quarantine)).Count);
 
         clock.Advance(TimeSpan.FromDays(2));
         var late = await harness.TriggerTimerAsync(FunctionNames.PurgeQuarantine);
         Assert.Contains(late.Logs, l => l.Contains("2 blobs", StringComparison.Ordinal));
-        Assert.Empty(await PipelineHarness.ContentsAsync(harness.Storage.Quarantine));
-        Assert.NotEmpty(await PipelineHarness.ContentsAsync(harness.Storage.Ledger));
+        Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.Quarantine));
+        Assert.NotEmpty(await StorageReads.ContentsAsync(harness.Storage.Ledger));
     }
 
     private sealed class MovableClock : TimeProvider

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KpiPipeline.Testing;
 
 namespace KpiPipeline.Functions.Tests;
 
@@ -22,7 +23,7 @@ public sealed partial record StorageState(string Text)
                      ("quarantine", storage.Quarantine), ("published", storage.Published),
                  })
         {
-            foreach (var (name, content) in await PipelineHarness.ContentsAsync(container))
+            foreach (var (name, content) in await StorageReads.ContentsAsync(container))
             {
                 parts.Add($"blob {label}/{name}:\n{content}");
             }
@@ -30,10 +31,9 @@ public sealed partial record StorageState(string Text)
 
         foreach (var (label, table) in new[] { ("ledger", storage.Ledger), ("accepted", storage.AcceptedReturns) })
         {
-            await foreach (var entity in table.QueryAsync(null, null, CancellationToken.None))
+            foreach (var (key, properties) in await StorageReads.ContentsAsync(table, UnstableProperties))
             {
-                var properties = entity.Properties.Where(p => !UnstableProperties.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal);
-                parts.Add($"entity {label}/{entity.PartitionKey}|{entity.RowKey}: {string.Join(";", properties.Select(p => $"{p.Key}={p.Value}"))}");
+                parts.Add($"entity {label}/{key}: {properties}");
             }
         }
 

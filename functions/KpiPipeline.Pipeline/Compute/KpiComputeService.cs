@@ -40,7 +40,7 @@ public sealed class KpiComputeService(PipelineStorage storage, TimeProvider time
         var published = await KpiPublisher.PublishAsync(
             computation, new PublicationMetadata(day, returns.SourceFileCount), new BlobPublicationStore(storage.Published), cancellationToken,
             names: ScorecardNames.From(reference));
-        await storage.Curated.UploadAsync(LastRunBlob, Encoding.UTF8.GetBytes(fingerprint), cancellationToken: cancellationToken);
+        await storage.Curated.GetBlobClient(LastRunBlob).UploadAsync(BinaryData.FromString(fingerprint), overwrite: true, cancellationToken);
         foreach (var warning in computation.Warnings)
         {
             logger.LogWarning("KPI run warning: {Warning}", warning);
@@ -58,9 +58,9 @@ public sealed class KpiComputeService(PipelineStorage storage, TimeProvider time
         var lines = new List<string> { "as_of " + asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
         lines.AddRange(versions.Select(v => $"accepted {v.Path.BlobName} {v.UploadId}"));
         lines.AddRange(uploads.Select(u => $"upload {u.BlobName} {u.UploadedAt:O} {u.Accepted}"));
-        await foreach (var blob in storage.Reference.ListBlobsAsync(null, null, cancellationToken))
+        await foreach (var blob in storage.Reference.GetBlobsAsync(cancellationToken: cancellationToken))
         {
-            lines.Add($"reference {blob.Name} {blob.ETag}");
+            lines.Add($"reference {blob.Name} {blob.Properties.ETag}");
         }
 
         lines.Sort(StringComparer.Ordinal);
@@ -68,7 +68,5 @@ public sealed class KpiComputeService(PipelineStorage storage, TimeProvider time
     }
 
     private async Task<string?> LastFingerprintAsync(CancellationToken cancellationToken) =>
-        await storage.Curated.GetPropertiesAsync(LastRunBlob, cancellationToken) is null
-            ? null
-            : Encoding.UTF8.GetString(await storage.Curated.DownloadBytesAsync(LastRunBlob, cancellationToken));
+        (await storage.Curated.GetBlobClient(LastRunBlob).DownloadContentOrNullAsync(cancellationToken))?.ToString();
 }

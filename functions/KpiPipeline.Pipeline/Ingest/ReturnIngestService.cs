@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Core.Validation;
 using KpiPipeline.Pipeline.Storage;
-using KpiPipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -31,14 +32,14 @@ public sealed class ReturnIngestService(
     {
         ArgumentNullException.ThrowIfNull(blobName);
         await storage.EnsureCreatedAsync(cancellationToken);
-        var properties = await storage.Returns.GetPropertiesAsync(blobName, cancellationToken);
+        var properties = await storage.Returns.GetBlobClient(blobName).GetPropertiesOrNullAsync(cancellationToken);
         if (properties is null)
         {
             logger.LogInformation("Upload {Blob} is no longer in the returns container; nothing to do", blobName);
             return new IngestOutcome(blobName, IngestStatus.NotFound, 0, 0, 0, null);
         }
 
-        var uploadId = properties.ETag.Trim('"');
+        var uploadId = UploadIdOf(properties.ETag);
         var entry = await ledger.GetAsync(blobName, uploadId, cancellationToken);
         if (entry is { State: not SubmissionState.Processing })
         {
@@ -58,7 +59,7 @@ public sealed class ReturnIngestService(
         }
 
         await ledger.SaveAsync(processing, cancellationToken);
-        var done = await ProcessAsync(processing, cancellationToken);
+        var done = await ProcessAsync(processing, properties.ETag, cancellationToken);
         await DisposeRawAsync(done, properties.ETag, cancellationToken);
         await steps.AfterAsync(IngestStep.RawDisposed, blobName, cancellationToken);
         logger.LogInformation("Upload {Blob} {Status}: {Rows} rows, {Errors} errors, {Warnings} warnings",
@@ -66,7 +67,7 @@ public sealed class ReturnIngestService(
         return Outcome(done, done.Accepted ? IngestStatus.Accepted : IngestStatus.Rejected);
     }
 
-    private async Task<SubmissionEntry> ProcessAsync(SubmissionEntry upload, CancellationToken cancellationToken)
+    private async Task<SubmissionEntry> ProcessAsync(SubmissionEntry upload, ETag etag, CancellationToken cancellationToken)
     {
         var reference = await storage.LoadReferenceAsync(cancellationToken);
         var path = upload.Path;
@@ -87,13 +88,8 @@ public sealed class ReturnIngestService(
         await using var staged = new FileStream(
             Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         ValidationReport report;
-        await using (var download = await storage.Returns.DownloadAsync(upload.BlobName, cancellationToken))
+        using (var download = await DownloadUploadAsync(upload.BlobName, etag, cancellationToken))
         {
-            if (download.Properties.ETag.Trim('"') != upload.UploadId)
-            {
-                throw new InvalidOperationException($"{upload.BlobName} was replaced by a newer upload while being read; the retry ingests the newer one.");
-            }
-
             using var sink = new CuratedCsvWriter(staged, path?.Kind ?? ReturnFileKind.Episodes, leaveOpen: true);
             report = await ReturnValidator.ValidateAsync(upload.BlobName, download.Content, context, sink, cancellationToken);
             sink.Flush();
@@ -105,21 +101,21 @@ public sealed class ReturnIngestService(
         {
             curatedBlob = CuratedReturns.BlobNameOf(path, upload.UploadId);
             staged.Position = 0;
-            await storage.Curated.UploadAsync(curatedBlob, staged, new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
+            await storage.Curated.GetBlobClient(curatedBlob).UploadAsync(staged, WithContentType("text/csv"), cancellationToken);
             await steps.AfterAsync(IngestStep.CuratedStored, upload.BlobName, cancellationToken);
-            var current = await storage.Returns.GetPropertiesAsync(upload.BlobName, cancellationToken);
+            var current = await storage.Returns.GetBlobClient(upload.BlobName).GetPropertiesOrNullAsync(cancellationToken);
             await index.CommitAsync(
                 new AcceptedVersion(path, upload.UploadId, upload.UploadedAt, curatedBlob, report.RowsRead),
-                isCurrentBlob: current?.ETag.Trim('"') == upload.UploadId,
+                isCurrentBlob: current is not null && UploadIdOf(current.ETag) == upload.UploadId,
                 cancellationToken);
             await steps.AfterAsync(IngestStep.Committed, upload.BlobName, cancellationToken);
         }
 
         var reportBlob = ReportBlobName(upload);
-        await storage.Reports.UploadAsync(reportBlob + ".json", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ReportRenderers.ToJson(report))),
-            new BlobUploadOptions { ContentType = "application/json" }, cancellationToken);
-        await storage.Reports.UploadAsync(reportBlob + ".csv", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ReportRenderers.ToCsv(report))),
-            new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
+        await storage.Reports.GetBlobClient(reportBlob + ".json").UploadAsync(
+            BinaryData.FromString(ReportRenderers.ToJson(report)), WithContentType("application/json"), cancellationToken);
+        await storage.Reports.GetBlobClient(reportBlob + ".csv").UploadAsync(
+            BinaryData.FromString(ReportRenderers.ToCsv(report)), WithContentType("text/csv"), cancellationToken);
         await steps.AfterAsync(IngestStep.Reported, upload.BlobName, cancellationToken);
 
         var completed = upload with
@@ -136,7 +132,7 @@ public sealed class ReturnIngestService(
             CuratedBlob = curatedBlob,
         };
         await ledger.SaveAsync(completed, cancellationToken);
-        await storage.ReportNotifications.SendAsync(JsonSerializer.Serialize(new
+        await storage.ReportNotifications.SendMessageAsync(JsonSerializer.Serialize(new
         {
             blob = upload.BlobName,
             provider = path?.ProviderCode,
@@ -151,45 +147,63 @@ public sealed class ReturnIngestService(
 
     /// <summary>Accepted: delete the raw upload. Rejected or failed: copy it to quarantine beside its report, then delete it.
     /// The delete is conditional on the ETag, so a newer upload of the same path is never removed.</summary>
-    private async Task DisposeRawAsync(SubmissionEntry entry, string etag, CancellationToken cancellationToken)
+    private async Task DisposeRawAsync(SubmissionEntry entry, ETag etag, CancellationToken cancellationToken)
     {
+        var raw = storage.Returns.GetBlobClient(entry.BlobName);
+        var unchanged = new BlobRequestConditions { IfMatch = etag };
         if (!entry.Accepted)
         {
             var quarantined = QuarantineBlobName(entry);
-            if (await storage.Quarantine.GetPropertiesAsync(quarantined, cancellationToken) is null)
+            if (await storage.Quarantine.GetBlobClient(quarantined).GetPropertiesOrNullAsync(cancellationToken) is null)
             {
                 try
                 {
-                    await using var raw = await storage.Returns.DownloadAsync(entry.BlobName, cancellationToken);
-                    if (raw.Properties.ETag != etag)
-                    {
-                        return;
-                    }
-
-                    await storage.Quarantine.UploadAsync(quarantined, raw.Content, new BlobUploadOptions { ContentType = "text/csv" }, cancellationToken);
+                    using var download = (await raw.DownloadStreamingAsync(new BlobDownloadOptions { Conditions = unchanged }, cancellationToken)).Value;
+                    await storage.Quarantine.GetBlobClient(quarantined).UploadAsync(download.Content, WithContentType("text/csv"), cancellationToken);
                 }
-                catch (StorageRequestException e) when (e.Status == 404)
+                catch (RequestFailedException e) when (e.Status is 404 or 412)
                 {
+                    // Gone (an earlier run disposed of it), or replaced by a newer upload that is ingested on its own.
                     return;
                 }
             }
 
             if (entry.ReportBlob is not null)
             {
-                var report = await storage.Reports.DownloadBytesAsync(entry.ReportBlob, cancellationToken);
-                await storage.Quarantine.UploadAsync(quarantined + ".report.json", report, new BlobUploadOptions { ContentType = "application/json" }, cancellationToken);
+                var report = (await storage.Reports.GetBlobClient(entry.ReportBlob).DownloadContentAsync(cancellationToken)).Value.Content;
+                await storage.Quarantine.GetBlobClient(quarantined + ".report.json").UploadAsync(report, WithContentType("application/json"), cancellationToken);
             }
         }
 
         try
         {
-            await storage.Returns.DeleteAsync(entry.BlobName, BlobCondition.IfUnchanged(etag), cancellationToken);
+            await raw.DeleteIfExistsAsync(conditions: unchanged, cancellationToken: cancellationToken);
         }
-        catch (StorageRequestException e) when (e.Status is 404 or 412)
+        catch (RequestFailedException e) when (e.Status == 412)
         {
-            // Already deleted by an earlier run, or replaced by a newer upload that will be ingested on its own.
+            // Replaced by a newer upload that will be ingested on its own.
         }
     }
+
+    /// <summary>Streams the upload, only while it is still the version being ingested (If-Match on its ETag, also on the
+    /// SDK's resumed reads).</summary>
+    private async Task<BlobDownloadStreamingResult> DownloadUploadAsync(string blobName, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var options = new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } };
+            return (await storage.Returns.GetBlobClient(blobName).DownloadStreamingAsync(options, cancellationToken)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new InvalidOperationException($"{blobName} was replaced by a newer upload while being read; the retry ingests the newer one.", e);
+        }
+    }
+
+    /// <summary>The upload id of a version of a blob: its ETag without the quotes.</summary>
+    public static string UploadIdOf(ETag etag) => etag.ToString().Trim('"');
+
+    private static BlobUploadOptions WithContentType(string contentType) => new() { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } };
 
     private static string ReportBlobName(SubmissionEntry upload) => $"{upload.BlobName}.{upload.UploadId}.report";
 

@@ -1,16 +1,18 @@
 using System.Security.Cryptography;
-using KpiPipeline.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using KpiPipeline.Pipeline.Storage;
 
 namespace KpiPipeline.Pipeline.Publishing;
 
 /// <summary>
-/// Publishes into a blob container. A blob upload is committed atomically (Put Blob, or the final Put Block List), so a
+/// Publishes into a blob container. A blob upload is committed atomically (Put Blob, or the SDK's final Put Block List), so a
 /// reader sees the previous version until the new one is complete: that is the "temporary name, then swap" of outputs.md.
 /// Each blob carries the SHA-256 of its content in its metadata, and a file whose bytes have not changed is not uploaded
 /// again (every row carries the as-of date and every footer the count of source returns, so in practice a run with new
 /// inputs rewrites every period).
 /// </summary>
-public sealed class BlobPublicationStore(BlobContainer container) : IPublicationStore
+public sealed class BlobPublicationStore(BlobContainerClient container) : IPublicationStore
 {
     public const string ContentHashMetadata = "content_sha256";
 
@@ -22,16 +24,17 @@ public sealed class BlobPublicationStore(BlobContainer container) : IPublication
         using var buffer = new MemoryStream();
         write(buffer);
         var hash = Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
-        var existing = await container.GetPropertiesAsync(relativePath, cancellationToken);
+        var blob = container.GetBlobClient(relativePath);
+        var existing = await blob.GetPropertiesOrNullAsync(cancellationToken);
         if (existing?.Metadata is { } metadata && metadata.TryGetValue(ContentHashMetadata, out var existingHash) && existingHash == hash)
         {
             return false;
         }
 
         buffer.Position = 0;
-        await container.UploadAsync(relativePath, buffer, new BlobUploadOptions
+        await blob.UploadAsync(buffer, new BlobUploadOptions
         {
-            ContentType = relativePath.EndsWith(".html", StringComparison.Ordinal) ? "text/html; charset=utf-8" : "application/vnd.apache.parquet",
+            HttpHeaders = new BlobHttpHeaders { ContentType = relativePath.EndsWith(".html", StringComparison.Ordinal) ? "text/html; charset=utf-8" : "application/vnd.apache.parquet" },
             Metadata = new Dictionary<string, string> { [ContentHashMetadata] = hash },
         }, cancellationToken);
         return true;

@@ -23,11 +23,11 @@ public sealed class QuarantinePurgeService(
         var cutoff = time.GetUtcNow().AddDays(-options.Value.QuarantineRetentionDays);
         var deleted = 0;
         var kept = 0;
-        await foreach (var blob in storage.Quarantine.ListBlobsAsync(null, null, cancellationToken))
+        await foreach (var blob in storage.Quarantine.GetBlobsAsync(cancellationToken: cancellationToken))
         {
-            if (blob.LastModified < cutoff)
+            if (blob.Properties.LastModified < cutoff)
             {
-                await storage.Quarantine.DeleteIfExistsAsync(blob.Name, cancellationToken);
+                await storage.Quarantine.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
                 deleted++;
             }
             else

@@ -1,5 +1,6 @@
+using Azure;
+using Azure.Data.Tables;
 using KpiPipeline.Core.Dataset;
-using KpiPipeline.Storage;
 
 namespace KpiPipeline.Pipeline.Storage;
 
@@ -13,7 +14,7 @@ public sealed record AcceptedVersion(ReturnPath Path, string UploadId, DateTimeO
 /// an upload that is still the current blob at its path is by definition the latest (a later upload would have replaced it);
 /// otherwise the later upload time wins and a tie keeps the version in force.
 /// </summary>
-public sealed class AcceptedReturnsIndex(StorageTable table)
+public sealed class AcceptedReturnsIndex(TableClient table)
 {
     private static string RowKeyOf(ReturnPath path) => $"{path.Month}_{CodeRules.FileName(path.Kind)}";
 
@@ -26,7 +27,7 @@ public sealed class AcceptedReturnsIndex(StorageTable table)
         ArgumentNullException.ThrowIfNull(candidate);
         while (true)
         {
-            var current = await table.GetAsync(candidate.Path.ProviderCode, RowKeyOf(candidate.Path), cancellationToken);
+            var current = await table.GetEntityOrNullAsync(candidate.Path.ProviderCode, RowKeyOf(candidate.Path), cancellationToken);
             if (current is not null)
             {
                 var existing = FromEntity(current);
@@ -45,16 +46,16 @@ public sealed class AcceptedReturnsIndex(StorageTable table)
             {
                 if (current is null)
                 {
-                    await table.InsertAsync(ToEntity(candidate), cancellationToken);
+                    await table.AddEntityAsync(ToEntity(candidate), cancellationToken);
                 }
                 else
                 {
-                    await table.ReplaceAsync(ToEntity(candidate), current.ETag!, cancellationToken);
+                    await table.UpdateEntityAsync(ToEntity(candidate), current.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
 
                 return true;
             }
-            catch (StorageConflictException)
+            catch (RequestFailedException e) when (e.IsConflict())
             {
                 // Another upload of the same path committed between our read and write: read again and decide again.
             }
@@ -64,18 +65,10 @@ public sealed class AcceptedReturnsIndex(StorageTable table)
     public async Task<IReadOnlyList<AcceptedVersion>> AllAsync(CancellationToken cancellationToken) => await QueryAsync(null, cancellationToken);
 
     public async Task<IReadOnlyList<AcceptedVersion>> OfProviderAsync(string providerCode, CancellationToken cancellationToken) =>
-        await QueryAsync(TableFilter.PartitionKeyEquals(providerCode), cancellationToken);
+        await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {providerCode}"), cancellationToken);
 
-    private async Task<List<AcceptedVersion>> QueryAsync(string? filter, CancellationToken cancellationToken)
-    {
-        var versions = new List<AcceptedVersion>();
-        await foreach (var entity in table.QueryAsync(filter, null, cancellationToken))
-        {
-            versions.Add(FromEntity(entity));
-        }
-
-        return versions;
-    }
+    private async Task<List<AcceptedVersion>> QueryAsync(string? filter, CancellationToken cancellationToken) =>
+        [.. (await table.QueryAllAsync(filter, cancellationToken)).Select(FromEntity)];
 
     private static TableEntity ToEntity(AcceptedVersion v) => new(v.Path.ProviderCode, RowKeyOf(v.Path))
     {
@@ -88,13 +81,13 @@ public sealed class AcceptedReturnsIndex(StorageTable table)
 
     private static AcceptedVersion FromEntity(TableEntity entity)
     {
-        var blobName = (string)entity["BlobName"]!;
+        var blobName = entity.GetString("BlobName");
         if (!ReturnPath.TryParse(blobName, out var path, out var problem))
         {
             throw new InvalidOperationException($"The accepted-returns index holds a bad path: {problem}");
         }
 
-        return new AcceptedVersion(path!, (string)entity["UploadId"]!, (DateTimeOffset)entity["UploadedAt"]!,
-            (string)entity["CuratedBlob"]!, Convert.ToInt64(entity["Rows"], System.Globalization.CultureInfo.InvariantCulture));
+        return new AcceptedVersion(path!, entity.GetString("UploadId"), entity.GetDateTimeOffset("UploadedAt")!.Value,
+            entity.GetString("CuratedBlob"), entity.GetInt64("Rows")!.Value);
     }
 }

@@ -1,11 +1,11 @@
+using Azure.Storage.Blobs;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Returns;
-using KpiPipeline.Storage;
 
 namespace KpiPipeline.Pipeline.Storage;
 
 /// <summary>Reads the curated copies of accepted returns back from the <c>curated</c> container.</summary>
-public sealed class CuratedReturns(BlobContainer curated)
+public sealed class CuratedReturns(BlobContainerClient curated)
 {
     public static string BlobNameOf(ReturnPath path, string uploadId) =>
         $"{path.ProviderCode}/{path.Month}/{CodeRules.FileName(path.Kind)}/{uploadId}.csv";
@@ -13,7 +13,7 @@ public sealed class CuratedReturns(BlobContainer curated)
     public async Task<IReadOnlyList<CuratedEpisode>> ReadEpisodesAsync(AcceptedVersion version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(version);
-        await using var download = await curated.DownloadAsync(version.CuratedBlob, cancellationToken);
+        using var download = (await curated.GetBlobClient(version.CuratedBlob).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
         return [.. CuratedCsv.ReadEpisodes(download.Content)];
     }
 
@@ -26,7 +26,7 @@ public sealed class CuratedReturns(BlobContainer curated)
         var nsp = new List<AcceptedNspFile>();
         foreach (var version in versions.OrderBy(v => v.Path.Month).ThenBy(v => v.Path.ProviderCode, StringComparer.Ordinal))
         {
-            await using var download = await curated.DownloadAsync(version.CuratedBlob, cancellationToken);
+            using var download = (await curated.GetBlobClient(version.CuratedBlob).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
             switch (version.Path.Kind)
             {
                 case ReturnFileKind.Episodes:

@@ -1,49 +1,61 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using KpiPipeline.Core.Reference;
 using KpiPipeline.Kpis.Catalogue;
-using KpiPipeline.Storage;
 using Microsoft.Extensions.Options;
 
 namespace KpiPipeline.Pipeline.Storage;
 
-/// <summary>The containers, tables and queue the pipeline uses, by their configured names.</summary>
+/// <summary>The containers, tables and queue the pipeline uses, by their configured names, on the Azure SDK clients.</summary>
 public sealed class PipelineStorage
 {
     private readonly Lock creationGate = new();
     private Task? creation;
 
-    public PipelineStorage(StorageAccount account, IOptions<KpiPipelineOptions> options)
+    public PipelineStorage(BlobServiceClient blobs, TableServiceClient tables, QueueServiceClient queues, IOptions<KpiPipelineOptions> options)
     {
-        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(options);
         var names = options.Value;
-        Returns = account.GetBlobContainer(names.ReturnsContainer);
-        Quarantine = account.GetBlobContainer(names.QuarantineContainer);
-        Curated = account.GetBlobContainer(names.CuratedContainer);
-        Published = account.GetBlobContainer(names.PublishedContainer);
-        Reference = account.GetBlobContainer(names.ReferenceContainer);
-        Reports = account.GetBlobContainer(names.ReportsContainer);
-        Ledger = account.GetTable(names.LedgerTable);
-        AcceptedReturns = account.GetTable(names.AcceptedReturnsTable);
-        ReportNotifications = account.GetQueue(names.ReportNotificationsQueue);
+        Returns = blobs.GetBlobContainerClient(names.ReturnsContainer);
+        Quarantine = blobs.GetBlobContainerClient(names.QuarantineContainer);
+        Curated = blobs.GetBlobContainerClient(names.CuratedContainer);
+        Published = blobs.GetBlobContainerClient(names.PublishedContainer);
+        Reference = blobs.GetBlobContainerClient(names.ReferenceContainer);
+        Reports = blobs.GetBlobContainerClient(names.ReportsContainer);
+        Ledger = tables.GetTableClient(names.LedgerTable);
+        AcceptedReturns = tables.GetTableClient(names.AcceptedReturnsTable);
+        ReportNotifications = queues.GetQueueClient(names.ReportNotificationsQueue);
     }
 
-    public BlobContainer Returns { get; }
+    /// <summary>The pipeline's storage on one account, reached with <paramref name="settings"/> (the CLI and tests).</summary>
+    public static PipelineStorage Connect(StorageAccountSettings settings, KpiPipelineOptions? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(), settings.CreateQueueServiceClient(),
+            Options.Create(names ?? new KpiPipelineOptions()));
+    }
 
-    public BlobContainer Quarantine { get; }
+    public BlobContainerClient Returns { get; }
 
-    public BlobContainer Curated { get; }
+    public BlobContainerClient Quarantine { get; }
 
-    public BlobContainer Published { get; }
+    public BlobContainerClient Curated { get; }
 
-    public BlobContainer Reference { get; }
+    public BlobContainerClient Published { get; }
 
-    public BlobContainer Reports { get; }
+    public BlobContainerClient Reference { get; }
 
-    public StorageTable Ledger { get; }
+    public BlobContainerClient Reports { get; }
 
-    public StorageTable AcceptedReturns { get; }
+    public TableClient Ledger { get; }
 
-    public StorageQueue ReportNotifications { get; }
+    public TableClient AcceptedReturns { get; }
+
+    public QueueClient ReportNotifications { get; }
 
     /// <summary>Creates every container, table and queue that does not exist yet (once per process; retried after a failure).</summary>
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -61,36 +73,27 @@ public sealed class PipelineStorage
 
     private async Task CreateAllAsync()
     {
-        foreach (var container in new[] { Returns, Quarantine, Curated, Published, Reference, Reports })
-        {
-            await container.CreateIfNotExistsAsync(CancellationToken.None);
-        }
-
-        await Ledger.CreateIfNotExistsAsync(CancellationToken.None);
-        await AcceptedReturns.CreateIfNotExistsAsync(CancellationToken.None);
-        await ReportNotifications.CreateIfNotExistsAsync(CancellationToken.None);
+        await Task.WhenAll(
+            new[] { Returns, Quarantine, Curated, Published, Reference, Reports }
+                .Select(container => (Task)container.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None))
+                .Append(Ledger.CreateIfNotExistsAsync(CancellationToken.None))
+                .Append(AcceptedReturns.CreateIfNotExistsAsync(CancellationToken.None))
+                .Append(ReportNotifications.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
     }
 
     /// <summary>Reads providers.csv, areas.csv and targets.csv from the reference container.</summary>
     public async Task<ReferenceData> LoadReferenceAsync(CancellationToken cancellationToken)
     {
-        await using var providers = await OpenOrNullAsync(ReferenceDataReader.ProvidersFile, cancellationToken);
-        await using var areas = await OpenOrNullAsync(ReferenceDataReader.AreasFile, cancellationToken);
-        await using var targets = await OpenOrNullAsync(ReferenceDataReader.TargetsFile, cancellationToken);
+        var files = await Task.WhenAll(
+            new[] { ReferenceDataReader.ProvidersFile, ReferenceDataReader.AreasFile, ReferenceDataReader.TargetsFile }
+                .Select(name => Reference.GetBlobClient(name).DownloadContentOrNullAsync(cancellationToken)));
+        await using var providers = files[0]?.ToStream();
+        await using var areas = files[1]?.ToStream();
+        await using var targets = files[2]?.ToStream();
         var result = await ReferenceDataReader.ReadAsync(
             providers, areas, targets, KpiCatalogue.All.Select(k => k.Id).ToHashSet(), cancellationToken);
         return result.Data ?? throw new InvalidOperationException(
             $"Reference data in container '{Reference.Name}' is missing or invalid: " +
             string.Join("; ", result.Reports.SelectMany(r => r.Issues.Take(5).Select(i => $"{r.FileName} row {i.Row}: {i.RuleId} {i.Message}"))));
-    }
-
-    private async Task<Stream?> OpenOrNullAsync(string name, CancellationToken cancellationToken)
-    {
-        if (await Reference.GetPropertiesAsync(name, cancellationToken) is null)
-        {
-            return null;
-        }
-
-        return new MemoryStream(await Reference.DownloadBytesAsync(name, cancellationToken), writable: false);
     }
 }

@@ -1,6 +1,6 @@
+using Azure.Data.Tables;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Returns;
-using KpiPipeline.Storage;
 
 namespace KpiPipeline.Pipeline.Storage;
 
@@ -31,28 +31,23 @@ public sealed record SubmissionEntry(
 /// The submissions ledger (Table storage): one row per upload, partitioned by blob name, keyed by the upload's ETag.
 /// Initials and dates of birth never reach it; the raw file's SHA-256, size and row counts do (dataset.md 2.2).
 /// </summary>
-public sealed class SubmissionLedger(StorageTable table)
+public sealed class SubmissionLedger(TableClient table)
 {
     public static string PartitionOf(string blobName) => Uri.EscapeDataString(blobName);
 
     public async Task<SubmissionEntry?> GetAsync(string blobName, string uploadId, CancellationToken cancellationToken) =>
-        await table.GetAsync(PartitionOf(blobName), uploadId, cancellationToken) is { } entity ? FromEntity(entity) : null;
+        await table.GetEntityOrNullAsync(PartitionOf(blobName), uploadId, cancellationToken) is { } entity ? FromEntity(entity) : null;
 
     public Task SaveAsync(SubmissionEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return table.UpsertAsync(ToEntity(entry), cancellationToken);
+        return table.UpsertEntityAsync(ToEntity(entry), TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>Every completed upload, as the data-quality KPIs need them.</summary>
     public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken)
     {
-        var all = new List<SubmissionEntry>();
-        await foreach (var entity in table.QueryAsync(null, null, cancellationToken))
-        {
-            all.Add(FromEntity(entity));
-        }
-
+        var all = (await table.QueryAllAsync(null, cancellationToken)).Select(FromEntity);
         return
         [
             .. all.Where(e => e.State == SubmissionState.Completed)
@@ -97,18 +92,18 @@ public sealed class SubmissionLedger(StorageTable table)
     }
 
     private static SubmissionEntry FromEntity(TableEntity entity) => new(
-        (string)entity["BlobName"]!,
+        entity.GetString("BlobName"),
         entity.RowKey,
-        Enum.Parse<SubmissionState>((string)entity["State"]!),
-        Convert.ToInt32(entity["Attempts"], System.Globalization.CultureInfo.InvariantCulture),
-        (DateTimeOffset)entity["UploadedAt"]!,
-        entity["Accepted"] is true,
-        entity["ProviderRegistered"] is true,
-        Convert.ToInt64(entity["Rows"] ?? 0L, System.Globalization.CultureInfo.InvariantCulture),
-        Convert.ToInt64(entity["Errors"] ?? 0L, System.Globalization.CultureInfo.InvariantCulture),
-        Convert.ToInt64(entity["Warnings"] ?? 0L, System.Globalization.CultureInfo.InvariantCulture),
-        Convert.ToInt64(entity["SizeBytes"] ?? 0L, System.Globalization.CultureInfo.InvariantCulture),
-        entity["Sha256"] as string,
-        entity["ReportBlob"] as string,
-        entity["CuratedBlob"] as string);
+        Enum.Parse<SubmissionState>(entity.GetString("State")),
+        entity.GetInt32("Attempts") ?? 0,
+        entity.GetDateTimeOffset("UploadedAt")!.Value,
+        entity.GetBoolean("Accepted") is true,
+        entity.GetBoolean("ProviderRegistered") is true,
+        entity.GetInt64("Rows") ?? 0,
+        entity.GetInt64("Errors") ?? 0,
+        entity.GetInt64("Warnings") ?? 0,
+        entity.GetInt64("SizeBytes") ?? 0,
+        entity.GetString("Sha256"),
+        entity.GetString("ReportBlob"),
+        entity.GetString("CuratedBlob"));
 }

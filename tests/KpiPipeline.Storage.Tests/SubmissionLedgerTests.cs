@@ -1,0 +1,72 @@
+using KpiPipeline.Pipeline.Storage;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Storage.Tests;
+
+/// <summary>The submissions ledger in Table storage: one row per upload, every field typed on the way back.</summary>
+public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task Every_field_round_trips_with_its_type_and_precision()
+    {
+        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
+        var entry = new SubmissionEntry("P1/2025-04/episodes.csv", "0x8DD1A2B3C4D5E6F", SubmissionState.Completed, 3,
+            new DateTimeOffset(2025, 5, 3, 12, 34, 56, TimeSpan.Zero).AddTicks(1234567), Accepted: true, ProviderRegistered: true,
+            Rows: 5_000_000_000, Errors: 0, Warnings: 7, SizeBytes: 104_857_600, Sha256: new string('a', 64),
+            ReportBlob: "P1/2025-04/episodes.csv.x.report.json", CuratedBlob: "P1/2025-04/episodes/x.csv");
+
+        await ledger.SaveAsync(entry, CancellationToken.None);
+
+        Assert.Equal(entry, await ledger.GetAsync(entry.BlobName, entry.UploadId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_save_replaces_the_whole_row_so_fields_cleared_are_gone()
+    {
+        var storage = await TestStorage.CreateAsync(azurite);
+        var ledger = new SubmissionLedger(storage.Ledger);
+        var processing = new SubmissionEntry("P1/2025-04/nsp.csv", "u1", SubmissionState.Processing, 1, DateTimeOffset.UnixEpoch,
+            Sha256: new string('b', 64), ReportBlob: "r.json");
+        await ledger.SaveAsync(processing, CancellationToken.None);
+
+        var failed = processing with { State = SubmissionState.Failed, Sha256 = null, ReportBlob = null };
+        await ledger.SaveAsync(failed, CancellationToken.None);
+
+        Assert.Equal(failed, await ledger.GetAsync(processing.BlobName, "u1", CancellationToken.None));
+        var row = Assert.Single(await storage.Ledger.ContentsAsync());
+        Assert.DoesNotContain("Sha256", row.Value, StringComparison.Ordinal);
+        Assert.Contains("State=Failed", row.Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Odd_blob_names_are_kept_exactly_and_unknown_uploads_are_absent()
+    {
+        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
+        const string odd = "P1/2025-04/épisodes 'final' #2?.csv";
+        var entry = new SubmissionEntry(odd, "u1", SubmissionState.Completed, 1, DateTimeOffset.UnixEpoch);
+
+        await ledger.SaveAsync(entry, CancellationToken.None);
+
+        Assert.Equal(entry, await ledger.GetAsync(odd, "u1", CancellationToken.None));
+        Assert.Null(entry.Path);
+        Assert.Null(await ledger.GetAsync(odd, "u2", CancellationToken.None));
+        Assert.Null(await ledger.GetAsync("P9/2025-04/episodes.csv", "u1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Completed_uploads_leave_out_those_still_processing_or_failed()
+    {
+        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
+        var at = new DateTimeOffset(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);
+        await ledger.SaveAsync(new SubmissionEntry("P1/2025-04/episodes.csv", "a", SubmissionState.Completed, 1, at, Accepted: true, ProviderRegistered: true), CancellationToken.None);
+        await ledger.SaveAsync(new SubmissionEntry("P1/2025-04/episodes.csv", "b", SubmissionState.Completed, 1, at.AddDays(1)), CancellationToken.None);
+        await ledger.SaveAsync(new SubmissionEntry("P2/2025-04/episodes.csv", "c", SubmissionState.Processing, 1, at), CancellationToken.None);
+        await ledger.SaveAsync(new SubmissionEntry("P3/2025-04/episodes.csv", "d", SubmissionState.Failed, 5, at), CancellationToken.None);
+
+        var completed = await ledger.CompletedUploadsAsync(CancellationToken.None);
+
+        Assert.Equal([(at, true, true), (at.AddDays(1), false, false)],
+            completed.OrderBy(u => u.UploadedAt).Select(u => (u.UploadedAt, u.Accepted, u.ProviderRegistered)));
+        Assert.All(completed, u => Assert.Equal("P1", u.Path!.ProviderCode));
+    }
+}
