@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh machine of this kind and runs every test:
-# npm packages (Azurite, DuckDB, hyparquet) into ./node_modules, the .NET restore and build, then all test projects
-# (they start their own Azurite on free loopback ports and read Parquet back with DuckDB).
+# npm packages (Azurite; DuckDB for kpi bench) into ./node_modules, the .NET restore and build, then all test projects
+# (they start their own Azurite on free loopback ports and read Parquet back with DuckDB in process, DuckDB.NET).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

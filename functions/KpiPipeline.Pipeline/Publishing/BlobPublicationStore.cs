@@ -16,11 +16,11 @@ public sealed class BlobPublicationStore(BlobContainer container) : IPublication
 
     public string Describe(string relativePath) => $"{container.Uri}/{relativePath}";
 
-    public async Task<bool> WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken)
+    public async Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         using var buffer = new MemoryStream();
-        write(buffer);
+        await write(buffer, cancellationToken);
         var hash = Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
         var existing = await container.GetPropertiesAsync(relativePath, cancellationToken);
         if (existing?.Metadata is { } metadata && metadata.TryGetValue(ContentHashMetadata, out var existingHash) && existingHash == hash)

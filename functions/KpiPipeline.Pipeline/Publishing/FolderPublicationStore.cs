@@ -7,7 +7,7 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
 
     public string Describe(string relativePath) => Path.Combine(Root, relativePath);
 
-    public Task<bool> WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken)
+    public async Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         cancellationToken.ThrowIfCancellationRequested();
@@ -16,9 +16,9 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
         var temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                write(stream);
+                await write(stream, cancellationToken);
             }
 
             File.Move(temporary, target, overwrite: true);
@@ -28,6 +28,6 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
             File.Delete(temporary);
         }
 
-        return Task.FromResult(true);
+        return true;
     }
 }
