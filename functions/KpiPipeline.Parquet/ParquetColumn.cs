@@ -89,13 +89,15 @@ internal sealed class RequiredTextColumn<TRow>(string name, Func<TRow, string> v
 
     private protected override Task WriteValuesAsync(ParquetRowGroupWriter writer, string[] values, CancellationToken cancellationToken)
     {
-        var missing = Array.IndexOf(values, null);
-        if (missing >= 0)
+        // Parquet.Net takes strings as ReadOnlyMemory<char>; a REQUIRED column goes through its non-nullable path.
+        var text = new ReadOnlyMemory<char>[values.Length];
+        for (var i = 0; i < values.Length; i++)
         {
-            throw new ArgumentException($"Column '{Name}' is required, but row {missing} of the row group gives it no value.", nameof(values));
+            text[i] = values[i]?.AsMemory()
+                ?? throw new ArgumentException($"Column '{Name}' is required, but row {i} of the row group gives it no value.", nameof(values));
         }
 
-        return writer.WriteAsync(Field, values, null);
+        return writer.WriteAsync<ReadOnlyMemory<char>>(Field, text.AsMemory(), null, null, cancellationToken);
     }
 
     private protected override ValueTask ReadValuesAsync(ParquetRowGroupReader reader, DataField fileField, string[] values, CancellationToken cancellationToken) =>
@@ -107,8 +109,16 @@ internal sealed class OptionalTextColumn<TRow>(string name, Func<TRow, string?> 
 {
     internal override bool DictionaryEncoded => true;
 
-    private protected override Task WriteValuesAsync(ParquetRowGroupWriter writer, string?[] values, CancellationToken cancellationToken) =>
-        writer.WriteAsync(Field, values!, null);
+    private protected override Task WriteValuesAsync(ParquetRowGroupWriter writer, string?[] values, CancellationToken cancellationToken)
+    {
+        var text = new ReadOnlyMemory<char>?[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            text[i] = values[i]?.AsMemory();
+        }
+
+        return writer.WriteAsync<ReadOnlyMemory<char>>(Field, text.AsMemory(), null, null, cancellationToken);
+    }
 
     private protected override ValueTask ReadValuesAsync(ParquetRowGroupReader reader, DataField fileField, string?[] values, CancellationToken cancellationToken) =>
         reader.ReadAsync(fileField, values.AsMemory(), null, cancellationToken);
