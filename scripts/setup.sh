@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Installs what the demo and the tests need: Node tools from npm (Azurite; DuckDB for `kpi bench`) and the .NET packages,
-# then builds the solution. Safe to run again.
+# Installs what the demo and the tests need: Node tools from npm (Azurite; DuckDB for `kpi bench`), Debian's chromium (the
+# scorecard tests drive it through Playwright) and the .NET packages, then builds the solution. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Playwright's own browser download does not work here: the tests use /usr/bin/chromium from apt.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if ! command -v chromium >/dev/null; then
+  echo "== apt-get install chromium (for the scorecard browser tests)"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
 command -v dotnet >/dev/null || { echo "dotnet (SDK 10) is required" >&2; exit 1; }
 command -v node >/dev/null || { echo "node (20+) and npm are required" >&2; exit 1; }
 if [ ! -d node_modules/azurite ] || [ ! -d node_modules/@duckdb/node-api ]; then

@@ -4,6 +4,7 @@ using KpiPipeline.Functions.Hosting;
 using KpiPipeline.Kpis;
 using KpiPipeline.LocalRun;
 using KpiPipeline.Pipeline.Publishing;
+using KpiPipeline.Pipeline.Publishing.Scorecards;
 using KpiPipeline.Storage;
 using KpiPipeline.Synthetic;
 
@@ -115,7 +116,26 @@ public static class DemoCommand
         output.WriteLine("DQ01 (returns on time) is low because the demo uploads a year of returns today, after most due dates (the 15th of the next month).");
         output.WriteLine($"Published Parquet (copied from Azurite's 'published' container): {Path.GetFullPath(publishedFolder)}");
         output.WriteLine($"  DuckDB: SELECT * FROM read_parquet('{Path.GetFullPath(Path.Combine(publishedFolder, KpiPublisher.PublicPrefix))}/*/*.parquet', hive_partitioning = true);");
+        if (ScorecardToOpen(publishedFolder) is { } scorecard)
+        {
+            output.WriteLine($"Scorecard of the last full quarter (open it in a browser): {scorecard}");
+        }
+
         return 0;
+    }
+
+    /// <summary>The first area's scorecard of the last quarter that has ended (the current one is still filling up).</summary>
+    public static string? ScorecardToOpen(string publishedFolder)
+    {
+        var root = Path.Combine(publishedFolder, ScorecardPaths.RestrictedPrefix);
+        if (!Directory.Exists(root))
+        {
+            return null;
+        }
+
+        var periods = Directory.GetDirectories(root, "period=*").Order(StringComparer.Ordinal).ToList();
+        var period = periods.Count > 1 ? periods[^2] : periods.LastOrDefault();
+        return period is null ? null : Directory.GetFiles(period, "area=*.html").Order(StringComparer.Ordinal).Select(Path.GetFullPath).FirstOrDefault();
     }
 
     /// <summary>Reads the restricted dataset back through the project's Parquet layout of kpi_results, for the on-screen table.</summary>

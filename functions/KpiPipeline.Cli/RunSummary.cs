@@ -37,6 +37,8 @@ public static class RunSummary
         output.WriteLine($"  {Path.Combine(result.OutFolder, "restricted", "kpi_results")}");
         output.WriteLine($"  {Path.Combine(result.OutFolder, "public", "kpi_results")}");
         output.WriteLine($"  {Path.Combine(result.OutFolder, "kpi_catalogue.parquet")}");
+        output.WriteLine($"Scorecards (HTML, one per area and quarter, and a national page per quarter): {Path.Combine(result.OutFolder, "restricted", "scorecards")}, " +
+                         $"{Path.Combine(result.OutFolder, "public", "scorecards")}");
         output.WriteLine($"Read with DuckDB: SELECT * FROM read_parquet('{Path.Combine(result.OutFolder, "public", "kpi_results")}/*/*.parquet', hive_partitioning = true);");
     }
 }

@@ -23,5 +23,12 @@ public sealed class DemoCommandTests
         var glob = DuckDb.Literal(Path.Combine(work, "published", "public", "kpi_results") + "/*/*.parquet");
         var result = await DuckDb.QueryAsync($"SELECT count(*) AS n, count(DISTINCT period) AS periods FROM read_parquet({glob}, hive_partitioning = true)");
         Assert.NotEqual("0", result[0, "n"].ToString());
+
+        // ComputeKpis wrote the scorecards into the published container beside the datasets; the demo names one.
+        var scorecard = DemoCommand.ScorecardToOpen(Path.Combine(work, "published"));
+        Assert.NotNull(scorecard);
+        Assert.Contains($"Scorecard of the last full quarter (open it in a browser): {scorecard}", text, StringComparison.Ordinal);
+        Assert.Contains("KPI scorecard", await File.ReadAllTextAsync(scorecard), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(scorecard)!.Replace("restricted", "public", StringComparison.Ordinal), "national.html")));
     }
 }

@@ -20,19 +20,23 @@ public class CorpusTests
         return data;
     }
 
+    public static TheoryData<string> FilesAfterAnAcceptedMonth()
+    {
+        var data = new TheoryData<string>();
+        foreach (var entry in Manifest().GetProperty("files").EnumerateArray().Where(e => e.TryGetProperty("previous", out _)))
+        {
+            data.Add(entry.GetProperty("file").GetString()!);
+        }
+
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Files))]
     public async Task Corpus_file_gets_its_expected_outcome(string file)
     {
-        var entry = Manifest().GetProperty("files").EnumerateArray().Single(e => e.GetProperty("file").GetString() == file);
-        var context = TestData.Context(
-            previouslyOpen: Ids(entry, "previously_open_episode_ids"),
-            known: Ids(entry, "known_episode_ids"),
-            uploadedAt: DateTimeOffset.Parse(Manifest().GetProperty("uploaded_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
-        var sink = new CollectingRowSink();
-        await using var content = File.OpenRead(Path.Combine(RepoPaths.Corpus, file));
-
-        var report = await ReturnValidator.ValidateAsync(entry.GetProperty("blob_name").GetString()!, content, context, sink, CancellationToken.None);
+        var entry = Entry(file);
+        var (report, sink) = await ValidateAsync(entry, unchangedRows: null);
 
         var expectedRules = entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!).Order().ToArray();
         Assert.Equal(expectedRules, TestData.RulesOf(report).Order().ToArray());
@@ -50,6 +54,57 @@ public class CorpusTests
         }
 
         Assert.All(report.Issues, i => Assert.False(IssueCollector.StartsLikeFormula(i.Value) || IssueCollector.StartsLikeFormula(i.Column)));
+    }
+
+    /// <summary>
+    /// A file that follows an accepted month (<c>previous</c>) gets the same report and rows through the offline memory of
+    /// unchanged rows as through a full check: a header that swaps two column names over February's exact bytes is read
+    /// as what it says.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FilesAfterAnAcceptedMonth))]
+    public async Task Corpus_file_after_an_accepted_month_gets_the_same_outcome_with_unchanged_rows_remembered(string file)
+    {
+        var entry = Entry(file);
+        var memory = new UnchangedEpisodeRows();
+        var previous = entry.GetProperty("previous");
+        var (previousReport, _) = await ValidateAsync(previous, memory);
+        Assert.True(previousReport.Accepted);
+        memory.FileAccepted(ReturnPathOf(previous).Month);
+
+        var (remembered, rememberedRows) = await ValidateAsync(entry, memory);
+        var (checkedAll, allRows) = await ValidateAsync(entry, unchangedRows: null);
+
+        Assert.Equal(entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!).Order(), TestData.RulesOf(remembered).Order());
+        Assert.Equal(checkedAll.Issues, remembered.Issues);
+        Assert.Equal(allRows.Episodes, rememberedRows.Episodes);
+    }
+
+    /// <summary>
+    /// No report carries initials or a date of birth of its file, whatever the header says: not as a value, not as a
+    /// column name, in neither rendering.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task Corpus_report_carries_no_initials_or_date_of_birth_of_its_file(string file)
+    {
+        var entry = Entry(file);
+        var (report, _) = await ValidateAsync(entry, unchangedRows: null);
+        var identifiers = CorpusIdentifiers.Of(entry);
+
+        var json = ReportRenderers.ToJson(report);
+        var csv = ReportRenderers.ToCsv(report);
+        foreach (var date in identifiers.DatesOfBirth)
+        {
+            Assert.DoesNotContain(date, json, StringComparison.Ordinal);
+            Assert.DoesNotContain(date, csv, StringComparison.Ordinal);
+        }
+
+        Assert.All(report.Issues, issue =>
+        {
+            Assert.False(identifiers.IsInitials(issue.Value), $"{issue.RuleId} shows the value {issue.Value}");
+            Assert.False(identifiers.IsInitials(issue.Column), $"{issue.RuleId} shows the column {issue.Column}");
+        });
     }
 
     [Fact]
@@ -103,6 +158,33 @@ public class CorpusTests
         Assert.True(live < 64L * 1024 * 1024, $"{live} bytes still held after validation");
         Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before > 0);
     }
+
+    private static JsonElement Entry(string file) =>
+        Manifest().GetProperty("files").EnumerateArray().Single(e => e.GetProperty("file").GetString() == file);
+
+    private static async Task<(ValidationReport Report, CollectingRowSink Sink)> ValidateAsync(JsonElement entry, UnchangedEpisodeRows? unchangedRows)
+    {
+        var context = TestData.Context(
+            previouslyOpen: Ids(entry, "previously_open_episode_ids"),
+            known: Ids(entry, "known_episode_ids"),
+            uploadedAt: DateTimeOffset.Parse(Manifest().GetProperty("uploaded_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        var sink = new CollectingRowSink();
+        await using var content = File.OpenRead(Path.Combine(RepoPaths.Corpus, entry.GetProperty("file").GetString()!));
+        var report = await ReturnValidator.ValidateAsync(
+            entry.GetProperty("blob_name").GetString()!, content, new ValidationContext
+            {
+                Reference = context.Reference,
+                Pseudonymiser = context.Pseudonymiser,
+                UploadedAt = context.UploadedAt,
+                PreviouslyOpenEpisodeIds = context.PreviouslyOpenEpisodeIds,
+                KnownEpisodeIds = context.KnownEpisodeIds,
+                UnchangedRows = unchangedRows,
+            }, sink, CancellationToken.None);
+        return (report, sink);
+    }
+
+    private static ReturnPath ReturnPathOf(JsonElement entry) =>
+        ReturnPath.TryParse(entry.GetProperty("blob_name").GetString()!, out var path, out var problem) ? path! : throw new ArgumentException(problem);
 
     private static HashSet<string>? Ids(JsonElement entry, string name) =>
         entry.TryGetProperty(name, out var ids) ? ids.EnumerateArray().Select(i => i.GetString()!).ToHashSet() : null;

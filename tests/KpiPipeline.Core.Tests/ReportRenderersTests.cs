@@ -12,7 +12,7 @@ public class ReportRenderersTests
     [Fact]
     public async Task Json_report_has_stable_snake_case_fields()
     {
-        var (report, _) = await Episodes(Episode(("sex", "Q")));
+        var (report, _) = await Episodes(Episode(("sex", "male")));
 
         using var json = JsonDocument.Parse(ReportRenderers.ToJson(report));
         var root = json.RootElement;
@@ -24,7 +24,7 @@ public class ReportRenderersTests
         Assert.Equal("2024-03", root.GetProperty("reporting_month").GetString());
         var issue = root.GetProperty("issues")[0];
         Assert.Equal(["row", "line", "column", "value", "value_withheld", "rule_id", "severity", "message"], issue.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(("E05", 1, "sex", "Q"), (issue.GetProperty("rule_id").GetString(), issue.GetProperty("row").GetInt32(), issue.GetProperty("column").GetString(), issue.GetProperty("value").GetString()));
+        Assert.Equal(("E05", 1, "sex", "male"), (issue.GetProperty("rule_id").GetString(), issue.GetProperty("row").GetInt32(), issue.GetProperty("column").GetString(), issue.GetProperty("value").GetString()));
         Assert.Equal(1, root.GetProperty("counts_by_rule")[0].GetProperty("count").GetInt32());
     }
 
@@ -53,7 +53,7 @@ public class ReportRenderersTests
     public async Task Csv_report_has_one_issue_per_row_and_neutralises_formulas_in_every_cell()
     {
         var sink = new CollectingRowSink();
-        var report = await Validate("PROV1/2024-03/episodes.csv", EpisodesHeader + ",\"=HYPERLINK(\"\"http://evil\"\")\"\n" + GoodEpisode.Replace("GP", "@SUM(A1)", StringComparison.Ordinal) + ",x\n", sink);
+        var report = await Validate("PROV1/2024-03/episodes.csv", EpisodesHeader + ",\"=HYPERLINK(\"\"http://evil\"\")\",-evil_column\n" + GoodEpisode.Replace("GP", "@SUM(A1)", StringComparison.Ordinal) + ",x,y\n", sink);
 
         var bytes = new MemoryStream();
         ReportRenderers.WriteCsv(report, bytes);
@@ -69,7 +69,10 @@ public class ReportRenderersTests
         Assert.Equal(ReportRenderers.CsvColumns, rows[0]);
         Assert.Equal(report.Issues.Count + 1, rows.Count);
         Assert.All(rows.SelectMany(r => r), cell => Assert.False(IssueCollector.StartsLikeFormula(cell), cell));
-        Assert.Contains(rows, r => r[2] == "'=HYPERLINK(\"http://evil\")" && r[4] == "F06");
+        Assert.Contains(rows, r => r[2] == "'-evil_column" && r[4] == "F06");
+        // A header name that is not column-like is not shown at all.
+        Assert.Contains(rows, r => r[2].Length == 0 && r[4] == "F06");
+        Assert.DoesNotContain(rows.SelectMany(r => r), cell => cell.Contains("HYPERLINK", StringComparison.Ordinal));
         Assert.Contains(rows, r => r[3] == "'@SUM(A1)" && r[4] == "E07");
     }
 

@@ -9,6 +9,16 @@ public class UnchangedEpisodeRowsTests
 {
     private static readonly string Other = Episode(("episode_id", "EP2"), ("first_initial", "A"));
 
+    /// <summary>Headers that swap two column names over the same rows: the same bytes are then other values.</summary>
+    private static readonly string[] SwappedHeaders =
+    [
+        Swap("referral_date", "treatment_start_date"),
+        Swap("first_initial", "last_initial"),
+        Swap("treatment_start_date", "exit_date"),
+        Swap("setting", "medication"),
+        Swap("sex", "first_initial"),
+    ];
+
     [Fact]
     public async Task Reuses_the_curated_row_of_an_episode_sent_unchanged_in_a_later_month()
     {
@@ -42,6 +52,41 @@ public class UnchangedEpisodeRowsTests
 
         var issue = Assert.Single(april.Report.Issues);
         Assert.Equal(("E02", 2L), (issue.RuleId, issue.Row!.Value));
+    }
+
+    [Fact]
+    public async Task Checks_the_same_bytes_again_under_a_header_that_swaps_two_column_names()
+    {
+        var memory = new UnchangedEpisodeRows();
+        await Month(memory, "2024-03", GoodEpisode);
+        var april = await MonthUnder(memory, Swap("referral_date", "treatment_start_date"), "2024-04", GoodEpisode);
+
+        Assert.Equal(["E09"], RulesOf(april.Report));
+        Assert.Empty(april.Sink.Episodes);
+    }
+
+    [Fact]
+    public async Task Pseudonymises_again_when_the_header_swaps_the_initials()
+    {
+        var memory = new UnchangedEpisodeRows();
+        var march = await Month(memory, "2024-03", GoodEpisode);
+        var april = await MonthUnder(memory, Swap("first_initial", "last_initial"), "2024-04", GoodEpisode);
+        var checkedAll = await MonthUnder(null, Swap("first_initial", "last_initial"), "2024-04", GoodEpisode);
+
+        Assert.True(april.Report.Accepted);
+        Assert.NotEqual(march.Sink.Episodes[0].ClientKey, april.Sink.Episodes[0].ClientKey);
+        Assert.Equal(checkedAll.Sink.Episodes, april.Sink.Episodes);
+    }
+
+    [Fact]
+    public async Task Reuses_rows_under_a_header_that_differs_only_in_case_and_spaces()
+    {
+        var memory = new UnchangedEpisodeRows();
+        var march = await Month(memory, "2024-03", GoodEpisode);
+        var april = await MonthUnder(memory, EpisodesHeader.ToUpperInvariant().Replace(",", " , ", StringComparison.Ordinal), "2024-04", GoodEpisode);
+
+        Assert.True(april.Report.Accepted);
+        Assert.Same(march.Sink.Episodes[0], april.Sink.Episodes[0]);
     }
 
     [Fact]
@@ -79,8 +124,9 @@ public class UnchangedEpisodeRowsTests
     }
 
     /// <summary>
-    /// For any months of returns made of good and spoilt rows, validating with the memory of unchanged rows gives the
-    /// same reports and the same curated rows as checking every row.
+    /// For any months of returns made of good and spoilt rows, each under the usual header or one that swaps two column
+    /// names, validating with the memory of unchanged rows gives the same reports and the same curated rows as checking
+    /// every row.
     /// </summary>
     [Fact]
     public void Validating_with_unchanged_rows_remembered_changes_no_report_and_no_row()
@@ -97,7 +143,8 @@ public class UnchangedEpisodeRowsTests
             Episode(("episode_id", "EP2"), ("sex", "Q")),
             Episode(("episode_id", "EP3"), ("treatment_start_date", "2024-05-02")),
         ];
-        var month = Gen.ListOf(Gen.Elements(variants)).Select(rows => rows.Take(4).ToArray());
+        string[] headers = [EpisodesHeader, EpisodesHeader, .. SwappedHeaders];
+        var month = Gen.Zip(Gen.Elements(headers), Gen.ListOf(Gen.Elements(variants)).Select(rows => rows.Take(4).ToArray()));
         var months = Gen.ListOf(month).Select(list => list.Take(4).ToArray());
 
         CheckProperty(months, returns =>
@@ -106,8 +153,9 @@ public class UnchangedEpisodeRowsTests
             for (var m = 0; m < returns.Length; m++)
             {
                 var name = $"2024-{m + 3:00}";
-                var remembered = Month(memory, name, returns[m]).GetAwaiter().GetResult();
-                var checkedAll = Month(null, name, returns[m]).GetAwaiter().GetResult();
+                var (header, rows) = returns[m];
+                var remembered = MonthUnder(memory, header, name, rows).GetAwaiter().GetResult();
+                var checkedAll = MonthUnder(null, header, name, rows).GetAwaiter().GetResult();
                 if (!RulesOf(remembered.Report).SequenceEqual(RulesOf(checkedAll.Report))
                     || !remembered.Report.Issues.Select(i => (i.RuleId, i.Row, i.Column)).SequenceEqual(checkedAll.Report.Issues.Select(i => (i.RuleId, i.Row, i.Column)))
                     || !remembered.Sink.Episodes.SequenceEqual(checkedAll.Sink.Episodes))
@@ -120,11 +168,16 @@ public class UnchangedEpisodeRowsTests
         }, tests: 150);
     }
 
-    private static async Task<(ValidationReport Report, CollectingRowSink Sink)> Month(UnchangedEpisodeRows? memory, string month, params string[] rows)
+    private static Task<(ValidationReport Report, CollectingRowSink Sink)> Month(UnchangedEpisodeRows? memory, string month, params string[] rows) =>
+        MonthUnder(memory, EpisodesHeader, month, rows);
+
+    /// <summary>A month of <paramref name="rows"/> (in the usual column order) sent under <paramref name="header"/>.</summary>
+    private static async Task<(ValidationReport Report, CollectingRowSink Sink)> MonthUnder(
+        UnchangedEpisodeRows? memory, string header, string month, params string[] rows)
     {
         var sink = new CollectingRowSink();
         var context = Context();
-        var report = await Validate($"PROV1/{month}/episodes.csv", string.Join("\n", [EpisodesHeader, .. rows]) + "\n", sink,
+        var report = await Validate($"PROV1/{month}/episodes.csv", string.Join("\n", [header, .. rows]) + "\n", sink,
             new ValidationContext
             {
                 Reference = context.Reference,
@@ -147,6 +200,10 @@ public class UnchangedEpisodeRowsTests
 
         return (report, sink);
     }
+
+    /// <summary>The episodes header with two column names swapped.</summary>
+    private static string Swap(string first, string second) =>
+        string.Join(",", EpisodesHeader.Split(',').Select(name => name == first ? second : name == second ? first : name));
 
     private static ReportingMonth MonthOf(string text) =>
         ReportingMonth.TryParse(text, out var month) ? month : throw new ArgumentException(text, nameof(text));

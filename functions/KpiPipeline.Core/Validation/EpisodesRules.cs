@@ -46,9 +46,9 @@ internal sealed class EpisodesRules : ReturnFileRules
 
     protected override void CheckRow()
     {
-        if (Context.UnchangedRows is { } unchanged && unchanged.TryReuse(this[EpisodeId], RawRecord, FilePath.Month, out var reused))
+        if (Context.UnchangedRows is { } unchanged && unchanged.TryReuse(this[EpisodeId], HeaderLayout, RawRecord, FilePath.Month, out var reused))
         {
-            // Sent before exactly as now and clean then: only the rules across rows remain.
+            // Sent before exactly as now, under the same header, and clean then: only the rules across rows remain.
             if (FirstInFile(reused.EpisodeId) && !Issues.HasErrors)
             {
                 Sink.Add(reused);
@@ -188,7 +188,7 @@ internal sealed class EpisodesRules : ReturnFileRules
         Sink.Add(curated);
         if (Issues.IssueCount == issuesBefore)
         {
-            Context.UnchangedRows?.Offer(RawRecord, curated);
+            Context.UnchangedRows?.Offer(HeaderLayout, RawRecord, curated);
         }
     }
 

@@ -28,6 +28,9 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
     /// <summary>The current row's bytes as sent.</summary>
     protected ReadOnlySpan<byte> RawRecord => csv!.RawRecord;
 
+    /// <summary>For each column of <see cref="Columns"/>, the index of the header field it is read from (-1: absent).</summary>
+    protected ReadOnlySpan<int> HeaderLayout => fieldOfColumn;
+
     protected ReadOnlySpan<char> this[int column] => fieldOfColumn[column] < 0 ? default : csv!.GetField(fieldOfColumn[column]);
 
     public void BindHeader(CsvReader header)
@@ -41,8 +44,18 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
             var column = IndexOf(name);
             if (column < 0)
             {
-                Issues.Error("F06", null, header.LineNumber, new string(name), default,
-                    name.IsEmpty ? $"A column has no name. Allowed columns: {allowed}." : $"Unknown column. Allowed columns: {allowed}.");
+                if (name.IsEmpty || IdentifierGuard.CanShowAsColumnName(name, Columns.Select(c => c.Name)))
+                {
+                    Issues.Error("F06", null, header.LineNumber, new string(name), default,
+                        name.IsEmpty ? $"A column has no name. Allowed columns: {allowed}." : $"Unknown column. Allowed columns: {allowed}.");
+                }
+                else
+                {
+                    // A name, a code or a value of a data row: never echoed, since it could be a person's initials or date of birth.
+                    var looksLikeData = IdentifierGuard.CouldBeIdentifier(name) ? " It looks like a value, not a column name: is the header row missing?" : "";
+                    Issues.ErrorWithheld("F06", header.LineNumber,
+                        $"Header field {i + 1} is not a column this file defines; its text is not shown, as it could be personal data.{looksLikeData} Allowed columns: {allowed}.");
+                }
             }
             else if (fieldOfColumn[column] >= 0)
             {

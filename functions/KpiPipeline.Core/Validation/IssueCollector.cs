@@ -5,7 +5,8 @@ namespace KpiPipeline.Core.Validation;
 
 /// <summary>
 /// Gathers issues for one file: keeps the first <see cref="ValidationReport.MaxListedIssues"/>, counts them all by rule,
-/// and makes every value safe for a report as it arrives (raw values are never stored).
+/// and makes every value safe for a report as it arrives (raw values are never stored): values of the identifier
+/// columns, and any value that could be initials or a date of birth (<see cref="IdentifierGuard"/>), are withheld.
 /// </summary>
 public sealed class IssueCollector
 {
@@ -34,7 +35,17 @@ public sealed class IssueCollector
     public void Warning(string ruleId, long? row, long? line, string? column, ReadOnlySpan<char> value, string message) =>
         Add(ruleId, IssueSeverity.Warning, row, line, column, value, message);
 
-    public void Add(string ruleId, IssueSeverity severity, long? row, long? line, string? column, ReadOnlySpan<char> value, string message)
+    public void Add(string ruleId, IssueSeverity severity, long? row, long? line, string? column, ReadOnlySpan<char> value, string message) =>
+        Add(ruleId, severity, row, line, column, value, withhold: false, message);
+
+    /// <summary>
+    /// An error about a header field whose text is not shown (it could be personal data): no column, the value withheld.
+    /// </summary>
+    public void ErrorWithheld(string ruleId, long? line, string message) =>
+        Add(ruleId, IssueSeverity.Error, null, line, null, default, withhold: true, message);
+
+    private void Add(
+        string ruleId, IssueSeverity severity, long? row, long? line, string? column, ReadOnlySpan<char> value, bool withhold, string message)
     {
         IssueCount++;
         if (severity == IssueSeverity.Error)
@@ -50,13 +61,14 @@ public sealed class IssueCollector
             return;
         }
 
-        var withheld = column is not null && WithheldColumns.Contains(column);
+        var withheld = withhold
+            || (!value.IsEmpty && ((column is not null && WithheldColumns.Contains(column)) || IdentifierGuard.CouldBeIdentifier(value)));
         listed.Add(new ValidationIssue(
             row,
             line,
             column is null ? null : SafeText(column),
             withheld || value.IsEmpty ? null : SafeText(value),
-            withheld && !value.IsEmpty,
+            withheld,
             ruleId,
             severity,
             message));

@@ -3,28 +3,36 @@ using KpiPipeline.Core.Dataset;
 namespace KpiPipeline.Core.Validation;
 
 /// <summary>
-/// One provider's episode rows from its accepted episodes files, by episode id, each with the bytes it was sent as. A
-/// provider resends every open episode every month, mostly unchanged; a row whose bytes are exactly those of the same
-/// episode's row in an earlier accepted month passed every row rule then and passes them now, so it is not checked or
-/// pseudonymised again and its curated record is reused. That holds because a row's rules read only its own fields and
-/// the provider, except the bounds at the end of the reporting month, which a later month only widens; the rules that
-/// look across rows (an episode id twice in one file, W02) are still applied to every row. Rows that had any issue,
-/// even a warning, are not remembered, so their issues are reported again. Not thread-safe: one instance per provider,
-/// its files validated one at a time in month order.
+/// One provider's episode rows from its accepted episodes files, by episode id, each with the bytes it was sent as and
+/// the header layout it was read under (which field of the row each column is). A provider resends every open episode
+/// every month, mostly unchanged; a row whose bytes are exactly those of the same episode's row in an earlier accepted
+/// month, read under the same layout, has exactly the same value in every column, so it passed every row rule then and
+/// passes them now: it is not checked or pseudonymised again and its curated record is reused. The same bytes under
+/// another layout (a header that swaps two column names) are different values and are checked in full. That holds
+/// because a row's rules read only its own columns and the provider, except the bounds at the end of the reporting
+/// month, which a later month only widens; the rules that look across rows (an episode id twice in one file, W02) are
+/// still applied to every row. Rows that had any issue, even a warning, are not remembered, so their issues are reported
+/// again. Not thread-safe: one instance per provider, its files validated one at a time in month order.
 /// </summary>
 public sealed class UnchangedEpisodeRows
 {
-    private readonly Dictionary<string, (byte[] Raw, ReportingMonth Month, CuratedEpisode Row)> remembered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Remembered> remembered = new(StringComparer.Ordinal);
     private readonly List<(byte[] Raw, CuratedEpisode Row)> offered = [];
+    private int[] offeredLayout = [];
 
     /// <summary>Rows remembered from accepted files.</summary>
     public int Count => remembered.Count;
 
-    /// <summary>The curated row of <paramref name="episodeId"/> when <paramref name="raw"/> is exactly what an earlier month sent.</summary>
-    public bool TryReuse(ReadOnlySpan<char> episodeId, ReadOnlySpan<byte> raw, ReportingMonth month, out CuratedEpisode row)
+    /// <summary>
+    /// The curated row of <paramref name="episodeId"/> when <paramref name="raw"/> is exactly what an earlier month sent and
+    /// <paramref name="layout"/> (for each column of the file, the index of the field it is read from, -1 when absent) is
+    /// the layout it was read under then.
+    /// </summary>
+    public bool TryReuse(ReadOnlySpan<char> episodeId, ReadOnlySpan<int> layout, ReadOnlySpan<byte> raw, ReportingMonth month, out CuratedEpisode row)
     {
         if (remembered.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(episodeId, out var earlier)
             && earlier.Month <= month
+            && layout.SequenceEqual(earlier.Layout)
             && raw.SequenceEqual(earlier.Raw))
         {
             row = earlier.Row;
@@ -35,15 +43,24 @@ public sealed class UnchangedEpisodeRows
         return false;
     }
 
-    /// <summary>A row of the file being validated that passed every rule without an issue.</summary>
-    public void Offer(ReadOnlySpan<byte> raw, CuratedEpisode row) => offered.Add((raw.ToArray(), row));
+    /// <summary>A row of the file being validated, read under <paramref name="layout"/>, that passed every rule without an issue.</summary>
+    public void Offer(ReadOnlySpan<int> layout, ReadOnlySpan<byte> raw, CuratedEpisode row)
+    {
+        if (!layout.SequenceEqual(offeredLayout))
+        {
+            // One copy per file: every row of a file is read under its one header.
+            offeredLayout = layout.ToArray();
+        }
+
+        offered.Add((raw.ToArray(), row));
+    }
 
     /// <summary>The file was accepted: the rows it offered are remembered as of <paramref name="month"/>.</summary>
     public void FileAccepted(ReportingMonth month)
     {
         foreach (var (raw, row) in offered)
         {
-            remembered[row.EpisodeId] = (raw, month, row);
+            remembered[row.EpisodeId] = new Remembered(raw, offeredLayout, month, row);
         }
 
         offered.Clear();
@@ -51,4 +68,6 @@ public sealed class UnchangedEpisodeRows
 
     /// <summary>The file was rejected: nothing it offered is remembered.</summary>
     public void FileRejected() => offered.Clear();
+
+    private sealed record Remembered(byte[] Raw, int[] Layout, ReportingMonth Month, CuratedEpisode Row);
 }

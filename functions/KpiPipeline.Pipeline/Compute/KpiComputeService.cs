@@ -4,6 +4,7 @@ using System.Text;
 using KpiPipeline.Kpis.Engine;
 using KpiPipeline.Kpis.Returns;
 using KpiPipeline.Pipeline.Publishing;
+using KpiPipeline.Pipeline.Publishing.Scorecards;
 using KpiPipeline.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +38,8 @@ public sealed class KpiComputeService(PipelineStorage storage, TimeProvider time
         var returns = await new CuratedReturns(storage.Curated).ReadAllAsync(versions, uploads, cancellationToken);
         var computation = KpiEngine.Compute(returns, reference, day);
         var published = await KpiPublisher.PublishAsync(
-            computation, new PublicationMetadata(day, returns.SourceFileCount), new BlobPublicationStore(storage.Published), cancellationToken);
+            computation, new PublicationMetadata(day, returns.SourceFileCount), new BlobPublicationStore(storage.Published), cancellationToken,
+            names: ScorecardNames.From(reference));
         await storage.Curated.UploadAsync(LastRunBlob, Encoding.UTF8.GetBytes(fingerprint), cancellationToken: cancellationToken);
         foreach (var warning in computation.Warnings)
         {

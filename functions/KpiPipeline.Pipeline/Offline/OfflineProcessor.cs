@@ -13,6 +13,7 @@ using KpiPipeline.Kpis.Engine;
 using KpiPipeline.Kpis.Folding;
 using KpiPipeline.Kpis.Returns;
 using KpiPipeline.Pipeline.Publishing;
+using KpiPipeline.Pipeline.Publishing.Scorecards;
 
 namespace KpiPipeline.Pipeline.Offline;
 
@@ -83,7 +84,7 @@ public static class OfflineProcessor
         var published = await KpiPublisher.PublishAsync(
             computation, new PublicationMetadata(options.AsOf, sourceFileCount),
             new MemoryReturningStore(new FolderPublicationStore(options.OutFolder)), cancellationToken,
-            parallelism);
+            parallelism, ScorecardNames.From(reference));
         return new OfflineRunResult(files, computation, published, Path.GetFullPath(options.OutFolder))
         {
             Timings = new OfflineRunTimings(validation, kpis - validation, clock.Elapsed - kpis),

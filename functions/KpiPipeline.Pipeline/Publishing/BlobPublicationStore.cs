@@ -31,7 +31,7 @@ public sealed class BlobPublicationStore(BlobContainer container) : IPublication
         buffer.Position = 0;
         await container.UploadAsync(relativePath, buffer, new BlobUploadOptions
         {
-            ContentType = "application/vnd.apache.parquet",
+            ContentType = relativePath.EndsWith(".html", StringComparison.Ordinal) ? "text/html; charset=utf-8" : "application/vnd.apache.parquet",
             Metadata = new Dictionary<string, string> { [ContentHashMetadata] = hash },
         }, cancellationToken);
         return true;

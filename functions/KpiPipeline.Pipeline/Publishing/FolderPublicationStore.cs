@@ -1,6 +1,10 @@
 namespace KpiPipeline.Pipeline.Publishing;
 
-/// <summary>Publishes into a folder: each file is written under a temporary name, then renamed over the old one.</summary>
+/// <summary>
+/// Publishes into a folder: each file is written under a temporary name, then renamed over the old one. When the folder
+/// already holds a file with exactly the same bytes, the temporary file is dropped and the old file is left untouched
+/// (the folder counterpart of the blob store's content hash), so a rerun rewrites only what changed.
+/// </summary>
 public sealed class FolderPublicationStore(string root) : IPublicationStore
 {
     public string Root { get; } = Path.GetFullPath(root);
@@ -21,6 +25,11 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
                 await write(stream, cancellationToken);
             }
 
+            if (SameContent(temporary, target))
+            {
+                return false;
+            }
+
             File.Move(temporary, target, overwrite: true);
         }
         finally
@@ -29,5 +38,33 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
         }
 
         return true;
+    }
+
+    private static bool SameContent(string newFile, string existingFile)
+    {
+        var existing = new FileInfo(existingFile);
+        if (!existing.Exists || existing.Length != new FileInfo(newFile).Length)
+        {
+            return false;
+        }
+
+        using var a = new FileStream(newFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var b = new FileStream(existingFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var left = new byte[1 << 16];
+        var right = new byte[1 << 16];
+        while (true)
+        {
+            var read = a.ReadAtLeast(left, left.Length, throwOnEndOfStream: false);
+            if (read == 0)
+            {
+                return true;
+            }
+
+            b.ReadExactly(right, 0, read);
+            if (!left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
+            {
+                return false;
+            }
+        }
     }
 }

@@ -2,12 +2,14 @@ using KpiPipeline.Kpis;
 using KpiPipeline.Kpis.Catalogue;
 using KpiPipeline.Kpis.Disclosure;
 using KpiPipeline.Kpis.Engine;
+using KpiPipeline.Pipeline.Publishing.Scorecards;
 
 namespace KpiPipeline.Pipeline.Publishing;
 
 /// <summary>
 /// Writes the two Hive-partitioned datasets and the catalogue (outputs.md sections 1–2): one file per period and dataset,
-/// each replaced whole. Disclosure control is applied here, as the last step before the public files are written.
+/// each replaced whole. Disclosure control is applied here, as the last step before the public files are written. The
+/// scorecards (<see cref="ScorecardPublisher"/>) are rendered from the very rows each period's files were written from.
 /// </summary>
 public static class KpiPublisher
 {
@@ -19,15 +21,17 @@ public static class KpiPublisher
 
     /// <summary>
     /// Publishes every period, <paramref name="parallelism"/> periods at a time (each period's rows are built, disclosed and
-    /// encoded independently; the store must accept concurrent writes of different files), then the catalogue.
+    /// encoded independently; the store must accept concurrent writes of different files) with their scorecards, then the
+    /// catalogue. <paramref name="names"/> puts area and provider names beside the codes on the scorecards.
     /// </summary>
     public static async Task<PublishedDatasets> PublishAsync(
         KpiComputation computation, PublicationMetadata metadata, IPublicationStore store, CancellationToken cancellationToken,
-        int parallelism = 1)
+        int parallelism = 1, ScorecardNames? names = null)
     {
         ArgumentNullException.ThrowIfNull(computation);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
+        using var scorecards = new ScorecardPublisher(store, names ?? ScorecardNames.None);
         var periods = new PeriodOutcome[computation.Periods.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, periods.Length),
@@ -43,10 +47,12 @@ public static class KpiPublisher
                 var publicPath = PartitionPath(PublicPrefix, label);
                 var publicWritten = await store.WriteAsync(publicPath, (s, t) => KpiResultsParquet.WriteAsync(s, disclosed, metadata, t), token);
                 periods[q] = new PeriodOutcome(restrictedWritten ? restrictedPath : null, publicWritten ? publicPath : null, disclosed.Count);
+                await scorecards.AddPeriodAsync(q, restricted, disclosed, token);
             });
 
         var written = periods.SelectMany(p => new[] { p.RestrictedWritten, p.PublicWritten }).OfType<string>().ToList();
-        var unchanged = (2 * periods.Length) - written.Count;
+        var unchanged = (2 * periods.Length) - written.Count + scorecards.Unchanged;
+        written.AddRange(scorecards.Written);
         if (await store.WriteAsync(CatalogueFile, (s, t) => KpiCatalogueParquet.WriteAsync(s, KpiCatalogue.Rows, metadata, t), cancellationToken))
         {
             written.Add(CatalogueFile);

@@ -1,0 +1,146 @@
+namespace KpiPipeline.Core.Validation;
+
+/// <summary>
+/// Decides whether a text taken from an upload may appear in a report. Reports never carry a person's initials or date
+/// of birth (dataset.md 1 and 2.2), and a file's header cannot be trusted to say where they are: a file sent without
+/// its header row has its first data row read as the header, and a mislabelled header puts a date of birth under
+/// another column's name. So any value that could be a date of birth or initials is withheld, whatever column it is in.
+/// </summary>
+public static class IdentifierGuard
+{
+    private static readonly string[] MonthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+    /// <summary>
+    /// True when <paramref name="value"/> could be initials or a date of birth: one or two letters and no digits (one
+    /// initial or both, with any dots or spaces), or anything that reads as a date — a run of 6 to 8 digits
+    /// (<c>19800517</c>, <c>170580</c>), three or more groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), or two groups
+    /// with a month name (<c>17 May 1980</c>) or a year and a month (<c>1980-05</c>).
+    /// </summary>
+    public static bool CouldBeIdentifier(ReadOnlySpan<char> value)
+    {
+        var letters = 0;
+        var digits = 0;
+        var groups = 0;
+        var run = 0;
+        var yearAndMonth = false;
+        var monthName = false;
+        var previousGroup = 0;
+        var separatorAfterPrevious = '\0';
+        for (var i = 0; i <= value.Length; i++)
+        {
+            var c = i < value.Length ? value[i] : '\0';
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+                run++;
+                continue;
+            }
+
+            if (run > 0)
+            {
+                groups++;
+                if (run is >= 6 and <= 8)
+                {
+                    return true;
+                }
+
+                if (groups == 2 && separatorAfterPrevious is '-' or '/' or ' '
+                    && ((previousGroup == 4 && run <= 2) || (previousGroup <= 2 && run == 4)))
+                {
+                    yearAndMonth = true;
+                }
+
+                previousGroup = run;
+                separatorAfterPrevious = c;
+                run = 0;
+            }
+
+            if (char.IsLetter(c))
+            {
+                if (letters == 0 || !char.IsLetter(value[i - 1]))
+                {
+                    monthName |= StartsWithMonthName(value[i..]);
+                }
+
+                letters++;
+            }
+        }
+
+        return (digits == 0 && letters is 1 or 2)
+            || groups >= 3
+            || (groups == 2 && (monthName || yearAndMonth));
+    }
+
+    /// <summary>
+    /// True when a header field's text may be shown in a report as the name of an unknown column: it does not look like
+    /// initials or a date, is made of letters, digits, <c>_</c>, <c>-</c> and spaces, and reads as a column name — it has
+    /// an underscore (<c>nhs_number</c>) or is within two edits of a column the file defines (a typo such as
+    /// <c>referal_date</c>). Anything else (a name, a code, a value of a data row) is withheld.
+    /// </summary>
+    public static bool CanShowAsColumnName(ReadOnlySpan<char> name, IEnumerable<string> allowedNames)
+    {
+        ArgumentNullException.ThrowIfNull(allowedNames);
+        if (name.IsEmpty || CouldBeIdentifier(name))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-' or ' '))
+            {
+                return false;
+            }
+        }
+
+        if (name.Contains('_'))
+        {
+            return true;
+        }
+
+        var lower = name.ToString().ToLowerInvariant();
+        return lower.Length >= 4 && allowedNames.Any(allowed => EditDistance(lower, allowed.ToLowerInvariant()) <= 2);
+    }
+
+    private static bool StartsWithMonthName(ReadOnlySpan<char> text)
+    {
+        if (text.Length < 3)
+        {
+            return false;
+        }
+
+        foreach (var month in MonthNames)
+        {
+            if (text[..3].Equals(month, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using KpiPipeline.Kpis;
+using KpiPipeline.Kpis.Catalogue;
+
+namespace KpiPipeline.Pipeline.Publishing.Scorecards;
+
+/// <summary>How the scorecards write values, changes, targets and codes (invariant culture, the units of the catalogue).</summary>
+public static class ScorecardFormat
+{
+    /// <summary>A published value as shown: <c>72.4%</c>, <c>1,234</c>, <c>12.5 days</c>, <c>+2.3</c>, <c>0.65</c>.</summary>
+    public static string Value(KpiDefinition kpi, double value)
+    {
+        ArgumentNullException.ThrowIfNull(kpi);
+        return kpi.Unit switch
+        {
+            KpiUnit.Percent => value.ToString("0.0", CultureInfo.InvariantCulture) + "%",
+            KpiUnit.Count => value.ToString("#,##0", CultureInfo.InvariantCulture),
+            KpiUnit.Days => value.ToString("0.#", CultureInfo.InvariantCulture) + " days",
+            KpiUnit.Score => value.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture),
+            _ => value.ToString("0.00", CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>The decimals a KPI's published value has (kpis.md section 0).</summary>
+    public static int Decimals(KpiDefinition kpi)
+    {
+        ArgumentNullException.ThrowIfNull(kpi);
+        return kpi.Unit switch
+        {
+            KpiUnit.Count => 0,
+            KpiUnit.Ratio => 2,
+            _ => 1,
+        };
+    }
+
+    /// <summary>The size of a change between two published values, without sign: <c>2.1 points</c>, <c>12</c>, <c>1.5 days</c>.</summary>
+    public static string ChangeSize(KpiDefinition kpi, double difference)
+    {
+        ArgumentNullException.ThrowIfNull(kpi);
+        var size = Math.Abs(difference);
+        return kpi.Unit switch
+        {
+            KpiUnit.Percent => size.ToString("0.0", CultureInfo.InvariantCulture) + " points",
+            KpiUnit.Count => size.ToString("#,##0", CultureInfo.InvariantCulture),
+            KpiUnit.Days => size.ToString("0.#", CultureInfo.InvariantCulture) + " days",
+            KpiUnit.Score => size.ToString("0.0", CultureInfo.InvariantCulture),
+            _ => size.ToString("0.00", CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>A count (numerator, denominator, n) as shown.</summary>
+    public static string Count(long count) => count.ToString("#,##0", CultureInfo.InvariantCulture);
+
+    /// <summary><c>2025-26-Q1</c> → <c>2025-26 Q1</c>.</summary>
+    public static string Quarter(string period) => period.Length > 3 && period[^3] == '-' ? period[..^3] + " " + period[^2..] : period;
+
+    public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    public static string Rating(string rag) => rag switch
+    {
+        KpiVocabulary.RagGreen => "Green",
+        KpiVocabulary.RagAmber => "Amber",
+        KpiVocabulary.RagRed => "Red",
+        _ => "Not rated",
+    };
+
+    /// <summary>The shape beside a rating, so a rating never depends on colour alone.</summary>
+    public static string Shape(string rag) => rag switch
+    {
+        KpiVocabulary.RagGreen => "●",
+        KpiVocabulary.RagAmber => "▲",
+        KpiVocabulary.RagRed => "■",
+        _ => "○",
+    };
+
+    /// <summary><c>substance_group</c> → <c>substance group</c>; <c>NON_OPIATE</c> → <c>Non-opiate</c>; <c>60-PLUS</c> → <c>60 plus</c>.</summary>
+    public static string Dimension(string dimension) => dimension.Replace('_', ' ');
+
+    public static string DimensionValue(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length <= 1)
+        {
+            return value;
+        }
+
+        var words = value.Replace("-PLUS", " plus", StringComparison.Ordinal).Replace('_', '-').ToLowerInvariant();
+        return char.ToUpperInvariant(words[0]) + words[1..];
+    }
+
+    public static string Polarity(KpiPolarity polarity) => polarity switch
+    {
+        KpiPolarity.HigherIsBetter => "higher is better",
+        KpiPolarity.LowerIsBetter => "lower is better",
+        _ => "no better direction",
+    };
+}

@@ -1,0 +1,658 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using KpiPipeline.Kpis;
+using KpiPipeline.Kpis.Catalogue;
+
+namespace KpiPipeline.Pipeline.Publishing.Scorecards;
+
+/// <summary>
+/// Renders a quarter's scorecard as one self-contained HTML page (inline CSS and SVG, no script, no web font, no link out)
+/// from one period's published rows and the dimension-all values of up to seven earlier quarters. Every figure shown is a
+/// published value, numerator or denominator; the only arithmetic is the change on the previous quarter (the difference
+/// of two published values). The same rows give the same bytes, so unchanged pages are recognised by their content.
+/// </summary>
+public static class ScorecardHtml
+{
+    public const int TrendQuarters = 8;
+
+    private const int Width = 104;
+    private const int Height = 28;
+    private const int Pad = 3;
+
+    /// <summary>The restricted page of one area: the area, its providers side by side, and the national (ALL) figure.</summary>
+    public static string AreaPage(ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, string areaCode, ScorecardNames names)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(names);
+        var areaName = names.Area(areaCode);
+        var label = areaName is null ? areaCode : $"{areaName} ({areaCode})";
+        var providers = current.ProvidersOf(areaCode)
+            .Select(p => new Column(KpiVocabulary.LevelProvider, p, p, names.Provider(p)))
+            .ToList();
+        var page = new Page(
+            Restricted: true,
+            Heading: label,
+            MainHeading: areaName ?? areaCode,
+            Main: new Column(KpiVocabulary.LevelArea, areaCode, areaCode, areaName),
+            Columns: providers,
+            ColumnsLabel: "providers",
+            ShowNational: true,
+            Source: ScorecardPaths.RestrictedPrefix.Replace("scorecards", "kpi_results", StringComparison.Ordinal));
+        return new Writer(current, earlier, page, names).Render();
+    }
+
+    /// <summary>The public national page: the ALL figure, each nation side by side, and every area's ratings at a glance.</summary>
+    public static string NationalPage(ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, ScorecardNames names)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(names);
+        var nations = current.Nations
+            .Select(n => new Column(KpiVocabulary.LevelNation, n, ScorecardFormat.DimensionValue(n), null))
+            .ToList();
+        var page = new Page(
+            Restricted: false,
+            Heading: "All areas",
+            MainHeading: "All areas",
+            Main: new Column(KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, "All areas", null),
+            Columns: nations,
+            ColumnsLabel: "nations",
+            ShowNational: false,
+            Source: ScorecardPaths.PublicPrefix.Replace("scorecards", "kpi_results", StringComparison.Ordinal));
+        return new Writer(current, earlier, page, names).Render();
+    }
+
+    /// <summary>The opening of each KPI's line (its title and definition), the same on every page.</summary>
+    private static readonly Dictionary<string, string> MeasureCells = KpiCatalogue.All.ToDictionary(k => k.Id, MeasureCell, StringComparer.Ordinal);
+
+    private static string MeasureCell(KpiDefinition kpi)
+    {
+        static string E(string text) => WebUtility.HtmlEncode(text);
+        return $"<tr id=\"k-{E(kpi.Id)}\" data-kpi=\"{E(kpi.Id)}\">\n<th scope=\"row\" class=\"measure\"><details><summary title=\"{E(kpi.Definition)}\">" +
+               $"{E(kpi.Title)}</summary><p>{E(kpi.Definition)}</p><p class=\"id\"><code>{E(kpi.Id)}</code> · {kpi.Unit.Code()} · " +
+               $"{E(ScorecardFormat.Polarity(kpi.Polarity))}</p></details></th>\n";
+    }
+
+    private sealed record Column(string Level, string Code, string Label, string? Name);
+
+    private sealed record Page(
+        bool Restricted, string Heading, string MainHeading, Column Main, IReadOnlyList<Column> Columns, string ColumnsLabel,
+        bool ShowNational, string Source);
+
+    private sealed class Writer(ScorecardRows rows, IReadOnlyList<QuarterPoints> earlier, Page page, ScorecardNames names)
+    {
+        private static readonly Column National = new(KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, "National", null);
+        private readonly StringBuilder html = new(160 * 1024);
+        private readonly Dictionary<Column, IReadOnlyList<KpiResult?>> unitRows = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<Column, TrendPoint[]?[]> unitPoints = new(ReferenceEqualityComparer.Instance);
+        private readonly IReadOnlyList<QuarterPoints> earlier = earlier.Count > TrendQuarters - 1 ? earlier.Skip(earlier.Count - (TrendQuarters - 1)).ToList() : earlier;
+
+        public string Render()
+        {
+            var quarter = ScorecardFormat.Quarter(rows.Period);
+            var audience = page.Restricted
+                ? "Restricted: for commissioners and providers (every figure unsuppressed)"
+                : "Public: after disclosure control (counts of 1 to 7 suppressed, other counts rounded to 5)";
+            html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .Append("<title>").Append(E($"{page.Heading}: KPI scorecard {quarter}")).Append("</title>\n<style>")
+                .Append(Css).Append("</style>\n</head>\n<body>\n<header>\n")
+                .Append("<p class=\"audience ").Append(page.Restricted ? "restricted" : "public").Append("\">").Append(E(audience)).Append("</p>\n")
+                .Append("<h1>").Append(E(page.Heading)).Append(": KPI scorecard ").Append(E(quarter)).Append("</h1>\n")
+                .Append("<p class=\"period\">").Append(E($"{ScorecardFormat.Date(rows.PeriodStart)} to {ScorecardFormat.Date(rows.PeriodEnd)}"));
+
+            // The as-of date only where a figure can still change with it: a page of final figures stays byte for byte the
+            // same from run to run, and is not rewritten, unless its figures change.
+            var provisional = KpiCatalogue.All.Any(k => Row(page.Main, k.Id)?.Status == KpiVocabulary.StatusProvisional);
+            html.Append(provisional ? " · provisional figures as of " + E(ScorecardFormat.Date(rows.AsOf)) : " · every figure final");
+            if (page.Columns.Count > 0)
+            {
+                html.Append(" · ").Append(page.Columns.Count.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(page.ColumnsLabel)
+                    .Append(" side by side");
+            }
+
+            html.Append("</p>\n</header>\n<main>\n");
+            DataQualityBanner();
+            AtAGlance();
+            HowToRead();
+            foreach (var group in ScorecardGroups.All)
+            {
+                Group(group);
+            }
+
+            if (!page.Restricted)
+            {
+                AreasAtAGlance();
+            }
+
+            html.Append("</main>\n<footer>\n<p>Every figure on this page is a row of the published dataset <code>")
+                .Append(E($"{page.Source}/period={rows.Period}")).Append("</code> (and the same dataset's seven earlier quarters for the trends). ")
+                .Append("Nothing is recomputed: the change on the previous quarter is the difference of two published values.</p>\n")
+                .Append("<p>Definitions are the KPI catalogue's (<code>kpi_catalogue.parquet</code>). Ratings follow the published rating and its basis.</p>\n")
+                .Append("</footer>\n</body>\n</html>\n");
+            return html.ToString();
+        }
+
+        private KpiResult? Row(Column unit, string kpiId, string dimension = KpiVocabulary.DimensionAll, string value = KpiVocabulary.DimensionValueAll)
+        {
+            if (dimension != KpiVocabulary.DimensionAll || ScorecardRows.Slot(kpiId) is not (>= 0 and var slot))
+            {
+                return rows.Find(unit.Level, unit.Code, kpiId, dimension, value);
+            }
+
+            if (!unitRows.TryGetValue(unit, out var list))
+            {
+                unitRows[unit] = list = rows.RowsOf(unit.Level, unit.Code);
+            }
+
+            return list[slot];
+        }
+
+        private KpiResult? NationalRow(string kpiId, string dimension = KpiVocabulary.DimensionAll, string value = KpiVocabulary.DimensionValueAll) =>
+            Row(National, kpiId, dimension, value);
+
+        /// <summary>The unit's point of a KPI in earlier quarter <paramref name="quarter"/> (an index into <c>earlier</c>).</summary>
+        private TrendPoint PointOf(Column unit, string kpiId, int quarter)
+        {
+            if (!unitPoints.TryGetValue(unit, out var quarters))
+            {
+                unitPoints[unit] = quarters = [.. earlier.Select(q => q.PointsOf(unit.Level, unit.Code))];
+            }
+
+            return quarters[quarter] is { } points && ScorecardRows.Slot(kpiId) is >= 0 and var slot ? points[slot] : default;
+        }
+
+        private void DataQualityBanner()
+        {
+            var items = new List<string>();
+            var onTime = Row(page.Main, KpiIds.Dq01);
+            if (onTime is { Value: { } share } && share < 100)
+            {
+                var late = page.Columns.Select(c => (c, Row(c, KpiIds.Dq01))).Where(x => x.Item2 is { Value: < 100 })
+                    .Select(x => $"{x.c.Label} {ScorecardFormat.Value(KpiCatalogue.Get(KpiIds.Dq01), x.Item2!.Value!.Value)}").ToList();
+                items.Add($"Returns on time: {Shown(onTime)} of the monthly returns due were first uploaded by the 15th of the following month and accepted" +
+                          (late.Count > 0 ? $" (late or missing at {string.Join(", ", late)})" : string.Empty) + ".");
+            }
+
+            AddCountIssue(items, KpiIds.Dq02, "upload for a month of this quarter was rejected", "uploads for months of this quarter were rejected");
+            AddCountIssue(items, KpiIds.Dq03, "open episode went missing from a monthly episodes file", "open episodes went missing from monthly episodes files");
+            if (items.Count == 0)
+            {
+                return;
+            }
+
+            html.Append("<section class=\"dq\" aria-labelledby=\"dq\">\n<h2 id=\"dq\">Data quality: read this quarter with care</h2>\n<ul>\n");
+            foreach (var item in items)
+            {
+                html.Append("<li>").Append(item).Append("</li>\n");
+            }
+
+            html.Append("</ul>\n<p>Late, rejected or incomplete returns can make a figure look better or worse than the service was.</p>\n</section>\n");
+        }
+
+        /// <summary>A banner line for a count KPI (DQ02, DQ03) above 0, or suppressed (1 to 7) on a public page; HTML.</summary>
+        private void AddCountIssue(List<string> items, string kpiId, string one, string many)
+        {
+            var row = Row(page.Main, kpiId);
+            if (row is null)
+            {
+                return;
+            }
+
+            if (row.Suppressed)
+            {
+                items.Add(E($"Some {many} (between 1 and 7: the count is suppressed)."));
+                return;
+            }
+
+            if (row.Numerator is not > 0)
+            {
+                return;
+            }
+
+            var byUnit = page.Columns.Select(c => (c, Row(c, kpiId))).Where(x => x.Item2 is { Numerator: > 0 })
+                .Select(x => $"{E(x.c.Label)} <span class=\"count\">{ScorecardFormat.Count(x.Item2!.Numerator!.Value)}</span>").ToList();
+            items.Add($"<span class=\"count\">{ScorecardFormat.Count(row.Numerator.Value)}</span> {E(row.Numerator == 1 ? one : many)}" +
+                      (byUnit.Count > 0 ? $" ({string.Join(", ", byUnit)})" : string.Empty) + ".");
+        }
+
+        private void AtAGlance()
+        {
+            var rated = new List<(KpiDefinition Kpi, KpiResult Row)>();
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            var provisional = 0;
+            foreach (var kpi in KpiCatalogue.All)
+            {
+                if (Row(page.Main, kpi.Id) is not { } row)
+                {
+                    continue;
+                }
+
+                counts[row.Rag] = counts.GetValueOrDefault(row.Rag) + 1;
+                provisional += row.Status == KpiVocabulary.StatusProvisional ? 1 : 0;
+                if (row.Rag is KpiVocabulary.RagRed or KpiVocabulary.RagAmber)
+                {
+                    rated.Add((kpi, row));
+                }
+            }
+
+            html.Append("<section class=\"glance\" aria-labelledby=\"glance\">\n<h2 id=\"glance\">At a glance</h2>\n<p class=\"tally\">")
+                .Append(E(page.MainHeading)).Append(": ");
+            foreach (var rag in new[] { KpiVocabulary.RagRed, KpiVocabulary.RagAmber, KpiVocabulary.RagGreen })
+            {
+                html.Append(Badge(rag)).Append(' ').Append(counts.GetValueOrDefault(rag).ToString(CultureInfo.InvariantCulture)).Append(" · ");
+            }
+
+            html.Append(counts.GetValueOrDefault(KpiVocabulary.RagNone).ToString(CultureInfo.InvariantCulture))
+                .Append(" measures not rated (context, no data")
+                .Append(page.Restricted ? string.Empty : " or suppressed").Append(')');
+            if (provisional > 0)
+            {
+                html.Append(" · ").Append(provisional.ToString(CultureInfo.InvariantCulture)).Append(" provisional");
+            }
+
+            html.Append("</p>\n");
+            if (rated.Count > 0)
+            {
+                html.Append("<ul class=\"flags\">\n");
+                foreach (var (kpi, row) in rated.OrderBy(r => r.Row.Rag == KpiVocabulary.RagRed ? 0 : 1))
+                {
+                    html.Append("<li>").Append(Badge(row.Rag)).Append(" <a href=\"#k-").Append(E(kpi.Id)).Append("\">").Append(E(kpi.Title))
+                        .Append("</a>: ").Append(E(ShownText(kpi, row))).Append("</li>\n");
+                }
+
+                html.Append("</ul>\n");
+            }
+
+            if (page.Columns.Count > 0)
+            {
+                html.Append("<table class=\"units\">\n<caption>Ratings of the ").Append(E(page.ColumnsLabel)).Append(" this quarter</caption>\n")
+                    .Append("<thead><tr><th scope=\"col\">").Append(E(page.ColumnsLabel[..1].ToUpperInvariant() + page.ColumnsLabel[1..]))
+                    .Append("</th><th scope=\"col\">Red</th><th scope=\"col\">Amber</th><th scope=\"col\">Green</th><th scope=\"col\">Red on</th></tr></thead>\n<tbody>\n");
+                foreach (var column in page.Columns)
+                {
+                    var unitRows = KpiCatalogue.All.Select(k => (k, Row(column, k.Id))).Where(x => x.Item2 is not null).ToList();
+                    var reds = unitRows.Where(x => x.Item2!.Rag == KpiVocabulary.RagRed).Select(x => E(x.k.Title)).ToList();
+                    html.Append("<tr><th scope=\"row\">").Append(UnitHeading(column)).Append("</th>");
+                    foreach (var rag in new[] { KpiVocabulary.RagRed, KpiVocabulary.RagAmber, KpiVocabulary.RagGreen })
+                    {
+                        html.Append("<td>").Append(unitRows.Count(x => x.Item2!.Rag == rag).ToString(CultureInfo.InvariantCulture)).Append("</td>");
+                    }
+
+                    html.Append("<td>").Append(reds.Count > 0 ? string.Join(", ", reds) : "none").Append("</td></tr>\n");
+                }
+
+                html.Append("</tbody>\n</table>\n");
+            }
+
+            html.Append("</section>\n");
+        }
+
+        private void HowToRead() => html.Append("<details class=\"howto\">\n<summary>How to read this page</summary>\n<ul>\n")
+            .Append("<li><strong>Rating</strong>: ").Append(Badge(KpiVocabulary.RagGreen)).Append(" meets the target or the national figure, ")
+            .Append(Badge(KpiVocabulary.RagAmber)).Append(" within the amber margin, ").Append(Badge(KpiVocabulary.RagRed))
+            .Append(" outside it. The shape says the same as the colour. Context measures are not rated: read them beside the rated ones.</li>\n")
+            .Append("<li><strong>Target or basis</strong>: the commissioner's target in force, or the national figure (successful completions and re-presentations), or context.</li>\n")
+            .Append("<li><strong>Change on last quarter</strong>: ↑ up, ↓ down, = no change; <em>better</em> or <em>worse</em> where the measure has a better direction.</li>\n")
+            .Append("<li><strong>Last 8 quarters</strong>: a line of the published values, oldest on the left, this quarter as a dot; gaps are quarters with no value.</li>\n")
+            .Append("<li><strong>Provisional</strong>: the measure's follow-up window has not closed yet; the figure can still change.</li>\n")
+            .Append("<li><strong>Suppressed</strong>: a count of 1 to 7 is withheld on public pages, never shown as 0.</li>\n")
+            .Append("<li>Select a measure's name for its definition, and a breakdown line to see the substance groups.</li>\n")
+            .Append("</ul>\n</details>\n");
+
+        private void Group(ScorecardGroup group)
+        {
+            var columnCount = 6 + (page.ShowNational ? 1 : 0) + page.Columns.Count;
+            html.Append("<section class=\"group\" aria-labelledby=\"g-").Append(group.Id).Append("\">\n<h2 id=\"g-").Append(group.Id).Append("\">")
+                .Append(E(group.Title)).Append("</h2>\n<div class=\"scroll\">\n<table class=\"kpis\">\n<caption>").Append(E(group.Title))
+                .Append(": ").Append(E(page.MainHeading)).Append(", ").Append(E(ScorecardFormat.Quarter(rows.Period))).Append("</caption>\n<thead><tr>")
+                .Append("<th scope=\"col\">Measure</th><th scope=\"col\">").Append(E(page.MainHeading)).Append("</th><th scope=\"col\">Rating</th>")
+                .Append("<th scope=\"col\">Target or basis</th>");
+            if (page.ShowNational)
+            {
+                html.Append("<th scope=\"col\">National</th>");
+            }
+
+            html.Append("<th scope=\"col\">Change on last quarter</th><th scope=\"col\">Last 8 quarters</th>");
+            foreach (var column in page.Columns)
+            {
+                html.Append("<th scope=\"col\" class=\"unit\">").Append(UnitHeading(column)).Append("</th>");
+            }
+
+            html.Append("</tr></thead>\n<tbody>\n");
+            foreach (var kpi in group.Kpis)
+            {
+                KpiLine(kpi, columnCount);
+            }
+
+            html.Append("</tbody>\n</table>\n</div>\n</section>\n");
+        }
+
+        private void KpiLine(KpiDefinition kpi, int columnCount)
+        {
+            var main = Row(page.Main, kpi.Id);
+            html.Append(MeasureCells.TryGetValue(kpi.Id, out var measure) ? measure : MeasureCell(kpi));
+            Cell(kpi, page.Main, main, "main");
+            html.Append("<td class=\"rating\">").Append(main is null ? string.Empty : Badge(main.Rag)).Append("</td>\n")
+                .Append("<td class=\"basis\">").Append(main is null ? string.Empty : E(Basis(kpi, main))).Append("</td>\n");
+            if (page.ShowNational)
+            {
+                Cell(kpi, National, NationalRow(kpi.Id), "national");
+            }
+
+            html.Append("<td class=\"change\">").Append(Change(kpi, page.Main, main, shortForm: false)).Append("</td>\n")
+                .Append("<td class=\"trend\">").Append(Sparkline(kpi, page.Main, main)).Append("</td>\n");
+            foreach (var column in page.Columns)
+            {
+                var row = Row(column, kpi.Id);
+                Cell(kpi, column, row, "unit", withRating: true);
+            }
+
+            html.Append("</tr>\n");
+            var breakdowns = rows.BreakdownsOf(kpi.Id);
+            foreach (var dimension in breakdowns.Select(b => b.Dimension).Distinct(StringComparer.Ordinal))
+            {
+                Breakdown(kpi, dimension, [.. breakdowns.Where(b => b.Dimension == dimension).Select(b => b.Value)], columnCount);
+            }
+        }
+
+        private void Breakdown(KpiDefinition kpi, string dimension, IReadOnlyList<string> values, int columnCount)
+        {
+            html.Append("<tr class=\"breakdown\"><td colspan=\"").Append(columnCount.ToString(CultureInfo.InvariantCulture)).Append("\"><details>")
+                .Append("<summary>").Append(E(kpi.Title)).Append(" by ").Append(E(ScorecardFormat.Dimension(dimension))).Append("</summary>\n")
+                .Append("<table class=\"kpis\">\n<caption>").Append(E($"{kpi.Title} by {ScorecardFormat.Dimension(dimension)}: {page.MainHeading}"))
+                .Append("</caption>\n<thead><tr><th scope=\"col\">").Append(E(ScorecardFormat.DimensionValue(dimension))).Append("</th><th scope=\"col\">")
+                .Append(E(page.MainHeading)).Append("</th><th scope=\"col\">Rating</th>");
+            if (page.ShowNational)
+            {
+                html.Append("<th scope=\"col\">National</th>");
+            }
+
+            foreach (var column in page.Columns)
+            {
+                html.Append("<th scope=\"col\" class=\"unit\">").Append(UnitHeading(column)).Append("</th>");
+            }
+
+            html.Append("</tr></thead>\n<tbody>\n");
+            foreach (var value in values)
+            {
+                var main = Row(page.Main, kpi.Id, dimension, value);
+                html.Append("<tr data-kpi=\"").Append(E(kpi.Id)).Append("\" data-dimension=\"").Append(E(dimension)).Append("\" data-dimension-value=\"")
+                    .Append(E(value)).Append("\"><th scope=\"row\">").Append(E(ScorecardFormat.DimensionValue(value))).Append("</th>\n");
+                Cell(kpi, page.Main, main, "main");
+                html.Append("<td class=\"rating\">").Append(main is null ? string.Empty : Badge(main.Rag)).Append("</td>\n");
+                if (page.ShowNational)
+                {
+                    Cell(kpi, National, NationalRow(kpi.Id, dimension, value), "national");
+                }
+
+                foreach (var column in page.Columns)
+                {
+                    Cell(kpi, column, Row(column, kpi.Id, dimension, value), "unit", withRating: true);
+                }
+
+                html.Append("</tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n</details></td></tr>\n");
+        }
+
+        /// <summary>A value cell: the value (or suppressed / no data), its numerator and denominator, provisional; for a column, rating and change too.</summary>
+        private void Cell(KpiDefinition kpi, Column unit, KpiResult? row, string kind, bool withRating = false)
+        {
+            html.Append("<td class=\"").Append(kind).Append("\" data-unit=\"").Append(E(unit.Code)).Append("\">");
+            if (row is null)
+            {
+                html.Append("<span class=\"value none\">not published</span></td>\n");
+                return;
+            }
+
+            if (row.Suppressed)
+            {
+                html.Append("<span class=\"value supp\">suppressed</span>");
+            }
+            else if (row.Value is { } value)
+            {
+                html.Append("<span class=\"value").Append(kpi.Unit == KpiUnit.Count ? " count" : string.Empty).Append("\">")
+                    .Append(E(ScorecardFormat.Value(kpi, value))).Append("</span>");
+            }
+            else
+            {
+                html.Append("<span class=\"value none\">no data</span>");
+            }
+
+            if (withRating && row.Rag != KpiVocabulary.RagNone)
+            {
+                html.Append(' ').Append(Badge(row.Rag));
+            }
+
+            html.Append(Figures(kpi, row));
+            if (row.Status == KpiVocabulary.StatusProvisional)
+            {
+                html.Append(" <span class=\"prov\">provisional</span>");
+            }
+
+            if (withRating && row.Dimension == KpiVocabulary.DimensionAll)
+            {
+                var change = Change(kpi, unit, row, shortForm: true);
+                if (change.Length > 0)
+                {
+                    html.Append(" <span class=\"chg-s\">").Append(change).Append("</span>");
+                }
+            }
+
+            html.Append("</td>\n");
+        }
+
+        /// <summary>The counts behind a value: "45 of 62" for a percent or ratio, "n = 30" for a mean or median.</summary>
+        private static string Figures(KpiDefinition kpi, KpiResult row)
+        {
+            switch (kpi.Unit)
+            {
+                case KpiUnit.Percent or KpiUnit.Ratio when row.Numerator is { } n && row.Denominator is { } d:
+                    return $" <span class=\"nd\"><span class=\"count\">{ScorecardFormat.Count(n)}</span> of <span class=\"count\">{ScorecardFormat.Count(d)}</span></span>";
+                case KpiUnit.Days or KpiUnit.Score when row.Denominator is { } count:
+                    return $" <span class=\"nd\">n = <span class=\"count\">{ScorecardFormat.Count(count)}</span></span>";
+                default:
+                    return string.Empty;
+            }
+        }
+
+        private static string Basis(KpiDefinition kpi, KpiResult row) => row.RagBasis switch
+        {
+            KpiVocabulary.BasisTarget when row.Target is { } target =>
+                $"Target {(kpi.Polarity == KpiPolarity.LowerIsBetter ? "≤" : "≥")} {ScorecardFormat.Value(kpi, target)}",
+            KpiVocabulary.BasisNationalBenchmark when row.Level == KpiVocabulary.LevelAll => "National benchmark (this figure)",
+            KpiVocabulary.BasisNationalBenchmark => $"National figure ({ScorecardFormat.Polarity(kpi.Polarity)})",
+            _ when kpi.Polarity != KpiPolarity.None => $"Context ({ScorecardFormat.Polarity(kpi.Polarity)})",
+            _ => "Context",
+        };
+
+        /// <summary>The value of the same row in the previous quarter, against this one; HTML ("" when this quarter has no value).</summary>
+        private string Change(KpiDefinition kpi, Column unit, KpiResult? row, bool shortForm)
+        {
+            if (row?.Value is not { } now)
+            {
+                return string.Empty;
+            }
+
+            var previousQuarter = earlier.Count > 0 ? earlier[^1] : null;
+            var point = previousQuarter is null ? default : PointOf(unit, kpi.Id, earlier.Count - 1);
+            if (previousQuarter is null || point.Value is not { } before)
+            {
+                var why = point.Suppressed ? "last quarter suppressed" : "no figure last quarter";
+                return shortForm ? string.Empty : $"<span class=\"chg none\">{why}</span>";
+            }
+
+            var difference = Math.Round(now - before, ScorecardFormat.Decimals(kpi), MidpointRounding.AwayFromZero);
+            if (difference == 0)
+            {
+                return shortForm ? "<span class=\"chg same\" title=\"no change on last quarter\">=</span>" : "<span class=\"chg same\">= no change</span>";
+            }
+
+            var up = difference > 0;
+            var judgement = kpi.Polarity switch
+            {
+                KpiPolarity.HigherIsBetter => up ? "better" : "worse",
+                KpiPolarity.LowerIsBetter => up ? "worse" : "better",
+                _ => null,
+            };
+            var arrow = up ? "↑" : "↓";
+            var text = $"{(up ? "up" : "down")} {ScorecardFormat.ChangeSize(kpi, difference)} on {ScorecardFormat.Quarter(previousQuarter.Period)}";
+            var css = "chg " + (judgement ?? "neutral");
+            return shortForm
+                ? $"<span class=\"{css}\" title=\"{E(text)}\">{arrow}{(judgement is null ? string.Empty : " " + judgement)}</span>"
+                : $"<span class=\"{css}\"><span aria-hidden=\"true\">{arrow}</span> {E(text)}{(judgement is null ? string.Empty : $", <em>{judgement}</em>")}</span>";
+        }
+
+        /// <summary>An inline SVG line of this unit's published values over the last eight quarters, with a text equivalent.</summary>
+        private string Sparkline(KpiDefinition kpi, Column unit, KpiResult? row)
+        {
+            var count = earlier.Count + 1;
+            Span<double> values = stackalloc double[count];
+            var label = new StringBuilder(256).Append("Last ").Append(count).Append(" quarters: ");
+            double min = double.MaxValue, max = double.MinValue;
+            for (var i = 0; i < count; i++)
+            {
+                var (period, point) = i < earlier.Count
+                    ? (earlier[i].Period, PointOf(unit, kpi.Id, i))
+                    : (rows.Period, new TrendPoint(row?.Value, row?.Suppressed ?? false));
+                values[i] = point.Value ?? double.NaN;
+                label.Append(i == 0 ? string.Empty : "; ").Append(ScorecardFormat.Quarter(period)).Append(' ')
+                    .Append(point.Value is { } v ? ScorecardFormat.Value(kpi, v) : point.Suppressed ? "suppressed" : "no data");
+                if (point.Value is { } w)
+                {
+                    min = Math.Min(min, w);
+                    max = Math.Max(max, w);
+                }
+            }
+
+            var svg = new StringBuilder(512).Append("<svg class=\"spark\" width=\"104\" height=\"28\" viewBox=\"0 0 104 28\" role=\"img\"><title>")
+                .Append(E(label.ToString())).Append("</title>");
+            if (min <= max)
+            {
+                svg.Append("<line x1=\"3\" x2=\"101\" y1=\"27\" y2=\"27\" class=\"base\"/>");
+                var path = new StringBuilder(128);
+                var dots = new StringBuilder(64);
+                var offset = TrendQuarters - count;
+                for (var i = 0; i < count; i++)
+                {
+                    if (double.IsNaN(values[i]))
+                    {
+                        continue;
+                    }
+
+                    var x = Pad + ((offset + i) * (Width - (2 * Pad)) / (TrendQuarters - 1));
+                    var y = max == min ? Height / 2 : (int)Math.Round(Height - Pad - ((values[i] - min) * (Height - (2 * Pad)) / (max - min)));
+                    var joinsPrevious = i > 0 && !double.IsNaN(values[i - 1]);
+                    var joinsNext = i < count - 1 && !double.IsNaN(values[i + 1]);
+                    if (joinsPrevious || joinsNext)
+                    {
+                        path.Append(joinsPrevious ? " L" : " M").Append(x).Append(',').Append(y);
+                    }
+
+                    if (i == count - 1 || !(joinsPrevious || joinsNext))
+                    {
+                        dots.Append("<circle cx=\"").Append(x).Append("\" cy=\"").Append(y).Append(i == count - 1 ? "\" r=\"2.5\"/>" : "\" r=\"1.5\"/>");
+                    }
+                }
+
+                if (path.Length > 0)
+                {
+                    svg.Append("<path d=\"").Append(path.ToString(1, path.Length - 1)).Append("\"/>");
+                }
+
+                svg.Append(dots);
+            }
+
+            return svg.Append("</svg>").ToString();
+        }
+
+        private void AreasAtAGlance()
+        {
+            html.Append("<section class=\"group\" aria-labelledby=\"areas\">\n<h2 id=\"areas\">Areas at a glance</h2>\n<div class=\"scroll\">\n")
+                .Append("<table class=\"units\">\n<caption>Ratings of each area this quarter (public figures)</caption>\n<thead><tr>")
+                .Append("<th scope=\"col\">Area</th><th scope=\"col\">Red</th><th scope=\"col\">Amber</th><th scope=\"col\">Green</th>")
+                .Append("<th scope=\"col\">Suppressed</th><th scope=\"col\">Red on</th></tr></thead>\n<tbody>\n");
+            foreach (var area in rows.Areas)
+            {
+                var unit = new Column(KpiVocabulary.LevelArea, area, area, names.Area(area));
+                var unitRows = KpiCatalogue.All.Select(k => (k, Row(unit, k.Id))).Where(x => x.Item2 is not null).ToList();
+                html.Append("<tr data-unit=\"").Append(E(area)).Append("\"><th scope=\"row\">").Append(UnitHeading(unit)).Append("</th>");
+                foreach (var rag in new[] { KpiVocabulary.RagRed, KpiVocabulary.RagAmber, KpiVocabulary.RagGreen })
+                {
+                    html.Append("<td>").Append(unitRows.Count(x => x.Item2!.Rag == rag).ToString(CultureInfo.InvariantCulture)).Append("</td>");
+                }
+
+                var reds = unitRows.Where(x => x.Item2!.Rag == KpiVocabulary.RagRed).Select(x => E(x.k.Title)).ToList();
+                html.Append("<td>").Append(unitRows.Count(x => x.Item2!.Suppressed).ToString(CultureInfo.InvariantCulture)).Append("</td><td>")
+                    .Append(reds.Count > 0 ? string.Join(", ", reds) : "none").Append("</td></tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n</div>\n</section>\n");
+        }
+
+        private static string UnitHeading(Column column) => column.Name is null
+            ? E(column.Label)
+            : $"{E(column.Name)} <span class=\"code\">{E(column.Code)}</span>";
+
+        private static string Shown(KpiResult row) =>
+            row.Value is { } v ? E(ScorecardFormat.Value(KpiCatalogue.Get(row.KpiId), v)) : "no data";
+
+        private static string ShownText(KpiDefinition kpi, KpiResult row) =>
+            (row.Value is { } v ? ScorecardFormat.Value(kpi, v) : "no data") + (row.Target is { } t ? $" (target {ScorecardFormat.Value(kpi, t)})" : string.Empty);
+
+        private static string Badge(string rag) =>
+            $"<span class=\"rag {rag}\"><span aria-hidden=\"true\">{ScorecardFormat.Shape(rag)}</span> {ScorecardFormat.Rating(rag)}</span>";
+
+        private static string E(string text) => WebUtility.HtmlEncode(text);
+    }
+
+    private const string Css = """
+
+        :root{--green:#1b7a3a;--amber:#a35c00;--red:#b3261e;--ink:#1d1d1f;--muted:#5b5b66;--line:#d6d6de;--band:#f4f4f8}
+        *{box-sizing:border-box}
+        body{margin:0 auto;max-width:1400px;padding:1rem;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--ink);background:#fff}
+        h1{font-size:1.6rem;margin:.2rem 0}
+        h2{font-size:1.2rem;margin:1.6rem 0 .5rem;border-bottom:2px solid var(--line);padding-bottom:.2rem}
+        .audience{display:inline-block;margin:0;padding:.1rem .5rem;border-radius:.3rem;font-size:.85rem;font-weight:600}
+        .audience.restricted{background:#fde8e7;color:#7a1a14}
+        .audience.public{background:#e6f0fb;color:#0b4f8a}
+        .period{color:var(--muted);margin:.2rem 0 1rem}
+        .dq{border:2px solid var(--amber);background:#fff6e8;border-radius:.4rem;padding:.2rem 1rem;margin:1rem 0}
+        .dq h2{border:0;margin:.5rem 0 .2rem;font-size:1.1rem}
+        .scroll{overflow-x:auto}
+        table{border-collapse:collapse;width:100%}
+        caption{text-align:left;font-size:.85rem;color:var(--muted);padding:.2rem 0}
+        th,td{border-bottom:1px solid var(--line);padding:.35rem .45rem;text-align:left;vertical-align:top}
+        thead th{background:var(--band);font-size:.85rem;white-space:nowrap}
+        table.kpis th.measure{min-width:12rem;max-width:18rem;font-weight:600}
+        table.kpis td{white-space:nowrap}
+        table.kpis td.basis{white-space:normal;min-width:8rem;font-size:.9rem}
+        summary{cursor:pointer}
+        .measure details p{font-weight:400;font-size:.85rem;margin:.3rem 0;white-space:normal}
+        .id{color:var(--muted)}
+        .code{color:var(--muted);font-weight:400;font-size:.8rem}
+        .value{font-weight:700;font-variant-numeric:tabular-nums}
+        .value.none,.value.supp{font-weight:400;font-style:italic;color:var(--muted)}
+        .nd{display:block;font-size:.8rem;color:var(--muted)}
+        .prov{display:inline-block;font-size:.75rem;border:1px dashed var(--muted);border-radius:.2rem;padding:0 .25rem}
+        .rag{font-weight:600;white-space:nowrap}
+        .rag.green{color:var(--green)}.rag.amber{color:var(--amber)}.rag.red{color:var(--red)}.rag.none{color:var(--muted);font-weight:400}
+        .chg.better{color:var(--green)}.chg.worse{color:var(--red)}.chg.none,.chg.same,.chg.neutral{color:var(--muted)}
+        .chg-s{display:block;font-size:.8rem}
+        .spark path{fill:none;stroke:#3b4a8c;stroke-width:1.6}
+        .spark circle{fill:#3b4a8c}.spark .base{stroke:var(--line)}
+        tr.breakdown>td{padding:.1rem .45rem .4rem;background:#fbfbfd}
+        tr.breakdown summary{font-size:.85rem;color:#3b4a8c}
+        tr.breakdown table{margin:.3rem 0 .4rem;width:auto}
+        .flags{padding-left:1.2rem}
+        table.units{width:auto;min-width:50%}
+        .howto{margin:1rem 0;padding:.4rem .8rem;background:var(--band);border-radius:.4rem}
+        footer{margin-top:2rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
+        @media (max-width:700px){body{padding:.5rem;font-size:14px}h1{font-size:1.3rem}table.kpis th.measure{min-width:9rem;position:sticky;left:0;background:#fff;z-index:1}}
+        @media print{body{max-width:none;font-size:10pt;padding:0}.scroll{overflow:visible}details::details-content{content-visibility:visible;display:contents}
+        tr{break-inside:avoid}section.group{break-inside:auto}h2{break-after:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+
+        """;
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace KpiPipeline.Scorecards.Tests;
+
+/// <summary>An area's restricted scorecard in Chromium, read like a commissioner would, against the restricted Parquet rows.</summary>
+[Collection(ScorecardRunCollection.Name)]
+public sealed class AreaScorecardTests(ScorecardRun run)
+{
+    private static readonly string[] SampleKpis =
+    [
+        "ACC01_waited_3_weeks_or_less", "ACC02_median_wait_days", "VOL01_in_treatment", "RET01_retained_12_weeks",
+        "RET02_early_unplanned_exit", "EXT01_successful_completions", "EXT02_successful_no_representation", "DOS01_methadone_optimal_dose",
+        "SOFT01_recovery_capital_change", "SOFT08_outcome_review_coverage", "NSP02_needles_supplied", "NSP04_needles_per_pwid_per_year",
+        "POP01_unmet_need_opiate", "DQ01_returns_on_time", "DQ02_rejected_uploads",
+    ];
+
+    [Fact]
+    public async Task Shows_the_published_value_rating_counts_and_status_of_the_area_its_providers_and_the_national_figure()
+    {
+        var rows = await run.RowsAsync("restricted", ScorecardRun.Period);
+        var page = await OpenAsync(run.AreaPage(run.Areas[0]));
+        var area = run.Areas[0];
+        var units = new List<(string Level, string Code, string Css)> { ("area", area, "main"), ("all", "ALL", "national") };
+        units.AddRange(run.Providers.Where(p => p.Area == area).Select(p => ("provider", p.Code, "unit")));
+        var checkedCells = 0;
+        foreach (var kpi in SampleKpis)
+        {
+            foreach (var (level, code, css) in units)
+            {
+                if (!rows.TryGetValue(PublishedRow.KeyOf(level, code, kpi), out var expected))
+                {
+                    // Area-level-and-above KPIs have no provider rows, and the page says so.
+                    Assert.Equal("provider", level);
+                    Assert.Equal("not published", (await Cell(page, kpi, code, css).Locator(".value").InnerTextAsync()).Trim());
+                    continue;
+                }
+
+                var cell = Cell(page, kpi, code, css);
+                Shown.AssertValue(expected, await cell.Locator(".value").InnerTextAsync());
+                var counts = (await cell.Locator(".nd .count").AllInnerTextsAsync()).Select(Shown.Count).ToList();
+                if (expected.Numerator is { } n && expected.Denominator is { } d && counts.Count == 2)
+                {
+                    Assert.Equal([n, d], counts);
+                }
+                else if (expected.Numerator is null && expected.Denominator is { } count && counts.Count == 1)
+                {
+                    Assert.Equal(count, counts[0]); // n of a mean or median
+                }
+
+                Assert.Equal(expected.Status == "provisional" ? 1 : 0, await cell.Locator(".prov").CountAsync());
+                if (css == "unit" && expected.Rag != "none")
+                {
+                    Assert.Contains(Shown.Rating(expected.Rag), await cell.InnerTextAsync(), StringComparison.Ordinal);
+                }
+
+                checkedCells++;
+            }
+
+            var main = rows[PublishedRow.KeyOf("area", area, kpi)];
+            var rating = await page.Locator($"tr[data-kpi='{kpi}']:not([data-dimension]) > td.rating").InnerTextAsync();
+            Assert.Contains(Shown.Rating(main.Rag), rating, StringComparison.Ordinal);
+            var basis = await page.Locator($"tr[data-kpi='{kpi}']:not([data-dimension]) > td.basis").InnerTextAsync();
+            if (main is { RagBasis: "target", Target: { } target })
+            {
+                Assert.Contains(target.ToString("0.0", CultureInfo.InvariantCulture), basis, StringComparison.Ordinal);
+            }
+            else if (main.RagBasis == "national_benchmark")
+            {
+                Assert.Contains("National", basis, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.True(checkedCells >= SampleKpis.Length * 3, $"{checkedCells} cells checked");
+        Assert.Contains(rows.Values, r => r.Status == "provisional" && r.Unit == area);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScorecardRun.ScreenshotFolder, "area.png"), FullPage = true });
+        Assert.True(new FileInfo(Path.Combine(ScorecardRun.ScreenshotFolder, "area.png")).Length > 10_000);
+        if (Environment.GetEnvironmentVariable("KPI_DOCS_WRITE") == "1")
+        {
+            // docs/scorecard.png: the top of this very page, as the README shows it.
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Testing.RepoPaths.Root, "docs", "scorecard.png") });
+        }
+
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Answers_which_providers_are_red_on_12_week_retention_and_whether_they_are_getting_better()
+    {
+        const string kpi = "RET01_retained_12_weeks";
+        var now = await run.RowsAsync("restricted", ScorecardRun.Period);
+        var before = await run.RowsAsync("restricted", ScorecardRun.PreviousPeriod);
+        foreach (var area in run.Areas)
+        {
+            var page = await OpenAsync(run.AreaPage(area));
+            foreach (var provider in run.Providers.Where(p => p.Area == area))
+            {
+                var expected = now[PublishedRow.KeyOf("provider", provider.Code, kpi)];
+                var cell = Cell(page, kpi, provider.Code, "unit");
+                var text = await cell.InnerTextAsync();
+                Shown.AssertValue(expected, await cell.Locator(".value").InnerTextAsync());
+                if (expected.Rag != "none")
+                {
+                    Assert.Contains(Shown.Rating(expected.Rag), text, StringComparison.Ordinal);
+                }
+
+                var previous = before[PublishedRow.KeyOf("provider", provider.Code, kpi)].Value;
+                var change = await cell.Locator(".chg-s").AllInnerTextsAsync();
+                if (expected.Value is { } v && previous is { } p)
+                {
+                    var difference = Math.Round(v - p, 1, MidpointRounding.AwayFromZero);
+                    var arrow = difference > 0 ? "↑ better" : difference < 0 ? "↓ worse" : "=";
+                    Assert.Equal(arrow, Assert.Single(change).Trim());
+                }
+                else
+                {
+                    Assert.Empty(change);
+                }
+            }
+
+            // The trend line of the area carries the published values of the quarters as its text.
+            var trend = await page.Locator($"tr[data-kpi='VOL01_in_treatment'] > td.trend svg title").TextContentAsync();
+            foreach (var (period, rows) in new[] { (ScorecardRun.PreviousPeriod, before), (ScorecardRun.Period, now) })
+            {
+                var value = rows[PublishedRow.KeyOf("area", area, "VOL01_in_treatment")].Value!.Value;
+                Assert.Contains($"{period[..^3]} {period[^2..]} {value.ToString("#,##0", CultureInfo.InvariantCulture)}", trend, StringComparison.Ordinal);
+            }
+
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Substance_groups_and_definitions_open_on_the_page_and_the_data_quality_banner_follows_the_rows()
+    {
+        var rows = await run.RowsAsync("restricted", ScorecardRun.Period);
+        var definitions = await run.DefinitionsAsync();
+        foreach (var area in run.Areas)
+        {
+            var page = await OpenAsync(run.AreaPage(area));
+
+            var breakdown = page.Locator("tr.breakdown summary", new PageLocatorOptions { HasText = "People in treatment by substance group" });
+            var opiate = page.Locator("tr[data-kpi='VOL01_in_treatment'][data-dimension-value='OPIATE'] > td[data-unit='" + area + "']");
+            Assert.False(await opiate.IsVisibleAsync());
+            await breakdown.ClickAsync();
+            Assert.True(await opiate.IsVisibleAsync());
+            foreach (var group in new[] { "OPIATE", "NON_OPIATE", "ALCOHOL" })
+            {
+                var cell = page.Locator($"tr[data-kpi='VOL01_in_treatment'][data-dimension-value='{group}'] > td[data-unit='{area}'] .value");
+                Shown.AssertValue(rows[PublishedRow.KeyOf("area", area, "VOL01_in_treatment", "substance_group", group)], await cell.InnerTextAsync());
+            }
+
+            var definition = page.Locator("tr#k-RET01_retained_12_weeks th.measure details p").First;
+            Assert.False(await definition.IsVisibleAsync());
+            Assert.Equal(definitions["RET01_retained_12_weeks"],
+                await page.Locator("tr#k-RET01_retained_12_weeks th.measure summary").GetAttributeAsync("title"));
+            await page.Locator("tr#k-RET01_retained_12_weeks th.measure summary").ClickAsync();
+            Assert.True(await definition.IsVisibleAsync());
+            Assert.Equal(definitions["RET01_retained_12_weeks"], (await definition.InnerTextAsync()).Trim());
+
+            var onTime = rows[PublishedRow.KeyOf("area", area, "DQ01_returns_on_time")];
+            var rejected = rows[PublishedRow.KeyOf("area", area, "DQ02_rejected_uploads")];
+            var missing = rows[PublishedRow.KeyOf("area", area, "DQ03_missing_open_episodes")];
+            var expectBanner = onTime.Value < 100 || rejected.Numerator > 0 || missing.Numerator > 0;
+            Assert.Equal(expectBanner ? 1 : 0, await page.Locator("section.dq").CountAsync());
+            if (rejected.Numerator > 0)
+            {
+                Assert.Contains("rejected", await page.Locator("section.dq").InnerTextAsync(), StringComparison.Ordinal);
+            }
+
+            await page.CloseAsync();
+        }
+    }
+
+    private async Task<IPage> OpenAsync(string path)
+    {
+        Assert.True(File.Exists(path), path);
+        var page = await run.Browser.NewPageAsync();
+        await page.GotoAsync(new Uri(path).AbsoluteUri);
+        return page;
+    }
+
+    private static ILocator Cell(IPage page, string kpi, string unit, string css) =>
+        page.Locator($"tr[data-kpi='{kpi}']:not([data-dimension]) > td.{css}[data-unit='{unit}']");
+}
