@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh machine of this kind and runs every test:
-# npm packages (Azurite, DuckDB, hyparquet) into ./node_modules, the .NET restore and build, then all test projects
-# (they start their own Azurite on free loopback ports, read Parquet back with DuckDB, and open the scorecards in
-# Debian's chromium through Playwright).
+# npm packages (Azurite; DuckDB for kpi bench) into ./node_modules, the .NET restore and build, then all test projects
+# (they start their own Azurite on free loopback ports, read Parquet back with DuckDB in process (DuckDB.NET), and open
+# the scorecards in Debian's chromium through Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

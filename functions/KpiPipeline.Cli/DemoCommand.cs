@@ -110,7 +110,7 @@ public static class DemoCommand
             await published.GetBlobClient(blob.Name).DownloadToAsync(target, cancellationToken);
         }
 
-        var results2 = ReadRestricted(publishedFolder);
+        var results2 = await ReadRestrictedAsync(publishedFolder, cancellationToken);
         output.WriteLine();
         KpiTable.Write(output, results2, KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, maxPeriods: 4);
         output.WriteLine();
@@ -139,12 +139,16 @@ public static class DemoCommand
         return period is null ? null : Directory.GetFiles(period, "area=*.html").Order(StringComparer.Ordinal).Select(Path.GetFullPath).FirstOrDefault();
     }
 
-    /// <summary>Reads the restricted dataset back with the project's own Parquet reader, for the on-screen table.</summary>
-    private static List<KpiResult> ReadRestricted(string publishedFolder) =>
-        [.. Directory.EnumerateFiles(Path.Combine(publishedFolder, KpiPublisher.RestrictedPrefix), "*.parquet", SearchOption.AllDirectories)
-            .SelectMany(path =>
-            {
-                using var stream = File.OpenRead(path);
-                return KpiResultsParquet.Read(stream);
-            })];
+    /// <summary>Reads the restricted dataset back through the project's Parquet layout of kpi_results, for the on-screen table.</summary>
+    private static async Task<List<KpiResult>> ReadRestrictedAsync(string publishedFolder, CancellationToken cancellationToken)
+    {
+        var rows = new List<KpiResult>();
+        foreach (var path in Directory.EnumerateFiles(Path.Combine(publishedFolder, KpiPublisher.RestrictedPrefix), "*.parquet", SearchOption.AllDirectories))
+        {
+            await using var stream = File.OpenRead(path);
+            rows.AddRange(await KpiResultsParquet.ReadAsync(stream, cancellationToken));
+        }
+
+        return rows;
+    }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using KpiPipeline.Kpis;
 using KpiPipeline.Kpis.Catalogue;
+using KpiPipeline.Pipeline.Publishing;
 using KpiPipeline.Testing;
 
 namespace KpiPipeline.Cli.Tests;
@@ -34,19 +36,27 @@ public sealed class ProcessCommandTests
         Assert.Equal("2025-10-15", kv["as_of"]);
         Assert.StartsWith("KpiPipeline", kv["generator"], StringComparison.Ordinal);
         Assert.True(int.Parse(kv["source_returns"]!, CultureInfo.InvariantCulture) > 0);
-        // hyparquet, a second independent reader, reads every kind of file published, with the same row counts.
-        var files = new[]
+        // Every kind of file published is read by DuckDB with hive_partitioning = true, with the rows the project wrote.
+        foreach (var dataset in new[] { "restricted", "public" })
         {
-            Path.Combine(output, "restricted", "kpi_results", "period=2025-26-Q1", "part-0.parquet"),
-            Path.Combine(output, "public", "kpi_results", "period=2025-26-Q1", "part-0.parquet"),
-            Path.Combine(output, "kpi_catalogue.parquet"),
-        };
-        foreach (var file in await Hyparquet.ReadAsync(files))
-        {
-            var count = await DuckDb.QueryAsync($"SELECT count(*)::INTEGER AS n FROM read_parquet({DuckDb.Literal(file.Path)})");
-            Assert.Equal(count[0, "n"].GetInt32(), file.NumRows);
-            Assert.Equal(file.NumRows, file.Rows.Count);
+            var file = Path.Combine(output, dataset, "kpi_results", "period=2025-26-Q1", "part-0.parquet");
+            IReadOnlyList<KpiResult> written;
+            await using (var stream = File.OpenRead(file))
+            {
+                written = await KpiResultsParquet.ReadAsync(stream, CancellationToken.None);
+            }
+
+            var read = await DuckDb.QueryAsync(
+                $"SELECT count(*)::INTEGER AS n, count(DISTINCT kpi_id)::INTEGER AS kpis, any_value(period) AS period " +
+                $"FROM read_parquet({DuckDb.Literal(file)}, hive_partitioning = true)");
+            Assert.Equal(written.Count, read[0, "n"].GetInt32());
+            Assert.Equal(written.Select(r => r.KpiId).Distinct().Count(), read[0, "kpis"].GetInt32());
+            Assert.Equal("2025-26-Q1", read[0, "period"].GetString());
         }
+
+        var catalogue = await DuckDb.QueryAsync(
+            $"SELECT count(*)::INTEGER AS n FROM read_parquet({DuckDb.Literal(Path.Combine(output, "kpi_catalogue.parquet"))}, hive_partitioning = true)");
+        Assert.Equal(KpiCatalogue.Rows.Count, catalogue[0, "n"].GetInt32());
 
         Assert.True(File.Exists(Path.Combine(output, "reports", "PA0001", "2025-01", "episodes.csv.report.json")) ||
                     Directory.EnumerateFiles(Path.Combine(output, "reports"), "*.report.json", SearchOption.AllDirectories).Any());

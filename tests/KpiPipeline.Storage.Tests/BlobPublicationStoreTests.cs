@@ -9,6 +9,8 @@ public sealed class BlobPublicationStoreTests(AzuriteFixture azurite) : IClassFi
 {
     private const string File = "restricted/kpi_results/period=2025-26-Q1/part-0.parquet";
 
+    private static Func<Stream, CancellationToken, Task> Content(byte[] bytes) => (stream, cancellationToken) => stream.WriteAsync(bytes, cancellationToken).AsTask();
+
     [Fact]
     public async Task Writes_the_file_with_its_content_type_and_content_hash()
     {
@@ -16,7 +18,7 @@ public sealed class BlobPublicationStoreTests(AzuriteFixture azurite) : IClassFi
         var store = new BlobPublicationStore(published);
         var bytes = RandomNumberGenerator.GetBytes(100_000);
 
-        Assert.True(await store.WriteAsync(File, s => s.Write(bytes), CancellationToken.None));
+        Assert.True(await store.WriteAsync(File, Content(bytes), CancellationToken.None));
 
         var properties = (await published.GetBlobClient(File).GetPropertiesAsync()).Value;
         Assert.Equal("application/vnd.apache.parquet", properties.ContentType);
@@ -30,13 +32,13 @@ public sealed class BlobPublicationStoreTests(AzuriteFixture azurite) : IClassFi
     {
         var published = (await TestStorage.CreateAsync(azurite)).Published;
         var store = new BlobPublicationStore(published);
-        await store.WriteAsync(File, s => s.Write([1, 2, 3]), CancellationToken.None);
+        await store.WriteAsync(File, Content([1, 2, 3]), CancellationToken.None);
         var first = (await published.GetBlobClient(File).GetPropertiesAsync()).Value.ETag;
 
-        Assert.False(await store.WriteAsync(File, s => s.Write([1, 2, 3]), CancellationToken.None));
+        Assert.False(await store.WriteAsync(File, Content([1, 2, 3]), CancellationToken.None));
         Assert.Equal(first, (await published.GetBlobClient(File).GetPropertiesAsync()).Value.ETag);
 
-        Assert.True(await store.WriteAsync(File, s => s.Write([1, 2, 4]), CancellationToken.None));
+        Assert.True(await store.WriteAsync(File, Content([1, 2, 4]), CancellationToken.None));
         Assert.NotEqual(first, (await published.GetBlobClient(File).GetPropertiesAsync()).Value.ETag);
         Assert.Equal([1, 2, 4], await published.DownloadBytesAsync(File));
     }
@@ -48,7 +50,7 @@ public sealed class BlobPublicationStoreTests(AzuriteFixture azurite) : IClassFi
         var store = new BlobPublicationStore(published);
         var files = Enumerable.Range(0, 16).Select(i => ($"public/kpi_results/period=20{i:D2}-Q1/part-0.parquet", RandomNumberGenerator.GetBytes(20_000 + i))).ToList();
 
-        var written = await Task.WhenAll(files.Select(f => Task.Run(() => store.WriteAsync(f.Item1, s => s.Write(f.Item2), CancellationToken.None))));
+        var written = await Task.WhenAll(files.Select(f => Task.Run(() => store.WriteAsync(f.Item1, Content(f.Item2), CancellationToken.None))));
 
         Assert.All(written, Assert.True);
         Assert.Equal(files.Select(f => f.Item1).Order(StringComparer.Ordinal), await published.BlobNamesAsync("public/"));

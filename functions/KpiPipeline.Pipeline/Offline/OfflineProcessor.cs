@@ -180,7 +180,7 @@ public static class OfflineProcessor
 
         public string Describe(string relativePath) => inner.Describe(relativePath);
 
-        public async Task<bool> WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken)
+        public async Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
         {
             var written = await inner.WriteAsync(relativePath, write, cancellationToken);
             lock (gate)

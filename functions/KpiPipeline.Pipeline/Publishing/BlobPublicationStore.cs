@@ -18,11 +18,11 @@ public sealed class BlobPublicationStore(BlobContainerClient container) : IPubli
 
     public string Describe(string relativePath) => $"{container.Uri}/{relativePath}";
 
-    public async Task<bool> WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken)
+    public async Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         using var buffer = new MemoryStream();
-        write(buffer);
+        await write(buffer, cancellationToken);
         var hash = Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
         var blob = container.GetBlobClient(relativePath);
         var existing = await blob.GetPropertiesOrNullAsync(cancellationToken);

@@ -11,7 +11,7 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
 
     public string Describe(string relativePath) => Path.Combine(Root, relativePath);
 
-    public Task<bool> WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken)
+    public async Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         cancellationToken.ThrowIfCancellationRequested();
@@ -20,14 +20,14 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
         var temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                write(stream);
+                await write(stream, cancellationToken);
             }
 
             if (SameContent(temporary, target))
             {
-                return Task.FromResult(false);
+                return false;
             }
 
             File.Move(temporary, target, overwrite: true);
@@ -37,7 +37,7 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
             File.Delete(temporary);
         }
 
-        return Task.FromResult(true);
+        return true;
     }
 
     private static bool SameContent(string newFile, string existingFile)

@@ -10,5 +10,5 @@ public interface IPublicationStore
     string Describe(string relativePath);
 
     /// <summary>Writes the file; returns false when an identical file was already there and nothing was written.</summary>
-    Task<bool> WriteAsync(string relativePath, Action<Stream> write, CancellationToken cancellationToken);
+    Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken);
 }

@@ -3,41 +3,30 @@ using KpiPipeline.Parquet;
 
 namespace KpiPipeline.Pipeline.Publishing;
 
-/// <summary>Writes <c>kpi_catalogue.parquet</c>: one row per KPI (outputs.md section 2).</summary>
+/// <summary>
+/// <c>kpi_catalogue.parquet</c> (outputs.md section 2): one row per KPI, each column once with the value it takes from a
+/// <see cref="KpiCatalogueRow"/>.
+/// </summary>
 public static class KpiCatalogueParquet
 {
-    public static readonly IReadOnlyList<ParquetColumn> Columns =
-    [
-        new("kpi_id", ParquetType.String, false),
-        new("title", ParquetType.String, false),
-        new("category", ParquetType.String, false),
-        new("unit", ParquetType.String, false),
-        new("polarity", ParquetType.String, false),
-        new("default_target", ParquetType.Double, true),
-        new("amber_margin", ParquetType.Double, true),
-        new("rag_basis", ParquetType.String, false),
-        new("definition", ParquetType.String, false),
-    ];
+    private static readonly ParquetColumns<KpiCatalogueRow> Column = new();
 
-    public static void Write(Stream output, IEnumerable<KpiCatalogueRow> rows, PublicationMetadata metadata)
+    public static readonly ParquetColumn<KpiCatalogueRow, string> KpiId = Column.Text("kpi_id", r => r.KpiId);
+    public static readonly ParquetColumn<KpiCatalogueRow, string> Title = Column.Text("title", r => r.Title);
+    public static readonly ParquetColumn<KpiCatalogueRow, string> Category = Column.Text("category", r => r.Category);
+    public static readonly ParquetColumn<KpiCatalogueRow, string> Unit = Column.Text("unit", r => r.Unit);
+    public static readonly ParquetColumn<KpiCatalogueRow, string> Polarity = Column.Text("polarity", r => r.Polarity);
+    public static readonly ParquetColumn<KpiCatalogueRow, double?> DefaultTarget = Column.OptionalDouble("default_target", r => r.DefaultTarget);
+    public static readonly ParquetColumn<KpiCatalogueRow, double?> AmberMargin = Column.OptionalDouble("amber_margin", r => r.AmberMargin);
+    public static readonly ParquetColumn<KpiCatalogueRow, string> RagBasis = Column.Text("rag_basis", r => r.RagBasis);
+    public static readonly ParquetColumn<KpiCatalogueRow, string> Definition = Column.Text("definition", r => r.Definition);
+
+    public static readonly ParquetTable<KpiCatalogueRow> Table = new(
+        KpiId, Title, Category, Unit, Polarity, DefaultTarget, AmberMargin, RagBasis, Definition);
+
+    public static Task WriteAsync(Stream output, IEnumerable<KpiCatalogueRow> rows, PublicationMetadata metadata, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(metadata);
-        using var writer = new ParquetFileWriter(output, Columns, metadata.ToWriterOptions());
-        foreach (var row in rows)
-        {
-            writer.Write(0, row.KpiId);
-            writer.Write(1, row.Title);
-            writer.Write(2, row.Category);
-            writer.Write(3, row.Unit);
-            writer.Write(4, row.Polarity);
-            writer.Write(5, row.DefaultTarget);
-            writer.Write(6, row.AmberMargin);
-            writer.Write(7, row.RagBasis);
-            writer.Write(8, row.Definition);
-            writer.EndRow();
-        }
-
-        writer.Close();
+        return Table.WriteAsync(output, rows, metadata.ToKeyValues(), cancellationToken);
     }
 }

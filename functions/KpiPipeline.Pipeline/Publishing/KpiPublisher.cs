@@ -2,7 +2,6 @@ using KpiPipeline.Kpis;
 using KpiPipeline.Kpis.Catalogue;
 using KpiPipeline.Kpis.Disclosure;
 using KpiPipeline.Kpis.Engine;
-using KpiPipeline.Parquet;
 using KpiPipeline.Pipeline.Publishing.Scorecards;
 
 namespace KpiPipeline.Pipeline.Publishing;
@@ -42,11 +41,11 @@ public static class KpiPublisher
                 var label = computation.Periods[q].Label;
                 var restricted = computation.Results.InPeriod(q);
                 var restrictedPath = PartitionPath(RestrictedPrefix, label);
-                var restrictedWritten = await store.WriteAsync(restrictedPath, s => KpiResultsParquet.Write(s, restricted, metadata), token);
+                var restrictedWritten = await store.WriteAsync(restrictedPath, (s, t) => KpiResultsParquet.WriteAsync(s, restricted, metadata, t), token);
 
                 var disclosed = Disclosure.Apply(restricted);
                 var publicPath = PartitionPath(PublicPrefix, label);
-                var publicWritten = await store.WriteAsync(publicPath, s => KpiResultsParquet.Write(s, disclosed, metadata), token);
+                var publicWritten = await store.WriteAsync(publicPath, (s, t) => KpiResultsParquet.WriteAsync(s, disclosed, metadata, t), token);
                 periods[q] = new PeriodOutcome(restrictedWritten ? restrictedPath : null, publicWritten ? publicPath : null, disclosed.Count);
                 await scorecards.AddPeriodAsync(q, restricted, disclosed, token);
             });
@@ -54,7 +53,7 @@ public static class KpiPublisher
         var written = periods.SelectMany(p => new[] { p.RestrictedWritten, p.PublicWritten }).OfType<string>().ToList();
         var unchanged = (2 * periods.Length) - written.Count + scorecards.Unchanged;
         written.AddRange(scorecards.Written);
-        if (await store.WriteAsync(CatalogueFile, s => KpiCatalogueParquet.Write(s, KpiCatalogue.Rows, metadata), cancellationToken))
+        if (await store.WriteAsync(CatalogueFile, (s, t) => KpiCatalogueParquet.WriteAsync(s, KpiCatalogue.Rows, metadata, t), cancellationToken))
         {
             written.Add(CatalogueFile);
         }

@@ -3,81 +3,52 @@ using KpiPipeline.Parquet;
 
 namespace KpiPipeline.Pipeline.Publishing;
 
-/// <summary>Writes <c>kpi_results</c> rows as one Parquet file with the columns of outputs.md section 2.</summary>
+/// <summary>
+/// The <c>kpi_results</c> file (outputs.md section 2): each column once, in file order, with the value it takes from a
+/// <see cref="KpiResult"/>.
+/// </summary>
 public static class KpiResultsParquet
 {
-    public static readonly IReadOnlyList<ParquetColumn> Columns =
-    [
-        new("period", ParquetType.String, false),
-        new("period_start", ParquetType.Date, false),
-        new("period_end", ParquetType.Date, false),
-        new("as_of", ParquetType.Date, false),
-        new("level", ParquetType.String, false),
-        new("unit_code", ParquetType.String, false),
-        new("area_code", ParquetType.String, true),
-        new("kpi_id", ParquetType.String, false),
-        new("dimension", ParquetType.String, false),
-        new("dimension_value", ParquetType.String, false),
-        new("numerator", ParquetType.Int64, true),
-        new("denominator", ParquetType.Int64, true),
-        new("value", ParquetType.Double, true),
-        new("target", ParquetType.Double, true),
-        new("rag", ParquetType.String, false),
-        new("rag_basis", ParquetType.String, false),
-        new("status", ParquetType.String, false),
-        new("suppressed", ParquetType.Boolean, false),
-        new("schema_version", ParquetType.Int32, false),
-    ];
+    private static readonly ParquetColumns<KpiResult> Column = new();
 
-    public static void Write(Stream output, IEnumerable<KpiResult> rows, PublicationMetadata metadata)
+    public static readonly ParquetColumn<KpiResult, string> Period = Column.Text("period", r => r.Period);
+    public static readonly ParquetColumn<KpiResult, DateOnly> PeriodStart = Column.Date("period_start", r => r.PeriodStart);
+    public static readonly ParquetColumn<KpiResult, DateOnly> PeriodEnd = Column.Date("period_end", r => r.PeriodEnd);
+    public static readonly ParquetColumn<KpiResult, DateOnly> AsOf = Column.Date("as_of", r => r.AsOf);
+    public static readonly ParquetColumn<KpiResult, string> Level = Column.Text("level", r => r.Level);
+    public static readonly ParquetColumn<KpiResult, string> UnitCode = Column.Text("unit_code", r => r.UnitCode);
+    public static readonly ParquetColumn<KpiResult, string?> AreaCode = Column.OptionalText("area_code", r => r.AreaCode);
+    public static readonly ParquetColumn<KpiResult, string> KpiId = Column.Text("kpi_id", r => r.KpiId);
+    public static readonly ParquetColumn<KpiResult, string> Dimension = Column.Text("dimension", r => r.Dimension);
+    public static readonly ParquetColumn<KpiResult, string> DimensionValue = Column.Text("dimension_value", r => r.DimensionValue);
+    public static readonly ParquetColumn<KpiResult, long?> Numerator = Column.OptionalInt64("numerator", r => r.Numerator);
+    public static readonly ParquetColumn<KpiResult, long?> Denominator = Column.OptionalInt64("denominator", r => r.Denominator);
+    public static readonly ParquetColumn<KpiResult, double?> Value = Column.OptionalDouble("value", r => r.Value);
+    public static readonly ParquetColumn<KpiResult, double?> Target = Column.OptionalDouble("target", r => r.Target);
+    public static readonly ParquetColumn<KpiResult, string> Rag = Column.Text("rag", r => r.Rag);
+    public static readonly ParquetColumn<KpiResult, string> RagBasis = Column.Text("rag_basis", r => r.RagBasis);
+    public static readonly ParquetColumn<KpiResult, string> Status = Column.Text("status", r => r.Status);
+    public static readonly ParquetColumn<KpiResult, bool> Suppressed = Column.Boolean("suppressed", r => r.Suppressed);
+    public static readonly ParquetColumn<KpiResult, int> SchemaVersion = Column.Int32("schema_version", r => r.SchemaVersion);
+
+    public static readonly ParquetTable<KpiResult> Table = new(
+        Period, PeriodStart, PeriodEnd, AsOf, Level, UnitCode, AreaCode, KpiId, Dimension, DimensionValue,
+        Numerator, Denominator, Value, Target, Rag, RagBasis, Status, Suppressed, SchemaVersion);
+
+    public static Task WriteAsync(Stream output, IEnumerable<KpiResult> rows, PublicationMetadata metadata, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(metadata);
-        using var writer = new ParquetFileWriter(output, Columns, metadata.ToWriterOptions());
-        foreach (var row in rows)
-        {
-            writer.Write(0, row.Period);
-            writer.Write(1, row.PeriodStart);
-            writer.Write(2, row.PeriodEnd);
-            writer.Write(3, row.AsOf);
-            writer.Write(4, row.Level);
-            writer.Write(5, row.UnitCode);
-            writer.Write(6, row.AreaCode);
-            writer.Write(7, row.KpiId);
-            writer.Write(8, row.Dimension);
-            writer.Write(9, row.DimensionValue);
-            writer.Write(10, row.Numerator);
-            writer.Write(11, row.Denominator);
-            writer.Write(12, row.Value);
-            writer.Write(13, row.Target);
-            writer.Write(14, row.Rag);
-            writer.Write(15, row.RagBasis);
-            writer.Write(16, row.Status);
-            writer.Write(17, row.Suppressed);
-            writer.Write(18, row.SchemaVersion);
-            writer.EndRow();
-        }
-
-        writer.Close();
+        return Table.WriteAsync(output, rows, metadata.ToKeyValues(), cancellationToken);
     }
 
-    /// <summary>Reads a <c>kpi_results</c> file written by <see cref="Write"/> back into rows.</summary>
-    public static IReadOnlyList<KpiResult> Read(Stream input)
+    /// <summary>Reads a <c>kpi_results</c> file back into rows.</summary>
+    public static async Task<IReadOnlyList<KpiResult>> ReadAsync(Stream input, CancellationToken cancellationToken)
     {
-        var contents = ParquetFileReader.Read(input);
-        var byName = contents.Columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => contents.ColumnValues[x.i]);
-        T? At<T>(string column, long row) => (T?)byName[column][row];
-        var rows = new List<KpiResult>((int)contents.RowCount);
-        for (long i = 0; i < contents.RowCount; i++)
-        {
-            rows.Add(new KpiResult(
-                At<string>("period", i)!, At<DateOnly>("period_start", i), At<DateOnly>("period_end", i), At<DateOnly>("as_of", i),
-                At<string>("level", i)!, At<string>("unit_code", i)!, At<string>("area_code", i), At<string>("kpi_id", i)!,
-                At<string>("dimension", i)!, At<string>("dimension_value", i)!, At<long?>("numerator", i), At<long?>("denominator", i),
-                At<double?>("value", i), At<double?>("target", i), At<string>("rag", i)!, At<string>("rag_basis", i)!,
-                At<string>("status", i)!, At<bool>("suppressed", i), At<int>("schema_version", i)));
-        }
-
-        return rows;
+        var contents = await Table.ReadAsync(input, row => new KpiResult(
+            row.Get(Period), row.Get(PeriodStart), row.Get(PeriodEnd), row.Get(AsOf), row.Get(Level), row.Get(UnitCode),
+            row.Get(AreaCode), row.Get(KpiId), row.Get(Dimension), row.Get(DimensionValue), row.Get(Numerator),
+            row.Get(Denominator), row.Get(Value), row.Get(Target), row.Get(Rag), row.Get(RagBasis), row.Get(Status),
+            row.Get(Suppressed), row.Get(SchemaVersion)), cancellationToken);
+        return contents.Rows;
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Reflection;
 using KpiPipeline.Kpis;
-using KpiPipeline.Parquet;
 
 namespace KpiPipeline.Pipeline.Publishing;
 
@@ -19,12 +18,5 @@ public sealed record PublicationMetadata(DateOnly AsOf, int SourceReturnCount)
         ["as_of"] = AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["generator"] = Generator,
         ["source_returns"] = SourceReturnCount.ToString(CultureInfo.InvariantCulture),
-    };
-
-    public ParquetWriterOptions ToWriterOptions() => new()
-    {
-        Compression = ParquetCompression.Snappy,
-        KeyValueMetadata = ToKeyValues(),
-        CreatedBy = Generator,
     };
 }

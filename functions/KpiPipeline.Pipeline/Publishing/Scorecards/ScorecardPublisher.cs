@@ -99,7 +99,7 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
             async (i, token) =>
             {
                 var bytes = Encoding.UTF8.GetBytes(pages[i].Render());
-                outcomes[i] = await store.WriteAsync(pages[i].Path, s => s.Write(bytes), token);
+                outcomes[i] = await store.WriteAsync(pages[i].Path, (s, t) => s.WriteAsync(bytes, t).AsTask(), token);
             });
 
         lock (gate)
