@@ -96,7 +96,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);   // generous: the machine may be busy building
         foreach (var port in new[] { BlobPort, QueuePort, TablePort })
         {
             while (true)
