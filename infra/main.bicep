@@ -1,5 +1,5 @@
 // KpiPipeline on Azure: one resource group holding
-// - a Function App on Flex Consumption (Linux) running the custom handler built by `kpi package`,
+// - a Function App on Flex Consumption (Linux) running the dotnet-isolated worker app `kpi package` publishes,
 // - a user-assigned managed identity it runs as, with only the data roles it needs,
 // - a host storage account (AzureWebJobsStorage, deployment package) and a data storage account (KpiStorage: the
 //   containers, tables and queues below), both Entra-ID-only (no shared key) and without public blob access,

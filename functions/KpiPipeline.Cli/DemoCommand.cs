@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Azure.Storage.Blobs.Models;
 using KpiPipeline.Core.Dataset;
-using KpiPipeline.Functions.Hosting;
 using KpiPipeline.Kpis;
-using KpiPipeline.LocalRun;
+using KpiPipeline.LocalRun.FunctionsHost;
+using KpiPipeline.Pipeline.Compute;
+using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Pipeline.Publishing;
 using KpiPipeline.Pipeline.Publishing.Scorecards;
 using KpiPipeline.Synthetic;
@@ -12,11 +13,13 @@ namespace KpiPipeline.Cli;
 
 /// <summary>
 /// <c>kpi demo</c>: the whole pipeline on this machine. Azurite as storage, a year of synthetic returns uploaded month by
-/// month as providers would, the real custom handler answering the payloads a local stand-in for the Functions host posts,
-/// the timer fired, and the published Parquet copied to a folder and summarised.
+/// month as providers would, the published function app in its isolated worker driven over gRPC by the local stand-in for
+/// the Functions host, the timer fired, and the published Parquet copied to a folder and summarised.
 /// </summary>
 public static class DemoCommand
 {
+    private const string ComputeKpisFunction = "ComputeKpis";
+
     public static Command Create()
     {
         var work = new Option<DirectoryInfo>("--work") { Description = "Folder for the demo's output", DefaultValueFactory = _ => new DirectoryInfo(".demo") };
@@ -65,8 +68,8 @@ public static class DemoCommand
         var byMonth = files.Where(f => f.Container == SyntheticFile.ReturnsContainer)
             .GroupBy(f => ReturnPath.TryParse(f.BlobName, out var p, out _) ? p!.Month.ToString() : "other")
             .OrderBy(g => g.Key, StringComparer.Ordinal);
-        var rejected = new List<InvocationResult>();
-        output.WriteLine("Uploading each month's returns as providers would; the host stand-in triggers IngestReturn for each blob:");
+        var rejected = new List<IngestOutcome>();
+        output.WriteLine("Uploading each month's returns as providers would; the host stand-in notices each blob and invokes IngestReturn:");
         foreach (var month in byMonth)
         {
             foreach (var file in month)
@@ -77,29 +80,32 @@ public static class DemoCommand
 
             var results = await host.PollBlobsAsync(cancellationToken);
             var failed = results.Where(r => !r.Succeeded).ToList();
-            var monthRejected = results.Where(r => r.Succeeded && r.Logs.Any(l => l.Contains(": rejected", StringComparison.Ordinal))).ToList();
+            var outcomes = results.Where(r => r.Succeeded).Select(r => r.Last.Outcome<IngestOutcome>()).ToList();
+            var monthRejected = outcomes.Where(o => o.Status == IngestStatus.Rejected).ToList();
             rejected.AddRange(monthRejected);
-            output.WriteLine($"  {month.Key}: {results.Count} uploads, {results.Count - monthRejected.Count - failed.Count} accepted, " +
+            output.WriteLine($"  {month.Key}: {results.Count} uploads, {outcomes.Count(o => o.Status == IngestStatus.Accepted)} accepted, " +
                              $"{monthRejected.Count} rejected{(failed.Count > 0 ? $", {failed.Count} FAILED" : string.Empty)}");
             foreach (var failure in failed)
             {
-                output.WriteLine($"    failed: HTTP {failure.StatusCode} {failure.Body}");
+                output.WriteLine($"    failed after {failure.Attempts.Count} attempts: {failure.BlobName}: {failure.Last.Exception}");
             }
         }
 
         foreach (var rejection in rejected)
         {
-            output.WriteLine($"  rejected with a report: {string.Join(" ", rejection.Logs)}");
+            output.WriteLine($"  rejected with a report: {rejection.Summary}");
         }
 
-        output.WriteLine($"Firing the {FunctionNames.ComputeKpis} timer...");
-        var compute = await host.FireTimerAsync(FunctionNames.ComputeKpis, cancellationToken);
-        output.WriteLine($"  {string.Join(Environment.NewLine + "  ", compute.Logs.Take(5))}");
+        output.WriteLine($"Firing the {ComputeKpisFunction} timer...");
+        var compute = await host.FireTimerAsync(ComputeKpisFunction, cancellationToken);
         if (!compute.Succeeded)
         {
-            output.WriteLine($"  ComputeKpis failed: HTTP {compute.StatusCode} {compute.Body}");
+            output.WriteLine($"  {ComputeKpisFunction} failed: {compute.Exception}");
             return 1;
         }
+
+        var computed = compute.Outcome<ComputeOutcome>();
+        output.WriteLine($"  {string.Join(Environment.NewLine + "  ", computed.Warnings.Prepend(computed.Summary).Take(5))}");
 
         var publishedFolder = Path.Combine(workFolder, "published");
         var published = storage.GetBlobContainerClient("published");

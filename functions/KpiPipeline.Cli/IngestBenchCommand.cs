@@ -5,14 +5,14 @@ using System.Text;
 using Azure.Storage.Blobs;
 using KpiPipeline.Cli.Benchmarks;
 using KpiPipeline.Core.Dataset;
-using KpiPipeline.Functions.Hosting;
 using KpiPipeline.LocalRun;
+using KpiPipeline.Pipeline.Ingest;
 
 namespace KpiPipeline.Cli;
 
 /// <summary>
-/// <c>kpi bench-ingest</c>: times the IngestReturn handler, warm, on a provider's typical monthly episodes.csv (10,000
-/// episodes) and measures the process's peak memory while it ingests a large file (100 MB by default), streaming; DuckDB
+/// <c>kpi bench-ingest</c>: times IngestReturn in the published worker, driven by the host stand-in over gRPC, warm, on a provider's typical monthly episodes.csv (10,000
+/// episodes) and measures the worker process's peak memory while it ingests a large file (100 MB by default), streaming; DuckDB
 /// reads and rewrites the same large file in the same run as a reference.
 /// </summary>
 public static class IngestBenchCommand
@@ -65,20 +65,21 @@ public static class IngestBenchCommand
             var largeSize = new FileInfo(large).Length;
             await returns.GetBlobClient(blobName).UploadAsync(large, overwrite: true, cancellationToken);
 
-            PeakMemory.Reset();
-            var baseline = PeakMemory.PeakBytes();
-            var largeTime = await TriggerAsync(local, returns, blobName, large, cancellationToken);
-            var peak = PeakMemory.PeakBytes();
+            var worker = local.Host.WorkerProcessId.ToString(CultureInfo.InvariantCulture);
+            PeakMemory.Reset(worker);
+            var baseline = PeakMemory.PeakBytes(worker);
+            var largeTime = await TriggerAsync(local, blobName, cancellationToken);
+            var peak = PeakMemory.PeakBytes(worker);
 
             var duckDb = await DuckDbRewriteAsync(large, Path.Combine(work, "duckdb-out.csv"), cancellationToken);
 
             times.Sort();
             output.WriteLine();
             output.WriteLine($"Typical monthly return: {episodes:N0} episodes ({new FileInfo(typical).Length / 1e6:0.0} MB), warm, {runs} runs");
-            output.WriteLine($"  ingest handler (HTTP payload → validate → curated copy → commit → reports → ledger → delete): median {times[times.Count / 2]:0} ms, min {times[0]:0} ms, max {times[^1]:0} ms");
+            output.WriteLine($"  IngestReturn through the worker (blob event → gRPC InvocationRequest → validate → curated copy → commit → reports → ledger → delete → InvocationResponse): median {times[times.Count / 2]:0} ms, min {times[0]:0} ms, max {times[^1]:0} ms");
             output.WriteLine($"Large file: {largeRows:N0} episodes, {largeSize / 1e6:0.0} MB");
-            output.WriteLine($"  ingest handler: {largeTime.TotalSeconds:0.0} s, {largeRows / largeTime.TotalSeconds:N0} rows/s");
-            output.WriteLine($"  peak resident memory of the process while ingesting: {peak / 1_048_576.0:0} MiB (before: {baseline / 1_048_576.0:0} MiB; file {largeSize / 1_048_576.0:0} MiB)");
+            output.WriteLine($"  IngestReturn through the worker: {largeTime.TotalSeconds:0.0} s, {largeRows / largeTime.TotalSeconds:N0} rows/s");
+            output.WriteLine($"  peak resident memory of the worker process while ingesting: {peak / 1_048_576.0:0} MiB (before: {baseline / 1_048_576.0:0} MiB; file {largeSize / 1_048_576.0:0} MiB)");
             output.WriteLine($"  DuckDB, same file, typed read_csv then COPY to CSV (no validation rules, no hashing): {duckDb.TotalSeconds:0.0} s (node start included)");
             return 0;
         }
@@ -92,26 +93,18 @@ public static class IngestBenchCommand
     {
         await returns.GetBlobClient(blobName).UploadAsync(file, overwrite: true, cancellationToken);
 
-        return await TriggerAsync(local, returns, blobName, file, cancellationToken);
+        return await TriggerAsync(local, blobName, cancellationToken);
     }
 
-    /// <summary>
-    /// POSTs the blob-trigger payload the host would send, the blob's bytes included as the binding value (streamed from
-    /// the local copy of the uploaded file, so the sending side holds no copy), and times the handler's answer.
-    /// </summary>
-    private static async Task<TimeSpan> TriggerAsync(LocalPipeline local, BlobContainerClient returns, string blobName, string file, CancellationToken cancellationToken)
+    /// <summary>Delivers the blob event to IngestReturn through the stand-in and times it until the worker's InvocationResponse.</summary>
+    private static async Task<TimeSpan> TriggerAsync(LocalPipeline local, string blobName, CancellationToken cancellationToken)
     {
-        var properties = (await returns.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-        using var payload = HostPayloads.StreamingBlobTrigger(FunctionNames.IngestReturn, "returnFile", returns.Name, blobName,
-            new Uri($"{returns.Uri}/{blobName}"), () => File.OpenRead(file), properties.ContentLength, properties.ETag.ToString(), properties.LastModified,
-            DateTimeOffset.UtcNow);
         var clock = Stopwatch.StartNew();
-        using var response = await local.Http.PostAsync(new Uri(local.Handler, FunctionNames.IngestReturn), payload, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var result = await local.Host.DeliverBlobCreatedAsync("IngestReturn", blobName, cancellationToken);
         clock.Stop();
-        if (!response.IsSuccessStatusCode || !body.Contains(": accepted", StringComparison.Ordinal))
+        if (result is not { Succeeded: true } || result.Last.Outcome<IngestOutcome>().Status != IngestStatus.Accepted)
         {
-            throw new InvalidOperationException($"Ingest of {blobName} did not succeed: HTTP {(int)response.StatusCode} {body}");
+            throw new InvalidOperationException($"Ingest of {blobName} did not succeed: {result?.Last.ReturnValue} {result?.Last.Exception}");
         }
 
         return clock.Elapsed;

@@ -1,44 +1,29 @@
 using Azure.Storage.Blobs;
-using KpiPipeline.Functions;
 using KpiPipeline.LocalRun;
+using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Pipeline;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KpiPipeline.Cli;
 
 /// <summary>
-/// The pipeline running on this machine: a real Azurite, the real function app (custom handler) on a loopback port, and
-/// the local stand-in for the Functions host that posts the host's payloads to it. Used by <c>kpi demo</c> and the ingest
-/// benchmark. The fixed development pseudonymisation secrets are used: synthetic data only.
+/// The pipeline running on this machine: a real Azurite, and the published function app in its own isolated-worker
+/// process, started and driven over gRPC by the local stand-in for the Functions host. Used by <c>kpi demo</c> and the
+/// ingest benchmark. The fixed development pseudonymisation secrets are used: synthetic data only.
 /// </summary>
 public sealed class LocalPipeline : IAsyncDisposable
 {
-    private LocalPipeline(AzuriteProcess azurite, WebApplication app, Uri handler, HttpClient http)
+    private LocalPipeline(AzuriteProcess azurite, FunctionsHostStandIn host)
     {
         Azurite = azurite;
-        App = app;
-        Handler = handler;
-        Http = http;
+        Host = host;
         Storage = new BlobServiceClient(azurite.ConnectionString);
-        Host = new LocalFunctionsHost(handler, Storage, FunctionManifest.Load(AppContext.BaseDirectory), http);
     }
 
     public AzuriteProcess Azurite { get; }
 
-    public WebApplication App { get; }
-
-    public Uri Handler { get; }
-
-    public HttpClient Http { get; }
-
     public BlobServiceClient Storage { get; }
 
-    public LocalFunctionsHost Host { get; }
+    public FunctionsHostStandIn Host { get; }
 
     public static async Task<LocalPipeline> StartAsync(TextWriter output, string? azuriteFolder, CancellationToken cancellationToken)
     {
@@ -46,29 +31,46 @@ public sealed class LocalPipeline : IAsyncDisposable
         output.WriteLine("Starting Azurite (local Azure Storage)...");
         var azurite = await AzuriteProcess.StartAsync(azuriteFolder, cancellationToken);
         output.WriteLine($"  blob endpoint http://127.0.0.1:{azurite.BlobPort}/{AzuriteProcess.AccountName}");
-        output.WriteLine("Starting the function app (custom handler)...");
+        output.WriteLine("Starting the function app: the published isolated worker, driven by the local Functions host stand-in (gRPC)...");
         output.WriteLine("  Using the fixed development pseudonymisation secrets: for synthetic data only, never for real returns.");
-        var app = FunctionsApp.Build([], builder =>
+        var settings = new Dictionary<string, string?>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [KpiPipelineOptions.StorageConnectionName] = azurite.ConnectionString,
-                [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.UseDevelopmentSecrets)}"] = "true",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-        });
-        await app.StartAsync(cancellationToken);
-        var handler = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-        output.WriteLine($"  listening on {handler}");
-        return new LocalPipeline(azurite, app, handler, new HttpClient { Timeout = TimeSpan.FromMinutes(30) });
+            [FunctionsHostStandIn.HostStorageSetting] = azurite.ConnectionString,
+            [KpiPipelineOptions.StorageConnectionName] = azurite.ConnectionString,
+            ["ComputeKpisSchedule"] = "0 30 2 * * *",
+            ["PurgeQuarantineSchedule"] = "0 0 3 * * *",
+            [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.UseDevelopmentSecrets)}"] = "true",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        try
+        {
+            var host = await FunctionsHostStandIn.StartAsync(
+                new StandInOptions
+                {
+                    AppFolder = FunctionAppFolder.Locate(),
+                    Settings = settings,
+                    Log = line =>
+                    {
+                        if (line.Level is "Warning" or "Error" or "Critical")
+                        {
+                            output.WriteLine($"  {line}");
+                        }
+                    },
+                },
+                cancellationToken);
+            output.WriteLine($"  worker process {host.WorkerProcessId} loaded {string.Join(", ", host.Functions.Keys.Order(StringComparer.Ordinal))}");
+            return new LocalPipeline(azurite, host);
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await Host.DisposeAsync();
         await Azurite.DisposeAsync();
     }
 }

@@ -3,7 +3,7 @@ using KpiPipeline.Cli.Packaging;
 
 namespace KpiPipeline.Cli;
 
-/// <summary><c>kpi package</c>: builds the deployable function app (host.json, function folders, Linux handler) into a folder or zip.</summary>
+/// <summary><c>kpi package</c>: builds the deployable function app (the isolated worker's dotnet publish output) into a folder or zip.</summary>
 public static class PackageCommand
 {
     public static Command Create()
@@ -12,20 +12,20 @@ public static class PackageCommand
         var zip = new Option<bool>("--zip") { Description = "Also write {out}.zip, the file to deploy to the Function App" };
         var project = new Option<DirectoryInfo?>("--project")
         {
-            Description = "The custom handler project folder (default: functions/KpiPipeline.Functions of this repository)",
+            Description = "The function app project folder (default: functions/KpiPipeline.Functions of this repository)",
         };
         var runtime = new Option<string>("--runtime")
         {
             Description = "Runtime identifier of the Functions workers",
             DefaultValueFactory = _ => FunctionAppPackager.DefaultRuntime,
         };
-        var frameworkDependent = new Option<bool>("--framework-dependent")
+        var selfContained = new Option<bool>("--self-contained")
         {
-            Description = "Do not bundle the .NET runtime (only for hosts that have the ASP.NET Core 10 runtime installed)",
+            Description = "Bundle the .NET runtime (not needed on Flex Consumption's dotnet-isolated 10.0 stack)",
         };
-        var command = new Command("package", "Build the deployable Azure Functions app (custom handler for Linux) into a folder or zip")
+        var command = new Command("package", "Build the deployable Azure Functions app (dotnet-isolated, the dotnet publish output) into a folder or zip")
         {
-            output, zip, project, runtime, frameworkDependent,
+            output, zip, project, runtime, selfContained,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new PackageOptions(
@@ -33,7 +33,7 @@ public static class PackageCommand
                 parse.GetValue(output)!.FullName,
                 parse.GetValue(zip),
                 parse.GetValue(runtime)!,
-                SelfContained: !parse.GetValue(frameworkDependent)),
+                SelfContained: parse.GetValue(selfContained)),
             Console.Out, Console.Error, cancellationToken));
         return command;
     }

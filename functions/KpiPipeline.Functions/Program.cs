@@ -1,4 +1,14 @@
+using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Functions;
+using KpiPipeline.Pipeline;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-var app = FunctionsApp.Build(args);
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
+builder.Services.AddKpiPipeline().AddIngestFaultInjection();
+var app = builder.Build();
+app.Services.GetRequiredService<Pseudonymiser>();   // fail at start, with a clear error, when a secret is missing (dataset.md 2.2)
 await app.RunAsync();

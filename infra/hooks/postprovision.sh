@@ -1,5 +1,5 @@
 #!/bin/sh
-# azd postprovision hook: package the custom handler, deploy it, then subscribe the blob trigger to upload events.
+# azd postprovision hook: package the function app (dotnet publish of the isolated worker), deploy it, then subscribe the blob trigger to upload events.
 # azd exports the Bicep outputs (AZURE_RESOURCE_GROUP, AZURE_FUNCTION_APP_NAME, KPI_EVENT_GRID_TOPIC, ...) to this shell.
 # Needs: the .NET 10 SDK and the Azure CLI signed in to the same subscription (az login).
 set -eu

@@ -1,4 +1,4 @@
-// The Function App: Flex Consumption (FC1, Linux) running the KpiPipeline custom handler (runtime 'custom').
+// The Function App: Flex Consumption (FC1, Linux) running the KpiPipeline isolated-worker app (runtime 'dotnet-isolated' 10.0).
 // The app runs as the user-assigned identity: the deployment package, AzureWebJobsStorage and KpiStorage are reached with
 // it (identity-based connections, no keys), Key Vault references resolve with it, and it sends telemetry with it.
 // Every app setting is in the 'appsettings' resource below; tests/KpiPipeline.Deployment.Tests checks that it sets every
@@ -110,15 +110,15 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
 }
 
 // Flex Consumption sets the worker runtime from functionAppConfig.runtime: FUNCTIONS_WORKER_RUNTIME and
-// FUNCTIONS_EXTENSION_VERSION must not be app settings here. FUNCTIONS_CUSTOMHANDLER_PORT is set by the host.
+// FUNCTIONS_EXTENSION_VERSION must not be app settings here.
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'

@@ -2,7 +2,7 @@ using KpiPipeline.Testing;
 
 namespace KpiPipeline.Cli.Tests;
 
-/// <summary><c>kpi demo</c>: Azurite, synthetic uploads, the real handler, the timer, published Parquet and the table.</summary>
+/// <summary><c>kpi demo</c>: Azurite, synthetic uploads, the published worker behind the gRPC host stand-in, the timer, published Parquet and the table.</summary>
 public sealed class DemoCommandTests
 {
     [Fact]

@@ -4,7 +4,7 @@ namespace KpiPipeline.Cli.Tests;
 public sealed class IngestBenchCommandTests
 {
     [Fact]
-    public async Task Times_the_handler_and_reports_peak_memory_and_the_DuckDB_reference()
+    public async Task Times_IngestReturn_in_the_worker_and_reports_its_peak_memory_and_the_DuckDB_reference()
     {
         using var output = new StringWriter();
 
@@ -13,8 +13,8 @@ public sealed class IngestBenchCommandTests
         var text = output.ToString();
         Assert.True(exit == 0, text);
         Assert.Matches(@"Typical monthly return: 500 episodes", text);
-        Assert.Matches(@"ingest handler .*: median \d+ ms", text);
-        Assert.Matches(@"peak resident memory of the process while ingesting: \d+ MiB", text);
+        Assert.Matches(@"IngestReturn through the worker .*: median \d+ ms", text);
+        Assert.Matches(@"peak resident memory of the worker process while ingesting: \d+ MiB", text);
         Assert.Matches(@"DuckDB, same file.*: \d+\.\d s", text);
     }
 }

@@ -8,8 +8,8 @@ public enum DriftKind
     SettingMissingInBicep,
     SettingMissingInLocalSettings,
     UnknownOptionSetting,
-    FunctionWithoutRoute,
-    RouteWithoutFunction,
+    FunctionWithoutMethod,
+    MethodWithoutFunction,
     ContainerMissingInBicep,
     TableMissingInBicep,
     QueueMissingInBicep,
@@ -27,8 +27,8 @@ public sealed record DriftProblem(DriftKind Kind, string Name, string Detail)
 /// texts, nothing is listed by hand:
 /// <list type="bullet">
 /// <item>settings: option classes (a <c>const string Section</c>) give <c>{Section}__{Property}</c> for string or nullable
-/// properties without a default; <c>*ConnectionName</c> constants and function.json <c>connection</c> give storage connections; <c>%Name%</c> in
-/// function.json and literal configuration keys in the C# give the rest. Each must be set in the Bicep app settings and listed in
+/// properties without a default; <c>*ConnectionName</c> constants and functions.metadata <c>connection</c> give storage connections; <c>%Name%</c> in
+/// functions.metadata and literal configuration keys in the C# give the rest. Each must be set in the Bicep app settings and listed in
 /// local.settings.sample.json; a <c>{Section}__X</c> setting naming no option property is reported too.</item>
 /// <item>routes: every function folder must have a <c>MapPost</c> route of the same name, and every POST route a function.</item>
 /// <item>storage: option defaults of <c>*Container</c>, <c>*Table</c>, <c>*Queue</c> properties, <c>*QueueName</c> constants and
@@ -60,7 +60,7 @@ public static partial class DeploymentDriftChecker
         var functions = sources.Functions.ToDictionary(f => f.Key, f => JsonDocument.Parse(f.Value).RootElement.Clone(), StringComparer.Ordinal);
 
         CheckSettings(csharp, functions, bicepSettings, localSettings, problems);
-        CheckRoutes(csharp, functions.Keys, problems);
+        CheckFunctionMethods(csharp, functions.Keys, problems);
         CheckStorage(csharp, functions, bicep, problems);
         CheckEventSubscriptions(functions, bicep, problems);
         return problems;
@@ -140,12 +140,12 @@ public static partial class DeploymentDriftChecker
     {
         if (!inBicep)
         {
-            problems.Add(new DriftProblem(DriftKind.SettingMissingInBicep, setting, "the code or a function.json reads it, but the Bicep app settings do not set it"));
+            problems.Add(new DriftProblem(DriftKind.SettingMissingInBicep, setting, "the code or functions.metadata reads it, but the Bicep app settings do not set it"));
         }
 
         if (!inLocal)
         {
-            problems.Add(new DriftProblem(DriftKind.SettingMissingInLocalSettings, setting, "the code or a function.json reads it, but local.settings.sample.json does not list it"));
+            problems.Add(new DriftProblem(DriftKind.SettingMissingInLocalSettings, setting, "the code or functions.metadata reads it, but local.settings.sample.json does not list it"));
         }
     }
 
@@ -156,11 +156,12 @@ public static partial class DeploymentDriftChecker
         (settings.Contains(connection + "__blobServiceUri") && settings.Contains(connection + "__queueServiceUri") &&
          settings.Contains(connection + "__tableServiceUri"));
 
-    private static void CheckRoutes(string csharp, IEnumerable<string> functionNames, List<DriftProblem> problems)
+    /// <summary>functions.metadata (what the host loads) and the <c>[Function]</c> methods of the C# name the same functions.</summary>
+    private static void CheckFunctionMethods(string csharp, IEnumerable<string> functionNames, List<DriftProblem> problems)
     {
         var constants = Constants(csharp);
         var routes = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (Match map in PostRoute().Matches(csharp))
+        foreach (Match map in FunctionAttribute().Matches(csharp))
         {
             var route = string.Concat(map.Groups["expr"].Value.Split('+').Select(part => Evaluate(part.Trim(), constants)));
             routes.Add(route.TrimStart('/'));
@@ -169,12 +170,12 @@ public static partial class DeploymentDriftChecker
         var functions = functionNames.ToHashSet(StringComparer.Ordinal);
         foreach (var function in functions.Where(f => !routes.Contains(f)).Order(StringComparer.Ordinal))
         {
-            problems.Add(new DriftProblem(DriftKind.FunctionWithoutRoute, function, $"{function}/function.json exists, but the handler maps no POST /{function}"));
+            problems.Add(new DriftProblem(DriftKind.FunctionWithoutMethod, function, $"functions.metadata lists {function}, but no [Function] method declares it"));
         }
 
         foreach (var route in routes.Where(r => !functions.Contains(r)))
         {
-            problems.Add(new DriftProblem(DriftKind.RouteWithoutFunction, route, $"the handler maps POST /{route}, but no {route}/function.json exists"));
+            problems.Add(new DriftProblem(DriftKind.MethodWithoutFunction, route, $"a [Function(\"{route}\")] method exists, but functions.metadata does not list it"));
         }
     }
 
@@ -376,8 +377,8 @@ public static partial class DeploymentDriftChecker
     [GeneratedRegex(@"(?:Configuration\[\s*|GetValue<[^>]+>\(\s*|GetConnectionString\(\s*|GetEnvironmentVariable\(\s*)""(?<key>[^""]+)""")]
     private static partial Regex ConfigurationKeyRead();
 
-    [GeneratedRegex(@"\.MapPost\(\s*(?<expr>[^,]+),")]
-    private static partial Regex PostRoute();
+    [GeneratedRegex(@"\[Function\(\s*(?<expr>[^)\]]+)\)\]")]
+    private static partial Regex FunctionAttribute();
 
     [GeneratedRegex(@"%(\w+)%")]
     private static partial Regex SettingReference();

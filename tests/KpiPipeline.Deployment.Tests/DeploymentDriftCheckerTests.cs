@@ -73,8 +73,8 @@ public sealed class DeploymentDriftCheckerTests
     public void Reports_a_configuration_key_the_code_reads_in_both_places()
     {
         var sources = EditCSharp(
-            "var port = builder.Configuration[PortVariable];",
-            "var port = builder.Configuration[PortVariable];\n        var region = builder.Configuration[\"Reporting:Region\"];");
+            "var app = builder.Build();",
+            "var region = builder.Configuration[\"Reporting:Region\"];\nvar app = builder.Build();");
         AssertReportsExactly(
             sources,
             new DriftProblem(DriftKind.SettingMissingInBicep, "Reporting__Region", string.Empty),
@@ -89,22 +89,22 @@ public sealed class DeploymentDriftCheckerTests
     }
 
     [Fact]
-    public void Reports_a_function_whose_route_the_handler_does_not_map()
+    public void Reports_a_function_in_the_metadata_that_no_method_declares()
     {
-        var sources = EditCSharp("app.MapPost(\"/\" + FunctionNames.ComputeKpis, ComputeKpisFunction.RunAsync);", string.Empty);
-        AssertReportsExactly(sources, new DriftProblem(DriftKind.FunctionWithoutRoute, "ComputeKpis", string.Empty));
+        var sources = EditCSharp("[Function(FunctionNames.ComputeKpis)]", string.Empty);
+        AssertReportsExactly(sources, new DriftProblem(DriftKind.FunctionWithoutMethod, "ComputeKpis", string.Empty));
     }
 
     [Fact]
-    public void Reports_a_route_without_a_function_folder()
+    public void Reports_a_function_method_missing_from_the_generated_metadata()
     {
         var functions = Repository.Functions.Where(f => f.Key != "ComputeKpis").ToDictionary(f => f.Key, f => f.Value);
         var sources = Repository with { Functions = functions };
-        AssertReportsExactly(sources, new DriftProblem(DriftKind.RouteWithoutFunction, "ComputeKpis", string.Empty));
+        AssertReportsExactly(sources, new DriftProblem(DriftKind.MethodWithoutFunction, "ComputeKpis", string.Empty));
     }
 
     [Fact]
-    public void Reports_a_new_function_with_its_route_schedule_and_no_deployment_setting()
+    public void Reports_a_new_function_with_its_schedule_no_method_and_no_deployment_setting()
     {
         var functions = new Dictionary<string, string>(Repository.Functions)
         {
@@ -115,7 +115,7 @@ public sealed class DeploymentDriftCheckerTests
             sources,
             new DriftProblem(DriftKind.SettingMissingInBicep, "RefreshTargetsSchedule", string.Empty),
             new DriftProblem(DriftKind.SettingMissingInLocalSettings, "RefreshTargetsSchedule", string.Empty),
-            new DriftProblem(DriftKind.FunctionWithoutRoute, "RefreshTargets", string.Empty));
+            new DriftProblem(DriftKind.FunctionWithoutMethod, "RefreshTargets", string.Empty));
     }
 
     [Theory]

@@ -1,18 +1,20 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Testing;
 
 namespace KpiPipeline.Deployment.Tests;
 
 /// <summary>
 /// The texts the drift checker compares, read from the repository: the C# of every project the function app is built from,
-/// each function folder's function.json, the Bicep files and local.settings.sample.json. Tests copy and edit them freely.
+/// each function's entry of the SDK-generated functions.metadata (of the built app), the Bicep files and local.settings.sample.json. Tests copy and edit them freely.
 /// </summary>
 public sealed record DeploymentSources
 {
     /// <summary>C# files of the function app and the projects it references, by repository-relative path.</summary>
     public required IReadOnlyDictionary<string, string> CSharp { get; init; }
 
-    /// <summary>function.json text by function name (the function folder's name).</summary>
+    /// <summary>Each function's functions.metadata entry (JSON with its <c>bindings</c>) by function name.</summary>
     public required IReadOnlyDictionary<string, string> Functions { get; init; }
 
     /// <summary>Bicep files by repository-relative path (infra/main.bicep and infra/modules/*.bicep).</summary>
@@ -40,9 +42,9 @@ public sealed record DeploymentSources
             }
         }
 
-        var functions = Directory.EnumerateDirectories(FunctionsProject)
-            .Where(dir => File.Exists(Path.Combine(dir, "function.json")))
-            .ToDictionary(dir => Path.GetFileName(dir), dir => File.ReadAllText(Path.Combine(dir, "function.json")), StringComparer.Ordinal);
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(FunctionAppFolder.Locate(), "functions.metadata")));
+        var functions = metadata.RootElement.EnumerateArray()
+            .ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetRawText(), StringComparer.Ordinal);
         var bicep = Directory.EnumerateFiles(Path.Combine(root, "infra"), "*.bicep", SearchOption.AllDirectories)
             .ToDictionary(file => Path.GetRelativePath(root, file).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
         return new DeploymentSources

@@ -3,7 +3,7 @@ using KpiPipeline.Testing;
 
 namespace KpiPipeline.Deployment.Tests;
 
-/// <summary>Builds the function app package once per test class (a self-contained linux-x64 publish: slow).</summary>
+/// <summary>Builds the function app package once per test class (a linux-x64 dotnet publish: slow).</summary>
 public sealed class PackageFixture : IAsyncLifetime
 {
     private string? root;

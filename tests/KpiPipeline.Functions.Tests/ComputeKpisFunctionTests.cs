@@ -3,7 +3,7 @@ using KpiPipeline.Testing;
 
 namespace KpiPipeline.Functions.Tests;
 
-/// <summary>The ComputeKpis timer function: from accepted returns in storage to Parquet that DuckDB reads.</summary>
+/// <summary>The ComputeKpis timer function, fired by the host stand-in in the published worker: from accepted returns to Parquet that DuckDB reads.</summary>
 public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]
@@ -19,13 +19,13 @@ public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFix
         await harness.UploadReturnAsync("P1/2025-04/nsp.csv", ReturnFiles.NspCsv(ReturnFiles.Nsp(needles: 30), ReturnFiles.Nsp(needles: 12)));
         foreach (var blob in new[] { "P1/2025-04/episodes.csv", "P2/2025-04/episodes.csv", "P3/2025-04/episodes.csv", "P1/2025-04/nsp.csv" })
         {
-            Assert.Equal(200, (await harness.TriggerIngestAsync(blob)).StatusCode);
+            Assert.True((await harness.TriggerIngestAsync(blob)).Succeeded);
         }
 
         var answer = await harness.TriggerComputeAsync();
 
-        Assert.Equal(200, answer.StatusCode);
-        Assert.Contains("4 source returns", answer.Json.GetProperty("ReturnValue").GetString(), StringComparison.Ordinal);
+        Assert.True(answer.Succeeded, answer.Exception);
+        Assert.Equal(4, answer.Compute().SourceReturns);
         var folder = RepoPaths.NewTempFolder("published");
         foreach (var (name, _) in await StorageReads.ContentsAsync(harness.Storage.Published))
         {
@@ -73,11 +73,12 @@ public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFix
         await harness.UploadReferenceAsync();
         await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode()));
         await harness.TriggerIngestAsync("P1/2025-04/episodes.csv");
-        Assert.Equal(200, (await harness.TriggerComputeAsync()).StatusCode);
+        Assert.True((await harness.TriggerComputeAsync()).Succeeded);
         var first = await PublishedVersionsAsync(harness);
 
         var idle = await harness.TriggerComputeAsync();
-        Assert.Contains("nothing recomputed", idle.Json.GetProperty("ReturnValue").GetString(), StringComparison.Ordinal);
+        Assert.False(idle.Compute().InputsChanged);
+        Assert.Contains("nothing recomputed", idle.Compute().Summary, StringComparison.Ordinal);
         Assert.Equal(first, await PublishedVersionsAsync(harness));
 
         await harness.UploadReturnAsync("P2/2025-05/episodes.csv", ReturnFiles.EpisodesCsv(
@@ -85,10 +86,10 @@ public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFix
         await harness.TriggerIngestAsync("P2/2025-05/episodes.csv");
         var rerun = await harness.TriggerComputeAsync();
 
-        Assert.Equal(200, rerun.StatusCode);
+        Assert.True(rerun.Succeeded, rerun.Exception);
         var second = await PublishedVersionsAsync(harness);
         Assert.NotEqual(first["restricted/kpi_results/period=2025-26-Q1/part-0.parquet"], second["restricted/kpi_results/period=2025-26-Q1/part-0.parquet"]);
-        Assert.Contains("2 source returns", rerun.Json.GetProperty("ReturnValue").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, rerun.Compute().SourceReturns);
     }
 
     private static async Task<Dictionary<string, string>> PublishedVersionsAsync(PipelineHarness harness)

@@ -1,10 +1,11 @@
 using System.Text.Json;
+using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Testing;
 
 namespace KpiPipeline.Functions.Tests;
 
 /// <summary>
-/// Every bad file of the corpus (tests/corpus/manifest.json), uploaded through the real handler on top of an accepted
+/// Every bad file of the corpus (tests/corpus/manifest.json), uploaded through the published worker and the host stand-in on top of an accepted
 /// return, gets a report naming its rules and changes nothing: the accepted files of the same return stay in force.
 /// </summary>
 public sealed class CorpusIngestTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
@@ -26,7 +27,7 @@ public sealed class CorpusIngestTests(AzuriteFixture azurite) : IClassFixture<Az
             var entry = entries.Single(e => e.GetProperty("file").GetString() == valid);
             var blob = entry.GetProperty("blob_name").GetString()!;
             await harness.UploadReturnAsync(blob, await File.ReadAllTextAsync(Path.Combine(RepoPaths.Corpus, valid)));
-            Assert.Contains((await harness.TriggerIngestAsync(blob)).Logs, l => l.Contains(": accepted", StringComparison.Ordinal));
+            Assert.Equal(IngestStatus.Accepted, (await harness.TriggerIngestAsync(blob)).Ingest().Status);
         }
 
         var curated = await StorageReads.ContentsAsync(harness.Storage.Curated);
@@ -42,9 +43,9 @@ public sealed class CorpusIngestTests(AzuriteFixture azurite) : IClassFixture<Az
             var blob = entry.GetProperty("blob_name").GetString()!;
             var etag = await harness.UploadReturnAsync(blob, await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Corpus, file)));
             var answer = await harness.TriggerIngestAsync(blob);
-            if (answer.StatusCode != 200 || !answer.Logs.Any(l => l.Contains(": rejected", StringComparison.Ordinal)))
+            if (!answer.Succeeded || answer.Ingest().Status != IngestStatus.Rejected)
             {
-                problems.Add($"{file}: expected a rejection, got HTTP {answer.StatusCode} {answer.Body}");
+                problems.Add($"{file}: expected a rejection, got {answer.Last.Status} {answer.Last.ReturnValue} {answer.Last.Exception}");
                 continue;
             }
 

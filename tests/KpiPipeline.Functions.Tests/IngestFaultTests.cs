@@ -1,3 +1,5 @@
+using Azure.Storage.Queues;
+using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Pipeline.Storage;
 using KpiPipeline.Testing;
@@ -5,7 +7,7 @@ using KpiPipeline.Testing;
 namespace KpiPipeline.Functions.Tests;
 
 /// <summary>
-/// Crashes the ingest between each pair of steps (the host then retries, as it does for a failed blob invocation) and
+/// Crashes the ingest in the worker between each pair of steps (the host stand-in then retries, as the host does for a failed blob invocation) and
 /// proves the end state equals one clean run: no accepted record lost, no rejected record applied.
 /// </summary>
 public sealed class IngestFaultTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
@@ -49,71 +51,53 @@ public sealed class IngestFaultTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [Fact]
-    public async Task A_file_that_keeps_failing_is_recorded_as_failed_not_retried_forever()
+    public async Task A_file_that_keeps_failing_is_tried_five_times_then_recorded_as_failed_and_poisoned_not_retried_forever()
     {
-        await using var harness = await PipelineHarness.StartAsync(azurite, new CrashingObserver(IngestStep.Validated, times: int.MaxValue));
+        await using var harness = await PipelineHarness.StartAsync(azurite, Faults(IngestStep.Validated, times: int.MaxValue));
         await harness.UploadReferenceAsync();
         var etag = await harness.UploadReturnAsync(Path, Good);
 
-        for (var attempt = 1; attempt <= 5; attempt++)
-        {
-            Assert.Equal(500, (await harness.TriggerIngestAsync(Path)).StatusCode);
-        }
+        var result = await harness.TriggerIngestAsync(Path);
 
-        var final = await harness.TriggerIngestAsync(Path);
+        Assert.Equal(5, result.Attempts.Count);
+        Assert.All(result.Attempts, a => Assert.Contains("Injected crash after Validated", a.Exception, StringComparison.Ordinal));
+        Assert.True(result.Poisoned);
+        var poison = new QueueClient(harness.Settings[FunctionsHostStandIn.HostStorageSetting], FunctionsHostStandIn.BlobPoisonQueue,
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var message = Assert.Single((await poison.ReceiveMessagesAsync(10)).Value);
+        Assert.Contains($"\"BlobName\":\"{Path}\"", message.MessageText, StringComparison.Ordinal);
 
-        Assert.Equal(200, final.StatusCode);
-        Assert.Contains(final.Logs, l => l.Contains(": failed", StringComparison.Ordinal));
         var entry = await new SubmissionLedger(harness.Storage.Ledger).GetAsync(Path, etag.Trim('"'), CancellationToken.None);
         Assert.Equal(SubmissionState.Failed, entry!.State);
         Assert.Equal(5, entry.Attempts);
         Assert.False(await harness.Storage.Returns.BlobExistsAsync(Path));
         Assert.True(await harness.Storage.Quarantine.BlobExistsAsync($"{Path}.{etag.Trim('"')}"));
         Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.Curated));
+        Assert.Empty(await harness.Host.PollBlobsAsync(CancellationToken.None));
     }
 
     private async Task<(StorageState State, int AcceptedFiles)> RunAsync(string content, IngestStep? crash)
     {
-        var observer = new CrashingObserver(crash, times: 1);
-        await using var harness = await PipelineHarness.StartAsync(azurite, observer);
+        await using var harness = await PipelineHarness.StartAsync(azurite, crash is null ? null : Faults(crash.Value, times: 1));
         await harness.UploadReferenceAsync();
         var earlier = await harness.UploadReturnAsync("P1/2025-04/episodes.csv", Earlier);
-        Assert.Equal(200, (await harness.TriggerIngestAsync("P1/2025-04/episodes.csv")).StatusCode);
+        Assert.Single((await harness.TriggerIngestAsync("P1/2025-04/episodes.csv")).Attempts);
 
         var etag = await harness.UploadReturnAsync(Path, content);
-        observer.Arm();
-        var first = await harness.TriggerIngestAsync(Path);
-        if (crash is not null)
-        {
-            Assert.Equal(500, first.StatusCode);
-            Assert.Equal(200, (await harness.TriggerIngestAsync(Path)).StatusCode);
-        }
-        else
-        {
-            Assert.Equal(200, first.StatusCode);
-        }
+        var result = await harness.TriggerIngestAsync(Path);
 
+        // The crash fails the first invocation in the worker; the host's retry (the second) ends the ingest.
+        Assert.True(result.Succeeded, result.Last.Exception);
+        Assert.Equal(crash is null ? 1 : 2, result.Attempts.Count);
         var accepted = await new AcceptedReturnsIndex(harness.Storage.AcceptedReturns).AllAsync(CancellationToken.None);
         return (await StorageState.CaptureAsync(harness, earlier, etag), accepted.Count);
     }
 
-    /// <summary>Throws once (or every time) after the given step, once armed.</summary>
-    private sealed class CrashingObserver(IngestStep? crashAfter, int times) : IIngestStepObserver
+    /// <summary>The worker's fault-injection settings: crash the ingest of <see cref="Path"/> after a step, some number of times.</summary>
+    private static Dictionary<string, string?> Faults(IngestStep crashAfter, int times) => new()
     {
-        private int remaining = times;
-        private bool armed = times == int.MaxValue;
-
-        public void Arm() => armed = true;
-
-        public Task AfterAsync(IngestStep step, string blobName, CancellationToken cancellationToken)
-        {
-            if (armed && step == crashAfter && remaining > 0)
-            {
-                remaining--;
-                throw new InvalidOperationException($"Injected crash after {step}");
-            }
-
-            return Task.CompletedTask;
-        }
-    }
+        ["KpiPipeline:Faults:CrashAfter"] = crashAfter.ToString(),
+        ["KpiPipeline:Faults:Blob"] = Path,
+        ["KpiPipeline:Faults:Times"] = times.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

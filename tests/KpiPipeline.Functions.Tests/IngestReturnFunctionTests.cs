@@ -1,19 +1,20 @@
 using System.Text;
 using System.Text.Json;
 using KpiPipeline.Core.Dataset;
-using KpiPipeline.Functions.Hosting;
+using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Pipeline.Storage;
+using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Testing;
 
 namespace KpiPipeline.Functions.Tests;
 
-/// <summary>The IngestReturn function, driven over real HTTP with the Functions host's blob-trigger payload, on real Azurite.</summary>
+/// <summary>The IngestReturn function in the published worker, driven by the host stand-in's blob events over gRPC, on real Azurite.</summary>
 public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private const string Path = "P1/2025-04/episodes.csv";
 
     [Fact]
-    public async Task Accepts_a_valid_file_and_answers_in_the_host_response_format()
+    public async Task Accepts_a_valid_file_in_the_worker_process_the_stand_in_started()
     {
         await using var harness = await PipelineHarness.StartAsync(azurite);
         await harness.UploadReferenceAsync();
@@ -21,10 +22,20 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
 
         var answer = await harness.TriggerIngestAsync(Path);
 
-        Assert.Equal(200, answer.StatusCode);
-        Assert.Equal(JsonValueKind.Object, answer.Json.GetProperty("Outputs").ValueKind);
-        Assert.Contains(answer.Logs, l => l.Contains("P1/2025-04/episodes.csv: accepted (2 rows, 0 errors", StringComparison.Ordinal));
-        Assert.Equal(JsonValueKind.String, answer.Json.GetProperty("ReturnValue").ValueKind);
+        var attempt = Assert.Single(answer.Attempts);
+        Assert.True(attempt.Succeeded, attempt.Exception);
+        var outcome = answer.Ingest();
+        Assert.Equal(IngestStatus.Accepted, outcome.Status);
+        Assert.Equal((Path, 2, 0), (outcome.BlobName, outcome.Rows, outcome.Errors));
+
+        // The invocation ran in the worker process the stand-in started, not in this one: the answer came over that
+        // worker's gRPC stream, the ingest's own log line arrived as an RpcLog of this invocation, and this process never
+        // loaded the function app.
+        Assert.NotEqual(Environment.ProcessId, attempt.WorkerProcessId);
+        Assert.Equal(harness.Host.WorkerProcessId, attempt.WorkerProcessId);
+        Assert.Contains("KpiPipeline.Functions.dll", await File.ReadAllTextAsync($"/proc/{attempt.WorkerProcessId}/cmdline"), StringComparison.Ordinal);
+        Assert.Contains(attempt.Logs, l => l.Source == HostLog.WorkerSource && l.Message.Contains($"Upload {Path} accepted", StringComparison.Ordinal));
+        Assert.DoesNotContain(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "KpiPipeline.Functions");
 
         var uploadId = etag.Trim('"');
         var curated = await StorageReads.ContentsAsync(harness.Storage.Curated);
@@ -54,7 +65,7 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         await using var harness = await PipelineHarness.StartAsync(azurite);
         await harness.UploadReferenceAsync();
         await harness.UploadReturnAsync(Path, ReturnFiles.EpisodesCsv(ReturnFiles.Episode(), ReturnFiles.Episode(id: "E2")));
-        Assert.Equal(200, (await harness.TriggerIngestAsync(Path)).StatusCode);
+        Assert.True((await harness.TriggerIngestAsync(Path)).Succeeded);
         var curatedBefore = await StorageReads.ContentsAsync(harness.Storage.Curated);
         var acceptedBefore = await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns);
 
@@ -65,8 +76,8 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
             ReturnFiles.Episode(id: "E3", substance: "KETAMINE")));
         var answer = await harness.TriggerIngestAsync(Path);
 
-        Assert.Equal(200, answer.StatusCode);
-        Assert.Contains(answer.Logs, l => l.Contains("rejected (3 rows, 2 errors", StringComparison.Ordinal));
+        Assert.True(answer.Succeeded);
+        Assert.Equal((IngestStatus.Rejected, 3, 2), (answer.Ingest().Status, answer.Ingest().Rows, answer.Ingest().Errors));
         Assert.Equal(curatedBefore, await StorageReads.ContentsAsync(harness.Storage.Curated));
         Assert.Equal(acceptedBefore, await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns));
 
@@ -85,22 +96,38 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
     }
 
     [Fact]
-    public async Task Rerunning_the_same_blob_changes_nothing()
+    public async Task A_blob_event_delivered_twice_changes_nothing_the_second_time()
     {
         await using var harness = await PipelineHarness.StartAsync(azurite);
         await harness.UploadReferenceAsync();
         await harness.UploadReturnAsync(Path, ReturnFiles.EpisodesCsv(ReturnFiles.Episode()));
-        var properties = (await harness.Storage.Returns.GetBlobClient(Path).GetPropertiesAsync()).Value;
-        var content = await harness.Storage.Returns.DownloadBytesAsync(Path);
-        var payload = KpiPipeline.LocalRun.HostPayloads.BlobTrigger(FunctionNames.IngestReturn, "returnFile", harness.Storage.Returns.Name, Path,
-            new Uri($"{harness.Storage.Returns.Uri}/{Path}"), content, properties.ETag.ToString(), properties.LastModified, DateTimeOffset.UtcNow);
 
-        Assert.Equal(200, (await harness.PostAsync(FunctionNames.IngestReturn, payload)).StatusCode);
+        // Event Grid delivers at least once: the same event again after the first was handled.
+        var first = await harness.TriggerIngestAsync(Path);
         var state = await StorageState.CaptureAsync(harness);
-        var rerun = await harness.PostAsync(FunctionNames.IngestReturn, payload);
+        var again = await harness.Host.DeliverBlobCreatedAsync(FunctionNames.IngestReturn, Path, CancellationToken.None);
 
-        Assert.Equal(200, rerun.StatusCode);
+        Assert.True(first.Succeeded, first.Last.Exception);
+        Assert.Null(again);   // the accepted upload's raw blob is gone: the host invokes nothing
+        Assert.Single(await new AcceptedReturnsIndex(harness.Storage.AcceptedReturns).AllAsync(CancellationToken.None));
         Assert.Equal(state, await StorageState.CaptureAsync(harness));
+        Assert.Empty(await harness.Host.PollBlobsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_stand_in_notices_new_blobs_and_invokes_each_once()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync();
+        await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode()));
+        await harness.UploadReturnAsync("P9/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode(provider: "P9")));
+
+        var noticed = await harness.Host.PollBlobsAsync(CancellationToken.None);
+        var rescan = await harness.Host.PollBlobsAsync(CancellationToken.None);
+
+        Assert.Equal(["P1/2025-04/episodes.csv", "P9/2025-04/episodes.csv"], noticed.Select(r => r.BlobName));
+        Assert.Equal([IngestStatus.Accepted, IngestStatus.Rejected], noticed.Select(r => r.Ingest().Status));
+        Assert.Empty(rescan);
     }
 
     [Fact]
@@ -117,7 +144,7 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
             harness.TriggerIngestAsync("P1/2025-04/nsp.csv"),
             harness.TriggerIngestAsync("P2/2025-04/episodes.csv"));
 
-        Assert.All(answers, a => Assert.Equal(200, a.StatusCode));
+        Assert.All(answers, a => Assert.True(a.Succeeded, a.Last.Exception));
         var accepted = await new AcceptedReturnsIndex(harness.Storage.AcceptedReturns).AllAsync(CancellationToken.None);
         Assert.Equal(
             ["P1/2025-04/episodes.csv", "P1/2025-04/nsp.csv", "P2/2025-04/episodes.csv"],
@@ -130,9 +157,9 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         await using var harness = await PipelineHarness.StartAsync(azurite);
         await harness.UploadReferenceAsync();
         await harness.UploadReturnAsync(Path, ReturnFiles.EpisodesCsv(ReturnFiles.Episode()));
-        Assert.Equal(200, (await harness.TriggerIngestAsync(Path)).StatusCode);
+        Assert.True((await harness.TriggerIngestAsync(Path)).Succeeded);
         var second = await harness.UploadReturnAsync(Path, ReturnFiles.EpisodesCsv(ReturnFiles.Episode(), ReturnFiles.Episode(id: "E2")));
-        Assert.Equal(200, (await harness.TriggerIngestAsync(Path)).StatusCode);
+        Assert.True((await harness.TriggerIngestAsync(Path)).Succeeded);
 
         var version = Assert.Single(await new AcceptedReturnsIndex(harness.Storage.AcceptedReturns).AllAsync(CancellationToken.None));
         Assert.Equal(second.Trim('"'), version.UploadId);
@@ -152,8 +179,8 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
             ReturnFiles.Review(episode: "E2", date: "2025-05-03"), ReturnFiles.Review(episode: "E9", date: "2025-05-03")));
         var reviewsAnswer = await harness.TriggerIngestAsync("P1/2025-05/reviews.csv");
 
-        Assert.Contains(mayAnswer.Logs, l => l.Contains("accepted (1 rows, 0 errors, 1 warnings)", StringComparison.Ordinal));
-        Assert.Contains(reviewsAnswer.Logs, l => l.Contains("accepted (2 rows, 0 errors, 1 warnings)", StringComparison.Ordinal));
+        Assert.Contains("accepted (1 rows, 0 errors, 1 warnings)", mayAnswer.Ingest().Summary, StringComparison.Ordinal);
+        Assert.Contains("accepted (2 rows, 0 errors, 1 warnings)", reviewsAnswer.Ingest().Summary, StringComparison.Ordinal);
         var reports = await StorageReads.ContentsAsync(harness.Storage.Reports);
         Assert.Contains("\"W02\"", reports[$"P1/2025-05/episodes.csv.{may.Trim('"')}.report.json"], StringComparison.Ordinal);
         var reviewReport = reports[$"P1/2025-05/reviews.csv.{reviews.Trim('"')}.report.json"];
@@ -173,21 +200,10 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
 
         var answer = await harness.TriggerIngestAsync(blobName);
 
-        Assert.Equal(200, answer.StatusCode);
-        Assert.Contains(answer.Logs, l => l.Contains(": rejected", StringComparison.Ordinal));
+        Assert.Equal(IngestStatus.Rejected, answer.Ingest().Status);
         var report = (await StorageReads.ContentsAsync(harness.Storage.Reports))[$"{blobName}.{etag.Trim('"')}.report.json"];
         Assert.Contains($"\"{rule}\"", report, StringComparison.Ordinal);
         Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.Curated));
         Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns));
-    }
-
-    [Fact]
-    public async Task Answers_400_to_a_payload_without_a_blob_name()
-    {
-        await using var harness = await PipelineHarness.StartAsync(azurite);
-
-        var answer = await harness.PostAsync(FunctionNames.IngestReturn, new { Data = new { }, Metadata = new { } });
-
-        Assert.Equal(400, answer.StatusCode);
     }
 }

@@ -1,72 +1,90 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using KpiPipeline.Functions;
-using KpiPipeline.Functions.Hosting;
-using KpiPipeline.LocalRun;
+using Azure.Storage.Queues;
+using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Pipeline;
+using KpiPipeline.Pipeline.Compute;
 using KpiPipeline.Pipeline.Ingest;
+using KpiPipeline.Pipeline.Quarantine;
 using KpiPipeline.Pipeline.Storage;
 using KpiPipeline.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KpiPipeline.Functions.Tests;
 
 /// <summary>
-/// The real function app (custom handler) on a loopback port, over a real Azurite, with storage names unique to one
-/// test. Tests talk to it only as the Functions host does: by POSTing invocation payloads over HTTP.
+/// The published function app in its own worker process, driven by the Functions host stand-in over gRPC, on a real
+/// Azurite. The trigger container is the deployed one (<c>returns</c>, emptied at the start, as is the host's own
+/// container); every other container, table and queue has names unique to one harness. Tests reach the app only as the
+/// host does — blob events, timers — and read storage to see what it did.
 /// </summary>
 public sealed class PipelineHarness : IAsyncDisposable
 {
     public const string ClientKeySecret = "functions-tests-client-key-secret";
     public const string RegistrantSecret = "functions-tests-registrant-secret";
 
-    private readonly WebApplication app;
-
-    private PipelineHarness(WebApplication app, Uri handler, BlobServiceClient account, ConcurrentQueue<string> logs)
+    private PipelineHarness(FunctionsHostStandIn host, IReadOnlyDictionary<string, string?> settings, PipelineStorage storage, ConcurrentQueue<HostLog> logs)
     {
-        this.app = app;
-        Handler = handler;
-        Account = account;
+        Host = host;
+        Settings = settings;
+        Storage = storage;
         Logs = logs;
-        Storage = app.Services.GetRequiredService<PipelineStorage>();
-        Http = new HttpClient { BaseAddress = handler, Timeout = TimeSpan.FromMinutes(5) };
     }
 
-    public Uri Handler { get; }
+    public FunctionsHostStandIn Host { get; }
 
-    public BlobServiceClient Account { get; }
+    /// <summary>The app settings the worker runs with.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; }
 
     public PipelineStorage Storage { get; }
 
-    public HttpClient Http { get; }
+    /// <summary>Every log line: the worker's RpcLog and console lines and the stand-in's own.</summary>
+    public ConcurrentQueue<HostLog> Logs { get; }
 
-    /// <summary>Every log line the app wrote (all categories, all levels).</summary>
-    public ConcurrentQueue<string> Logs { get; }
-
+    /// <summary>Starts the worker through the stand-in. <paramref name="continueFrom"/> keeps that harness's storage names and contents.</summary>
     public static async Task<PipelineHarness> StartAsync(
         AzuriteFixture azurite,
-        IIngestStepObserver? observer = null,
         IDictionary<string, string?>? extraSettings = null,
-        Action<IServiceCollection>? configureServices = null)
+        PipelineHarness? continueFrom = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
-        var suffix = AzuriteFixture.UniqueName("t");
-        var settings = new Dictionary<string, string?>
+        var settings = continueFrom is not null ? new Dictionary<string, string?>(continueFrom.Settings) : NewSettings(azurite.ConnectionString);
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {
-            [KpiPipelineOptions.StorageConnectionName] = azurite.ConnectionString,
+            settings[key] = value;
+        }
+
+        if (continueFrom is null)
+        {
+            await EmptyTriggerStorageAsync(azurite.ConnectionString);
+        }
+
+        var storage = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddLogging()
+            .AddKpiPipeline()
+            .BuildServiceProvider()
+            .GetRequiredService<PipelineStorage>();
+        var logs = new ConcurrentQueue<HostLog>();
+        var host = await FunctionsHostStandIn.StartAsync(
+            new StandInOptions { AppFolder = FunctionAppFolder.Locate(), Settings = settings, Log = logs.Enqueue }, CancellationToken.None);
+        return new PipelineHarness(host, settings, storage, logs);
+    }
+
+    private static Dictionary<string, string?> NewSettings(string connectionString)
+    {
+        var suffix = AzuriteFixture.UniqueName("t");
+        return new Dictionary<string, string?>
+        {
+            [FunctionsHostStandIn.HostStorageSetting] = connectionString,
+            [KpiPipelineOptions.StorageConnectionName] = connectionString,
+            ["ComputeKpisSchedule"] = "0 30 2 * * *",
+            ["PurgeQuarantineSchedule"] = "0 0 3 * * *",
             ["KpiPipeline:PseudonymisationSecret"] = ClientKeySecret,
             ["KpiPipeline:RegistrantSecret"] = RegistrantSecret,
-            ["KpiPipeline:ReturnsContainer"] = $"returns-{suffix}",
             ["KpiPipeline:QuarantineContainer"] = $"quarantine-{suffix}",
             ["KpiPipeline:CuratedContainer"] = $"curated-{suffix}",
             ["KpiPipeline:PublishedContainer"] = $"published-{suffix}",
@@ -75,30 +93,27 @@ public sealed class PipelineHarness : IAsyncDisposable
             ["KpiPipeline:LedgerTable"] = $"submissions{suffix}",
             ["KpiPipeline:AcceptedReturnsTable"] = $"accepted{suffix}",
             ["KpiPipeline:ReportNotificationsQueue"] = $"reports-{suffix}",
-            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:Default"] = "Debug",
         };
-        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+    }
+
+    /// <summary>The trigger container and the host's receipts and poison queue are shared names: empty them (tests of one class run one at a time).</summary>
+    private static async Task EmptyTriggerStorageAsync(string connectionString)
+    {
+        var blobs = new BlobServiceClient(connectionString);
+        foreach (var name in new[] { "returns", FunctionsHostStandIn.HostsContainer })
         {
-            settings[key] = value;
+            var container = blobs.GetBlobContainerClient(name);
+            if (await container.ExistsAsync())
+            {
+                await foreach (var blob in container.GetBlobsAsync())
+                {
+                    await container.DeleteBlobIfExistsAsync(blob.Name);
+                }
+            }
         }
 
-        var logs = new ConcurrentQueue<string>();
-        var app = FunctionsApp.Build([], builder =>
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(new CapturingLoggerProvider(logs));
-            if (observer is not null)
-            {
-                builder.Services.AddSingleton(observer);
-            }
-
-            configureServices?.Invoke(builder.Services);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new PipelineHarness(app, new Uri(address + "/"), new BlobServiceClient(azurite.ConnectionString), logs);
+        await new QueueClient(connectionString, FunctionsHostStandIn.BlobPoisonQueue).DeleteIfExistsAsync();
     }
 
     /// <summary>Uploads providers.csv and areas.csv (and optionally targets.csv) to the reference container.</summary>
@@ -125,67 +140,38 @@ public sealed class PipelineHarness : IAsyncDisposable
         return result.Value.ETag.ToString();
     }
 
-    /// <summary>POSTs the blob-trigger payload the Functions host would send for <paramref name="blobName"/>.</summary>
-    public async Task<HandlerAnswer> TriggerIngestAsync(string blobName)
-    {
-        var properties = await Storage.Returns.GetBlobClient(blobName).GetPropertiesOrNullAsync(CancellationToken.None);
-        var content = properties is null ? [] : await Storage.Returns.DownloadBytesAsync(blobName);
-        var payload = HostPayloads.BlobTrigger(FunctionNames.IngestReturn, "returnFile", Storage.Returns.Name, blobName,
-            new Uri($"{Storage.Returns.Uri}/{blobName}"), content, properties?.ETag.ToString(), properties?.LastModified ?? DateTimeOffset.UtcNow,
-            DateTimeOffset.UtcNow);
-        return await PostAsync(FunctionNames.IngestReturn, payload);
-    }
+    /// <summary>Delivers the "blob created" event of <paramref name="blobName"/> to IngestReturn, as the host does for Event Grid.</summary>
+    public async Task<BlobTriggerResult> TriggerIngestAsync(string blobName) =>
+        await Host.DeliverBlobCreatedAsync(FunctionNames.IngestReturn, blobName, CancellationToken.None)
+        ?? throw new InvalidOperationException($"{blobName} is not in the returns container.");
 
-    /// <summary>POSTs the timer payload the Functions host would send for ComputeKpis.</summary>
-    public Task<HandlerAnswer> TriggerComputeAsync() => TriggerTimerAsync(FunctionNames.ComputeKpis);
+    /// <summary>Fires the ComputeKpis timer now.</summary>
+    public Task<InvocationResult> TriggerComputeAsync() => TriggerTimerAsync(FunctionNames.ComputeKpis);
 
-    /// <summary>POSTs the timer payload the Functions host would send for a timer-triggered function.</summary>
-    public Task<HandlerAnswer> TriggerTimerAsync(string functionName)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return PostAsync(functionName, HostPayloads.TimerTrigger(functionName, "timer", now.AddDays(-1), now.AddDays(1), now));
-    }
+    /// <summary>Fires a timer-triggered function now.</summary>
+    public Task<InvocationResult> TriggerTimerAsync(string functionName) => Host.FireTimerAsync(functionName, CancellationToken.None);
 
-    public async Task<HandlerAnswer> PostAsync(string functionName, object payload)
-    {
-        using var response = await Http.PostAsJsonAsync(functionName, payload);
-        var text = await response.Content.ReadAsStringAsync();
-        return new HandlerAnswer((int)response.StatusCode, text);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
 }
 
-/// <summary>The handler's HTTP answer: status and the JSON body (Outputs, Logs, ReturnValue).</summary>
-public sealed record HandlerAnswer(int StatusCode, string Body)
+/// <summary>The typed outcomes the functions return, read from the worker's InvocationResponse.</summary>
+public static class Outcomes
 {
-    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
-
-    public IReadOnlyList<string> Logs => [.. Json.GetProperty(nameof(Logs)).EnumerateArray().Select(l => l.GetString()!)];
-}
-
-/// <summary>Captures every log line, so tests can prove what never reaches the logs.</summary>
-internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-{
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
-
-    public void Dispose()
+    public static IngestOutcome Ingest(this BlobTriggerResult result)
     {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Last.Outcome<IngestOutcome>();
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    public static ComputeOutcome Compute(this InvocationResult result)
     {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Outcome<ComputeOutcome>();
+    }
 
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    public static PurgeOutcome Purge(this InvocationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Outcome<PurgeOutcome>();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using KpiPipeline.Core.Pseudonymisation;
+using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Testing;
 
 namespace KpiPipeline.Functions.Tests;
@@ -60,12 +61,14 @@ public sealed class PseudonymisationBoundaryTests(AzuriteFixture azurite) : ICla
     }
 
     [Fact]
-    public async Task The_app_stops_with_a_clear_error_when_the_pseudonymisation_secret_is_missing()
+    public async Task The_worker_stops_with_a_clear_error_when_the_pseudonymisation_secret_is_missing()
     {
-        var error = await Assert.ThrowsAsync<PseudonymisationSecretException>(() => PipelineHarness.StartAsync(
-            azurite, extraSettings: new Dictionary<string, string?> { ["KpiPipeline:PseudonymisationSecret"] = "" }));
+        var error = await Assert.ThrowsAsync<WorkerStartException>(() =>
+            PipelineHarness.StartAsync(azurite, new Dictionary<string, string?> { ["KpiPipeline:PseudonymisationSecret"] = "" }));
 
-        Assert.Contains("secret", error.Message, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(PipelineHarness.RegistrantSecret, error.Message, StringComparison.Ordinal);
+        Assert.Contains("exited", error.Message, StringComparison.Ordinal);
+        var console = string.Join('\n', error.Logs);
+        Assert.Contains(nameof(PseudonymisationSecretException), console, StringComparison.Ordinal);
+        Assert.DoesNotContain(PipelineHarness.RegistrantSecret, console, StringComparison.Ordinal);
     }
 }

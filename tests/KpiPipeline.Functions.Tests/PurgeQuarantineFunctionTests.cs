@@ -1,6 +1,6 @@
-using KpiPipeline.Functions.Hosting;
+using Azure.Storage.Blobs;
+using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KpiPipeline.Functions.Tests;
 
@@ -10,32 +10,43 @@ public sealed class PurgeQuarantineFunctionTests(AzuriteFixture azurite) : IClas
     [Fact]
     public async Task Keeps_rejected_uploads_for_the_retention_period_then_deletes_them()
     {
-        var clock = new MovableClock();
-        await using var harness = await PipelineHarness.StartAsync(azurite, configureServices: s => s.AddSingleton<TimeProvider>(clock));
-        await harness.UploadReferenceAsync();
-        await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode(sex: "Q")));
-        await harness.TriggerIngestAsync("P1/2025-04/episodes.csv");
-        Assert.Equal(2, (await StorageReads.ContentsAsync(harness.Storage.Quarantine)).Count);
+        var kept = await PipelineHarness.StartAsync(azurite, new Dictionary<string, string?> { ["KpiPipeline:QuarantineRetentionDays"] = "30" });
+        await using (kept)
+        {
+            await kept.UploadReferenceAsync();
+            await kept.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode(sex: "Q")));
+            await kept.TriggerIngestAsync("P1/2025-04/episodes.csv");
+            Assert.Equal(2, (await StorageReads.ContentsAsync(kept.Storage.Quarantine)).Count);
 
-        clock.Advance(TimeSpan.FromDays(29));
-        var early = await harness.TriggerTimerAsync(FunctionNames.PurgeQuarantine);
-        Assert.Equal(200, early.StatusCode);
-        Assert.Contains(early.Logs, l => l.Contains("0 blobs", StringComparison.Ordinal));
-        Assert.Equal(2, (await StorageReads.ContentsAsync(harness.Storage.Quarantine)).Count);
+            var early = await kept.TriggerTimerAsync(FunctionNames.PurgeQuarantine);
+            Assert.True(early.Succeeded, early.Exception);
+            Assert.Equal((0, 2), (early.Purge().Deleted, early.Purge().Kept));
+            Assert.Equal(2, (await StorageReads.ContentsAsync(kept.Storage.Quarantine)).Count);
+        }
 
-        clock.Advance(TimeSpan.FromDays(2));
-        var late = await harness.TriggerTimerAsync(FunctionNames.PurgeQuarantine);
-        Assert.Contains(late.Logs, l => l.Contains("2 blobs", StringComparison.Ordinal));
-        Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.Quarantine));
-        Assert.NotEmpty(await StorageReads.ContentsAsync(harness.Storage.Ledger));
+        // The same storage, with a retention the uploads are now older than.
+        await using var later = await PipelineHarness.StartAsync(
+            azurite, new Dictionary<string, string?> { ["KpiPipeline:QuarantineRetentionDays"] = "0" }, continueFrom: kept);
+        var late = await later.TriggerTimerAsync(FunctionNames.PurgeQuarantine);
+        Assert.Equal(2, late.Purge().Deleted);
+        Assert.Empty(await StorageReads.ContentsAsync(later.Storage.Quarantine));
+        Assert.NotEmpty(await StorageReads.ContentsAsync(later.Storage.Ledger));
     }
 
-    private sealed class MovableClock : TimeProvider
+    [Fact]
+    public async Task The_stand_in_fires_the_timer_on_its_NCRONTAB_schedule_and_records_the_schedule_status()
     {
-        private TimeSpan offset;
+        await using var harness = await PipelineHarness.StartAsync(azurite, new Dictionary<string, string?> { ["PurgeQuarantineSchedule"] = "*/2 * * * * *" });
+        using var run = new CancellationTokenSource(TimeSpan.FromSeconds(5));
 
-        public void Advance(TimeSpan by) => offset += by;
+        var fired = await harness.Host.RunSchedulesAsync(run.Token);
 
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
+        var purges = fired.Where(f => f.FunctionName == FunctionNames.PurgeQuarantine).ToList();
+        Assert.InRange(purges.Count, 1, 3);
+        Assert.All(purges, p => Assert.True(p.Succeeded, p.Exception));
+        Assert.DoesNotContain(fired, f => f.FunctionName == FunctionNames.ComputeKpis);   // 02:30 daily: not within these seconds
+        var status = new BlobContainerClient(harness.Settings[FunctionsHostStandIn.HostStorageSetting], FunctionsHostStandIn.HostsContainer)
+            .GetBlobClient("timers/kpipipeline-local/Host.Functions.PurgeQuarantine/status");
+        Assert.True(await status.ExistsAsync());
     }
 }

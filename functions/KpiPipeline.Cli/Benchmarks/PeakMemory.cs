@@ -10,13 +10,13 @@ namespace KpiPipeline.Cli.Benchmarks;
 /// </summary>
 public static class PeakMemory
 {
-    public static void Reset()
+    public static void Reset(string process = "self")
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         try
         {
-            File.WriteAllText("/proc/self/clear_refs", "5");
+            File.WriteAllText($"/proc/{process}/clear_refs", "5");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
@@ -25,11 +25,11 @@ public static class PeakMemory
     }
 
     /// <summary>The peak resident set in bytes since the last <see cref="Reset"/>.</summary>
-    public static long PeakBytes()
+    public static long PeakBytes(string process = "self")
     {
         try
         {
-            foreach (var line in File.ReadLines("/proc/self/status"))
+            foreach (var line in File.ReadLines($"/proc/{process}/status"))
             {
                 if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
                 {

@@ -4,58 +4,46 @@ using System.Text.Json;
 
 namespace KpiPipeline.Cli.Packaging;
 
-/// <summary>What to package: the custom handler project, where to put the package, and how to publish the handler.</summary>
-/// <param name="FunctionsProject">The folder of KpiPipeline.Functions (holds host.json, the function folders and the csproj).</param>
+/// <summary>What to package: the function app project, where to put the package, and how to publish it.</summary>
+/// <param name="FunctionsProject">The folder of KpiPipeline.Functions (the isolated-worker app).</param>
 /// <param name="OutputFolder">The package folder to create (replaced if it exists).</param>
 /// <param name="Zip">Also write <c>{OutputFolder}.zip</c>, the file a Flex Consumption app is deployed from.</param>
-/// <param name="Runtime">The runtime identifier of the Functions workers (Linux x64).</param>
-/// <param name="SelfContained">Bundle the .NET and ASP.NET Core runtimes (the Functions Linux images do not ship ASP.NET Core 10).</param>
+/// <param name="Runtime">The runtime identifier of the Functions instances (Linux x64).</param>
+/// <param name="SelfContained">Bundle the .NET runtime (not needed: Flex Consumption's dotnet-isolated 10.0 stack has it).</param>
 /// <param name="BuildFolder">Where the publish keeps its own obj/bin (kept apart from the developers' builds); a temp folder by default.</param>
 public sealed record PackageOptions(
     string FunctionsProject,
     string OutputFolder,
     bool Zip = false,
     string Runtime = FunctionAppPackager.DefaultRuntime,
-    bool SelfContained = true,
+    bool SelfContained = false,
     string? BuildFolder = null);
 
-/// <summary>A built package: its folder, the zip if one was asked for, the handler executable and the functions it holds.</summary>
-public sealed record FunctionAppPackage(string Folder, string? ZipFile, string ExecutablePath, IReadOnlyList<string> Functions);
+/// <summary>A built package: its folder, the zip if one was asked for, the worker assembly and the functions it holds.</summary>
+public sealed record FunctionAppPackage(string Folder, string? ZipFile, string WorkerAssemblyPath, IReadOnlyList<string> Functions);
 
 /// <summary>The package could not be built or is not what the Functions host needs.</summary>
 public sealed class PackagingException(string message) : Exception(message);
 
 /// <summary>
-/// Builds the deployable function app: <c>dotnet publish</c> of the custom handler for Linux, then the layout the Functions host
-/// reads: <c>host.json</c> at the root, one folder per function with its <c>function.json</c>, and the handler executable that
-/// <c>customHandler.description.defaultExecutablePath</c> names.
+/// Builds the deployable function app: the <c>dotnet publish</c> output of the isolated-worker app, as the host reads it —
+/// <c>host.json</c>, the SDK-generated <c>functions.metadata</c> and <c>worker.config.json</c>, the worker assembly that
+/// worker.config.json names, and the host-side extensions under <c>.azurefunctions/</c> that <c>extensions.json</c> lists.
 /// </summary>
 public static class FunctionAppPackager
 {
     public const string DefaultRuntime = "linux-x64";
     public const string HostFile = "host.json";
-    public const string FunctionFile = "function.json";
-
-    /// <summary>Unix mode rwxr-xr-x, for the handler executable in the folder and in the zip.</summary>
-    private const UnixFileMode ExecutableMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                                                UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
-                                                UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-
-    /// <summary>Unix mode rw-r--r--, for the other files when the package is zipped on Windows.</summary>
-    private const UnixFileMode RegularFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    public const string MetadataFile = "functions.metadata";
+    public const string WorkerConfigFile = "worker.config.json";
+    public const string ExtensionsFile = "extensions.json";
 
     public static async Task<FunctionAppPackage> BuildAsync(PackageOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
         var project = Path.GetFullPath(options.FunctionsProject);
-        var executableName = ExecutableNameOf(File.ReadAllText(RequireFile(project, HostFile)));
-        var functions = FunctionFolders(project);
-        if (functions.Count == 0)
-        {
-            throw new PackagingException($"No function folders (*/{FunctionFile}) in {project}.");
-        }
-
+        RequireFile(project, HostFile);
         var buildFolder = options.BuildFolder ?? DefaultBuildFolder(project);
         var publishFolder = Path.Combine(buildFolder, "publish");
         DeleteFolder(publishFolder);
@@ -64,120 +52,103 @@ public static class FunctionAppPackager
         var output = Path.GetFullPath(options.OutputFolder);
         DeleteFolder(output);
         CopyFolder(publishFolder, output);
-        File.Copy(Path.Combine(project, HostFile), Path.Combine(output, HostFile), overwrite: true);
-        foreach (var function in functions)
-        {
-            Directory.CreateDirectory(Path.Combine(output, function));
-            File.Copy(Path.Combine(project, function, FunctionFile), Path.Combine(output, function, FunctionFile), overwrite: true);
-        }
-
-        var executable = Path.Combine(output, executableName);
-        if (!File.Exists(executable))
-        {
-            throw new PackagingException($"The publish did not produce the handler executable '{executableName}' that {HostFile} points at.");
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(executable, ExecutableMode);
-        }
-
         var problems = Verify(output);
         if (problems.Count > 0)
         {
             throw new PackagingException("The package is incomplete: " + string.Join("; ", problems));
         }
 
+        var functions = FunctionsOf(File.ReadAllText(Path.Combine(output, MetadataFile)));
+        var worker = Path.Combine(output, WorkerAssemblyOf(File.ReadAllText(Path.Combine(output, WorkerConfigFile))));
         string? zip = null;
         if (options.Zip)
         {
             zip = output.TrimEnd(Path.DirectorySeparatorChar) + ".zip";
-            WriteZip(output, zip, executableName);
+            File.Delete(zip);
+            ZipFile.CreateFromDirectory(output, zip, CompressionLevel.Optimal, includeBaseDirectory: false);
         }
 
-        await log.WriteLineAsync($"Packaged {functions.Count} functions ({string.Join(", ", functions)}) with handler '{executableName}' in {output}" +
+        await log.WriteLineAsync($"Packaged {functions.Count} functions ({string.Join(", ", functions)}), worker {Path.GetFileName(worker)}, in {output}" +
                                  (zip is null ? string.Empty : $" and {zip}"));
-        return new FunctionAppPackage(output, zip, executable, functions);
+        return new FunctionAppPackage(output, zip, worker, functions);
     }
 
-    /// <summary>The handler executable host.json names (<c>customHandler.description.defaultExecutablePath</c>).</summary>
-    public static string ExecutableNameOf(string hostJson)
+    /// <summary>The worker assembly worker.config.json names (<c>description.defaultWorkerPath</c>).</summary>
+    public static string WorkerAssemblyOf(string workerConfigJson)
     {
-        using var document = JsonDocument.Parse(hostJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
-        if (document.RootElement.TryGetProperty("customHandler", out var handler) &&
-            handler.TryGetProperty("description", out var description) &&
-            description.TryGetProperty("defaultExecutablePath", out var path) &&
+        using var document = JsonDocument.Parse(workerConfigJson);
+        if (document.RootElement.TryGetProperty("description", out var description) &&
+            description.TryGetProperty("defaultWorkerPath", out var path) &&
             path.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(path.GetString()))
         {
             return path.GetString()!;
         }
 
-        throw new PackagingException($"{HostFile} has no customHandler.description.defaultExecutablePath.");
+        throw new PackagingException($"{WorkerConfigFile} has no description.defaultWorkerPath.");
     }
 
-    /// <summary>The function names in an app folder: every direct subfolder holding a function.json, sorted.</summary>
-    public static IReadOnlyList<string> FunctionFolders(string appFolder) =>
-        Directory.EnumerateDirectories(appFolder)
-            .Where(dir => File.Exists(Path.Combine(dir, FunctionFile)))
-            .Select(Path.GetFileName)
-            .OfType<string>()
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    /// <summary>The function names in functions.metadata, sorted.</summary>
+    public static IReadOnlyList<string> FunctionsOf(string metadataJson)
+    {
+        using var document = JsonDocument.Parse(metadataJson);
+        return [.. document.RootElement.EnumerateArray().Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>
-    /// What a Functions host would miss in a package folder: host.json, the executable it points at (and, for an apphost,
-    /// the managed assembly beside it), and a readable function.json with bindings in every function folder. Empty when complete.
+    /// What a Functions host would miss in a package folder: host.json, worker.config.json and the worker assembly it names,
+    /// functions.metadata with bindings for every function, and every extension assembly extensions.json points at. Empty when complete.
     /// </summary>
     public static IReadOnlyList<string> Verify(string packageFolder)
     {
         var problems = new List<string>();
-        var host = Path.Combine(packageFolder, HostFile);
-        if (!File.Exists(host))
+        foreach (var file in new[] { HostFile, WorkerConfigFile, MetadataFile, ExtensionsFile })
         {
-            return [$"{HostFile} is missing"];
+            if (!File.Exists(Path.Combine(packageFolder, file)))
+            {
+                problems.Add($"{file} is missing");
+            }
         }
 
-        string executable;
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
         try
         {
-            executable = ExecutableNameOf(File.ReadAllText(host));
-        }
-        catch (Exception e) when (e is JsonException or PackagingException)
-        {
-            return [$"{HostFile} is not a custom handler host file: {e.Message}"];
-        }
-
-        if (!File.Exists(Path.Combine(packageFolder, executable)))
-        {
-            problems.Add($"the handler executable '{executable}' named by {HostFile} is missing");
-        }
-
-        var assembly = (executable.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? executable[..^4] : executable) + ".dll";
-        if (!File.Exists(Path.Combine(packageFolder, assembly)))
-        {
-            problems.Add($"the handler assembly '{assembly}' is missing");
-        }
-
-        var functions = FunctionFolders(packageFolder);
-        if (functions.Count == 0)
-        {
-            problems.Add($"no function folder holds a {FunctionFile}");
-        }
-
-        foreach (var function in functions)
-        {
-            try
+            var worker = WorkerAssemblyOf(File.ReadAllText(Path.Combine(packageFolder, WorkerConfigFile)));
+            if (!File.Exists(Path.Combine(packageFolder, worker)))
             {
-                using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(packageFolder, function, FunctionFile)));
-                if (!document.RootElement.TryGetProperty("bindings", out var bindings) || bindings.GetArrayLength() == 0)
+                problems.Add($"the worker assembly '{worker}' named by {WorkerConfigFile} is missing");
+            }
+
+            using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(packageFolder, MetadataFile)));
+            if (metadata.RootElement.GetArrayLength() == 0)
+            {
+                problems.Add($"{MetadataFile} lists no functions");
+            }
+
+            foreach (var function in metadata.RootElement.EnumerateArray())
+            {
+                if (!function.TryGetProperty("bindings", out var bindings) || bindings.GetArrayLength() == 0)
                 {
-                    problems.Add($"{function}/{FunctionFile} has no bindings");
+                    problems.Add($"{function.GetProperty("name").GetString()} in {MetadataFile} has no bindings");
                 }
             }
-            catch (JsonException e)
+
+            using var extensions = JsonDocument.Parse(File.ReadAllText(Path.Combine(packageFolder, ExtensionsFile)));
+            foreach (var extension in extensions.RootElement.GetProperty("extensions").EnumerateArray())
             {
-                problems.Add($"{function}/{FunctionFile} is not valid JSON: {e.Message}");
+                if (extension.TryGetProperty("hintPath", out var hint) && hint.GetString() is { } path &&
+                    !File.Exists(Path.Combine(packageFolder, path.Replace('/', Path.DirectorySeparatorChar))))
+                {
+                    problems.Add($"the extension assembly '{path}' listed in {ExtensionsFile} is missing");
+                }
             }
+        }
+        catch (Exception e) when (e is JsonException or PackagingException or KeyNotFoundException or InvalidOperationException)
+        {
+            problems.Add($"unreadable app files: {e.Message}");
         }
 
         return problems;
@@ -221,24 +192,6 @@ public static class FunctionAppPackager
             var output = (await stdout) + (await stderr);
             var errors = output.Split('\n').Where(line => line.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(20);
             throw new PackagingException($"dotnet publish failed (exit code {process.ExitCode}):\n{string.Join('\n', errors)}");
-        }
-    }
-
-    private static void WriteZip(string folder, string zipPath, string executableName)
-    {
-        File.Delete(zipPath);
-        using var archive = ZipFile.Open(zipPath, ZipArchiveMode.Create);
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            var entryName = Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/');
-            var entry = archive.CreateEntryFromFile(file, entryName, CompressionLevel.Optimal);
-            var mode = ExecutableMode;
-            if (entryName != executableName)
-            {
-                mode = OperatingSystem.IsWindows() ? RegularFileMode : File.GetUnixFileMode(file);
-            }
-
-            entry.ExternalAttributes = (int)mode << 16;
         }
     }
 

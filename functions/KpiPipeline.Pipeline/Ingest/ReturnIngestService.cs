@@ -59,7 +59,22 @@ public sealed class ReturnIngestService(
         }
 
         await ledger.SaveAsync(processing, cancellationToken);
-        var done = await ProcessAsync(processing, properties.ETag, cancellationToken);
+        SubmissionEntry done;
+        try
+        {
+            done = await ProcessAsync(processing, properties.ETag, cancellationToken);
+        }
+        catch (Exception e) when (attempts >= options.Value.MaxIngestAttempts && e is not OperationCanceledException)
+        {
+            // The last attempt the host makes (it poisons a blob after five failures): record the failure, quarantine the
+            // upload, and fail the invocation so the host's poison queue has it too.
+            var failed = processing with { State = SubmissionState.Failed };
+            await ledger.SaveAsync(failed, cancellationToken);
+            await DisposeRawAsync(failed, properties.ETag, cancellationToken);
+            logger.LogError(e, "Upload {Blob} failed {Attempts} times and is recorded as failed", blobName, attempts);
+            throw;
+        }
+
         await DisposeRawAsync(done, properties.ETag, cancellationToken);
         await steps.AfterAsync(IngestStep.RawDisposed, blobName, cancellationToken);
         logger.LogInformation("Upload {Blob} {Status}: {Rows} rows, {Errors} errors, {Warnings} warnings",

@@ -1,6 +1,6 @@
-namespace KpiPipeline.Functions.Hosting;
+namespace KpiPipeline.Functions.Tests;
 
-/// <summary>The names shared by the handler's routes and the function.json folders (one function per trigger).</summary>
+/// <summary>The function names the worker indexes (the test drives the app by name, as the host does; it does not reference the app).</summary>
 public static class FunctionNames
 {
     public const string IngestReturn = nameof(IngestReturn);
