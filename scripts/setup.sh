@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the demo and the tests need: Node tools from npm (Azurite; DuckDB for `kpi bench`), Debian's chromium (the
+# Installs what the demo and the tests need: Node tools from npm (Azurite, the local Azure Storage), Debian's chromium (the
 # scorecard tests drive it through Playwright) and the .NET packages, then builds the solution. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +14,11 @@ if ! command -v chromium >/dev/null; then
 fi
 command -v dotnet >/dev/null || { echo "dotnet (SDK 10) is required" >&2; exit 1; }
 command -v node >/dev/null || { echo "node (20+) and npm are required" >&2; exit 1; }
-if [ ! -d node_modules/azurite ] || [ ! -d node_modules/@duckdb/node-api ]; then
-  echo "== npm install (Azurite, DuckDB for kpi bench)"
-  npm install --no-audit --no-fund --loglevel=error
+# Reinstalled whenever package-lock.json differs from the one last installed (a stamp inside node_modules).
+if ! cmp -s package-lock.json node_modules/.installed-package-lock.json; then
+  echo "== npm ci (Azurite; exactly the versions in package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.installed-package-lock.json
 fi
 echo "== dotnet build"
 dotnet restore KpiPipeline.sln --verbosity quiet

@@ -13,5 +13,6 @@ public static class KpiCommand
         GenerateCommand.Create(),
         IngestBenchCommand.Create(),
         BenchCommand.Create(),
+        Benchmarks.DuckDbSide.CreateCommand(),
     };
 }

@@ -40,6 +40,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             ["ComputeKpisSchedule"] = "0 30 2 * * *",
             ["PurgeQuarantineSchedule"] = "0 0 3 * * *",
             [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.UseDevelopmentSecrets)}"] = "true",
+            [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.TrustDeclaredUploadTimes)}"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         try

@@ -41,6 +41,13 @@ public sealed class KpiPipelineOptions
     /// <summary>Use the fixed development secrets (the local demo only; it says so on screen).</summary>
     public bool UseDevelopmentSecrets { get; set; }
 
+    /// <summary>
+    /// Take an upload's time from its <c>uploaded_at</c> blob metadata (ISO 8601) instead of the time storage received it.
+    /// For the local demo only, which uploads a year of returns at once and says when each would have been sent: in Azure a
+    /// provider could claim any time, so this stays off there and DQ01 reads the time storage received the blob.
+    /// </summary>
+    public bool TrustDeclaredUploadTimes { get; set; }
+
     /// <summary>Days a rejected upload stays in quarantine before the purge timer deletes it.</summary>
     public int QuarantineRetentionDays { get; set; } = 30;
 

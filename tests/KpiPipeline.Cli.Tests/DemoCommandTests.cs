@@ -24,6 +24,13 @@ public sealed class DemoCommandTests
         var result = await DuckDb.QueryAsync($"SELECT count(*) AS n, count(DISTINCT period) AS periods FROM read_parquet({glob}, hive_partitioning = true)");
         Assert.NotEqual("0", result[0, "n"].ToString());
 
+        // Each upload declared when its provider would have sent it, so returns read as on time (DQ01 green) in most
+        // quarters, not late everywhere as when a year of returns is uploaded on one day.
+        var restricted = DuckDb.Literal(Path.Combine(work, "published", "restricted", "kpi_results") + "/*/*.parquet");
+        var onTime = await DuckDb.QueryAsync($"SELECT CAST(count(*) FILTER (WHERE rag = 'green') AS INTEGER) AS green, CAST(count(*) AS INTEGER) AS quarters FROM read_parquet({restricted}, hive_partitioning = true) " +
+                                             "WHERE kpi_id = 'DQ01_returns_on_time' AND unit_code = 'ALL' AND value IS NOT NULL");
+        Assert.True(onTime[0, "green"].GetInt32() * 2 > onTime[0, "quarters"].GetInt32(), $"DQ01 green in {onTime[0, "green"]} of {onTime[0, "quarters"]} quarters");
+
         // ComputeKpis wrote the scorecards into the published container beside the datasets; the demo names one.
         var scorecard = DemoCommand.ScorecardToOpen(Path.Combine(work, "published"));
         Assert.NotNull(scorecard);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs.Models;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Pipeline.Storage;
@@ -12,6 +13,27 @@ namespace KpiPipeline.Functions.Tests;
 public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private const string Path = "P1/2025-04/episodes.csv";
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_declared_upload_time_counts_only_where_the_pipeline_is_told_to_trust_it(bool trusted)
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["KpiPipeline:TrustDeclaredUploadTimes"] = trusted ? "true" : "false",
+        });
+        await harness.UploadReferenceAsync();
+        var declared = new DateTimeOffset(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);
+        var upload = (await harness.Storage.Returns.GetBlobClient(Path).UploadAsync(
+            BinaryData.FromString(ReturnFiles.EpisodesCsv(ReturnFiles.Episode())),
+            new BlobUploadOptions { Metadata = new Dictionary<string, string> { [ReturnIngestService.DeclaredUploadTimeMetadata] = declared.ToString("O") } })).Value;
+
+        Assert.Equal(IngestStatus.Accepted, (await harness.TriggerIngestAsync(Path)).Ingest().Status);
+
+        var entry = await new SubmissionLedger(harness.Storage.Ledger).GetAsync(Path, upload.ETag.ToString().Trim('"'), CancellationToken.None);
+        Assert.Equal(trusted ? declared : upload.LastModified, entry!.UploadedAt);
+    }
 
     [Fact]
     public async Task Accepts_a_valid_file_in_the_worker_process_the_stand_in_started()

@@ -1,7 +1,9 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
-using KpiPipeline.LocalRun;
+using DuckDB.NET.Data;
 
 namespace KpiPipeline.Cli.Benchmarks;
 
@@ -9,37 +11,32 @@ namespace KpiPipeline.Cli.Benchmarks;
 public sealed record DuckDbRun(TimeSpan Elapsed, long KpiRows, string ResultCsv);
 
 /// <summary>
-/// Runs scripts/node/bench-duckdb.mjs (bench-kpis.sql) in a Node child process with the given thread count.
-/// The time is DuckDB's own, measured inside the child, so Node's start-up does not count against DuckDB.
+/// The DuckDB side of <c>kpi bench</c>: bench-kpis.sql run by DuckDB (DuckDB.NET, in process) with the given thread count.
+/// <see cref="RunAsync"/> runs it in a child <c>kpi</c> process (the hidden <c>bench-duckdb</c> command), so DuckDB's memory
+/// never counts towards the project's peak measured in the benchmark's own process; the time is DuckDB's own, measured
+/// inside the child, so the child's start-up does not count against DuckDB.
 /// </summary>
 public static class DuckDbSide
 {
+    private const string CommandName = "bench-duckdb";
+
     public static async Task<DuckDbRun> RunAsync(
         string returns, string reference, DateOnly asOf, string workFolder, int threads, CancellationToken cancellationToken)
     {
-        await NodeTools.EnsureInstalledAsync("@duckdb/node-api", cancellationToken);
-        var root = NodeTools.FindToolsRoot();
         Directory.CreateDirectory(workFolder);
         var parquet = Path.Combine(workFolder, "duckdb_kpi_results.parquet");
         var csv = Path.Combine(workFolder, "duckdb_kpi_results.csv");
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = root,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = SelfStartInfo();
         foreach (var argument in new[]
                  {
-                     Path.Combine(root, "scripts", "node", "bench-duckdb.mjs"), returns, reference,
-                     asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), parquet, csv,
+                     CommandName, returns, reference, asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), parquet, csv,
                      threads.ToString(CultureInfo.InvariantCulture),
                  })
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the DuckDB side of the benchmark.");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
@@ -52,5 +49,92 @@ public static class DuckDbSide
         var seconds = json.RootElement.GetProperty("seconds").GetDouble();
         var rows = json.RootElement.GetProperty("rows").GetInt64();
         return new DuckDbRun(TimeSpan.FromSeconds(seconds), rows, csv);
+    }
+
+    /// <summary>The hidden <c>kpi bench-duckdb</c> command the child runs: prints <c>{"seconds": …, "rows": …}</c>.</summary>
+    public static Command CreateCommand()
+    {
+        var returns = new Argument<string>("returns");
+        var reference = new Argument<string>("reference");
+        var asOf = new Argument<string>("as-of");
+        var parquet = new Argument<string>("out-parquet");
+        var csv = new Argument<string>("out-csv");
+        var threads = new Argument<int>("threads");
+        var command = new Command(CommandName, "The DuckDB side of kpi bench (run by kpi bench in a child process)")
+        {
+            returns, reference, asOf, parquet, csv, threads,
+        };
+        command.Hidden = true;
+        command.SetAction(parse =>
+        {
+            var (seconds, rows) = Run(parse.GetValue(returns)!, parse.GetValue(reference)!, parse.GetValue(asOf)!,
+                parse.GetValue(parquet)!, parse.GetValue(csv)!, parse.GetValue(threads));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"seconds\": {seconds:R}, \"rows\": {rows}}}"));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Runs one SQL text (any number of statements) in a fresh in-memory DuckDB with the given threads and times it.</summary>
+    public static TimeSpan Execute(string sql, int threads)
+    {
+        using var connection = Open(threads);
+        return Time(connection, sql);
+    }
+
+    /// <summary>Quotes a path as a DuckDB string literal's content.</summary>
+    public static string Quote(string path) => path.Replace('\\', '/').Replace("'", "''", StringComparison.Ordinal);
+
+    private static (double Seconds, long Rows) Run(string returns, string reference, string asOf, string parquet, string csv, int threads)
+    {
+        var sql = ReadSql()
+            .Replace("{{returns}}", Quote(returns), StringComparison.Ordinal)
+            .Replace("{{reference}}", Quote(reference), StringComparison.Ordinal)
+            .Replace("{{asof}}", asOf, StringComparison.Ordinal)
+            .Replace("{{out}}", Quote(parquet), StringComparison.Ordinal);
+        using var connection = Open(threads);
+        var seconds = Time(connection, sql).TotalSeconds;
+        Time(connection, $"COPY (SELECT * FROM read_parquet('{Quote(parquet)}')) TO '{Quote(csv)}' (HEADER, DELIMITER ',');");
+        using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT count(*) FROM read_parquet('{Quote(parquet)}')";
+        return (seconds, Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture));
+    }
+
+    private static DuckDBConnection Open(int threads)
+    {
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        Time(connection, string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads};"));
+        return connection;
+    }
+
+    private static TimeSpan Time(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var clock = Stopwatch.StartNew();
+        command.ExecuteNonQuery();
+        return clock.Elapsed;
+    }
+
+    private static string ReadSql()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("KpiPipeline.Cli.Benchmarks.bench-kpis.sql")
+                           ?? throw new InvalidOperationException("bench-kpis.sql is not embedded in the kpi assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Starts this same kpi (its apphost, or <c>dotnet kpi.dll</c> when run that way).</summary>
+    private static ProcessStartInfo SelfStartInfo()
+    {
+        var host = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this process is unknown.");
+        var start = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
+        }
+
+        return start;
     }
 }

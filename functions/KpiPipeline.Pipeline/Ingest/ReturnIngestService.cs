@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
@@ -48,7 +49,7 @@ public sealed class ReturnIngestService(
         }
 
         var attempts = (entry?.Attempts ?? 0) + 1;
-        var processing = new SubmissionEntry(blobName, uploadId, SubmissionState.Processing, attempts, properties.LastModified);
+        var processing = new SubmissionEntry(blobName, uploadId, SubmissionState.Processing, attempts, UploadTimeOf(properties));
         if (attempts > options.Value.MaxIngestAttempts)
         {
             var failed = processing with { State = SubmissionState.Failed, Attempts = attempts - 1 };
@@ -217,6 +218,16 @@ public sealed class ReturnIngestService(
 
     /// <summary>The upload id of a version of a blob: its ETag without the quotes.</summary>
     public static string UploadIdOf(ETag etag) => etag.ToString().Trim('"');
+
+    /// <summary>The blob metadata a demo upload declares its upload time in (honoured only with <see cref="KpiPipelineOptions.TrustDeclaredUploadTimes"/>).</summary>
+    public const string DeclaredUploadTimeMetadata = "uploaded_at";
+
+    private DateTimeOffset UploadTimeOf(BlobProperties properties) =>
+        options.Value.TrustDeclaredUploadTimes
+        && properties.Metadata.TryGetValue(DeclaredUploadTimeMetadata, out var declared)
+        && DateTimeOffset.TryParse(declared, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)
+            ? time
+            : properties.LastModified;
 
     private static BlobUploadOptions WithContentType(string contentType) => new() { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } };
 

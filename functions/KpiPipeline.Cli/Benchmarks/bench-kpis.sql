@@ -1,7 +1,7 @@
 -- The benchmark's DuckDB side (docs/benchmarks.md): VOL01, ACC01, RET01, EXT01 and EXT02 at provider and area
 -- level, per financial quarter, for dimension ALL and each substance group, computed from the raw monthly CSV
 -- returns exactly as kpis.md defines them, written to Parquet.
--- Placeholders filled in by bench-duckdb.mjs: {{returns}}, {{reference}}, {{asof}} (YYYY-MM-DD), {{out}}.
+-- Placeholders filled in by DuckDbSide (kpi bench): {{returns}}, {{reference}}, {{asof}} (YYYY-MM-DD), {{out}}.
 -- People are linked by the raw attributor FIRST_INITIAL + LAST_INITIAL + date_of_birth + SEX: the same identity
 -- the project's client_key is the HMAC of, so distinct counts agree without DuckDB computing an HMAC.
 
