@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh machine of this kind and runs the demo: Azurite, synthetic returns uploaded as providers
-# would, the real function handlers driven by a local stand-in for the Functions host, published Parquet, a KPI table.
+# would, the published function app's isolated worker driven over gRPC by a local stand-in for the Functions host,
+# published Parquet and scorecards, a KPI table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

@@ -10,7 +10,7 @@ param functionAppName string
 @description('The blob-trigger function that ingests uploads (its folder name, and the route the handler maps).')
 param functionName string = 'IngestReturn'
 
-@description('The container providers upload to (the blob trigger path in IngestReturn/function.json).')
+@description('The container providers upload to (the path of IngestReturn's `[BlobTrigger("returns/{name}", Source = BlobTriggerSource.EventGrid)]`).')
 param returnsContainer string = 'returns'
 
 param subscriptionName string = 'ingest-return-uploads'

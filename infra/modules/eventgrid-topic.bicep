@@ -1,5 +1,5 @@
 // The Event Grid system topic of the data storage account. On Flex Consumption a blob trigger must use the Event Grid
-// source ("source": "EventGrid" in IngestReturn/function.json): storage publishes BlobCreated here and the subscription
+// source (`Source = BlobTriggerSource.EventGrid` on IngestReturn's `[BlobTrigger]`): storage publishes BlobCreated here and the subscription
 // (eventgrid-subscription.bicep) delivers it to the blob extension's webhook.
 
 param name string

@@ -15,7 +15,14 @@ namespace KpiPipeline.Kpis.Engine;
 public sealed record KpiComputation(
     IReadOnlyList<FinancialQuarter> Periods,
     KpiResultTable Results,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>
+    /// The index in <see cref="Periods"/> of the first quarter holding a month any provider has an accepted return for: the
+    /// quarters the service has reported on. Earlier quarters are reconstructed from the referral dates in the returns.
+    /// </summary>
+    public int FirstReportedPeriod { get; init; }
+}
 
 /// <summary>
 /// Computes every KPI of kpis.md at every level for every quarter of the run (pure; no I/O). The data are indexed once:
@@ -54,6 +61,29 @@ public static class KpiEngine
         tallies.CountDataQuality(uploads);
 
         var rows = new RowBuilder(tallies.Tally, tallies.Waits, units, targets, periods, asOf);
-        return new KpiComputation(periods, new KpiResultTable(rows, periods.Count), warnings);
+        return new KpiComputation(periods, new KpiResultTable(rows, periods.Count), warnings)
+        {
+            FirstReportedPeriod = FirstReportedPeriod(periods, uploads),
+        };
+    }
+
+    private static int FirstReportedPeriod(IReadOnlyList<FinancialQuarter> periods, IReadOnlyList<UploadOutcome> uploads)
+    {
+        var months = uploads.Where(u => u.Accepted && u.Path is not null).Select(u => u.Path!.Month).ToList();
+        if (months.Count == 0)
+        {
+            return 0;
+        }
+
+        var first = months.Min().FirstDay;
+        for (var q = 0; q < periods.Count; q++)
+        {
+            if (periods[q].End >= first)
+            {
+                return q;
+            }
+        }
+
+        return 0;
     }
 }

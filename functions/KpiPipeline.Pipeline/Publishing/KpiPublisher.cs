@@ -31,7 +31,7 @@ public static class KpiPublisher
         ArgumentNullException.ThrowIfNull(computation);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
-        using var scorecards = new ScorecardPublisher(store, names ?? ScorecardNames.None);
+        using var scorecards = new ScorecardPublisher(store, names ?? ScorecardNames.None, firstPagePeriod: computation.FirstReportedPeriod);
         var periods = new PeriodOutcome[computation.Periods.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, periods.Length),

@@ -10,7 +10,7 @@ namespace KpiPipeline.Pipeline.Publishing.Scorecards;
 /// quarters, and only the dimension-all values of those are kept, so memory does not grow with the number of periods.
 /// Each page goes through the store, which leaves a page alone when its bytes have not changed.
 /// </summary>
-public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames names, int parallelism = 4) : IDisposable
+public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames names, int parallelism = 4, int firstPagePeriod = 0) : IDisposable
 {
     private readonly Lock gate = new();
     private readonly SemaphoreSlim renderGate = new(1, 1);
@@ -64,7 +64,7 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
                     }
                 }
 
-                await PublishPeriodAsync(next.Restricted, next.Public, cancellationToken);
+                await PublishPeriodAsync(next.Restricted, next.Public, withPages: nextPeriod >= firstPagePeriod, cancellationToken);
                 nextPeriod++;
             }
         }
@@ -76,11 +76,13 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
 
     public void Dispose() => renderGate.Dispose();
 
-    private async Task PublishPeriodAsync(IReadOnlyList<KpiResult> restrictedRows, IReadOnlyList<KpiResult> publicRows, CancellationToken cancellationToken)
+    private async Task PublishPeriodAsync(
+        IReadOnlyList<KpiResult> restrictedRows, IReadOnlyList<KpiResult> publicRows, bool withPages, CancellationToken cancellationToken)
     {
         var restricted = new ScorecardRows(restrictedRows);
         var restrictedEarlier = restrictedHistory.ToList();
         var pages = restricted.Areas
+            .Where(_ => withPages)
             .Select(area => (Path: ScorecardPaths.AreaPage(restricted.Period, area),
                 Render: (Func<string>)(() => ScorecardHtml.AreaPage(restricted, restrictedEarlier, area, names))))
             .ToList();
@@ -88,6 +90,10 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
         if (publicRows.Count > 0)
         {
             disclosed = new ScorecardRows(publicRows);
+        }
+
+        if (disclosed is not null && withPages)
+        {
             var publicEarlier = publicHistory.ToList();
             pages.Add((ScorecardPaths.NationalPage(disclosed.Period), () => ScorecardHtml.NationalPage(disclosed, publicEarlier, names)));
         }
