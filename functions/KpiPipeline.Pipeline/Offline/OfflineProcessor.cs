@@ -142,7 +142,37 @@ public static class OfflineProcessor
         }
 
         await reports.Completion;
+        RemoveStaleReports(reportsFolder, reports.Written);
         return outcomes;
+    }
+
+    /// <summary>
+    /// Removes the reports an earlier run into the same output folder left for files this run did not see (or saw without
+    /// issues, for the CSV rendering), and the folders that leaves empty: the reports are exactly this run's files.
+    /// </summary>
+    private static void RemoveStaleReports(string reportsFolder, HashSet<string> written)
+    {
+        if (!Directory.Exists(reportsFolder))
+        {
+            return;
+        }
+
+        var all = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+        foreach (var file in Directory.EnumerateFiles(reportsFolder, "*", all).ToList())
+        {
+            if (!written.Contains(Path.GetFullPath(file)))
+            {
+                File.Delete(file);
+            }
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(reportsFolder, "*", all).OrderByDescending(f => f.Length).ToList())
+        {
+            if (!Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
     }
 
     /// <summary>
@@ -194,6 +224,10 @@ public static class OfflineProcessor
 
             return written;
         }
+
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task DeleteAsync(string relativePath, CancellationToken cancellationToken) => inner.DeleteAsync(relativePath, cancellationToken);
     }
 
     private static async Task<FileOutcome> ProcessFileAsync(
@@ -379,6 +413,9 @@ public static class OfflineProcessor
             Completion = Task.Factory.StartNew(
                 () => WriteQueued(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
+        /// <summary>The full path of every report file written (read once <see cref="Completion"/> has ended).</summary>
+        public HashSet<string> Written { get; } = new(StringComparer.Ordinal);
+
         /// <summary>Ends when every queued report is written; faults with the first write's failure.</summary>
         public Task Completion { get; }
 
@@ -420,6 +457,11 @@ public static class OfflineProcessor
 
                         Write(pending.BasePath + ".report.json", pending.Json, isNew);
                         Write(pending.BasePath + ".report.csv", pending.Csv, isNew);
+                        Written.Add(Path.GetFullPath(pending.BasePath + ".report.json"));
+                        if (pending.Csv is not null)
+                        {
+                            Written.Add(Path.GetFullPath(pending.BasePath + ".report.csv"));
+                        }
                     }
                 }
             }
