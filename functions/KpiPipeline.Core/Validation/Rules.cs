@@ -43,6 +43,7 @@ public static class Rules
         new("E14", IssueSeverity.Error, Episodes, "exit_reason", "An exit reason code, required with exit_date and forbidden without it."),
         new("E15", IssueSeverity.Error, Episodes, "record_status", "Blank (ACTIVE), ACTIVE or DELETED."),
         new("E16", IssueSeverity.Error, Episodes, "daily_dose_mg", "No COMPLETED_* exit with a daily dose above 0."),
+        new("E17", IssueSeverity.Error, Episodes, "referral_date", "Not before 1990-01-01 (the earliest period published)."),
         new("W01", IssueSeverity.Warning, Episodes, "treatment_start_date", "Waiting time (treatment_start_date − referral_date) over 365 days."),
         new("W02", IssueSeverity.Warning, Episodes, "episode_id", "An episode open at the end of the previous accepted month is missing from this file."),
         new("R01", IssueSeverity.Error, Reviews, "provider_code", "Equals the provider in the upload path."),
