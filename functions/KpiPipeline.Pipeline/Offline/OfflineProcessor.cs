@@ -368,14 +368,13 @@ public static class OfflineProcessor
 
     /// <summary>
     /// Every file under the returns folder as its blob name (forward slashes), months in order, then provider, then
-    /// episodes, reviews, nsp, each with its parsed path; files that are not return paths (null path) come last and are
-    /// rejected by validation.
+    /// episodes, reviews, nsp, each with its parsed path; files that are not return paths (null path, dot-prefixed files and
+    /// folders among them) come last and are rejected by validation with F01, as the ingest function rejects such a blob.
     /// </summary>
     public static IEnumerable<(string BlobName, string FullPath, ReturnPath? Path)> ReturnFilesInUploadOrder(string returnsFolder)
     {
         var all = Directory.EnumerateFiles(returnsFolder, "*", SearchOption.AllDirectories)
             .Select(full => (BlobName: Path.GetRelativePath(returnsFolder, full).Replace(Path.DirectorySeparatorChar, '/'), FullPath: full))
-            .Where(f => !f.BlobName.Split('/').Any(part => part.StartsWith('.')))
             .Select(f => (f.BlobName, f.FullPath, Parsed: ReturnPath.TryParse(f.BlobName, out var p, out _) ? p : null))
             .ToList();
         return all
