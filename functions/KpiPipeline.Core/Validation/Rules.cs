@@ -27,6 +27,8 @@ public static class Rules
         new("F08", IssueSeverity.Error, Any, "", "The file has a header row (it is not empty)."),
         new("F09", IssueSeverity.Error, Any, "", "The file is not larger than the size limit (512 MiB by default)."),
         new("F10", IssueSeverity.Error, Any, "", "Each row has as many fields as the header."),
+        new("F11", IssueSeverity.Error, Any, "", "kpi process: one file per provider, month and file name (no two folders differing only in case)."),
+        new("F12", IssueSeverity.Error, Any, "", "kpi process: the file can be read (not a link to a folder, a broken link or unreadable)."),
         new("E01", IssueSeverity.Error, Episodes, "provider_code", "Equals the provider in the upload path."),
         new("E02", IssueSeverity.Error, Episodes, "episode_id", "1–64 of A-Z a-z 0-9 _ -, unique within the file."),
         new("E03", IssueSeverity.Error, Episodes, "first_initial, last_initial", "One letter A–Z."),
