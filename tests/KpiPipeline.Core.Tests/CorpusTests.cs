@@ -112,7 +112,9 @@ public class CorpusTests
     {
         var covered = Manifest().GetProperty("files").EnumerateArray()
             .SelectMany(e => e.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!)).ToHashSet();
-        var expected = Rules.All.Select(r => r.Id).Where(id => !id.StartsWith("REF", StringComparison.Ordinal) && id != "F09");
+        // F09 needs a file over 512 MiB; F11 and F12 are about the returns folder of kpi process (two files naming one
+        // return, links), not a file's content: OfflineRunKeepsGoingTests covers the three.
+        var expected = Rules.All.Select(r => r.Id).Where(id => !id.StartsWith("REF", StringComparison.Ordinal) && id is not ("F09" or "F11" or "F12"));
 
         Assert.Empty(expected.Except(covered));
     }

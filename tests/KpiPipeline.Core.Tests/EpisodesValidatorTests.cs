@@ -92,6 +92,21 @@ public class EpisodesValidatorTests
     }
 
     [Fact]
+    public async Task Referrals_before_1990_are_rejected_with_E17_and_1990_01_01_is_accepted()
+    {
+        var (yearThirty, _) = await Episodes(Episode(("date_of_birth", "0005-03-17"), ("referral_date", "0030-01-01"), ("treatment_start_date", "0030-01-05")));
+        var (dayBefore, _) = await Episodes(Episode(("date_of_birth", "1960-04-12"), ("referral_date", "1989-12-31"), ("treatment_start_date", "1990-01-02")));
+        var (firstDay, sink) = await Episodes(Episode(("date_of_birth", "1960-04-12"), ("referral_date", "1990-01-01"), ("treatment_start_date", "1990-01-02")));
+
+        Assert.Equal(["E17"], RulesOf(yearThirty));
+        Assert.Equal(["E17"], RulesOf(dayBefore));
+        Assert.Equal("referral_date", dayBefore.Issues.Single().Column);
+        Assert.Contains("1990-01-01", dayBefore.Issues.Single().Message, StringComparison.Ordinal);
+        Assert.True(firstDay.Accepted);
+        Assert.Equal(new DateOnly(1990, 1, 1), sink.Episodes.Single().ReferralDate);
+    }
+
+    [Fact]
     public async Task Requires_exit_reason_exactly_when_exit_date_is_given()
     {
         var (report, _) = await Episodes(Episode(("exit_date", "2024-03-01")), Episode(("episode_id", "EP2"), ("exit_reason", "DIED")));

@@ -92,6 +92,42 @@ public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFix
         Assert.Equal(2, rerun.Compute().SourceReturns);
     }
 
+    [Fact]
+    public async Task Stale_periods_are_removed_from_published_after_a_correction()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync();
+        await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(
+            ReturnFiles.Episode(), ReturnFiles.Episode(id: "E2", initials: "CD", referral: "2024-05-01", start: "2024-05-10")));
+        Assert.True((await harness.TriggerIngestAsync("P1/2025-04/episodes.csv")).Succeeded);
+        var first = await harness.TriggerComputeAsync();
+        Assert.True(first.Succeeded, first.Exception);
+        var before = await PublishedVersionsAsync(harness);
+        Assert.Contains("restricted/kpi_results/period=2024-25-Q1/part-0.parquet", before.Keys);
+        Assert.Contains("public/scorecards/period=2024-25-Q1/national.html", before.Keys);
+
+        // The correction: E2 was referred in April 2025, so the quarters of 2024-25 are no longer computed.
+        await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(
+            ReturnFiles.Episode(), ReturnFiles.Episode(id: "E2", initials: "CD", referral: "2025-04-01", start: "2025-04-10")));
+        Assert.True((await harness.TriggerIngestAsync("P1/2025-04/episodes.csv")).Succeeded);
+        var second = await harness.TriggerComputeAsync();
+
+        Assert.True(second.Succeeded, second.Exception);
+        var after = await PublishedVersionsAsync(harness);
+        var periods = after.Keys.Where(n => n.Contains("period=", StringComparison.Ordinal))
+            .Select(n => n.Split('/')[2]).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(second.Compute().Periods, periods.Count);
+        Assert.Equal("period=2025-26-Q1", periods[0]);
+        Assert.DoesNotContain(after.Keys, n => n.Contains("2024-25", StringComparison.Ordinal));
+        var removed = second.Compute().RemovedFiles;
+        Assert.Equal(before.Keys.Where(n => n.Contains("period=2024-25", StringComparison.Ordinal)).Order(StringComparer.Ordinal), removed);
+
+        // Every file published is one this run wrote or left unchanged: nothing else is in the container.
+        Assert.Equal(
+            second.Compute().PublishedFiles.Count + second.Compute().UnchangedFiles,
+            after.Count);
+    }
+
     private static async Task<Dictionary<string, string>> PublishedVersionsAsync(PipelineHarness harness)
     {
         var versions = new Dictionary<string, string>(StringComparer.Ordinal);

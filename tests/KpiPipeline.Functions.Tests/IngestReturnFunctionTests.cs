@@ -81,6 +81,45 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         Assert.Contains("\"accepted\":true", notification, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("escaped-too-long")]
+    [InlineData("name-at-the-blob-limit")]
+    [InlineData("dot-prefixed")]
+    public async Task Every_upload_whatever_its_name_ends_rejected_with_a_report_ledger_row_and_quarantine_copy(string kind)
+    {
+        // Escaped, 'é' is six characters: 300 of them make a partition key of 1,800 (the limit is 1 KiB). A 1,008-character
+        // name leaves no room under storage's 1,024 for the report's suffix.
+        var blob = kind switch
+        {
+            "escaped-too-long" => "P1/" + string.Join('/', Enumerable.Repeat(new string('é', 100), 3)) + "/episodes.csv",
+            "name-at-the-blob-limit" => "P1/2025-04/" + string.Concat(Enumerable.Repeat("a b", 331)) + ".csv",
+            _ => "P1/2025-04/.episodes.csv",
+        };
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync();
+        var etag = await harness.UploadReturnAsync(blob, ReturnFiles.EpisodesCsv(ReturnFiles.Episode()));
+
+        var answer = await harness.TriggerIngestAsync(blob);
+
+        Assert.True(answer.Succeeded, answer.Last.Exception);
+        Assert.Equal(IngestStatus.Rejected, answer.Ingest().Status);
+        var uploadId = etag.Trim('"');
+        var entry = await new SubmissionLedger(harness.Storage.Ledger).GetAsync(blob, uploadId, CancellationToken.None);
+        Assert.Equal((SubmissionState.Completed, false, blob), (entry!.State, entry.Accepted, entry.BlobName));
+        var reportName = answer.Ingest().ReportBlobName!;
+        Assert.Equal(entry.ReportBlob, reportName);
+        var report = JsonDocument.Parse(await harness.Storage.Reports.DownloadBytesAsync(reportName)).RootElement;
+        Assert.Equal(["F01"], report.GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()));
+        var quarantine = await StorageReads.ContentsAsync(harness.Storage.Quarantine);
+        Assert.Contains(ReturnIngestService.QuarantineBlobName(entry), quarantine.Keys);
+        Assert.Contains(ReturnIngestService.QuarantineBlobName(entry) + ".report.json", quarantine.Keys);
+        Assert.False(await harness.Storage.Returns.BlobExistsAsync(blob));
+        if (kind == "dot-prefixed")
+        {
+            Assert.Equal($"{blob}.{uploadId}.report.json", reportName);
+        }
+    }
+
     [Fact]
     public async Task Rejects_a_bad_resubmission_whole_and_leaves_the_accepted_version_in_force()
     {

@@ -5,6 +5,12 @@ namespace KpiPipeline.Core.Dataset;
 /// <summary>A reporting month, written <c>YYYY-MM</c> in upload paths.</summary>
 public readonly record struct ReportingMonth(int Year, int Month) : IComparable<ReportingMonth>
 {
+    /// <summary>
+    /// The latest year a path may name: a month of 9999 has no day after its end (the offline upload time, the month
+    /// arithmetic of KPI windows), so 9999-12 is not a reporting month (F01) rather than an overflow that stops a run.
+    /// </summary>
+    public const int MaxYear = 9998;
+
     public DateOnly FirstDay => new(Year, Month, 1);
 
     public DateOnly LastDay => FirstDay.AddMonths(1).AddDays(-1);
@@ -25,7 +31,7 @@ public readonly record struct ReportingMonth(int Year, int Month) : IComparable<
 
         if (!int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
             || !int.TryParse(text.AsSpan(5, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var m)
-            || year < 1900 || m is < 1 or > 12)
+            || year is < 1900 or > MaxYear || m is < 1 or > 12)
         {
             return false;
         }

@@ -32,7 +32,7 @@ public sealed record ReturnPath(string ProviderCode, ReportingMonth Month, Retur
 
         if (!ReportingMonth.TryParse(parts[1], out var month))
         {
-            problem = $"'{parts[1]}' is not a reporting month (YYYY-MM); expected {AllowedNames}.";
+            problem = $"'{parts[1]}' is not a reporting month (YYYY-MM, years 1900 to {ReportingMonth.MaxYear}); expected {AllowedNames}.";
             return false;
         }
 

@@ -112,6 +112,22 @@ public static class ReturnValidator
         return (rows, true);
     }
 
+    /// <summary>
+    /// The report of a file rejected before any of it is read, with one file-level error: used by <c>kpi process</c> for a
+    /// file larger than the limit (F09), a second file of the same return (F11) or one that cannot be read (F12).
+    /// </summary>
+    public static ValidationReport RejectUnread(string blobName, string ruleId, string message, DateTimeOffset uploadedAt)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        var issues = new IssueCollector();
+        issues.Error(ruleId, null, null, null, default, message);
+        return issues.ToReport(blobName, ReturnPath.TryParse(blobName, out var path, out _) ? path : null, uploadedAt, 0, null, null);
+    }
+
+    /// <summary>The F09 message for <paramref name="maxFileBytes"/>.</summary>
+    public static string TooLargeMessage(long maxFileBytes) =>
+        $"The file is larger than the limit of {maxFileBytes} bytes; it was not read further.";
+
     private static bool TooLarge(MeteredReadStream content, IssueCollector issues, long maxFileBytes)
     {
         if (content.BytesRead <= maxFileBytes)
@@ -119,8 +135,7 @@ public static class ReturnValidator
             return false;
         }
 
-        issues.Error("F09", null, null, null, default,
-            $"The file is larger than the limit of {maxFileBytes} bytes; it was not read further.");
+        issues.Error("F09", null, null, null, default, TooLargeMessage(maxFileBytes));
         return true;
     }
 

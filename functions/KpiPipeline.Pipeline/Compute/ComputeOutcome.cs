@@ -12,8 +12,11 @@ public sealed record ComputeOutcome(
     int UnchangedFiles,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>Files of earlier runs removed because this run did not publish them (periods it no longer computes).</summary>
+    public IReadOnlyList<string> RemovedFiles { get; init; } = [];
+
     public string Summary => InputsChanged
         ? $"as of {AsOf:yyyy-MM-dd}: {SourceReturns} source returns, {Periods} periods, {RestrictedRows} restricted rows, " +
-          $"{PublicRows} public rows, {PublishedFiles.Count} files published, {UnchangedFiles} unchanged"
+          $"{PublicRows} public rows, {PublishedFiles.Count} files published, {UnchangedFiles} unchanged, {RemovedFiles.Count} removed"
         : $"as of {AsOf:yyyy-MM-dd}: no new returns, reference data or as-of date since the last run; nothing recomputed";
 }

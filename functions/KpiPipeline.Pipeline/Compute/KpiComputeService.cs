@@ -47,7 +47,10 @@ public sealed class KpiComputeService(PipelineStorage storage, TimeProvider time
         }
 
         var outcome = new ComputeOutcome(day, true, returns.SourceFileCount, computation.Periods.Count, published.RestrictedRows,
-            published.PublicRows, published.Files, published.UnchangedFiles, computation.Warnings);
+            published.PublicRows, published.Files, published.UnchangedFiles, computation.Warnings)
+        {
+            RemovedFiles = published.Removed,
+        };
         logger.LogInformation("KPI run {Summary}", outcome.Summary);
         return outcome;
     }

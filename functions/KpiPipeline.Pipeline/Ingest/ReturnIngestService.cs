@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Globalization;
 using System.Text.Json;
 using Azure;
@@ -231,13 +233,29 @@ public sealed class ReturnIngestService(
 
     private static BlobUploadOptions WithContentType(string contentType) => new() { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } };
 
-    private static string ReportBlobName(SubmissionEntry upload) => $"{upload.BlobName}.{upload.UploadId}.report";
+    /// <summary>The longest blob name storage takes (1,024 characters).</summary>
+    private const int MaxBlobName = 1024;
+
+    /// <summary>The longest suffix added to an upload's own name: <c>.{upload id}.report.json</c> (an ETag is under 64).</summary>
+    private const int LongestSuffix = 64 + 14;
+
+    private static string ReportBlobName(SubmissionEntry upload) => $"{NameOfUpload(upload.BlobName)}.{upload.UploadId}.report";
 
     public static string QuarantineBlobName(SubmissionEntry upload)
     {
         ArgumentNullException.ThrowIfNull(upload);
-        return $"{upload.BlobName}.{upload.UploadId}";
+        return $"{NameOfUpload(upload.BlobName)}.{upload.UploadId}";
     }
+
+    /// <summary>
+    /// What a report and a quarantined copy are named after: the upload's blob name, or, when that name leaves no room for
+    /// the suffix within storage's limit (never a return path, always rejected with F01), <c>_long-names/</c> and its SHA-256
+    /// (the ledger's BlobName column and the report's blob_name keep the full name).
+    /// </summary>
+    private static string NameOfUpload(string blobName) =>
+        blobName.Length + LongestSuffix <= MaxBlobName
+            ? blobName
+            : "_long-names/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blobName)));
 
     private static IngestOutcome Outcome(SubmissionEntry entry, IngestStatus status) =>
         new(entry.BlobName, status, (int)entry.Rows, (int)entry.Errors, (int)entry.Warnings, entry.ReportBlob);

@@ -99,8 +99,8 @@ public static class OfflineProcessor
         OfflineRunOptions options, ReferenceData reference, MonthFoldingBuilder folding, CancellationToken cancellationToken)
     {
         var reportsFolder = Path.Combine(options.OutFolder, "reports");
-        var ordered = ReturnFilesInUploadOrder(options.ReturnsFolder)
-            .Select((file, order) => (file.BlobName, file.FullPath, Order: order, file.Path))
+        var ordered = ReturnFilesOf(options.ReturnsFolder)
+            .Select((file, order) => (file.BlobName, file.FullPath, Order: order, file.Path, file.Refusal))
             .ToList();
         var outcomes = new FileOutcome[ordered.Count];
 
@@ -125,7 +125,7 @@ public static class OfflineProcessor
                 foreach (var file in provider)
                 {
                     outcomes[file.Order] = await ProcessFileAsync(
-                        file.BlobName, file.FullPath, file.Path, history, folding, reference, pseudonymiser, reportsFolder, reports, token);
+                        file.BlobName, file.FullPath, file.Path, file.Refusal, history, folding, reference, pseudonymiser, reportsFolder, reports, token);
                 }
 
                 folding.CompleteProvider(provider.Key);
@@ -142,7 +142,37 @@ public static class OfflineProcessor
         }
 
         await reports.Completion;
+        RemoveStaleReports(reportsFolder, reports.Written);
         return outcomes;
+    }
+
+    /// <summary>
+    /// Removes the reports an earlier run into the same output folder left for files this run did not see (or saw without
+    /// issues, for the CSV rendering), and the folders that leaves empty: the reports are exactly this run's files.
+    /// </summary>
+    private static void RemoveStaleReports(string reportsFolder, HashSet<string> written)
+    {
+        if (!Directory.Exists(reportsFolder))
+        {
+            return;
+        }
+
+        var all = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+        foreach (var file in Directory.EnumerateFiles(reportsFolder, "*", all).ToList())
+        {
+            if (!written.Contains(Path.GetFullPath(file)))
+            {
+                File.Delete(file);
+            }
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(reportsFolder, "*", all).OrderByDescending(f => f.Length).ToList())
+        {
+            if (!Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
     }
 
     /// <summary>
@@ -195,6 +225,10 @@ public static class OfflineProcessor
             return written;
         }
 
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task DeleteAsync(string relativePath, CancellationToken cancellationToken) => inner.DeleteAsync(relativePath, cancellationToken);
+
         /// <summary>
         /// The heap as the last collection left it: what survived plus the large-object space not yet collected. Short-lived
         /// garbage since (a scorecard page's text, a row group's arrays) does not count; the ordinary collections take it.
@@ -203,7 +237,7 @@ public static class OfflineProcessor
     }
 
     private static async Task<FileOutcome> ProcessFileAsync(
-        string blobName, string fullPath, ReturnPath? path, ProviderState history, MonthFoldingBuilder folding, ReferenceData reference,
+        string blobName, string fullPath, ReturnPath? path, Refusal? refusal, ProviderState history, MonthFoldingBuilder folding, ReferenceData reference,
         Pseudonymiser pseudonymiser, string reportsFolder, ReportWriter reports, CancellationToken cancellationToken)
     {
         var uploadedAt = OnTime(path);
@@ -217,17 +251,9 @@ public static class OfflineProcessor
             UnchangedRows = history.UnchangedRows,
         };
         var sink = new AcceptedRowSink();
-        ValidationReport report;
-        var bytes = ReadWholeFile(fullPath, out var length);
-        try
-        {
-            using var content = new MemoryStream(bytes, 0, length, writable: false);
-            report = await ReturnValidator.ValidateAsync(blobName, content, context, sink, cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
+        var report = (refusal ?? RefusalOf(fullPath, context.MaxFileBytes)) is { } refused
+            ? ReturnValidator.RejectUnread(blobName, refused.RuleId, refused.Message, uploadedAt)
+            : await ValidateFileAsync(blobName, fullPath, context, sink, uploadedAt, cancellationToken);
 
         var reportPath = Path.Combine(reportsFolder, blobName.Replace('/', Path.DirectorySeparatorChar));
         await reports.WriteAsync(reportPath, report, cancellationToken);
@@ -256,6 +282,54 @@ public static class OfflineProcessor
         }
 
         return new FileOutcome(file, upload);
+    }
+
+    /// <summary>
+    /// Why a file is rejected before it is opened: a broken link (F12), or a size over the limit (F09; a file of any size,
+    /// 2 GiB and over too, is refused from its length alone).
+    /// </summary>
+    private static Refusal? RefusalOf(string fullPath, long maxFileBytes)
+    {
+        var info = new FileInfo(fullPath);
+        return !info.Exists ? new Refusal("F12", "This file cannot be read: it is a link to nothing, or it went away during the run.")
+            : info.Length > maxFileBytes ? new Refusal("F09", ReturnValidator.TooLargeMessage(maxFileBytes))
+            : null;
+    }
+
+    /// <summary>
+    /// Validates the file's content. A file of length 0 is validated as empty without being opened: a named pipe or a
+    /// device has length 0 and opening one would wait for a writer (or read forever), and an empty file is F08 either way.
+    /// A file that cannot be read (permissions, an I/O error) is rejected with F12; the run goes on.
+    /// </summary>
+    private static async Task<ValidationReport> ValidateFileAsync(
+        string blobName, string fullPath, ValidationContext context, ICuratedRowSink sink, DateTimeOffset uploadedAt, CancellationToken cancellationToken)
+    {
+        if (new FileInfo(fullPath).Length == 0)
+        {
+            using var empty = new MemoryStream([], writable: false);
+            return await ReturnValidator.ValidateAsync(blobName, empty, context, sink, cancellationToken);
+        }
+
+        byte[] bytes;
+        int length;
+        try
+        {
+            bytes = ReadWholeFile(fullPath, out length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ReturnValidator.RejectUnread(blobName, "F12", "This file cannot be read (no permission to read it, or an I/O error).", uploadedAt);
+        }
+
+        try
+        {
+            using var content = new MemoryStream(bytes, 0, length, writable: false);
+            return await ReturnValidator.ValidateAsync(blobName, content, context, sink, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     /// <summary>
@@ -340,24 +414,80 @@ public static class OfflineProcessor
 
     /// <summary>
     /// Every file under the returns folder as its blob name (forward slashes), months in order, then provider, then
-    /// episodes, reviews, nsp, each with its parsed path; files that are not return paths (null path) come last and are
-    /// rejected by validation.
+    /// episodes, reviews, nsp, each with its parsed path; files that are not return paths (null path, dot-prefixed files and
+    /// folders among them) come last and are rejected by validation with F01, as the ingest function rejects such a blob.
     /// </summary>
-    public static IEnumerable<(string BlobName, string FullPath, ReturnPath? Path)> ReturnFilesInUploadOrder(string returnsFolder)
+    public static IEnumerable<(string BlobName, string FullPath, ReturnPath? Path)> ReturnFilesInUploadOrder(string returnsFolder) =>
+        ReturnFilesOf(returnsFolder).Select(f => (f.BlobName, f.FullPath, f.Path));
+
+    /// <summary>
+    /// The files of <see cref="ReturnFilesInUploadOrder"/>, each with the reason it is rejected unread, if any: a link to a
+    /// folder is listed but not followed (F12; a link can loop back on itself), and of two files naming one return (folders
+    /// that differ only in case: provider codes are case-insensitive) the second in ordinal order is F11.
+    /// </summary>
+    private static List<ReturnFile> ReturnFilesOf(string returnsFolder)
     {
-        var all = Directory.EnumerateFiles(returnsFolder, "*", SearchOption.AllDirectories)
-            .Select(full => (BlobName: Path.GetRelativePath(returnsFolder, full).Replace(Path.DirectorySeparatorChar, '/'), FullPath: full))
-            .Where(f => !f.BlobName.Split('/').Any(part => part.StartsWith('.')))
-            .Select(f => (f.BlobName, f.FullPath, Parsed: ReturnPath.TryParse(f.BlobName, out var p, out _) ? p : null))
-            .ToList();
-        return all
+        var all = Walk(Path.GetFullPath(returnsFolder))
+            .Select(f => (BlobName: Path.GetRelativePath(returnsFolder, f.FullPath).Replace(Path.DirectorySeparatorChar, '/'), f.FullPath, f.LinkToFolder))
+            .Select(f => (f.BlobName, f.FullPath, f.LinkToFolder, Parsed: ReturnPath.TryParse(f.BlobName, out var p, out _) ? p : null))
             .OrderBy(f => f.Parsed is null)
             .ThenBy(f => f.Parsed?.Month ?? default)
             .ThenBy(f => f.Parsed?.ProviderCode, StringComparer.Ordinal)
             .ThenBy(f => f.Parsed?.Kind)
             .ThenBy(f => f.BlobName, StringComparer.Ordinal)
-            .Select(f => (f.BlobName, f.FullPath, f.Parsed));
+            .ToList();
+        var first = new Dictionary<ReturnPath, string>();
+        var files = new List<ReturnFile>(all.Count);
+        foreach (var f in all)
+        {
+            Refusal? refusal = null;
+            if (f.LinkToFolder)
+            {
+                refusal = new("F12", "This is a link to a folder; kpi process does not follow links to folders (one can loop back on itself).");
+            }
+            else if (f.Parsed is { } path && !first.TryAdd(path, f.BlobName))
+            {
+                refusal = new("F11", $"{first[path]} is already this provider's {path.Kind.ToString().ToLowerInvariant()} return for {path.Month}: " +
+                    "folder names that differ only in case name the same return, so only that file is read.");
+            }
+
+            files.Add(new ReturnFile(f.BlobName, f.FullPath, f.Parsed, refusal));
+        }
+
+        return files;
     }
+
+    /// <summary>Every file under <paramref name="root"/>, and every link to a folder (listed, never followed).</summary>
+    private static IEnumerable<(string FullPath, bool LinkToFolder)> Walk(string root)
+    {
+        var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false };
+        var folders = new Stack<string>();
+        folders.Push(root);
+        while (folders.TryPop(out var folder))
+        {
+            foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*", options).OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                if (entry is not DirectoryInfo)
+                {
+                    yield return (entry.FullName, false);
+                }
+                else if (entry.LinkTarget is not null)
+                {
+                    yield return (entry.FullName, true);
+                }
+                else
+                {
+                    folders.Push(entry.FullName);
+                }
+            }
+        }
+    }
+
+    /// <summary>A file of the returns folder; <paramref name="Refusal"/> set when it is rejected without being read.</summary>
+    private sealed record ReturnFile(string BlobName, string FullPath, ReturnPath? Path, Refusal? Refusal);
+
+    /// <summary>Why a file is rejected unread: the rule and the report's message.</summary>
+    private sealed record Refusal(string RuleId, string Message);
 
     /// <summary>The offline command treats every file as uploaded on time (kpis.md section 8): the day after its month ends.</summary>
     private static DateTimeOffset OnTime(ReturnPath? path) =>
@@ -384,6 +514,9 @@ public static class OfflineProcessor
         public ReportWriter(CancellationToken cancellationToken) =>
             Completion = Task.Factory.StartNew(
                 () => WriteQueued(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        /// <summary>The full path of every report file written (read once <see cref="Completion"/> has ended).</summary>
+        public HashSet<string> Written { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Ends when every queued report is written; faults with the first write's failure.</summary>
         public Task Completion { get; }
@@ -426,6 +559,11 @@ public static class OfflineProcessor
 
                         Write(pending.BasePath + ".report.json", pending.Json, isNew);
                         Write(pending.BasePath + ".report.csv", pending.Csv, isNew);
+                        Written.Add(Path.GetFullPath(pending.BasePath + ".report.json"));
+                        if (pending.Csv is not null)
+                        {
+                            Written.Add(Path.GetFullPath(pending.BasePath + ".report.csv"));
+                        }
                     }
                 }
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -39,4 +40,15 @@ public sealed class BlobPublicationStore(BlobContainerClient container) : IPubli
         }, cancellationToken);
         return true;
     }
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        {
+            yield return blob.Name;
+        }
+    }
+
+    public async Task DeleteAsync(string relativePath, CancellationToken cancellationToken) =>
+        await container.GetBlobClient(relativePath).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 }

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace KpiPipeline.Pipeline.Publishing;
 
 /// <summary>
 /// Publishes into a folder: each file is written under a temporary name, then renamed over the old one. When the folder
 /// already holds a file with exactly the same bytes, the temporary file is dropped and the old file is left untouched
-/// (the folder counterpart of the blob store's content hash), so a rerun rewrites only what changed.
+/// (the folder counterpart of the blob store's content hash), so a rerun rewrites only what changed. Files an earlier run
+/// published that this run did not are removed by <see cref="KpiPublisher"/> through <see cref="DeleteAsync"/>.
 /// </summary>
 public sealed class FolderPublicationStore(string root) : IPublicationStore
 {
@@ -38,6 +41,37 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
         }
 
         return true;
+    }
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var folder = Describe(prefix);
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Path.GetRelativePath(Root, file).Replace(Path.DirectorySeparatorChar, '/');
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string relativePath, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var target = Describe(relativePath);
+        File.Delete(target);
+        for (var folder = Path.GetDirectoryName(target); folder is not null && folder.Length > Root.Length
+            && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any(); folder = Path.GetDirectoryName(folder))
+        {
+            Directory.Delete(folder);
+        }
+
+        return Task.CompletedTask;
     }
 
     private static bool SameContent(string newFile, string existingFile)

@@ -11,4 +11,10 @@ public interface IPublicationStore
 
     /// <summary>Writes the file; returns false when an identical file was already there and nothing was written.</summary>
     Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken);
+
+    /// <summary>Every file under <paramref name="prefix"/> (a folder, ending in '/'), as relative paths with forward slashes.</summary>
+    IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Removes the file (and, in a folder, the folders it leaves empty); nothing happens when it is not there.</summary>
+    Task DeleteAsync(string relativePath, CancellationToken cancellationToken);
 }

@@ -10,12 +10,20 @@ namespace KpiPipeline.Pipeline.Publishing;
 /// Writes the two Hive-partitioned datasets and the catalogue (outputs.md sections 1–2): one file per period and dataset,
 /// each replaced whole. Disclosure control is applied here, as the last step before the public files are written. The
 /// scorecards (<see cref="ScorecardPublisher"/>) are rendered from the very rows each period's files were written from.
+/// A publication is exactly the periods it computed: once everything is written, every file under the datasets' and the
+/// scorecards' folders that this run did not write or leave unchanged (a period an earlier run computed and this one did
+/// not, such as the quarters before the earliest referral after a correction, or an interrupted write's temporary file)
+/// is removed.
 /// </summary>
 public static class KpiPublisher
 {
     public const string RestrictedPrefix = "restricted/kpi_results";
     public const string PublicPrefix = "public/kpi_results";
     public const string CatalogueFile = "kpi_catalogue.parquet";
+
+    /// <summary>The folders a publication owns: whatever is in them and not published by the latest run is removed.</summary>
+    public static IReadOnlyList<string> OwnedFolders { get; } =
+        [RestrictedPrefix + "/", PublicPrefix + "/", ScorecardPaths.RestrictedPrefix + "/", ScorecardPaths.PublicPrefix + "/"];
 
     public static string PartitionPath(string datasetPrefix, string period) => $"{datasetPrefix}/period={period}/part-0.parquet";
 
@@ -31,6 +39,8 @@ public static class KpiPublisher
         ArgumentNullException.ThrowIfNull(computation);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
+        var publishing = new RecordingStore(store);
+        store = publishing;
         using var scorecards = new ScorecardPublisher(store, names ?? ScorecardNames.None, firstPagePeriod: computation.FirstReportedPeriod);
         var periods = new PeriodOutcome[computation.Periods.Count];
         await Parallel.ForEachAsync(
@@ -62,12 +72,79 @@ public static class KpiPublisher
             unchanged++;
         }
 
-        return new PublishedDatasets(written, unchanged, computation.Results.Count, periods.Sum(p => p.PublicRows));
+        var removed = await RemoveUnpublishedAsync(store, publishing.Published, cancellationToken);
+        return new PublishedDatasets(written, unchanged, computation.Results.Count, periods.Sum(p => p.PublicRows)) { Removed = removed };
+    }
+
+    /// <summary>Removes every file of the owned folders that is not in <paramref name="published"/>; returns their paths, sorted.</summary>
+    private static async Task<IReadOnlyList<string>> RemoveUnpublishedAsync(
+        IPublicationStore store, IReadOnlySet<string> published, CancellationToken cancellationToken)
+    {
+        var stale = new List<string>();
+        foreach (var folder in OwnedFolders)
+        {
+            await foreach (var file in store.ListAsync(folder, cancellationToken))
+            {
+                if (!published.Contains(file))
+                {
+                    stale.Add(file);
+                }
+            }
+        }
+
+        stale.Sort(StringComparer.Ordinal);
+        foreach (var file in stale)
+        {
+            await store.DeleteAsync(file, cancellationToken);
+        }
+
+        return stale;
+    }
+
+    /// <summary>Passes writes through and remembers the path of every file written or left unchanged.</summary>
+    private sealed class RecordingStore(IPublicationStore inner) : IPublicationStore
+    {
+        private readonly Lock gate = new();
+        private readonly HashSet<string> published = new(StringComparer.Ordinal);
+
+        public IReadOnlySet<string> Published
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return published.ToHashSet(StringComparer.Ordinal);
+                }
+            }
+        }
+
+        public string Describe(string relativePath) => inner.Describe(relativePath);
+
+        public async Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+        {
+            var written = await inner.WriteAsync(relativePath, write, cancellationToken);
+            lock (gate)
+            {
+                published.Add(relativePath);
+            }
+
+            return written;
+        }
+
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task DeleteAsync(string relativePath, CancellationToken cancellationToken) => inner.DeleteAsync(relativePath, cancellationToken);
     }
 
     /// <summary>One period's files (null: unchanged, left as they were) and its public row count.</summary>
     private sealed record PeriodOutcome(string? RestrictedWritten, string? PublicWritten, int PublicRows);
 }
 
-/// <summary>What a publication wrote, and how many files it left alone because their content had not changed.</summary>
-public sealed record PublishedDatasets(IReadOnlyList<string> Files, int UnchangedFiles, int RestrictedRows, int PublicRows);
+/// <summary>
+/// What a publication wrote, how many files it left alone because their content had not changed, and the files of earlier
+/// publications it removed because this run did not publish them.
+/// </summary>
+public sealed record PublishedDatasets(IReadOnlyList<string> Files, int UnchangedFiles, int RestrictedRows, int PublicRows)
+{
+    public IReadOnlyList<string> Removed { get; init; } = [];
+}

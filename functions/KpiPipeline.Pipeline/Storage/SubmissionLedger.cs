@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Azure.Data.Tables;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Returns;
@@ -33,7 +35,25 @@ public sealed record SubmissionEntry(
 /// </summary>
 public sealed class SubmissionLedger(TableClient table)
 {
-    public static string PartitionOf(string blobName) => Uri.EscapeDataString(blobName);
+    /// <summary>
+    /// The longest partition key written as the escaped blob name. Table keys may be at most 1 KiB (Azurite counts 1,024
+    /// characters; a KiB of UTF-16 is 512), and a blob name may be 1,024 characters that escape to three times as many.
+    /// </summary>
+    public const int MaxEscapedPartitionKey = 512;
+
+    /// <summary>
+    /// The blob name escaped (table keys cannot hold '/', '\', '#', '?' or control characters). A name whose escaped form
+    /// is longer than <see cref="MaxEscapedPartitionKey"/> is keyed by <c>%%sha256-</c> and the SHA-256 of its UTF-8 bytes
+    /// instead: no escaped name starts with "%%", so the two forms never meet, and the full name stays in the BlobName column.
+    /// </summary>
+    public static string PartitionOf(string blobName)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        var escaped = Uri.EscapeDataString(blobName);
+        return escaped.Length <= MaxEscapedPartitionKey
+            ? escaped
+            : "%%sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blobName)));
+    }
 
     public async Task<SubmissionEntry?> GetAsync(string blobName, string uploadId, CancellationToken cancellationToken) =>
         await table.GetEntityOrNullAsync(PartitionOf(blobName), uploadId, cancellationToken) is { } entity ? FromEntity(entity) : null;

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text.Json;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Cli.Tests;
+
+/// <summary><c>kpi process</c> over a returns folder with files that cannot be read as returns: each is rejected with a report, the run goes on.</summary>
+public sealed class OfflineRunKeepsGoingTests
+{
+    private const string Providers = "provider_code,provider_name,area_code\nPROV1,Provider One,A1\nPROV2,Provider Two,A1\n";
+    private const string Areas = "area_code,area_name,nation,estimated_opiate_users,estimated_pwid\nA1,Area One,ENGLAND,1000,300\n";
+
+    [Fact]
+    public async Task One_file_that_cannot_be_read_rejects_that_file_with_a_report_and_the_run_goes_on()
+    {
+        var reference = RepoPaths.NewTempFolder("keepgoing-reference");
+        await File.WriteAllTextAsync(Path.Combine(reference, "providers.csv"), Providers);
+        await File.WriteAllTextAsync(Path.Combine(reference, "areas.csv"), Areas);
+        var valid = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Corpus, "episodes", "valid_basic.csv"));
+        var clean = RepoPaths.NewTempFolder("keepgoing-clean");
+        Write(clean, "PROV1/2024-03/episodes.csv", valid);
+
+        var hostile = RepoPaths.NewTempFolder("keepgoing-hostile");
+        Write(hostile, "PROV1/2024-03/episodes.csv", valid);
+        Write(hostile, "prov1/2024-03/episodes.csv", valid);
+        Write(hostile, "PROV1/9999-12/episodes.csv", valid);
+        Directory.CreateDirectory(Path.Combine(hostile, "PROV2", "2024-03"));
+        using (var mkfifo = Process.Start("mkfifo", Path.Combine(hostile, "PROV2", "2024-03", "episodes.csv")))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        Directory.CreateSymbolicLink(Path.Combine(hostile, "PROV2", "loop"), hostile);
+        File.CreateSymbolicLink(Path.Combine(hostile, "PROV2", "2024-03", "reviews.csv"), Path.Combine(hostile, "nowhere.csv"));
+        var sparse = Path.Combine(hostile, "PROV2", "2024-03", "nsp.csv");
+        await using (var big = new FileStream(sparse, FileMode.CreateNew))
+        {
+            big.SetLength(3L << 30);   // sparse: 3 GiB long, no blocks on disk
+        }
+
+        var output = RepoPaths.NewTempFolder("keepgoing-out");
+        var expected = RepoPaths.NewTempFolder("keepgoing-expected");
+        try
+        {
+            using var stderr = new StringWriter();
+            var run = ProcessCommand.RunAsync(hostile, reference, output, "2024-04-15", true, TextWriter.Null, stderr, CancellationToken.None);
+            Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(2))));
+            Assert.True(await run == 0, stderr.ToString());
+            Assert.Equal(0, await ProcessCommand.RunAsync(clean, reference, expected, "2024-04-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+        }
+        finally
+        {
+            File.Delete(sparse);
+        }
+
+        Assert.True(Accepted(output, "PROV1/2024-03/episodes.csv"));
+        Assert.Equal(["F11"], Rules(output, "prov1/2024-03/episodes.csv"));
+        Assert.Equal(["F01"], Rules(output, "PROV1/9999-12/episodes.csv"));
+        Assert.Equal(["F08"], Rules(output, "PROV2/2024-03/episodes.csv"));
+        Assert.Equal(["F12"], Rules(output, "PROV2/loop"));
+        Assert.Equal(["F12"], Rules(output, "PROV2/2024-03/reviews.csv"));
+        Assert.Equal(["F09"], Rules(output, "PROV2/2024-03/nsp.csv"));
+        Assert.False(Directory.Exists(Path.Combine(output, "reports", "PROV2", "loop", "PROV2")), "the link to a folder was followed");
+
+        // The good provider's figures are those of a run without the bad files (data quality aside: it counts the uploads).
+        Assert.Equal(await FiguresAsync(expected), await FiguresAsync(output));
+    }
+
+    private static void Write(string root, string blobName, string content)
+    {
+        var path = Path.Combine(root, blobName.Replace('/', Path.DirectorySeparatorChar));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    private static JsonElement Report(string output, string blobName) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "reports", blobName.Replace('/', Path.DirectorySeparatorChar) + ".report.json"))).RootElement;
+
+    private static bool Accepted(string output, string blobName) => Report(output, blobName).GetProperty("accepted").GetBoolean();
+
+    private static List<string?> Rules(string output, string blobName) =>
+        Report(output, blobName).GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()).ToList();
+
+    private static async Task<string> FiguresAsync(string output)
+    {
+        var result = await DuckDb.QueryAsync(
+            "SELECT string_agg(r, '\n' ORDER BY r) AS rows FROM (SELECT concat_ws('|', period, level, unit_code, area_code, kpi_id, dimension, dimension_value, numerator, denominator, value, target, rag, rag_basis, status, suppressed) AS r " +
+            $"FROM read_parquet({DuckDb.Literal(Path.Combine(output, "restricted", "kpi_results") + "/*/*.parquet")}, hive_partitioning = true) WHERE kpi_id NOT LIKE 'DQ%')");
+        return result[0, "rows"].GetString()!;
+    }
+}
