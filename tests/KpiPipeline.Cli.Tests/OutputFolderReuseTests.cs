@@ -17,15 +17,17 @@ public sealed class OutputFolderReuseTests
         await File.WriteAllTextAsync(Path.Combine(reference, "providers.csv"), Providers);
         await File.WriteAllTextAsync(Path.Combine(reference, "areas.csv"), Areas);
 
-        // First: the earliest referral is in June 2023 (2023-24-Q1), and PROV2 sent a file.
+        // First: the earliest referral is in June 2023 (2023-24-Q1), and PROV2 sent files, one for October 2023 (so scorecards
+        // start at 2023-24-Q3).
         var first = RepoPaths.NewTempFolder("reuse-first");
         Write(first, "PROV1/2024-03/episodes.csv", Header +
             "PROV1,EP1,J,S,1980-05-17,M,2024-01-10,GP,HEROIN,2024-01-20,SPECIALIST,METHADONE,60,MAINTENANCE,Y,,,\n" +
             "PROV1,EP3,K,L,1975-12-01,X,2023-06-01,SELF,CRACK,2023-06-15,OUTREACH,NONE,,ABSTINENCE,N,,,\n");
-        Write(first, "PROV2/2024-03/episodes.csv", Header + "PROV2,EP9,A,B,1970-01-01,F,2023-09-01,GP,HEROIN,,,,,,,,,\n");
+        Write(first, "PROV2/2023-10/episodes.csv", Header + "PROV2,EP9,A,B,1970-01-01,F,2023-09-01,GP,HEROIN,,,,,,,,,\n");
         Write(first, "PROV2/2024-03/nsp.csv", "bad file\n");
 
-        // Then the correction: EP3's referral was really in 2024, so the earliest quarter is now 2023-24-Q4; PROV2's files are withdrawn.
+        // Then the correction: EP3's referral was really in 2024, so the earliest quarter is now 2023-24-Q4; PROV2's files are
+        // withdrawn, so scorecards start at 2023-24-Q4 too.
         var corrected = RepoPaths.NewTempFolder("reuse-corrected");
         Write(corrected, "PROV1/2024-03/episodes.csv", Header +
             "PROV1,EP1,J,S,1980-05-17,M,2024-01-10,GP,HEROIN,2024-01-20,SPECIALIST,METHADONE,60,MAINTENANCE,Y,,,\n" +
@@ -34,7 +36,7 @@ public sealed class OutputFolderReuseTests
         var reused = RepoPaths.NewTempFolder("reuse-out");
         Assert.Equal(0, await ProcessCommand.RunAsync(first, reference, reused, "2024-04-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
         Assert.True(Directory.Exists(Path.Combine(reused, "restricted", "kpi_results", "period=2023-24-Q1")));
-        Assert.True(File.Exists(Path.Combine(reused, "public", "scorecards", "period=2023-24-Q1", "national.html")));
+        Assert.True(File.Exists(Path.Combine(reused, "public", "scorecards", "period=2023-24-Q3", "national.html")));
         Assert.True(File.Exists(Path.Combine(reused, "reports", "PROV2", "2024-03", "nsp.csv.report.csv")));
         // A temporary file an interrupted publication left behind.
         await File.WriteAllTextAsync(Path.Combine(reused, "public", "kpi_results", "period=2024-25-Q1", ".part-0.parquet.0123.tmp"), "half");
@@ -52,6 +54,8 @@ public sealed class OutputFolderReuseTests
 
         Assert.False(Directory.Exists(Path.Combine(reused, "restricted", "kpi_results", "period=2023-24-Q1")));
         Assert.False(Directory.Exists(Path.Combine(reused, "reports", "PROV2")));
+        Assert.False(Directory.Exists(Path.Combine(reused, "public", "scorecards", "period=2023-24-Q3")));
+        Assert.True(File.Exists(Path.Combine(reused, "public", "scorecards", "period=2023-24-Q4", "national.html")));
         Assert.Contains("restricted/kpi_results/period=2023-24-Q4/part-0.parquet", Tree(reused));
     }
 

@@ -104,7 +104,8 @@ public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFix
         Assert.True(first.Succeeded, first.Exception);
         var before = await PublishedVersionsAsync(harness);
         Assert.Contains("restricted/kpi_results/period=2024-25-Q1/part-0.parquet", before.Keys);
-        Assert.Contains("public/scorecards/period=2024-25-Q1/national.html", before.Keys);
+        // Scorecards start at the first quarter with a return (2025-26-Q1); stale pages are removed as in OutputFolderReuseTests.
+        Assert.Contains("public/scorecards/period=2025-26-Q1/national.html", before.Keys);
 
         // The correction: E2 was referred in April 2025, so the quarters of 2024-25 are no longer computed.
         await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(
