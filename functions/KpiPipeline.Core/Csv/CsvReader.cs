@@ -46,6 +46,7 @@ public sealed class CsvReader : IDisposable
 {
     public const int DefaultMaxRecordBytes = 1 << 20;
 
+    private const int StrictRecordsAfterAStrayQuote = 32;
     private const byte QuotedFlag = 1;
     private const byte EscapesFlag = 2;
     private static readonly SepReaderOptions SepOptions = Sep.New(',').Reader(o => o with { HasHeader = false, DisableColCountCheck = true });
@@ -57,6 +58,7 @@ public sealed class CsvReader : IDisposable
     private readonly DecodedText text;
     private SepReader? sep;
     private bool readingStrictly;
+    private int strictRecordsToGo;
     private bool finished;
 
     // Where the next record (or blank line) starts in the text, and on which line; right after a CR, a LF may still follow.
@@ -311,7 +313,8 @@ public sealed class CsvReader : IDisposable
         BeginRecord([]);
         if (!TryScanStrictly(data, ended, out var textEnd, out var recordEnd))
         {
-            if (AtLeastBytes(data, MaxRecordBytes))
+            // Not ended within the text at hand: longer than the limit once the text at hand is.
+            if (AtLeastBytes(data, MaxRecordBytes + 1L))
             {
                 return Fatal(CsvProblem.RecordTooLong);
             }
@@ -329,7 +332,13 @@ public sealed class CsvReader : IDisposable
         nextLine += LineEnds(data[..recordEnd]);
         recordStart += recordEnd;
         text.Rewind(recordStart);
-        readingStrictly = false;
+        if (Problem is CsvProblem.QuoteInUnquotedField or CsvProblem.TextAfterClosingQuote)
+        {
+            // Rows with stray quotes tend to come together: read on strictly rather than start Sep for every one.
+            strictRecordsToGo = StrictRecordsAfterAStrayQuote;
+        }
+
+        readingStrictly = --strictRecordsToGo > 0;
         EndRecord();
         return true;
     }
