@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using FsCheck;
 using FsCheck.Fluent;
 using KpiPipeline.Core.Csv;
@@ -69,6 +70,170 @@ public class AuditCsvReaderTests
 
         Assert.Equal("a", records[0].Fields[0]);
         Assert.Equal("\uFEFFb", records[1].Fields[0]);
+    }
+
+    /// <summary>
+    /// Any bytes at all — stray quotes, text after closing quotes, unclosed quotes, invalid UTF-8, a BOM, blank lines and
+    /// CRLF, LF or lone CR line ends — give the records of <see cref="StrictRecords"/>, a direct transcription of the
+    /// rules over the whole file at once: the same fields, quoting, problem (and its field), and starting line, whatever
+    /// the read sizes, read at once or asynchronously.
+    /// </summary>
+    [Fact]
+    public void Reads_any_bytes_as_the_strict_rules_say_whatever_the_read_sizes()
+    {
+        byte[][] pieces =
+        [
+            "a"u8.ToArray(), "Z"u8.ToArray(), " "u8.ToArray(), ","u8.ToArray(), ",,"u8.ToArray(), "\""u8.ToArray(), "\"\""u8.ToArray(),
+            "\"q\""u8.ToArray(), "\r\n"u8.ToArray(), "\n"u8.ToArray(), "\r"u8.ToArray(), "é"u8.ToArray(), "😀"u8.ToArray(), "x,y"u8.ToArray(),
+            [0xC3, 0x28], [0xFF], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98], [0xEF, 0xBB, 0xBF],
+        ];
+        var file =
+            from bom in Gen.Elements(true, false)
+            from parts in Gen.ListOf(Gen.Elements(pieces))
+            from chunk in Gen.Choose(1, 9)
+            from readAsync in Gen.Elements(true, false)
+            select (Bytes: (bom ? Encoding.UTF8.GetPreamble() : []).Concat(parts.SelectMany(p => p)).ToArray(), Chunk: chunk, Async: readAsync);
+
+        Check.One(
+            Config.QuickThrowOnFailure.WithMaxTest(3000).WithReplay(
+                Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(1414UL, 0x9E3779B97F4A7C15UL), Microsoft.FSharp.Core.FSharpOption<int>.None))),
+            Prop.ForAll(Arb.From(file), f =>
+            {
+                var expected = StrictRecords(f.Bytes);
+                var read = ReadRecords(new TrickleStream(f.Bytes, f.Chunk), f.Async);
+                Assert.Equal(expected, read);
+            }));
+    }
+
+    private sealed record StrictRecord(long Line, CsvProblem Problem, int ProblemField, string Fields);
+
+    private static List<StrictRecord> ReadRecords(Stream stream, bool readAsync)
+    {
+        using var csv = new CsvReader(stream);
+        var records = new List<StrictRecord>();
+        while (readAsync ? csv.ReadAsync().AsTask().GetAwaiter().GetResult() : csv.Read())
+        {
+            var fields = string.Join("|", Enumerable.Range(0, csv.FieldCount).Select(i => (csv.IsQuoted(i) ? "Q:" : "") + csv.GetString(i)));
+            records.Add(new StrictRecord(csv.LineNumber, csv.Problem, csv.ProblemField, fields));
+        }
+
+        return records;
+    }
+
+    /// <summary>The records of a whole file by the rules of dataset.md section 1 and docs/validation.md, one byte at a time.</summary>
+    private static List<StrictRecord> StrictRecords(byte[] file)
+    {
+        var data = file.AsSpan().StartsWith(Encoding.UTF8.GetPreamble()) ? file[3..] : file;
+        var records = new List<StrictRecord>();
+        int? headerFields = null;
+        long line = 1;
+        var pos = 0;
+        while (true)
+        {
+            while (pos < data.Length && data[pos] is (byte)'\r' or (byte)'\n')
+            {
+                pos += data[pos] == '\r' && pos + 1 < data.Length && data[pos + 1] == '\n' ? 2 : 1;
+                line++;
+            }
+
+            if (pos == data.Length)
+            {
+                return records;
+            }
+
+            var start = pos;
+            var fields = new List<(byte[] Bytes, bool Quoted)>();
+            var problem = CsvProblem.None;
+            var problemField = -1;
+            void Note(CsvProblem found, int field)
+            {
+                if (problem == CsvProblem.None)
+                {
+                    (problem, problemField) = (found, field);
+                }
+            }
+
+            while (true)
+            {
+                var value = new List<byte>();
+                if (pos < data.Length && data[pos] == '"')
+                {
+                    pos++;
+                    while (pos < data.Length && !(data[pos] == '"' && (pos + 1 == data.Length || data[pos + 1] != '"')))
+                    {
+                        value.Add(data[pos]);
+                        pos += data[pos] == '"' ? 2 : 1;
+                    }
+
+                    if (pos == data.Length)
+                    {
+                        records.Add(new StrictRecord(line, CsvProblem.UnterminatedQuote, -1, ""));
+                        return records;
+                    }
+
+                    pos++;
+                    fields.Add((value.ToArray(), true));
+                    while (pos < data.Length && data[pos] is not ((byte)',' or (byte)'\r' or (byte)'\n'))
+                    {
+                        Note(CsvProblem.TextAfterClosingQuote, fields.Count - 1);
+                        pos++;
+                    }
+                }
+                else
+                {
+                    while (pos < data.Length && data[pos] is not ((byte)',' or (byte)'\r' or (byte)'\n'))
+                    {
+                        if (data[pos] == '"')
+                        {
+                            Note(CsvProblem.QuoteInUnquotedField, fields.Count);
+                        }
+
+                        value.Add(data[pos++]);
+                    }
+
+                    fields.Add((value.ToArray(), false));
+                }
+
+                if (pos < data.Length && data[pos] == ',')
+                {
+                    pos++;
+                    continue;
+                }
+
+                break;
+            }
+
+            var recordLine = line;
+            var recordText = data.AsSpan(start, pos - start);
+            for (var i = 0; i < recordText.Length; i++)
+            {
+                // CRLF, LF and a lone CR inside quotes each end a line.
+                line += recordText[i] == '\n' || (recordText[i] == '\r' && (i + 1 == recordText.Length || recordText[i + 1] != '\n')) ? 1 : 0;
+            }
+
+            if (pos < data.Length)
+            {
+                pos += data[pos] == '\r' && pos + 1 < data.Length && data[pos + 1] == '\n' ? 2 : 1;
+                line++;
+            }
+
+            for (var i = 0; i < fields.Count; i++)
+            {
+                if (!Utf8.IsValid(fields[i].Bytes))
+                {
+                    Note(CsvProblem.InvalidUtf8, i);
+                }
+            }
+
+            headerFields ??= fields.Count;
+            if (fields.Count != headerFields)
+            {
+                Note(CsvProblem.FieldCountMismatch, Math.Min(fields.Count, headerFields.Value));
+            }
+
+            var text = string.Join("|", fields.Select(f => (f.Quoted ? "Q:" : "") + Encoding.UTF8.GetString(f.Bytes)));
+            records.Add(new StrictRecord(recordLine, problem, problemField, text));
+        }
     }
 
     private static string Quote(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

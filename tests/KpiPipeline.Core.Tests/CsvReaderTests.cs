@@ -143,16 +143,93 @@ public class CsvReaderTests
     }
 
     [Fact]
-    public void Gives_each_record_as_its_bytes_line_end_included()
+    public void Gives_each_record_as_its_text_line_end_excluded()
     {
-        using var reader = new CsvReader(new MemoryStream(Encoding.UTF8.GetBytes("h1,h2\r\n\n\"a,b\",c\nlast,1")));
+        using var reader = new CsvReader(new MemoryStream(Encoding.UTF8.GetBytes("h1,h2\r\n\n\"a,b\",c\nx,\"l1\r\nl2\"\rlast,1")));
         var raw = new List<string>();
         while (reader.Read())
         {
-            raw.Add(Encoding.UTF8.GetString(reader.RawRecord));
+            raw.Add(new string(reader.RawRecord));
         }
 
-        Assert.Equal(["h1,h2\r\n", "\"a,b\",c\n", "last,1"], raw);
+        Assert.Equal(["h1,h2", "\"a,b\",c", "x,\"l1\r\nl2\"", "last,1"], raw);
+    }
+
+    [Fact]
+    public void Counts_a_lone_CR_as_a_line_end_in_line_numbers()
+    {
+        // Issue 14: in a file with CR-only line ends every row used to be on line 1.
+        var records = ReadAll(new OneByteStream(Encoding.UTF8.GetBytes("h1,h2\r1,2\r\r3,\"x\ry\"\r4,5\r\n6,7\n8,\"a\"b\r9,9\r")));
+
+        Assert.Equal([1L, 2, 4, 6, 7, 8, 9], records.Select(r => r.Line));
+        Assert.Equal(["3", "x\ry"], records[2].Fields);
+        Assert.Equal(CsvProblem.TextAfterClosingQuote, records[5].Problem);
+        Assert.Equal(["9", "9"], records[6].Fields);
+    }
+
+    [Fact]
+    public void Reads_a_record_of_exactly_the_limit_and_stops_at_one_byte_more()
+    {
+        var exactly = "ab\n" + new string('x', 1023) + "\n" + "cd\n";
+        using (var reader = new CsvReader(new MemoryStream(Encoding.UTF8.GetBytes(exactly)), maxRecordBytes: 1024))
+        {
+            Assert.True(reader.Read());
+            Assert.True(reader.Read());
+            Assert.Equal(CsvProblem.None, reader.Problem);
+            Assert.True(reader.Read());
+            Assert.Equal("cd", reader.GetString(0));
+        }
+
+        // Two-byte characters count as two: 512 of them and the line end are 1,025 bytes.
+        using var longer = new CsvReader(new MemoryStream(Encoding.UTF8.GetBytes("ab\n" + new string('é', 512) + "\ncd\n")), maxRecordBytes: 1024);
+        Assert.True(longer.Read());
+        Assert.True(longer.Read());
+        Assert.Equal(CsvProblem.RecordTooLong, longer.Problem);
+        Assert.Equal(2, longer.LineNumber);
+        Assert.False(longer.Read());
+    }
+
+    [Fact]
+    public void An_unclosed_quote_in_a_large_file_stops_at_the_limit_without_reading_the_rest_into_memory()
+    {
+        var header = Encoding.UTF8.GetBytes("a,b\n1,\"open\n");
+        using var stream = new RepeatingStream(header, Encoding.UTF8.GetBytes("2,3,4,5,6,7,8,9\n"), 64L * 1024 * 1024);
+        using var reader = new CsvReader(stream, leaveOpen: true);
+
+        Assert.True(reader.Read());
+        Assert.True(reader.Read());
+        Assert.Equal(CsvProblem.RecordTooLong, reader.Problem);
+        Assert.Equal(2, reader.LineNumber);
+        Assert.True(stream.Position < 4L * CsvReader.DefaultMaxRecordBytes, $"read {stream.Position} bytes");
+    }
+
+    [Fact]
+    public async Task Stray_quotes_all_through_a_large_file_leave_every_other_row_as_it_is()
+    {
+        // Each stray quote makes Sep run on; the reader reads that row strictly and starts Sep again after it.
+        var text = new StringBuilder("id,name,note\n");
+        for (var i = 1; i <= 20_000; i++)
+        {
+            text.Append(i).Append(i % 97 == 0 ? ",na\"me,x\n" : i % 89 == 0 ? ",\"q\"x,y\n" : ",\"a, b\",plain\r\n");
+        }
+
+        using var reader = new CsvReader(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())));
+        var rows = 0;
+        while (await reader.ReadAsync())
+        {
+            var id = rows == 0 ? 0 : int.Parse(reader.GetField(0), System.Globalization.CultureInfo.InvariantCulture);
+            var expected = rows == 0 ? CsvProblem.None : id % 97 == 0 ? CsvProblem.QuoteInUnquotedField : id % 89 == 0 ? CsvProblem.TextAfterClosingQuote : CsvProblem.None;
+            Assert.Equal(expected, reader.Problem);
+            Assert.Equal(rows + 1, reader.LineNumber);
+            if (expected == CsvProblem.None && rows > 0)
+            {
+                Assert.Equal(["a, b", "plain"], new[] { reader.GetString(1), reader.GetString(2) });
+            }
+
+            rows++;
+        }
+
+        Assert.Equal(20_001, rows);
     }
 
     private static List<Record> ReadAll(string text) => ReadAll(Encoding.UTF8.GetBytes(text));

@@ -1,6 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Unicode;
+using nietras.SeparatedValues;
 
 namespace KpiPipeline.Core.Csv;
 
@@ -29,38 +30,50 @@ public enum CsvProblem
 }
 
 /// <summary>
-/// A streaming RFC 4180 reader over UTF-8 bytes (optional BOM; CRLF, LF or lone CR line ends; quoted fields with
-/// <c>""</c> escapes and embedded line breaks). Completely empty lines are skipped. Memory is bounded by the longest
-/// record (<see cref="MaxRecordBytes"/>), never by the file. Problems are reported per record rather than thrown,
-/// so a caller can list every bad row; fatal problems end the reading.
+/// Reads RFC 4180 records from UTF-8 bytes through Sep (optional BOM; CRLF, LF or lone CR line ends; quoted fields
+/// with <c>""</c> escapes and embedded line breaks). Completely empty lines are skipped. Memory is bounded by the
+/// longest record (<see cref="MaxRecordBytes"/>), never by the file. Problems are reported per record rather than
+/// thrown, so a caller can list every bad row; fatal problems end the reading.
 /// </summary>
+/// <remarks>
+/// Sep splits records and fields; this reader adds what Sep leaves to its caller. Sep treats every quote as opening
+/// or closing a quoted stretch, wherever it stands, so a stray quote would make it run on past the line end. Any
+/// record of Sep's with a quote that is not a well-formed quoted field is therefore read again here by the strict
+/// rules (a quote opens a quoted field only at the start of a field; the problem is noted and the record ends at
+/// its line end), and a new Sep reader starts right after it. Well-formed records, the rest, are Sep's as they are.
+/// </remarks>
 public sealed class CsvReader : IDisposable
 {
     public const int DefaultMaxRecordBytes = 1 << 20;
 
-    private const int InitialBufferBytes = 64 * 1024;
-    private static readonly SearchValues<byte> UnquotedStops = SearchValues.Create(",\r\n\""u8);
-    private static readonly SearchValues<byte> FieldEnds = SearchValues.Create(",\r\n"u8);
+    private const int StrictRecordsAfterAStrayQuote = 32;
+    private const byte QuotedFlag = 1;
+    private const byte EscapesFlag = 2;
+    private static readonly SepReaderOptions SepOptions = Sep.New(',').Reader(o => o with { HasHeader = false, DisableColCountCheck = true });
+    private static readonly SearchValues<char> UnquotedStops = SearchValues.Create(",\r\n\"");
+    private static readonly SearchValues<char> FieldEnds = SearchValues.Create(",\r\n");
 
     private readonly Stream stream;
     private readonly bool leaveOpen;
-    private byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
-    private int start;
-    private int end;
-    private bool endOfStream;
-    private bool bomChecked;
+    private readonly DecodedText text;
+    private SepReader? sep;
+    private bool readingStrictly;
+    private int strictRecordsToGo;
     private bool finished;
-    private long nextLine = 1;
-    private int recordStart;
-    private int recordLength;
 
+    // Where the next record (or blank line) starts in the text, and on which line; right after a CR, a LF may still follow.
+    private long recordStart;
+    private bool afterCarriageReturn;
+    private long nextLine = 1;
+    private int sepLinesBefore = 1;
+
+    private char[] raw = new char[1024];
+    private int rawLength;
     private int[] rawStart = new int[32];
-    private int[] rawLength = new int[32];
+    private int[] rawFieldLength = new int[32];
     private byte[] rawFlags = new byte[32];
-    private int[] charStart = new int[32];
-    private int[] charLength = new int[32];
-    private char[] chars = new char[4096];
-    private byte[] unescaped = new byte[1024];
+    private int[] valueStart = new int[32];
+    private char[] unescaped = new char[256];
 
     public CsvReader(Stream stream, bool leaveOpen = false, int maxRecordBytes = DefaultMaxRecordBytes)
     {
@@ -69,9 +82,8 @@ public sealed class CsvReader : IDisposable
         this.stream = stream;
         this.leaveOpen = leaveOpen;
         MaxRecordBytes = maxRecordBytes;
+        text = new DecodedText(stream, maxRecordBytes);
     }
-
-    private enum Outcome { Record, NeedMoreData, EndOfData }
 
     public int MaxRecordBytes { get; }
 
@@ -84,16 +96,13 @@ public sealed class CsvReader : IDisposable
     /// <summary>1 for the first record read (the header), 2 for the next, and so on. Blank lines are not records.</summary>
     public long RecordNumber { get; private set; }
 
-    /// <summary>The physical line (1-based, counting line feeds) on which the current record starts.</summary>
+    /// <summary>The physical line (1-based; CRLF, LF and a lone CR each end a line) on which the current record starts.</summary>
     public long LineNumber { get; private set; }
-
-    /// <summary>Bytes taken from the stream so far.</summary>
-    public long BytesRead { get; private set; }
 
     public CsvProblem Problem { get; private set; }
 
-    /// <summary>The current record's bytes as they are in the file, line end included; valid until the next read.</summary>
-    public ReadOnlySpan<byte> RawRecord => buffer.AsSpan(recordStart, recordLength);
+    /// <summary>The current record's text as it is in the file, line end excluded; valid until the next read.</summary>
+    public ReadOnlySpan<char> RawRecord => raw.AsSpan(0, rawLength);
 
     /// <summary>Index of the field where <see cref="Problem"/> was found, or -1.</summary>
     public int ProblemField { get; private set; } = -1;
@@ -103,7 +112,9 @@ public sealed class CsvReader : IDisposable
     public ReadOnlySpan<char> GetField(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)FieldCount, nameof(index));
-        return chars.AsSpan(charStart[index], charLength[index]);
+        return (rawFlags[index] & EscapesFlag) != 0
+            ? unescaped.AsSpan(valueStart[index], rawFieldLength[index])
+            : raw.AsSpan(rawStart[index], rawFieldLength[index]);
     }
 
     public string GetString(int index) => new(GetField(index));
@@ -112,26 +123,42 @@ public sealed class CsvReader : IDisposable
     public bool IsQuoted(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)FieldCount, nameof(index));
-        return (rawFlags[index] & 1) != 0;
+        return (rawFlags[index] & QuotedFlag) != 0;
     }
 
     /// <summary>Reads the next record; false at the end of the data or after a fatal problem.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Read()
     {
         while (!finished)
         {
-            switch (TryParse())
+            if (readingStrictly)
             {
-                case Outcome.Record:
+                if (TryReadStrictly())
+                {
                     return true;
-                case Outcome.EndOfData:
-                    finished = true;
-                    return false;
-                default:
-                    var free = MakeRoom();
-                    var read = stream.Read(buffer, end, free);
-                    Took(read);
-                    break;
+                }
+
+                text.Fill();
+                continue;
+            }
+
+            bool moved;
+            try
+            {
+                // Sep reads its first row as it starts: a limit reached there is handled like one reached later.
+                sep ??= SepOptions.From(text, leaveOpen: true);
+                moved = sep.MoveNext();
+            }
+            catch (RecordTooLongException)
+            {
+                ReadStrictlyFromHere();
+                continue;
+            }
+
+            if (TakeSepRow(moved))
+            {
+                return true;
             }
         }
 
@@ -143,18 +170,32 @@ public sealed class CsvReader : IDisposable
     {
         while (!finished)
         {
-            switch (TryParse())
+            if (readingStrictly)
             {
-                case Outcome.Record:
+                if (TryReadStrictly())
+                {
                     return true;
-                case Outcome.EndOfData:
-                    finished = true;
-                    return false;
-                default:
-                    var free = MakeRoom();
-                    var read = await stream.ReadAsync(buffer.AsMemory(end, free), cancellationToken).ConfigureAwait(false);
-                    Took(read);
-                    break;
+                }
+
+                await text.FillAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            bool moved;
+            try
+            {
+                sep ??= await SepOptions.FromAsync(text, leaveOpen: true, cancellationToken).ConfigureAwait(false);
+                moved = await sep.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RecordTooLongException)
+            {
+                ReadStrictlyFromHere();
+                continue;
+            }
+
+            if (TakeSepRow(moved))
+            {
+                return true;
             }
         }
 
@@ -163,158 +204,184 @@ public sealed class CsvReader : IDisposable
 
     public void Dispose()
     {
-        // The read buffer is pooled: a batch run reads a hundred thousand files and would otherwise allocate one each.
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = [];
-            finished = true;
-        }
-
+        finished = true;
+        sep?.Dispose();
+        sep = null;
+        text.Release();
         if (!leaveOpen)
         {
             stream.Dispose();
         }
     }
 
-    private void Took(int read)
+    /// <summary>Takes the row Sep just read; false when it gave no record (a blank line, or one to read strictly).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TakeSepRow(bool moved)
     {
-        if (read == 0)
+        if (!moved)
         {
-            endOfStream = true;
-        }
-        else
-        {
-            end += read;
-            BytesRead += read;
-        }
-    }
-
-    private int MakeRoom()
-    {
-        if (start > 0)
-        {
-            Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-            end -= start;
-            start = 0;
+            finished = true;
+            return false;
         }
 
-        if (end == buffer.Length)
+        var row = sep!.Current;
+        SkipLineFeedAfterCarriageReturn();
+        var lines = row.LineNumberToExcl - sepLinesBefore;
+        sepLinesBefore = row.LineNumberToExcl;
+        var span = row.Span;
+        if (span.IsEmpty)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-            Buffer.BlockCopy(buffer, 0, larger, 0, end);
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = larger;
+            nextLine += lines;
+            MovePastLineEnd(recordStart);
+            return false;
         }
 
-        return buffer.Length - end;
-    }
-
-    private Outcome TryParse()
-    {
-        var data = buffer.AsSpan(0, end);
-        var pos = start;
-        if (!bomChecked)
+        if (span.Contains('"') && !AllFieldsWellFormed(row))
         {
-            if (end - pos < 3 && !endOfStream)
-            {
-                return Outcome.NeedMoreData;
-            }
-
-            if (data[pos..].StartsWith("\uFEFF"u8))
-            {
-                pos += 3;
-            }
-
-            bomChecked = true;
-            start = pos;
+            ReadStrictlyFromHere();
+            return false;
         }
 
-        // Completely empty lines are skipped; they belong to no record.
-        while (pos < end && data[pos] is (byte)'\r' or (byte)'\n')
+        var textEnd = recordStart + span.Length;
+        var lineEndLength = text.CharAt(textEnd) switch
         {
-            if (data[pos] == '\r' && pos + 1 == end && !endOfStream)
-            {
-                start = pos;
-                return Outcome.NeedMoreData;
-            }
-
-            if (data[pos] == '\n')
-            {
-                nextLine++;
-            }
-
-            pos++;
-        }
-
-        start = pos;
-        if (pos == end)
-        {
-            return endOfStream ? Outcome.EndOfData : Outcome.NeedMoreData;
-        }
-
-        var outcome = ParseRecord(data, pos, out var recordEnd);
-        if (outcome == Outcome.NeedMoreData)
-        {
-            if (end - start >= MaxRecordBytes)
-            {
-                return Fatal(CsvProblem.RecordTooLong);
-            }
-
-            return endOfStream ? Fatal(CsvProblem.UnterminatedQuote) : Outcome.NeedMoreData;
-        }
-
-        if (recordEnd - start > MaxRecordBytes)
+            '\n' => 1,
+            '\r' => text.CharAt(textEnd + 1) == '\n' ? 2 : 1,
+            _ => 0,
+        };
+        if (LongerThanLimit(span, lineEndLength))
         {
             return Fatal(CsvProblem.RecordTooLong);
         }
 
-        RecordNumber++;
+        BeginRecord(span);
+        var at = 0;
+        for (var i = 0; i < row.ColCount; i++)
+        {
+            var field = row[i].Span;
+            var quoted = !field.IsEmpty && field[0] == '"';
+            if (quoted)
+            {
+                AddField(at + 1, field.Length - 2, quoted: true, escapes: field[1..^1].Contains('"'));
+            }
+            else
+            {
+                AddField(at, field.Length, quoted: false, escapes: false);
+            }
+
+            at += field.Length + 1;
+        }
+
         LineNumber = nextLine;
-        nextLine += data[start..recordEnd].Count((byte)'\n');
-        Decode(data);
-        recordStart = start;
-        recordLength = recordEnd - start;
-        start = recordEnd;
-        if (HeaderFieldCount is null)
-        {
-            HeaderFieldCount = FieldCount;
-        }
-        else if (FieldCount != HeaderFieldCount && Problem == CsvProblem.None)
-        {
-            SetProblem(CsvProblem.FieldCountMismatch, Math.Min(FieldCount, HeaderFieldCount.Value));
-        }
-
-        return Outcome.Record;
+        nextLine += lines;
+        MovePastLineEnd(textEnd);
+        EndRecord();
+        return true;
     }
 
-    private Outcome Fatal(CsvProblem problem)
+    /// <summary>The row Sep read from <see cref="recordStart"/> is to be read strictly; its Sep reader is done.</summary>
+    private void ReadStrictlyFromHere()
     {
-        RecordNumber++;
+        sep?.Dispose();
+        sep = null;
+        sepLinesBefore = 1;
+        readingStrictly = true;
+    }
+
+    /// <summary>Reads one record from <see cref="recordStart"/> by the strict rules; false when more text is needed first.</summary>
+    private bool TryReadStrictly()
+    {
+        if (afterCarriageReturn && text.CharAt(recordStart) < 0 && !text.Ended)
+        {
+            return false;
+        }
+
+        SkipLineFeedAfterCarriageReturn();
+        var ended = text.Ended;
+        if (!SkipBlankLines(ended))
+        {
+            return false;
+        }
+
+        var data = text.From(recordStart);
+        if (data.IsEmpty)
+        {
+            finished = true;
+            return false;
+        }
+
+        BeginRecord([]);
+        if (!TryScanStrictly(data, ended, out var textEnd, out var recordEnd))
+        {
+            // Not ended within the text at hand: longer than the limit once the text at hand is.
+            if (AtLeastBytes(data, MaxRecordBytes + 1L))
+            {
+                return Fatal(CsvProblem.RecordTooLong);
+            }
+
+            return ended && Fatal(CsvProblem.UnterminatedQuote);
+        }
+
+        if (AtLeastBytes(data[..recordEnd], MaxRecordBytes + 1L))
+        {
+            return Fatal(CsvProblem.RecordTooLong);
+        }
+
+        KeepText(data[..textEnd]);
         LineNumber = nextLine;
-        FieldCount = 0;
-        recordLength = 0;
-        Problem = problem;
-        ProblemField = -1;
-        finished = true;
-        return Outcome.Record;
-    }
-
-    private void SetProblem(CsvProblem problem, int field)
-    {
-        if (Problem == CsvProblem.None)
+        nextLine += LineEnds(data[..recordEnd]);
+        recordStart += recordEnd;
+        text.Rewind(recordStart);
+        if (Problem is CsvProblem.QuoteInUnquotedField or CsvProblem.TextAfterClosingQuote)
         {
-            Problem = problem;
-            ProblemField = field;
+            // Rows with stray quotes tend to come together: read on strictly rather than start Sep for every one.
+            strictRecordsToGo = StrictRecordsAfterAStrayQuote;
         }
+
+        readingStrictly = --strictRecordsToGo > 0;
+        EndRecord();
+        return true;
     }
 
-    private Outcome ParseRecord(ReadOnlySpan<byte> data, int pos, out int recordEnd)
+    /// <summary>Moves past completely empty lines at <see cref="recordStart"/>; false when more text is needed first.</summary>
+    private bool SkipBlankLines(bool ended)
     {
-        recordEnd = pos;
-        FieldCount = 0;
-        Problem = CsvProblem.None;
-        ProblemField = -1;
+        var data = text.From(recordStart);
+        var pos = 0;
+        while (pos < data.Length && data[pos] is '\r' or '\n')
+        {
+            if (data[pos] == '\r')
+            {
+                if (pos + 1 == data.Length && !ended)
+                {
+                    break;
+                }
+
+                if (pos + 1 < data.Length && data[pos + 1] == '\n')
+                {
+                    pos++;
+                }
+            }
+
+            pos++;
+            nextLine++;
+        }
+
+        recordStart += pos;
+        text.Rewind(recordStart);
+        return pos < data.Length || ended;
+    }
+
+    /// <summary>
+    /// One record by RFC 4180 read strictly: a quote opens a quoted field only at the start of a field; any other quote,
+    /// or text after a closing quote, is a problem of the record that does not change where it ends. False when the
+    /// record does not end within <paramref name="data"/> and more may follow.
+    /// </summary>
+    private bool TryScanStrictly(ReadOnlySpan<char> data, bool ended, out int textEnd, out int recordEnd)
+    {
+        textEnd = recordEnd = 0;
+        var end = data.Length;
+        var pos = 0;
         while (true)
         {
             if (pos < end && data[pos] == '"')
@@ -324,32 +391,32 @@ public sealed class CsvReader : IDisposable
                 var escapes = false;
                 while (true)
                 {
-                    var q = data[scan..].IndexOf((byte)'"');
-                    if (q < 0 || (scan + q + 1 == end && !endOfStream))
+                    var quote = data[scan..].IndexOf('"');
+                    if (quote < 0 || (scan + quote + 1 == end && !ended))
                     {
-                        return Outcome.NeedMoreData;
+                        return false;
                     }
 
-                    q += scan;
-                    if (q + 1 < end && data[q + 1] == '"')
+                    quote += scan;
+                    if (quote + 1 < end && data[quote + 1] == '"')
                     {
                         escapes = true;
-                        scan = q + 2;
+                        scan = quote + 2;
                         continue;
                     }
 
-                    AddRawField(contentStart, q - contentStart, quoted: true, escapes);
-                    pos = q + 1;
+                    AddField(contentStart, quote - contentStart, quoted: true, escapes);
+                    pos = quote + 1;
                     break;
                 }
 
-                if (pos < end && data[pos] is not ((byte)',' or (byte)'\r' or (byte)'\n'))
+                if (pos < end && data[pos] is not (',' or '\r' or '\n'))
                 {
                     SetProblem(CsvProblem.TextAfterClosingQuote, FieldCount - 1);
                     var stop = data[pos..].IndexOfAny(FieldEnds);
-                    if (stop < 0 && !endOfStream)
+                    if (stop < 0 && !ended)
                     {
-                        return Outcome.NeedMoreData;
+                        return false;
                     }
 
                     pos = stop < 0 ? end : pos + stop;
@@ -366,221 +433,283 @@ public sealed class CsvReader : IDisposable
                     stop = data[pos..].IndexOfAny(UnquotedStops);
                 }
 
-                if (stop < 0 && !endOfStream)
+                if (stop < 0 && !ended)
                 {
-                    return Outcome.NeedMoreData;
+                    return false;
                 }
 
                 pos = stop < 0 ? end : pos + stop;
-                AddRawField(fieldStart, pos - fieldStart, quoted: false, escapes: false);
+                AddField(fieldStart, pos - fieldStart, quoted: false, escapes: false);
             }
 
             if (pos == end)
             {
-                recordEnd = pos;
-                return Outcome.Record;
+                textEnd = recordEnd = pos;
+                return true;
             }
 
             switch (data[pos])
             {
-                case (byte)',':
+                case ',':
                     pos++;
-                    if (pos == end && !endOfStream)
+                    if (pos == end && !ended)
                     {
-                        return Outcome.NeedMoreData;
+                        return false;
                     }
 
                     continue;
-                case (byte)'\n':
+                case '\n':
+                    textEnd = pos;
                     recordEnd = pos + 1;
-                    return Outcome.Record;
+                    return true;
                 default:
-                    if (pos + 1 == end && !endOfStream)
+                    if (pos + 1 == end && !ended)
                     {
-                        return Outcome.NeedMoreData;
+                        return false;
                     }
 
+                    textEnd = pos;
                     recordEnd = pos + 1 < end && data[pos + 1] == '\n' ? pos + 2 : pos + 1;
-                    return Outcome.Record;
+                    return true;
             }
         }
     }
 
-    private void AddRawField(int fieldStart, int length, bool quoted, bool escapes)
+    /// <summary>Whether every field of Sep's row is unquoted without a quote, or quoted with its inner quotes doubled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool AllFieldsWellFormed(SepReader.Row row)
     {
-        if (FieldCount == rawStart.Length)
+        for (var i = 0; i < row.ColCount; i++)
         {
-            var size = rawStart.Length * 2;
-            Array.Resize(ref rawStart, size);
-            Array.Resize(ref rawLength, size);
-            Array.Resize(ref rawFlags, size);
-            Array.Resize(ref charStart, size);
-            Array.Resize(ref charLength, size);
-        }
-
-        rawStart[FieldCount] = fieldStart;
-        rawLength[FieldCount] = length;
-        rawFlags[FieldCount] = (byte)((quoted ? 1 : 0) | (escapes ? 2 : 0));
-        FieldCount++;
-    }
-
-    private void Decode(ReadOnlySpan<byte> data)
-    {
-        if (!TryDecodeAsciiRecord(data))
-        {
-            DecodeFieldByField(data);
-        }
-    }
-
-    /// <summary>
-    /// The common case in one call: a record of ASCII text without doubled quotes is widened whole (separators
-    /// included), so each field's characters sit at its byte offsets. False, with nothing decided, for anything else.
-    /// </summary>
-    private bool TryDecodeAsciiRecord(ReadOnlySpan<byte> data)
-    {
-        if (FieldCount == 0)
-        {
-            return false;
-        }
-
-        var first = rawStart[0];
-        var last = FieldCount - 1;
-        var length = rawStart[last] + rawLength[last] - first;
-        for (var i = 0; i < FieldCount; i++)
-        {
-            if ((rawFlags[i] & 2) != 0)
+            var field = row[i].Span;
+            if (field.IsEmpty || field[0] != '"')
             {
-                return false;
+                if (field.Contains('"'))
+                {
+                    return false;
+                }
+
+                continue;
             }
-        }
 
-        if (chars.Length < length)
-        {
-            chars = new char[Math.Max(length, chars.Length * 2)];
-        }
+            var inner = field[1..];
+            while (true)
+            {
+                var quote = inner.IndexOf('"');
+                if (quote < 0)
+                {
+                    return false;
+                }
 
-        if (Ascii.ToUtf16(data.Slice(first, length), chars, out _) != OperationStatus.Done)
-        {
-            return false;
-        }
+                if (quote == inner.Length - 1)
+                {
+                    break;
+                }
 
-        for (var i = 0; i < FieldCount; i++)
-        {
-            charStart[i] = rawStart[i] - first;
-            charLength[i] = rawLength[i];
+                if (inner[quote + 1] != '"')
+                {
+                    return false;
+                }
+
+                inner = inner[(quote + 2)..];
+            }
         }
 
         return true;
     }
 
-    private void DecodeFieldByField(ReadOnlySpan<byte> data)
+    private bool LongerThanLimit(ReadOnlySpan<char> recordText, int lineEndLength) =>
+        recordText.Length * 3L + lineEndLength > MaxRecordBytes && DecodedText.Utf8Length(recordText) + lineEndLength > MaxRecordBytes;
+
+    /// <summary>Whether the text took at least <paramref name="bytes"/> bytes in the stream.</summary>
+    private static bool AtLeastBytes(ReadOnlySpan<char> data, long bytes) =>
+        data.Length >= bytes || (data.Length * 3L >= bytes && DecodedText.Utf8Length(data) >= bytes);
+
+    /// <summary>Line ends in the text: CRLF, LF and a lone CR count one each.</summary>
+    private static int LineEnds(ReadOnlySpan<char> data)
     {
-        var total = 0;
-        for (var i = 0; i < FieldCount; i++)
+        var count = data.Count('\n');
+        for (var cr = data.IndexOf('\r'); cr >= 0; cr = data.IndexOf('\r'))
         {
-            total += rawLength[i];
-        }
-
-        if (chars.Length < total)
-        {
-            chars = new char[Math.Max(total, chars.Length * 2)];
-        }
-
-        var at = 0;
-        for (var i = 0; i < FieldCount; i++)
-        {
-            var source = data.Slice(rawStart[i], rawLength[i]);
-            if ((rawFlags[i] & 2) != 0)
+            if (cr + 1 == data.Length || data[cr + 1] != '\n')
             {
-                source = Unescape(source);
+                count++;
             }
 
-            var status = Utf8.ToUtf16(source, chars.AsSpan(at), out _, out var written, replaceInvalidSequences: false);
-            if (status == OperationStatus.InvalidData)
-            {
-                SetProblem(CsvProblem.InvalidUtf8, i);
-                Utf8.ToUtf16(source, chars.AsSpan(at), out _, out written, replaceInvalidSequences: true);
-            }
+            data = data[(cr + 1)..];
+        }
 
-            charStart[i] = at;
-            charLength[i] = written;
-            at += written;
+        return count;
+    }
+
+    private void SkipLineFeedAfterCarriageReturn()
+    {
+        if (afterCarriageReturn)
+        {
+            afterCarriageReturn = false;
+            if (text.CharAt(recordStart) == '\n')
+            {
+                recordStart++;
+            }
         }
     }
 
-    private ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> source)
+    /// <summary>The next record starts after the line end (if any) at <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MovePastLineEnd(long offset)
     {
-        if (unescaped.Length < source.Length)
+        recordStart = offset;
+        switch (text.CharAt(offset))
         {
-            unescaped = new byte[Math.Max(source.Length, unescaped.Length * 2)];
-        }
-
-        var written = 0;
-        for (var i = 0; i < source.Length; i++)
-        {
-            unescaped[written++] = source[i];
-            if (source[i] == '"')
-            {
-                i++;
-            }
-        }
-
-        return unescaped.AsSpan(0, written);
-    }
-}
-
-/// <summary>Writes RFC 4180 fields: quoted only when needed (or when asked, to tell an empty text from a blank).</summary>
-public static class CsvText
-{
-    private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
-
-    public static bool NeedsQuoting(ReadOnlySpan<char> value) => value.ContainsAny(NeedsQuotes);
-
-    public static void WriteField(TextWriter writer, ReadOnlySpan<char> value, bool quoteWhenEmpty = false)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        if (!NeedsQuoting(value) && !(quoteWhenEmpty && value.IsEmpty))
-        {
-            writer.Write(value);
-            return;
-        }
-
-        writer.Write('"');
-        while (true)
-        {
-            var quote = value.IndexOf('"');
-            if (quote < 0)
-            {
-                writer.Write(value);
+            case '\n':
+                recordStart++;
                 break;
-            }
-
-            writer.Write(value[..(quote + 1)]);
-            writer.Write('"');
-            value = value[(quote + 1)..];
+            case '\r':
+                recordStart++;
+                afterCarriageReturn = true;
+                SkipLineFeedIfKnown();
+                break;
         }
 
-        writer.Write('"');
+        text.KeepFrom(recordStart);
     }
 
-    /// <summary>One record as a CSV line (no line end).</summary>
-    public static string FormatRecord(IEnumerable<string> fields)
+    private void SkipLineFeedIfKnown()
     {
-        using var writer = new StringWriter();
-        var first = true;
-        foreach (var field in fields)
+        var next = text.CharAt(recordStart);
+        if (next >= 0 || text.Ended)
         {
-            if (!first)
+            afterCarriageReturn = false;
+            if (next == '\n')
             {
-                writer.Write(',');
+                recordStart++;
             }
-
-            WriteField(writer, field);
-            first = false;
         }
-
-        return writer.ToString();
     }
 
-    public static readonly Encoding Utf8NoBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private void BeginRecord(ReadOnlySpan<char> recordText)
+    {
+        FieldCount = 0;
+        Problem = CsvProblem.None;
+        ProblemField = -1;
+        KeepText(recordText);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void KeepText(ReadOnlySpan<char> recordText)
+    {
+        if (raw.Length < recordText.Length)
+        {
+            raw = new char[Math.Max(recordText.Length, raw.Length * 2)];
+        }
+
+        recordText.CopyTo(raw);
+        rawLength = recordText.Length;
+    }
+
+    /// <summary>Marks invalid UTF-8, unescapes quoted fields and compares the field count with the header's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EndRecord()
+    {
+        RecordNumber++;
+        var record = raw.AsSpan(0, rawLength);
+        for (var at = record.IndexOfAnyInRange(DecodedText.InvalidByteMark, DecodedText.LastInvalidByteMark); at >= 0;)
+        {
+            if (DecodedText.IsInvalidByteMark(record, at))
+            {
+                SetProblem(CsvProblem.InvalidUtf8, FieldAt(at));
+                record[at] = '\uFFFD';
+            }
+
+            var next = record[(at + 1)..].IndexOfAnyInRange(DecodedText.InvalidByteMark, DecodedText.LastInvalidByteMark);
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        var unescapedLength = 0;
+        for (var i = 0; i < FieldCount; i++)
+        {
+            if ((rawFlags[i] & EscapesFlag) != 0)
+            {
+                var source = raw.AsSpan(rawStart[i], rawFieldLength[i]);
+                if (unescaped.Length < unescapedLength + source.Length)
+                {
+                    Array.Resize(ref unescaped, Math.Max(unescapedLength + source.Length, unescaped.Length * 2));
+                }
+
+                valueStart[i] = unescapedLength;
+                var written = 0;
+                for (var c = 0; c < source.Length; c++)
+                {
+                    unescaped[unescapedLength + written++] = source[c];
+                    if (source[c] == '"')
+                    {
+                        c++;
+                    }
+                }
+
+                rawFieldLength[i] = written;
+                unescapedLength += written;
+            }
+        }
+
+        if (HeaderFieldCount is null)
+        {
+            HeaderFieldCount = FieldCount;
+        }
+        else if (FieldCount != HeaderFieldCount && Problem == CsvProblem.None)
+        {
+            SetProblem(CsvProblem.FieldCountMismatch, Math.Min(FieldCount, HeaderFieldCount.Value));
+        }
+    }
+
+    /// <summary>The field whose raw text holds position <paramref name="at"/> of the record.</summary>
+    private int FieldAt(int at)
+    {
+        var field = 0;
+        while (field + 1 < FieldCount && rawStart[field + 1] - ((rawFlags[field + 1] & QuotedFlag) != 0 ? 1 : 0) <= at)
+        {
+            field++;
+        }
+
+        return field;
+    }
+
+    private bool Fatal(CsvProblem problem)
+    {
+        RecordNumber++;
+        LineNumber = nextLine;
+        FieldCount = 0;
+        rawLength = 0;
+        Problem = problem;
+        ProblemField = -1;
+        finished = true;
+        return true;
+    }
+
+    private void SetProblem(CsvProblem problem, int field)
+    {
+        if (Problem == CsvProblem.None)
+        {
+            Problem = problem;
+            ProblemField = field;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddField(int start, int length, bool quoted, bool escapes)
+    {
+        if (FieldCount == rawStart.Length)
+        {
+            var size = rawStart.Length * 2;
+            Array.Resize(ref rawStart, size);
+            Array.Resize(ref rawFieldLength, size);
+            Array.Resize(ref rawFlags, size);
+            Array.Resize(ref valueStart, size);
+        }
+
+        rawStart[FieldCount] = start;
+        rawFieldLength[FieldCount] = length;
+        rawFlags[FieldCount] = (byte)((quoted ? QuotedFlag : 0) | (escapes ? EscapesFlag : 0));
+        FieldCount++;
+    }
 }

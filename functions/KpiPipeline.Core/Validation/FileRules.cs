@@ -25,8 +25,8 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
 
     protected long Line { get; private set; }
 
-    /// <summary>The current row's bytes as sent.</summary>
-    protected ReadOnlySpan<byte> RawRecord => csv!.RawRecord;
+    /// <summary>The current row's text as sent (line end excluded).</summary>
+    protected ReadOnlySpan<char> RawRecord => csv!.RawRecord;
 
     /// <summary>For each column of <see cref="Columns"/>, the index of the header field it is read from (-1: absent).</summary>
     protected ReadOnlySpan<int> HeaderLayout => fieldOfColumn;
