@@ -80,7 +80,7 @@ public static class IngestBenchCommand
             output.WriteLine($"Large file: {largeRows:N0} episodes, {largeSize / 1e6:0.0} MB");
             output.WriteLine($"  IngestReturn through the worker: {largeTime.TotalSeconds:0.0} s, {largeRows / largeTime.TotalSeconds:N0} rows/s");
             output.WriteLine($"  peak resident memory of the worker process while ingesting: {peak / 1_048_576.0:0} MiB (before: {baseline / 1_048_576.0:0} MiB; file {largeSize / 1_048_576.0:0} MiB)");
-            output.WriteLine($"  DuckDB, same file, typed read_csv then COPY to CSV (no validation rules, no hashing): {duckDb.TotalSeconds:0.0} s (node start included)");
+            output.WriteLine($"  DuckDB, same file, typed read_csv then COPY to CSV (no validation rules, no hashing): {duckDb.TotalSeconds:0.0} s (DuckDB.NET, in this process)");
             return 0;
         }
         finally
