@@ -82,6 +82,17 @@ public class EpisodesValidatorTests
     }
 
     [Fact]
+    public async Task Accepts_a_dose_with_forty_trailing_zeros_after_the_decimal_point_as_the_same_dose()
+    {
+        var (padded, sink) = await Episodes(Episode(("daily_dose_mg", "60." + new string('0', 40))));
+        var (tooHigh, _) = await Episodes(Episode(("daily_dose_mg", "2000." + new string('0', 39) + "1")));
+
+        Assert.True(padded.Accepted, string.Join("; ", RulesOf(padded)));
+        Assert.Equal(60m, sink.Episodes[0].DailyDoseMg);
+        Assert.Equal(["E11"], RulesOf(tooHigh));
+    }
+
+    [Fact]
     public async Task Rejects_a_successful_exit_still_on_a_dose_but_accepts_a_zero_dose()
     {
         var (onDose, _) = await Episodes(Episode(("exit_date", "2024-03-01"), ("exit_reason", "COMPLETED_DRUG_FREE")));
