@@ -54,10 +54,7 @@ public sealed class ReturnIngestService(
         var processing = new SubmissionEntry(blobName, uploadId, SubmissionState.Processing, attempts, UploadTimeOf(properties));
         if (attempts > options.Value.MaxIngestAttempts)
         {
-            var failed = processing with { State = SubmissionState.Failed, Attempts = attempts - 1 };
-            await ledger.SaveAsync(failed, cancellationToken);
-            await DisposeRawAsync(failed, properties.ETag, cancellationToken);
-            logger.LogError("Upload {Blob} failed {Attempts} times and is recorded as failed", blobName, attempts - 1);
+            var failed = await RecordFailedAsync(processing with { Attempts = attempts - 1 }, properties.ETag, null, cancellationToken);
             return Outcome(failed, IngestStatus.Failed);
         }
 
@@ -71,10 +68,7 @@ public sealed class ReturnIngestService(
         {
             // The last attempt the host makes (it poisons a blob after five failures): record the failure, quarantine the
             // upload, and fail the invocation so the host's poison queue has it too.
-            var failed = processing with { State = SubmissionState.Failed };
-            await ledger.SaveAsync(failed, cancellationToken);
-            await DisposeRawAsync(failed, properties.ETag, cancellationToken);
-            logger.LogError(e, "Upload {Blob} failed {Attempts} times and is recorded as failed", blobName, attempts);
+            await RecordFailedAsync(processing, properties.ETag, e, cancellationToken);
             throw;
         }
 
@@ -165,6 +159,16 @@ public sealed class ReturnIngestService(
 
     /// <summary>Accepted: delete the raw upload. Rejected or failed: copy it to quarantine beside its report, then delete it.
     /// The delete is conditional on the ETag, so a newer upload of the same path is never removed.</summary>
+    /// <summary>Records an upload that kept failing as Failed in the ledger, and quarantines its raw file.</summary>
+    private async Task<SubmissionEntry> RecordFailedAsync(SubmissionEntry upload, ETag etag, Exception? error, CancellationToken cancellationToken)
+    {
+        var failed = upload with { State = SubmissionState.Failed };
+        await ledger.SaveAsync(failed, cancellationToken);
+        await DisposeRawAsync(failed, etag, cancellationToken);
+        logger.LogError(error, "Upload {Blob} failed {Attempts} times and is recorded as failed", failed.BlobName, failed.Attempts);
+        return failed;
+    }
+
     private async Task DisposeRawAsync(SubmissionEntry entry, ETag etag, CancellationToken cancellationToken)
     {
         var raw = storage.Returns.GetBlobClient(entry.BlobName);

@@ -81,17 +81,11 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
     {
         var restricted = new ScorecardRows(restrictedRows);
         var restrictedEarlier = restrictedHistory.ToList();
-        var pages = restricted.Areas
-            .Where(_ => withPages)
-            .Select(area => (Path: ScorecardPaths.AreaPage(restricted.Period, area),
-                Render: (Func<string>)(() => ScorecardHtml.AreaPage(restricted, restrictedEarlier, area, names))))
-            .ToList();
-        ScorecardRows? disclosed = null;
-        if (publicRows.Count > 0)
-        {
-            disclosed = new ScorecardRows(publicRows);
-        }
-
+        List<(string Path, Func<string> Render)> pages = withPages
+            ? [.. restricted.Areas.Select(area => (ScorecardPaths.AreaPage(restricted.Period, area),
+                (Func<string>)(() => ScorecardHtml.AreaPage(restricted, restrictedEarlier, area, names))))]
+            : [];
+        var disclosed = publicRows.Count > 0 ? new ScorecardRows(publicRows) : null;
         if (disclosed is not null && withPages)
         {
             var publicEarlier = publicHistory.ToList();
