@@ -25,7 +25,8 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public FunctionsHostStandIn Host { get; }
 
-    public static async Task<LocalPipeline> StartAsync(TextWriter output, string? azuriteFolder, CancellationToken cancellationToken)
+    public static async Task<LocalPipeline> StartAsync(
+        TextWriter output, string? azuriteFolder, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         output.WriteLine("Starting Azurite (local Azure Storage)...");
@@ -43,6 +44,11 @@ public sealed class LocalPipeline : IAsyncDisposable
             [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.TrustDeclaredUploadTimes)}"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (name, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[name] = value;
+        }
+
         try
         {
             var host = await FunctionsHostStandIn.StartAsync(

@@ -1,3 +1,5 @@
+using KpiPipeline.Core.Validation;
+
 namespace KpiPipeline.Pipeline;
 
 /// <summary>
@@ -47,6 +49,12 @@ public sealed class KpiPipelineOptions
     /// provider could claim any time, so this stays off there and DQ01 reads the time storage received the blob.
     /// </summary>
     public bool TrustDeclaredUploadTimes { get; set; }
+
+    /// <summary>
+    /// The largest upload accepted (rule F09; reading stops there). The default, 16 MiB, is about one nation's whole month in
+    /// one episodes file, and bounds what one file can add to the memory of validation and of the KPI run (docs/validation.md).
+    /// </summary>
+    public long MaxReturnFileBytes { get; set; } = ValidationContext.DefaultMaxFileBytes;
 
     /// <summary>Days a rejected upload stays in quarantine before the purge timer deletes it.</summary>
     public int QuarantineRetentionDays { get; set; } = 30;

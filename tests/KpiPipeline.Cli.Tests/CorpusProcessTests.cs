@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using KpiPipeline.Testing;
 
 namespace KpiPipeline.Cli.Tests;
@@ -18,15 +17,12 @@ public sealed class CorpusProcessTests
     [Fact]
     public async Task Every_corpus_file_gets_its_outcome_through_kpi_process_and_no_output_carries_an_identifier()
     {
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Corpus, "manifest.json")));
         var root = RepoPaths.NewTempFolder("corpus-process");
         var problems = new List<string>();
         var written = new StringBuilder();
         var run = 0;
-        foreach (var entry in manifest.RootElement.GetProperty("files").EnumerateArray())
+        foreach (var corpusCase in CorpusCase.All())
         {
-            var file = entry.GetProperty("file").GetString()!;
-            var blob = entry.GetProperty("blob_name").GetString()!;
             var folder = Path.Combine(root, $"run-{run++:000}");
             var returns = Path.Combine(folder, "returns");
             var reference = Path.Combine(folder, "reference");
@@ -34,12 +30,12 @@ public sealed class CorpusProcessTests
             Directory.CreateDirectory(reference);
             await File.WriteAllTextAsync(Path.Combine(reference, "providers.csv"), Providers);
             await File.WriteAllTextAsync(Path.Combine(reference, "areas.csv"), Areas);
-            if (entry.TryGetProperty("previous", out var previous))
+            if (corpusCase.PreviousFile is { } previous)
             {
-                Place(returns, previous.GetProperty("blob_name").GetString()!, previous.GetProperty("file").GetString()!);
+                Place(returns, corpusCase.PreviousBlobName!, previous);
             }
 
-            if (!Place(returns, blob, file))
+            if (!Place(returns, corpusCase.BlobName, corpusCase.File))
             {
                 continue;
             }
@@ -50,45 +46,11 @@ public sealed class CorpusProcessTests
             written.Append(stdout).Append(stderr);
             if (exit != 0)
             {
-                problems.Add($"{file}: kpi process exited {exit}: {stderr}");
+                problems.Add($"{corpusCase.File}: kpi process exited {exit}: {stderr}");
                 continue;
             }
 
-            var reportPath = Path.Combine(output, "reports", blob.Replace('/', Path.DirectorySeparatorChar) + ".report.json");
-            if (!File.Exists(reportPath))
-            {
-                problems.Add($"{file}: no report at {reportPath}");
-                continue;
-            }
-
-            using var report = JsonDocument.Parse(await File.ReadAllTextAsync(reportPath));
-            var accepted = report.RootElement.GetProperty("accepted").GetBoolean();
-            if (accepted != (entry.GetProperty("outcome").GetString() == "accepted"))
-            {
-                problems.Add($"{file}: accepted = {accepted}");
-            }
-
-            var rules = report.RootElement.GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()).ToHashSet();
-            foreach (var rule in entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()).Where(r => r![0] is 'E' or 'R' or 'N' or 'F'))
-            {
-                if (!rules.Contains(rule))
-                {
-                    problems.Add($"{file}: report lacks rule {rule} (has {string.Join(",", rules)})");
-                }
-            }
-
-            var identifiers = CorpusIdentifiers.Of(entry);
-            foreach (var issue in report.RootElement.GetProperty("issues").EnumerateArray())
-            {
-                foreach (var field in new[] { "column", "value" })
-                {
-                    if (identifiers.IsInitials(issue.GetProperty(field).GetString()))
-                    {
-                        problems.Add($"{file}: an issue's {field} is initials of the file");
-                    }
-                }
-            }
-
+            problems.AddRange(corpusCase.ProblemsIn(output, corpusCase.BlobName));
             foreach (var text in Directory.EnumerateFiles(Path.Combine(output, "reports"), "*", SearchOption.AllDirectories))
             {
                 written.Append(await File.ReadAllTextAsync(text)).Append('\n');

@@ -64,7 +64,7 @@ public sealed class OfflineRunKeepsGoingTests
         Assert.False(Directory.Exists(Path.Combine(output, "reports", "PROV2", "loop", "PROV2")), "the link to a folder was followed");
 
         // The good provider's figures are those of a run without the bad files (data quality aside: it counts the uploads).
-        Assert.Equal(await FiguresAsync(expected), await FiguresAsync(output));
+        Assert.Equal(await OutputFigures.AllAsync(expected), await OutputFigures.AllAsync(output));
     }
 
     private static void Write(string root, string blobName, string content)
@@ -81,12 +81,4 @@ public sealed class OfflineRunKeepsGoingTests
 
     private static List<string?> Rules(string output, string blobName) =>
         Report(output, blobName).GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()).ToList();
-
-    private static async Task<string> FiguresAsync(string output)
-    {
-        var result = await DuckDb.QueryAsync(
-            "SELECT string_agg(r, '\n' ORDER BY r) AS rows FROM (SELECT concat_ws('|', period, level, unit_code, area_code, kpi_id, dimension, dimension_value, numerator, denominator, value, target, rag, rag_basis, status, suppressed) AS r " +
-            $"FROM read_parquet({DuckDb.Literal(Path.Combine(output, "restricted", "kpi_results") + "/*/*.parquet")}, hive_partitioning = true) WHERE kpi_id NOT LIKE 'DQ%')");
-        return result[0, "rows"].GetString()!;
-    }
 }

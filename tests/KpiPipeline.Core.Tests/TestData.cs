@@ -36,8 +36,10 @@ internal static class TestData
         []);
 
     public static ValidationContext Context(
-        IReadOnlySet<string>? previouslyOpen = null, IReadOnlySet<string>? known = null, DateTimeOffset? uploadedAt = null) => new()
+        IReadOnlySet<string>? previouslyOpen = null, IReadOnlySet<string>? known = null, DateTimeOffset? uploadedAt = null,
+        long maxFileBytes = ValidationContext.DefaultMaxFileBytes) => new()
         {
+            MaxFileBytes = maxFileBytes,
             Reference = Reference,
             Pseudonymiser = new Pseudonymiser(Secrets),
             UploadedAt = uploadedAt ?? new DateTimeOffset(2024, 4, 5, 10, 0, 0, TimeSpan.Zero),

@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.Json;
+using Azure.Storage.Queues;
+using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Testing;
 
@@ -64,5 +67,99 @@ public sealed class CorpusIngestTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         Assert.Equal(curated, await StorageReads.ContentsAsync(harness.Storage.Curated));
         Assert.Equal(accepted, await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns));
+    }
+
+    [Fact]
+    public async Task After_the_whole_corpus_and_a_KPI_run_nothing_the_pipeline_wrote_carries_a_date_of_birth_or_initials()
+    {
+        var entries = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Corpus, "manifest.json"))).RootElement
+            .GetProperty("files").EnumerateArray().ToList();
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync(CorpusProviders, CorpusAreas);
+        var uploads = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var entry in entries)
+        {
+            var steps = entry.TryGetProperty("previous", out var previous) ? new[] { previous, entry } : [entry];
+            foreach (var step in steps)
+            {
+                var blob = step.GetProperty("blob_name").GetString()!;
+                var content = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Corpus, step.GetProperty("file").GetString()!));
+                var uploadId = (await harness.UploadReturnAsync(blob, content)).Trim('"');
+                uploads[uploadId] = content;
+                var answer = await harness.TriggerIngestAsync(blob);
+                if (!answer.Succeeded)
+                {
+                    problems.Add($"{step.GetProperty("file").GetString()}: {answer.Last.Exception}");
+                }
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.True((await harness.TriggerComputeAsync()).Succeeded);
+
+        // Every byte written: curated, reports, published, the report copies in quarantine, both tables, the report
+        // notifications, the host's poison queue and every log line of the worker and the host. The raw copies in quarantine
+        // are the provider's own uploads kept byte for byte (for the provider to correct, purged after the retention days):
+        // they are checked to be exactly that and nothing more.
+        var written = new StringBuilder();
+        foreach (var container in new[] { harness.Storage.Curated, harness.Storage.Reports, harness.Storage.Published, harness.Storage.Quarantine })
+        {
+            foreach (var name in await container.BlobNamesAsync())
+            {
+                var bytes = await container.DownloadBytesAsync(name);
+                if (container == harness.Storage.Quarantine && !name.EndsWith(".report.json", StringComparison.Ordinal))
+                {
+                    var uploadId = name[(name.LastIndexOf('.') + 1)..];
+                    Assert.True(uploads.TryGetValue(uploadId, out var upload) && upload.AsSpan().SequenceEqual(bytes), $"quarantine/{name} is not an upload as sent");
+                    continue;
+                }
+
+                written.Append(name).Append('\n').Append(Encoding.UTF8.GetString(bytes)).Append('\n');
+            }
+        }
+
+        foreach (var table in new[] { harness.Storage.Ledger, harness.Storage.AcceptedReturns })
+        {
+            foreach (var (key, value) in await StorageReads.ContentsAsync(table))
+            {
+                written.Append(key).Append(value).Append('\n');
+            }
+        }
+
+        var poison = new QueueClient(harness.Settings[FunctionsHostStandIn.HostStorageSetting], FunctionsHostStandIn.BlobPoisonQueue,
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        foreach (var queue in new[] { harness.Storage.ReportNotifications, poison })
+        {
+            if ((await queue.ExistsAsync()).Value)
+            {
+                foreach (var message in (await queue.PeekMessagesAsync(32)).Value)
+                {
+                    written.Append(message.Body).Append('\n');
+                }
+            }
+        }
+
+        written.AppendJoin('\n', harness.Logs);
+        var everything = written.ToString();
+        Assert.Contains("client_key", everything, StringComparison.Ordinal);
+        Assert.Contains("counts_by_rule", everything, StringComparison.Ordinal);
+        var corpus = CorpusIdentifiers.OfWholeCorpus();
+        Assert.True(corpus.DatesOfBirth.Count > 20);
+        Assert.All(corpus.DatesOfBirth, date => Assert.DoesNotContain(date, everything, StringComparison.Ordinal));
+
+        // Initials are single letters, found anywhere in text: they are looked for where a value is named, in every issue
+        // of every report (its column and its value). Curated files have no initials column (PseudonymisationBoundaryTests).
+        foreach (var name in (await harness.Storage.Reports.BlobNamesAsync()).Where(n => n.EndsWith(".json", StringComparison.Ordinal)))
+        {
+            var report = JsonDocument.Parse(await harness.Storage.Reports.DownloadBytesAsync(name)).RootElement;
+            foreach (var issue in report.GetProperty("issues").EnumerateArray())
+            {
+                foreach (var field in new[] { "column", "value" })
+                {
+                    Assert.False(corpus.IsInitials(issue.GetProperty(field).GetString()), $"{name}: an issue's {field} is initials");
+                }
+            }
+        }
     }
 }

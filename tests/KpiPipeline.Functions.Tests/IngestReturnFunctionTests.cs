@@ -213,6 +213,22 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
     }
 
     [Fact]
+    public async Task Four_simultaneous_triggers_of_one_upload_send_the_provider_one_notification()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync();
+        var etag = await harness.UploadReturnAsync(Path, ReturnFiles.EpisodesCsv(ReturnFiles.Episode(), ReturnFiles.Episode(id: "E2", initials: "AB")));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => harness.TriggerIngestAsync(Path)));
+
+        Assert.All(answers, a => Assert.True(a.Succeeded, a.Last.Exception));
+        var notification = Assert.Single(await harness.Storage.ReportNotifications.ReceiveTextsAsync(32));
+        Assert.Contains($"\"report\":\"{Path}.{etag.Trim('"')}.report.json\"", notification, StringComparison.Ordinal);
+        var version = Assert.Single(await new AcceptedReturnsIndex(harness.Storage.AcceptedReturns).AllAsync(CancellationToken.None));
+        Assert.Equal(2, version.Rows);
+    }
+
+    [Fact]
     public async Task The_latest_upload_of_a_path_is_the_version_in_force()
     {
         await using var harness = await PipelineHarness.StartAsync(azurite);

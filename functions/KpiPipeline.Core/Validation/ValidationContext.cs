@@ -7,7 +7,7 @@ namespace KpiPipeline.Core.Validation;
 public sealed class ValidationContext
 {
     /// <summary>Default size limit (rule F09).</summary>
-    public const long DefaultMaxFileBytes = 512L * 1024 * 1024;
+    public const long DefaultMaxFileBytes = 16L * 1024 * 1024;
 
     private static readonly IReadOnlySet<string> NoIds = new HashSet<string>(StringComparer.Ordinal);
 

@@ -46,6 +46,11 @@ public sealed class ReturnIngestService(
         var entry = await ledger.GetAsync(blobName, uploadId, cancellationToken);
         if (entry is { State: not SubmissionState.Processing })
         {
+            if (entry.State == SubmissionState.Completed)
+            {
+                await NotifyOnceAsync(entry, cancellationToken);
+            }
+
             await DisposeRawAsync(entry, properties.ETag, cancellationToken);
             return Outcome(entry, IngestStatus.AlreadyProcessed);
         }
@@ -89,6 +94,7 @@ public sealed class ReturnIngestService(
             Reference = reference,
             Pseudonymiser = pseudonymiser,
             UploadedAt = upload.UploadedAt,
+            MaxFileBytes = options.Value.MaxReturnFileBytes,
             PreviouslyOpenEpisodeIds = path is { Kind: ReturnFileKind.Episodes }
                 ? await history.OpenBeforeAsync(providerVersions, path.Month, cancellationToken)
                 : new HashSet<string>(),
@@ -144,17 +150,42 @@ public sealed class ReturnIngestService(
             CuratedBlob = curatedBlob,
         };
         await ledger.SaveAsync(completed, cancellationToken);
-        await storage.ReportNotifications.SendMessageAsync(JsonSerializer.Serialize(new
-        {
-            blob = upload.BlobName,
-            provider = path?.ProviderCode,
-            accepted = report.Accepted,
-            errors = report.ErrorCount,
-            warnings = report.WarningCount,
-            report = completed.ReportBlob,
-        }), cancellationToken: cancellationToken);
+        await NotifyOnceAsync(completed, cancellationToken);
         await steps.AfterAsync(IngestStep.Recorded, upload.BlobName, cancellationToken);
         return completed;
+    }
+
+    /// <summary>
+    /// Tells the provider its report is ready, once per upload: the invocation that claims the notification in the ledger
+    /// sends it, any other (a duplicate event, a rerun after a crash) does not. A rerun that finds the upload completed
+    /// but unclaimed (a crash between the ledger write and the claim, or a send that failed) sends it then; only a process
+    /// killed between the claim and the send loses the notification (the report itself is stored before either).
+    /// </summary>
+    private async Task NotifyOnceAsync(SubmissionEntry completed, CancellationToken cancellationToken)
+    {
+        if (!await ledger.TryClaimNotificationAsync(completed, cancellationToken))
+        {
+            return;
+        }
+
+        try
+        {
+            await storage.ReportNotifications.SendMessageAsync(JsonSerializer.Serialize(new
+            {
+                blob = completed.BlobName,
+                provider = completed.Path?.ProviderCode,
+                accepted = completed.Accepted,
+                errors = completed.Errors,
+                warnings = completed.Warnings,
+                report = completed.ReportBlob,
+            }), cancellationToken: cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not sent: give the claim back so that the host's retry of this invocation sends it.
+            await ledger.ReleaseNotificationClaimAsync(completed, CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>Accepted: delete the raw upload. Rejected or failed: copy it to quarantine beside its report, then delete it.

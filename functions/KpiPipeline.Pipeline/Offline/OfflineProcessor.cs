@@ -299,61 +299,82 @@ public static class OfflineProcessor
     /// <summary>
     /// Validates the file's content. A file of length 0 is validated as empty without being opened: a named pipe or a
     /// device has length 0 and opening one would wait for a writer (or read forever), and an empty file is F08 either way.
-    /// A file that cannot be read (permissions, an I/O error) is rejected with F12; the run goes on.
+    /// A file up to <see cref="WholeReadBytes"/> is read in one call into a pooled buffer (return files are small, and
+    /// validating from memory spares the thread-pool round trip of each asynchronous read); a larger one is streamed, so
+    /// what a file holds in memory is bounded by that size and the reader's buffer, and reading stops at F09 however long
+    /// the file has grown since its length was checked. A file that cannot be read (permissions, an I/O error) is rejected
+    /// with F12; the run goes on.
     /// </summary>
     private static async Task<ValidationReport> ValidateFileAsync(
         string blobName, string fullPath, ValidationContext context, ICuratedRowSink sink, DateTimeOffset uploadedAt, CancellationToken cancellationToken)
     {
-        if (new FileInfo(fullPath).Length == 0)
+        var length = new FileInfo(fullPath).Length;
+        if (length == 0)
         {
             using var empty = new MemoryStream([], writable: false);
             return await ReturnValidator.ValidateAsync(blobName, empty, context, sink, cancellationToken);
         }
 
-        byte[] bytes;
-        int length;
+        byte[]? pooled = null;
+        Stream content;
         try
         {
-            bytes = ReadWholeFile(fullPath, out length);
+            if (length <= WholeReadBytes)
+            {
+                pooled = ArrayPool<byte>.Shared.Rent((int)length);
+                content = new MemoryStream(pooled, 0, ReadWhole(fullPath, pooled.AsSpan(0, (int)length)), writable: false);
+            }
+            else
+            {
+                content = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            ReturnPooled(pooled);
             return ReturnValidator.RejectUnread(blobName, "F12", "This file cannot be read (no permission to read it, or an I/O error).", uploadedAt);
         }
 
         try
         {
-            using var content = new MemoryStream(bytes, 0, length, writable: false);
-            return await ReturnValidator.ValidateAsync(blobName, content, context, sink, cancellationToken);
+            await using (content)
+            {
+                return await ReturnValidator.ValidateAsync(blobName, content, context, sink, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ReturnValidator.RejectUnread(blobName, "F12", "This file could not be read to its end (an I/O error).", uploadedAt);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            ReturnPooled(pooled);
         }
     }
 
-    /// <summary>
-    /// The file in one read into a pooled buffer: return files are small, and validating from memory spares the
-    /// thread-pool round trip of each asynchronous read from a file handle.
-    /// </summary>
-    private static byte[] ReadWholeFile(string fullPath, out int length)
+    /// <summary>The largest file read whole into memory before validation; larger files are streamed.</summary>
+    internal const int WholeReadBytes = 8 << 20;
+
+    private static void ReturnPooled(byte[]? pooled)
+    {
+        if (pooled is not null)
+        {
+            ArrayPool<byte>.Shared.Return(pooled);
+        }
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from the start of the file; the count read (less if the file shrank).</summary>
+    private static int ReadWhole(string fullPath, Span<byte> buffer)
     {
         using var handle = File.OpenHandle(fullPath);
-        var size = RandomAccess.GetLength(handle);
-        if (size > Array.MaxLength)
-        {
-            throw new IOException($"{fullPath} is too large to read ({size} bytes).");
-        }
-
-        var bytes = ArrayPool<byte>.Shared.Rent((int)size);
-        length = 0;
+        var length = 0;
         int read;
-        while (length < size && (read = RandomAccess.Read(handle, bytes.AsSpan(length, (int)size - length), length)) > 0)
+        while (length < buffer.Length && (read = RandomAccess.Read(handle, buffer[length..], length)) > 0)
         {
             length += read;
         }
 
-        return bytes;
+        return length;
     }
 
     /// <summary>Keeps a file's episodes and reviews, and adds up its NSP transactions instead of keeping them.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Azure;
 using Azure.Data.Tables;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Returns;
@@ -64,10 +65,38 @@ public sealed class SubmissionLedger(TableClient table)
         return table.UpsertEntityAsync(ToEntity(entry), TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>
+    /// Claims the one report notification of an upload: true for the first caller only, however many invocations of the same
+    /// upload race to it (the claim is a create-only row beside the upload's row, <c>{upload id}~notified</c>).
+    /// </summary>
+    public async Task<bool> TryClaimNotificationAsync(SubmissionEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(PartitionOf(entry.BlobName), entry.UploadId + NotifiedSuffix), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Gives back a claim whose notification could not be sent.</summary>
+    public Task ReleaseNotificationClaimAsync(SubmissionEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return table.DeleteEntityAsync(PartitionOf(entry.BlobName), entry.UploadId + NotifiedSuffix, ETag.All, cancellationToken);
+    }
+
+    /// <summary>The row key suffix of a notification claim (an upload id, an ETag, never holds '~').</summary>
+    private const string NotifiedSuffix = "~notified";
+
     /// <summary>Every completed upload, as the data-quality KPIs need them.</summary>
     public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken)
     {
-        var all = (await table.QueryAllAsync(null, cancellationToken)).Select(FromEntity);
+        var all = (await table.QueryAllAsync(null, cancellationToken)).Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal)).Select(FromEntity);
         return
         [
             .. all.Where(e => e.State == SubmissionState.Completed)

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Cli.Tests;
+
+/// <summary>
+/// One entry of the bad-file corpus (tests/corpus/manifest.json): the file, the blob name it is validated as, the file
+/// accepted before it (if any), and the outcome and rules its report must show.
+/// </summary>
+public sealed record CorpusCase(JsonElement Entry, string File, string BlobName, string? PreviousFile, string? PreviousBlobName)
+{
+    public static IReadOnlyList<CorpusCase> All()
+    {
+        using var manifest = JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(RepoPaths.Corpus, "manifest.json")));
+        return
+        [
+            .. manifest.RootElement.GetProperty("files").EnumerateArray().Select(entry => new CorpusCase(
+                entry.Clone(),
+                entry.GetProperty("file").GetString()!,
+                entry.GetProperty("blob_name").GetString()!,
+                entry.TryGetProperty("previous", out var previous) ? previous.GetProperty("file").GetString() : null,
+                entry.TryGetProperty("previous", out previous) ? previous.GetProperty("blob_name").GetString() : null)),
+        ];
+    }
+
+    public bool ShouldBeAccepted => Entry.GetProperty("outcome").GetString() == "accepted";
+
+    /// <summary>What is wrong with the report <paramref name="output"/> holds for <paramref name="blobName"/> (this case's
+    /// file, perhaps placed under another name): a missing report, the wrong outcome, a missing rule, initials in an issue.</summary>
+    public IEnumerable<string> ProblemsIn(string output, string blobName)
+    {
+        var reportPath = Path.Combine(output, "reports", blobName.Replace('/', Path.DirectorySeparatorChar) + ".report.json");
+        if (!System.IO.File.Exists(reportPath))
+        {
+            yield return $"{File}: no report at {reportPath}";
+            yield break;
+        }
+
+        using var report = JsonDocument.Parse(System.IO.File.ReadAllText(reportPath));
+        var accepted = report.RootElement.GetProperty("accepted").GetBoolean();
+        if (accepted != ShouldBeAccepted)
+        {
+            yield return $"{File}: accepted = {accepted}";
+        }
+
+        var rules = report.RootElement.GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()).ToHashSet();
+        foreach (var rule in Entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()).Where(r => r![0] is 'E' or 'R' or 'N' or 'F'))
+        {
+            if (!rules.Contains(rule))
+            {
+                yield return $"{File}: report lacks rule {rule} (has {string.Join(",", rules)})";
+            }
+        }
+
+        var identifiers = CorpusIdentifiers.Of(Entry);
+        foreach (var issue in report.RootElement.GetProperty("issues").EnumerateArray())
+        {
+            foreach (var field in new[] { "column", "value" })
+            {
+                if (identifiers.IsInitials(issue.GetProperty(field).GetString()))
+                {
+                    yield return $"{File}: an issue's {field} is initials of the file";
+                }
+            }
+        }
+    }
+}
