@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Validation;
 using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Pipeline.Storage;
 using KpiPipeline.LocalRun.FunctionsHost;
@@ -210,6 +211,29 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         Assert.Equal(
             ["P1/2025-04/episodes.csv", "P1/2025-04/nsp.csv", "P2/2025-04/episodes.csv"],
             accepted.Select(a => a.Path.BlobName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rejects_an_upload_over_the_size_limit_with_F09_and_keeps_nothing_of_it()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync();
+        var rows = new List<string>();
+        for (var size = 0L; size <= ValidationContext.DefaultMaxFileBytes; size += rows[^1].Length + 1)
+        {
+            rows.Add(ReturnFiles.Episode(id: $"E{rows.Count + 1}"));
+        }
+
+        var etag = await harness.UploadReturnAsync(Path, ReturnFiles.EpisodesCsv([.. rows]));
+
+        var outcome = (await harness.TriggerIngestAsync(Path)).Ingest();
+
+        Assert.Equal(IngestStatus.Rejected, outcome.Status);
+        var report = JsonDocument.Parse(await harness.Storage.Reports.DownloadBytesAsync($"{Path}.{etag.Trim('"')}.report.json")).RootElement;
+        Assert.Equal(["F09"], report.GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()));
+        Assert.True(report.GetProperty("rows_read").GetInt64() < rows.Count);
+        Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.Curated));
+        Assert.Empty(await new AcceptedReturnsIndex(harness.Storage.AcceptedReturns).AllAsync(CancellationToken.None));
     }
 
     [Fact]
