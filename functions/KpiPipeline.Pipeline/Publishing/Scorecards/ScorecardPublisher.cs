@@ -79,14 +79,26 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
     private async Task PublishPeriodAsync(
         IReadOnlyList<KpiResult> restrictedRows, IReadOnlyList<KpiResult> publicRows, bool withPages, CancellationToken cancellationToken)
     {
+        if (!withPages)
+        {
+            // A quarter before the first page only feeds the trends of later pages (at national size 100 of 120 quarters):
+            // its trend points are all it needs, not a full index of its rows.
+            Remember(restrictedHistory, ScorecardRows.TrendPointsOf(restrictedRows));
+            if (publicRows.Count > 0)
+            {
+                Remember(publicHistory, ScorecardRows.TrendPointsOf(publicRows));
+            }
+
+            return;
+        }
+
         var restricted = new ScorecardRows(restrictedRows);
         var restrictedEarlier = restrictedHistory.ToList();
-        List<(string Path, Func<string> Render)> pages = withPages
-            ? [.. restricted.Areas.Select(area => (ScorecardPaths.AreaPage(restricted.Period, area),
-                (Func<string>)(() => ScorecardHtml.AreaPage(restricted, restrictedEarlier, area, names))))]
-            : [];
+        List<(string Path, Func<string> Render)> pages =
+            [.. restricted.Areas.Select(area => (ScorecardPaths.AreaPage(restricted.Period, area),
+                (Func<string>)(() => ScorecardHtml.AreaPage(restricted, restrictedEarlier, area, names))))];
         var disclosed = publicRows.Count > 0 ? new ScorecardRows(publicRows) : null;
-        if (disclosed is not null && withPages)
+        if (disclosed is not null)
         {
             var publicEarlier = publicHistory.ToList();
             pages.Add((ScorecardPaths.NationalPage(disclosed.Period), () => ScorecardHtml.NationalPage(disclosed, publicEarlier, names)));
