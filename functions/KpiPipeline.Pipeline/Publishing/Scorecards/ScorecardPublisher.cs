@@ -1,4 +1,3 @@
-using System.Text;
 using KpiPipeline.Kpis;
 
 namespace KpiPipeline.Pipeline.Publishing.Scorecards;
@@ -94,14 +93,14 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
 
         var restricted = new ScorecardRows(restrictedRows);
         var restrictedEarlier = restrictedHistory.ToList();
-        List<(string Path, Func<string> Render)> pages =
+        List<(string Path, Action<Stream> Write)> pages =
             [.. restricted.Areas.Select(area => (ScorecardPaths.AreaPage(restricted.Period, area),
-                (Func<string>)(() => ScorecardHtml.AreaPage(restricted, restrictedEarlier, area, names))))];
+                (Action<Stream>)(output => ScorecardHtml.WriteAreaPage(output, restricted, restrictedEarlier, area, names))))];
         var disclosed = publicRows.Count > 0 ? new ScorecardRows(publicRows) : null;
         if (disclosed is not null)
         {
             var publicEarlier = publicHistory.ToList();
-            pages.Add((ScorecardPaths.NationalPage(disclosed.Period), () => ScorecardHtml.NationalPage(disclosed, publicEarlier, names)));
+            pages.Add((ScorecardPaths.NationalPage(disclosed.Period), output => ScorecardHtml.WriteNationalPage(output, disclosed, publicEarlier, names)));
         }
 
         var outcomes = new bool[pages.Count];
@@ -110,8 +109,12 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                var bytes = Encoding.UTF8.GetBytes(pages[i].Render());
-                outcomes[i] = await store.WriteAsync(pages[i].Path, (s, t) => s.WriteAsync(bytes, t).AsTask(), token);
+                // Rendered straight into the store's stream (a file's 64 KB buffer, or the blob store's memory buffer).
+                outcomes[i] = await store.WriteAsync(pages[i].Path, (s, _) =>
+                {
+                    pages[i].Write(s);
+                    return Task.CompletedTask;
+                }, token);
             });
 
         lock (gate)
