@@ -236,7 +236,8 @@ public sealed class CsvReader : IDisposable
             return false;
         }
 
-        if (span.Contains('"') && !AllFieldsWellFormed(row))
+        var hasQuotes = span.Contains('"');
+        if (hasQuotes && !AllFieldsWellFormed(row))
         {
             ReadStrictlyFromHere();
             return false;
@@ -255,6 +256,27 @@ public sealed class CsvReader : IDisposable
         }
 
         BeginRecord(span);
+        if (hasQuotes)
+        {
+            AddSepFields(row);
+        }
+        else
+        {
+            // Without a quote, Sep's fields are exactly the text between commas: one vectorised search per field
+            // instead of Sep's column lookup (the reader's per-field work was a sixth of validation's CPU).
+            AddUnquotedFields(raw.AsSpan(0, rawLength));
+        }
+
+        LineNumber = nextLine;
+        nextLine += lines;
+        MovePastLineEnd(textEnd);
+        EndRecord();
+        return true;
+    }
+
+    /// <summary>Notes the fields of a record with quotes as Sep split it (quoted fields well formed).</summary>
+    private void AddSepFields(SepReader.Row row)
+    {
         var at = 0;
         for (var i = 0; i < row.ColCount; i++)
         {
@@ -271,12 +293,25 @@ public sealed class CsvReader : IDisposable
 
             at += field.Length + 1;
         }
+    }
 
-        LineNumber = nextLine;
-        nextLine += lines;
-        MovePastLineEnd(textEnd);
-        EndRecord();
-        return true;
+    /// <summary>Notes the fields of a record without quotes: the text before, between and after its commas.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddUnquotedFields(ReadOnlySpan<char> record)
+    {
+        var start = 0;
+        while (true)
+        {
+            var comma = record[start..].IndexOf(',');
+            if (comma < 0)
+            {
+                AddField(start, record.Length - start, quoted: false, escapes: false);
+                return;
+            }
+
+            AddField(start, comma, quoted: false, escapes: false);
+            start += comma + 1;
+        }
     }
 
     /// <summary>The row Sep read from <see cref="recordStart"/> is to be read strictly; its Sep reader is done.</summary>

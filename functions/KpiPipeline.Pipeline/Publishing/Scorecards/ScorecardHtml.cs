@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -20,9 +21,31 @@ public static class ScorecardHtml
     private const int Height = 28;
     private const int Pad = 3;
 
+    /// <summary>Characters encoded at a time when a page is written out.</summary>
+    private const int ChunkChars = 16 * 1024;
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
     /// <summary>The restricted page of one area: the area, its providers side by side, and the national (ALL) figure.</summary>
     public static string AreaPage(ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, string areaCode, ScorecardNames names)
     {
+        using var page = new MemoryStream();
+        WriteAreaPage(page, current, earlier, areaCode, names);
+        return Encoding.UTF8.GetString(page.GetBuffer(), 0, (int)page.Length);
+    }
+
+    /// <summary>The public national page: the ALL figure, each nation side by side, and every area's ratings at a glance.</summary>
+    public static string NationalPage(ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, ScorecardNames names)
+    {
+        using var page = new MemoryStream();
+        WriteNationalPage(page, current, earlier, names);
+        return Encoding.UTF8.GetString(page.GetBuffer(), 0, (int)page.Length);
+    }
+
+    /// <summary>Writes <see cref="AreaPage"/> to <paramref name="output"/> as UTF-8 (no BOM), without making it a string first.</summary>
+    public static void WriteAreaPage(Stream output, ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, string areaCode, ScorecardNames names)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(names);
         var areaName = names.Area(areaCode);
@@ -39,12 +62,13 @@ public static class ScorecardHtml
             ColumnsLabel: "providers",
             ShowNational: true,
             Source: ScorecardPaths.RestrictedPrefix.Replace("scorecards", "kpi_results", StringComparison.Ordinal));
-        return new Writer(current, earlier, page, names).Render();
+        new Writer(current, earlier, page, names).WriteTo(output);
     }
 
-    /// <summary>The public national page: the ALL figure, each nation side by side, and every area's ratings at a glance.</summary>
-    public static string NationalPage(ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, ScorecardNames names)
+    /// <summary>Writes <see cref="NationalPage"/> to <paramref name="output"/> as UTF-8 (no BOM), without making it a string first.</summary>
+    public static void WriteNationalPage(Stream output, ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, ScorecardNames names)
     {
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(names);
         var nations = current.Nations
@@ -59,7 +83,7 @@ public static class ScorecardHtml
             ColumnsLabel: "nations",
             ShowNational: false,
             Source: ScorecardPaths.PublicPrefix.Replace("scorecards", "kpi_results", StringComparison.Ordinal));
-        return new Writer(current, earlier, page, names).Render();
+        new Writer(current, earlier, page, names).WriteTo(output);
     }
 
     /// <summary>The opening of each KPI's line (its title and definition), the same on every page.</summary>
@@ -82,12 +106,62 @@ public static class ScorecardHtml
     private sealed class Writer(ScorecardRows rows, IReadOnlyList<QuarterPoints> earlier, Page page, ScorecardNames names)
     {
         private static readonly Column National = new(KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, "National", null);
-        private readonly StringBuilder html = new(160 * 1024);
+        /// <summary>
+        /// One page's text (about 130,000 characters at national size) is built in this thread's builder, kept from page to
+        /// page, and encoded chunk by chunk into the output: a page no longer costs a new builder, a string and a byte array.
+        /// </summary>
+        [ThreadStatic]
+        private static StringBuilder? pageText;
+
+        private readonly StringBuilder html = TakePageText();
         private readonly Dictionary<Column, IReadOnlyList<KpiResult?>> unitRows = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<Column, TrendPoint[]?[]> unitPoints = new(ReferenceEqualityComparer.Instance);
         private readonly IReadOnlyList<QuarterPoints> earlier = earlier.Count > TrendQuarters - 1 ? earlier.Skip(earlier.Count - (TrendQuarters - 1)).ToList() : earlier;
 
-        public string Render()
+        /// <summary>Renders the page and writes it to <paramref name="output"/> as UTF-8 (the bytes of <c>Encoding.UTF8.GetBytes</c> of its text).</summary>
+        public void WriteTo(Stream output)
+        {
+            try
+            {
+                Render();
+                var encoder = Utf8.GetEncoder();
+                var bytes = ArrayPool<byte>.Shared.Rent(Utf8.GetMaxByteCount(ChunkChars));
+                try
+                {
+                    foreach (var chunk in html.GetChunks())
+                    {
+                        for (var text = chunk.Span; !text.IsEmpty;)
+                        {
+                            var part = text[..Math.Min(text.Length, ChunkChars)];
+                            encoder.Convert(part, bytes, flush: false, out var charsUsed, out var bytesUsed, out _);
+                            output.Write(bytes, 0, bytesUsed);
+                            text = text[charsUsed..];
+                        }
+                    }
+
+                    encoder.Convert([], bytes, flush: true, out _, out var lastBytes, out _);
+                    output.Write(bytes, 0, lastBytes);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(bytes);
+                }
+            }
+            finally
+            {
+                html.Clear();
+                pageText = html;
+            }
+        }
+
+        private static StringBuilder TakePageText()
+        {
+            var builder = pageText ?? new StringBuilder(160 * 1024);
+            pageText = null;
+            return builder;
+        }
+
+        private void Render()
         {
             var quarter = ScorecardFormat.Quarter(rows.Period);
             var audience = page.Restricted
@@ -130,7 +204,6 @@ public static class ScorecardHtml
                 .Append("Nothing is recomputed: the change on the previous quarter is the difference of two published values.</p>\n")
                 .Append("<p>Definitions are the KPI catalogue's (<code>kpi_catalogue.parquet</code>). Ratings follow the published rating and its basis.</p>\n")
                 .Append("</footer>\n</body>\n</html>\n");
-            return html.ToString();
         }
 
         private KpiResult? Row(Column unit, string kpiId, string dimension = KpiVocabulary.DimensionAll, string value = KpiVocabulary.DimensionValueAll)

@@ -1,4 +1,3 @@
-using System.Text;
 using KpiPipeline.Kpis;
 
 namespace KpiPipeline.Pipeline.Publishing.Scorecards;
@@ -79,17 +78,29 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
     private async Task PublishPeriodAsync(
         IReadOnlyList<KpiResult> restrictedRows, IReadOnlyList<KpiResult> publicRows, bool withPages, CancellationToken cancellationToken)
     {
+        if (!withPages)
+        {
+            // A quarter before the first page only feeds the trends of later pages (at national size 100 of 120 quarters):
+            // its trend points are all it needs, not a full index of its rows.
+            Remember(restrictedHistory, ScorecardRows.TrendPointsOf(restrictedRows));
+            if (publicRows.Count > 0)
+            {
+                Remember(publicHistory, ScorecardRows.TrendPointsOf(publicRows));
+            }
+
+            return;
+        }
+
         var restricted = new ScorecardRows(restrictedRows);
         var restrictedEarlier = restrictedHistory.ToList();
-        List<(string Path, Func<string> Render)> pages = withPages
-            ? [.. restricted.Areas.Select(area => (ScorecardPaths.AreaPage(restricted.Period, area),
-                (Func<string>)(() => ScorecardHtml.AreaPage(restricted, restrictedEarlier, area, names))))]
-            : [];
+        List<(string Path, Action<Stream> Write)> pages =
+            [.. restricted.Areas.Select(area => (ScorecardPaths.AreaPage(restricted.Period, area),
+                (Action<Stream>)(output => ScorecardHtml.WriteAreaPage(output, restricted, restrictedEarlier, area, names))))];
         var disclosed = publicRows.Count > 0 ? new ScorecardRows(publicRows) : null;
-        if (disclosed is not null && withPages)
+        if (disclosed is not null)
         {
             var publicEarlier = publicHistory.ToList();
-            pages.Add((ScorecardPaths.NationalPage(disclosed.Period), () => ScorecardHtml.NationalPage(disclosed, publicEarlier, names)));
+            pages.Add((ScorecardPaths.NationalPage(disclosed.Period), output => ScorecardHtml.WriteNationalPage(output, disclosed, publicEarlier, names)));
         }
 
         var outcomes = new bool[pages.Count];
@@ -98,8 +109,12 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                var bytes = Encoding.UTF8.GetBytes(pages[i].Render());
-                outcomes[i] = await store.WriteAsync(pages[i].Path, (s, t) => s.WriteAsync(bytes, t).AsTask(), token);
+                // Rendered straight into the store's stream (a file's 64 KB buffer, or the blob store's memory buffer).
+                outcomes[i] = await store.WriteAsync(pages[i].Path, (s, _) =>
+                {
+                    pages[i].Write(s);
+                    return Task.CompletedTask;
+                }, token);
             });
 
         lock (gate)

@@ -150,6 +150,35 @@ public sealed class ScorecardRows
     public IReadOnlyList<(string Dimension, string Value)> BreakdownsOf(string kpiId) =>
         breakdowns.GetValueOrDefault(kpiId) ?? [];
 
+    /// <summary>
+    /// The trend points of a period that gets no pages of its own (it only feeds later quarters' trends), read straight from
+    /// its rows: the same points as <c>new ScorecardRows(rows).TrendPoints()</c>, without indexing every breakdown row.
+    /// </summary>
+    public static QuarterPoints TrendPointsOf(IReadOnlyList<KpiResult> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            throw new ArgumentException("A period has rows for every unit and KPI; none were given.", nameof(rows));
+        }
+
+        var points = new Dictionary<(string Level, string UnitCode), TrendPoint[]>();
+        foreach (var row in rows)
+        {
+            if (row.Dimension == KpiVocabulary.DimensionAll && Slots.TryGetValue(row.KpiId, out var slot))
+            {
+                if (!points.TryGetValue((row.Level, row.UnitCode), out var unit))
+                {
+                    points[(row.Level, row.UnitCode)] = unit = new TrendPoint[Slots.Count];
+                }
+
+                unit[slot] = new TrendPoint(row.Value, row.Suppressed);
+            }
+        }
+
+        return new QuarterPoints(rows[0].Period, points);
+    }
+
     /// <summary>The points a later quarter's sparklines and direction of travel read: every dimension <c>all</c> row.</summary>
     public QuarterPoints TrendPoints() => new(
         Period,
