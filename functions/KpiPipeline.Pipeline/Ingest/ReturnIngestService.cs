@@ -188,8 +188,6 @@ public sealed class ReturnIngestService(
         }
     }
 
-    /// <summary>Accepted: delete the raw upload. Rejected or failed: copy it to quarantine beside its report, then delete it.
-    /// The delete is conditional on the ETag, so a newer upload of the same path is never removed.</summary>
     /// <summary>Records an upload that kept failing as Failed in the ledger, and quarantines its raw file.</summary>
     private async Task<SubmissionEntry> RecordFailedAsync(SubmissionEntry upload, ETag etag, Exception? error, CancellationToken cancellationToken)
     {
@@ -200,6 +198,8 @@ public sealed class ReturnIngestService(
         return failed;
     }
 
+    /// <summary>Accepted: delete the raw upload. Rejected or failed: copy it to quarantine beside its report, then delete it.
+    /// The delete is conditional on the ETag, so a newer upload of the same path is never removed.</summary>
     private async Task DisposeRawAsync(SubmissionEntry entry, ETag etag, CancellationToken cancellationToken)
     {
         var raw = storage.Returns.GetBlobClient(entry.BlobName);

@@ -75,22 +75,27 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
 
     public void Dispose() => renderGate.Dispose();
 
+    /// <summary>
+    /// A period's pages, when it gets pages (a quarter before the first page only feeds the trends of later pages: at
+    /// national size 100 of 120 quarters), then its trend points for the quarters after it.
+    /// </summary>
     private async Task PublishPeriodAsync(
         IReadOnlyList<KpiResult> restrictedRows, IReadOnlyList<KpiResult> publicRows, bool withPages, CancellationToken cancellationToken)
     {
-        if (!withPages)
+        if (withPages)
         {
-            // A quarter before the first page only feeds the trends of later pages (at national size 100 of 120 quarters):
-            // its trend points are all it needs, not a full index of its rows.
-            Remember(restrictedHistory, ScorecardRows.TrendPointsOf(restrictedRows));
-            if (publicRows.Count > 0)
-            {
-                Remember(publicHistory, ScorecardRows.TrendPointsOf(publicRows));
-            }
-
-            return;
+            await PublishPagesAsync(restrictedRows, publicRows, cancellationToken);
         }
 
+        Remember(restrictedHistory, ScorecardRows.TrendPointsOf(restrictedRows));
+        if (publicRows.Count > 0)
+        {
+            Remember(publicHistory, ScorecardRows.TrendPointsOf(publicRows));
+        }
+    }
+
+    private async Task PublishPagesAsync(IReadOnlyList<KpiResult> restrictedRows, IReadOnlyList<KpiResult> publicRows, CancellationToken cancellationToken)
+    {
         var restricted = new ScorecardRows(restrictedRows);
         var restrictedEarlier = restrictedHistory.ToList();
         List<(string Path, Action<Stream> Write)> pages =
@@ -130,12 +135,6 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
                     unchanged++;
                 }
             }
-        }
-
-        Remember(restrictedHistory, restricted.TrendPoints());
-        if (disclosed is not null)
-        {
-            Remember(publicHistory, disclosed.TrendPoints());
         }
     }
 

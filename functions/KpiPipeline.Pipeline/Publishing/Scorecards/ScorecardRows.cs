@@ -151,8 +151,8 @@ public sealed class ScorecardRows
         breakdowns.GetValueOrDefault(kpiId) ?? [];
 
     /// <summary>
-    /// The trend points of a period that gets no pages of its own (it only feeds later quarters' trends), read straight from
-    /// its rows: the same points as <c>new ScorecardRows(rows).TrendPoints()</c>, without indexing every breakdown row.
+    /// The points a later quarter's sparklines and direction of travel read, for every unit: its dimension-all row of each
+    /// catalogue KPI, by <see cref="Slot"/>. Read straight from the period's rows, without indexing every breakdown row.
     /// </summary>
     public static QuarterPoints TrendPointsOf(IReadOnlyList<KpiResult> rows)
     {
@@ -178,9 +178,4 @@ public sealed class ScorecardRows
 
         return new QuarterPoints(rows[0].Period, points);
     }
-
-    /// <summary>The points a later quarter's sparklines and direction of travel read: every dimension <c>all</c> row.</summary>
-    public QuarterPoints TrendPoints() => new(
-        Period,
-        unitRows.ToDictionary(u => u.Key, u => u.Value.Select(r => r is null ? default : new TrendPoint(r.Value, r.Suppressed)).ToArray()));
 }
