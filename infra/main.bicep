@@ -68,9 +68,12 @@ var blobContainers = [
 var storageTables = [
   'submissions'
   'acceptedreturns'
+  'provideruploads'
 ]
 var storageQueues = [
   'report-notifications'
+  'provider-state'
+  'provider-state-poison'
 ]
 
 var returnsContainer = 'returns'

@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-exec dotnet functions/KpiPipeline.Cli/bin/Release/net10.0/kpi.dll demo "$@"
+exec dotnet functions/KpiPipeline.Cli/bin/ReadyToRun/kpi.dll demo "$@"

@@ -26,16 +26,9 @@ public static class BenchCommand
         synthetic.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            DateOnly? asOfDate = null;
-            if (parse.GetValue(asOf) is { } text)
+            if (!BenchData.TryParseAsOf(parse.GetValue(asOf), out var asOfDate))
             {
-                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-                {
-                    await Console.Error.WriteLineAsync($"--as-of: '{text}' is not a date (YYYY-MM-DD).");
-                    return 2;
-                }
-
-                asOfDate = parsed;
+                return 2;
             }
 
             var generation = synthetic.Resolve(parse) with { MaxDegreeOfParallelism = Environment.ProcessorCount };
@@ -58,12 +51,7 @@ public static class BenchCommand
             return 2;
         }
 
-        if (!Directory.Exists(Path.Combine(options.DataFolder, "returns")))
-        {
-            await stdout.WriteLineAsync($"Generating {generation.TotalProviders ?? generation.Areas * generation.ProvidersPerArea} providers in {generation.Areas} areas over {generation.Months} months into {options.DataFolder} ...");
-            new SyntheticReturnsGenerator(generation).WriteTo(
-                Path.Combine(options.DataFolder, "returns"), Path.Combine(options.DataFolder, "reference"), cancellationToken);
-        }
+        await BenchData.EnsureGeneratedAsync(options.DataFolder, generation, stdout, cancellationToken);
 
         var result = await BenchmarkRunner.RunAsync(options, stdout, cancellationToken);
         WriteReport(stdout, result);
@@ -77,8 +65,9 @@ public static class BenchCommand
         var project = result.MedianProject.TotalSeconds;
         var duck = result.MedianDuckDb.TotalSeconds;
         stdout.WriteLine();
-        stdout.WriteLine(string.Create(c, $"Input: {input.Files:N0} files, {input.Bytes / 1_048_576.0:0.0} MiB: {input.EpisodeRows:N0} episode rows, {input.ReviewRows:N0} reviews, {input.NspRows:N0} NSP transactions ({input.TotalRows:N0} rows); as-of {result.AsOf:yyyy-MM-dd}; {result.Threads} threads; {Environment.ProcessorCount} cores"));
+        stdout.WriteLine(string.Create(c, $"Input: {input.Files:N0} files, {input.Bytes / 1_048_576.0:0.0} MiB: {input.EpisodeRows:N0} episode rows, {input.ReviewRows:N0} reviews, {input.NspRows:N0} NSP transactions, {input.WorkforceRows:N0} workforce rows ({input.TotalRows:N0} rows); as-of {result.AsOf:yyyy-MM-dd}; {result.Threads} threads; {Environment.ProcessorCount} cores"));
         stdout.WriteLine(string.Create(c, $"Median of {result.Runs.Count} runs: project {project:0.00} s, DuckDB {duck:0.00} s, ratio {result.Ratio:0.00} (project / DuckDB; at most 1.00 means the project is as fast or faster)"));
+        stdout.WriteLine(string.Create(c, $"DuckDB reading every episodes.csv and folding the months, nothing else: median {result.MedianDuckDbReadAndFold.TotalSeconds:0.00} s; ratio {result.ReadAndFoldRatio:0.00} (project / that)"));
         stdout.WriteLine(string.Create(c, $"Project peak memory: {result.PeakProjectBytes / 1_048_576.0:0} MiB ({result.PeakProjectBytes / 1_073_741_824.0:0.00} GiB) resident; {result.LiveProjectBytes / 1_048_576.0:0} MiB managed heap live after the run with its results held"));
         stdout.WriteLine(string.Create(c, $"Throughput: project {input.TotalRows / project:N0} rows/s, DuckDB {input.TotalRows / duck:N0} rows/s"));
         var monthly = result.MonthlyReturn;

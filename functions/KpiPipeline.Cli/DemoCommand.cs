@@ -45,14 +45,7 @@ public static class DemoCommand
         var storage = local.Storage;
         var host = local.Host;
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var options = SyntheticOptions.Demo with
-        {
-            Seed = seed,
-            FirstMonth = ReportingMonth.Of(today).Previous,
-            InjectedDefects = defects,
-        };
-        options = options with { FirstMonth = Enumerable.Range(0, options.Months - 1).Aggregate(options.FirstMonth, (m, _) => m.Previous) };
+        var options = OptionsFor(seed, defects, DateOnly.FromDateTime(DateTime.UtcNow));
         var generator = new SyntheticReturnsGenerator(options);
         output.WriteLine($"Generating synthetic returns: {options.ProviderCount} providers in {options.Areas} areas, {options.FirstMonth} to {options.LastMonth} (seed {seed}).");
 
@@ -86,12 +79,16 @@ public static class DemoCommand
             }
 
             var results = await host.PollBlobsAsync(cancellationToken);
+
+            // The host works the provider-state queue as uploads complete: each provider's state is up to date.
+            var refreshes = await host.DrainQueuesAsync(cancellationToken);
             var failed = results.Where(r => !r.Succeeded).ToList();
             var outcomes = results.Where(r => r.Succeeded).Select(r => r.Last.Outcome<IngestOutcome>()).ToList();
             var monthRejected = outcomes.Where(o => o.Status == IngestStatus.Rejected).ToList();
             rejected.AddRange(monthRejected);
             output.WriteLine($"  {month.Key}: {results.Count} uploads, {outcomes.Count(o => o.Status == IngestStatus.Accepted)} accepted, " +
-                             $"{monthRejected.Count} rejected{(failed.Count > 0 ? $", {failed.Count} FAILED" : string.Empty)}");
+                             $"{monthRejected.Count} rejected{(failed.Count > 0 ? $", {failed.Count} FAILED" : string.Empty)}; " +
+                             $"{refreshes.Count} provider state refreshes{(refreshes.Any(r => !r.Succeeded) ? $" ({refreshes.Count(r => !r.Succeeded)} failed)" : string.Empty)}");
             foreach (var failure in failed)
             {
                 output.WriteLine($"    failed after {failure.Attempts.Count} attempts: {failure.BlobName}: {failure.Last.Exception}");
@@ -136,6 +133,18 @@ public static class DemoCommand
         }
 
         return 0;
+    }
+
+    /// <summary>The synthetic returns the demo uploads on <paramref name="today"/>: the demo preset's months, ending last month.</summary>
+    public static SyntheticOptions OptionsFor(int seed, int defects, DateOnly today)
+    {
+        var options = SyntheticOptions.Demo with
+        {
+            Seed = seed,
+            FirstMonth = ReportingMonth.Of(today).Previous,
+            InjectedDefects = defects,
+        };
+        return options with { FirstMonth = Enumerable.Range(0, options.Months - 1).Aggregate(options.FirstMonth, (m, _) => m.Previous) };
     }
 
     /// <summary>The first area's scorecard of the last quarter that has ended (the current one is still filling up).</summary>

@@ -12,7 +12,9 @@ public static class KpiCommand
         DemoCommand.Create(),
         GenerateCommand.Create(),
         IngestBenchCommand.Create(),
+        RebuildStateCommand.Create(),
         BenchCommand.Create(),
+        BenchAzureCommand.Create(),
         Benchmarks.DuckDbSide.CreateCommand(),
     };
 }

@@ -19,15 +19,28 @@ public static class ProcessCommand
             Description = "Use the fixed development pseudonymisation secrets (synthetic data only); otherwise set " +
                           $"{CliSecrets.ClientKeyVariable} and {CliSecrets.RegistrantVariable}",
         };
-        var command = new Command("process", "Validate and process a folder of returns offline and publish both datasets") { returns, reference, output, asOf, devSecrets };
+        var everyReport = new Option<bool>("--report-every-file")
+        {
+            Description = "Also write the full report of every accepted file (by default only rejected files get report files; " +
+                          "every file is a row of reports/files.csv and every issue one of reports/issues.csv)",
+        };
+        var command = new Command("process", "Validate and process a folder of returns offline and publish both datasets")
+        {
+            returns, reference, output, asOf, devSecrets, everyReport,
+        };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(returns)!.FullName, parse.GetValue(reference)!.FullName, parse.GetValue(output)!.FullName,
-            parse.GetValue(asOf), parse.GetValue(devSecrets), Console.Out, Console.Error, cancellationToken));
+            parse.GetValue(asOf), parse.GetValue(devSecrets), parse.GetValue(everyReport), Console.Out, Console.Error, cancellationToken));
         return command;
     }
 
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         string returns, string reference, string outFolder, string? asOfText, bool developmentSecrets,
+        TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        RunAsync(returns, reference, outFolder, asOfText, developmentSecrets, reportEveryFile: false, stdout, stderr, cancellationToken);
+
+    public static async Task<int> RunAsync(
+        string returns, string reference, string outFolder, string? asOfText, bool developmentSecrets, bool reportEveryFile,
         TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stdout);
@@ -46,7 +59,7 @@ public static class ProcessCommand
         try
         {
             var secrets = CliSecrets.Resolve(developmentSecrets, stdout);
-            var result = await OfflineProcessor.RunAsync(new OfflineRunOptions(returns, reference, outFolder, asOf, secrets), cancellationToken);
+            var result = await OfflineProcessor.RunAsync(new OfflineRunOptions(returns, reference, outFolder, asOf, secrets, ReportEveryFile: reportEveryFile, Hooks: new ReturnMemoryBetweenPhases()), cancellationToken);
             RunSummary.Write(stdout, result);
             return 0;
         }

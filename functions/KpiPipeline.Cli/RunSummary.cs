@@ -12,7 +12,9 @@ public static class RunSummary
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(result);
         var accepted = result.Files.Count(f => f.Report.Accepted);
-        output.WriteLine($"Files: {result.Files.Count} read, {accepted} accepted, {result.Files.Count - accepted} rejected.");
+        output.WriteLine($"Files: {result.Files.Count} read, {accepted} accepted, {result.Files.Count - accepted} rejected " +
+                         $"(every file: {Path.Combine(result.OutFolder, "reports", OfflineProcessor.FileTableName)}; " +
+                         $"every issue: {Path.Combine(result.OutFolder, "reports", OfflineProcessor.IssueTableName)}).");
         var t = result.Timings;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Time: validation {t.Validation.TotalSeconds:0.0} s, KPIs {t.Kpis.TotalSeconds:0.0} s, Parquet {t.Publishing.TotalSeconds:0.0} s " +
@@ -31,7 +33,13 @@ public static class RunSummary
         }
 
         output.WriteLine();
-        KpiTable.Write(output, result.Computation.Results, KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, maxPeriods: 4);
+        // Only the periods the table shows are built: a national run has millions of rows, and they are built when read.
+        const int TablePeriods = 4;
+        var periods = result.Computation.Periods.Count;
+        var shown = Enumerable.Range(Math.Max(0, periods - TablePeriods), Math.Min(periods, TablePeriods))
+            .SelectMany(result.Computation.Results.InPeriod)
+            .ToList();
+        KpiTable.Write(output, shown, KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, maxPeriods: TablePeriods);
         output.WriteLine();
         output.WriteLine($"Published {result.Published.RestrictedRows} restricted rows and {result.Published.PublicRows} public rows:");
         output.WriteLine($"  {Path.Combine(result.OutFolder, "restricted", "kpi_results")}");

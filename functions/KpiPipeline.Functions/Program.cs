@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
-builder.Services.AddKpiPipeline().AddIngestFaultInjection();
+builder.Services.AddKpiPipeline().AddIngestFaultInjection().AddStateFaultInjection();
 var app = builder.Build();
 app.Services.GetRequiredService<Pseudonymiser>();   // fail at start, with a clear error, when a secret is missing (dataset.md 2.2)
 await app.RunAsync();

@@ -20,7 +20,14 @@ public sealed record KpiResult(
     string RagBasis,
     string Status,
     bool Suppressed,
-    int SchemaVersion = 1);
+    int SchemaVersion = 1)
+{
+    /// <summary>
+    /// For a ratio whose value divides the numerator by something that is not a count (CAP01: the available FTE), that
+    /// divisor. Not a published column: disclosure control recomputes the public value from the rounded numerator and it.
+    /// </summary>
+    public decimal? Divisor { get; init; }
+}
 
 /// <summary>The string values used in <see cref="KpiResult"/> columns.</summary>
 public static class KpiVocabulary
@@ -33,6 +40,9 @@ public static class KpiVocabulary
 
     public const string DimensionAll = "all";
     public const string DimensionSubstanceGroup = "substance_group";
+    public const string DimensionTreatmentGoal = "treatment_goal";
+    public const string DimensionSex = "sex";
+    public const string DimensionAgeBand = "age_band";
     public const string DimensionValueAll = "ALL";
 
     public const string RagGreen = "green";

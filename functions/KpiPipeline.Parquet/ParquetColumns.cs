@@ -16,6 +16,18 @@ public sealed class ParquetColumns<TRow>
     /// <summary>REQUIRED INT32, DATE logical type (days since 1970-01-01).</summary>
     public ParquetColumn<TRow, DateOnly> Date(string name, Func<TRow, DateOnly> value) => new RequiredValueColumn<TRow, DateOnly>(name, value);
 
+    /// <summary>OPTIONAL INT32, DATE logical type.</summary>
+    public ParquetColumn<TRow, DateOnly?> OptionalDate(string name, Func<TRow, DateOnly?> value) => new OptionalValueColumn<TRow, DateOnly>(name, value);
+
+    /// <summary>OPTIONAL INT32.</summary>
+    public ParquetColumn<TRow, int?> OptionalInt32(string name, Func<TRow, int?> value) => new OptionalValueColumn<TRow, int>(name, value);
+
+    /// <summary>REQUIRED INT64.</summary>
+    public ParquetColumn<TRow, long> Int64(string name, Func<TRow, long> value) => new RequiredValueColumn<TRow, long>(name, value);
+
+    /// <summary>OPTIONAL BOOLEAN.</summary>
+    public ParquetColumn<TRow, bool?> OptionalBoolean(string name, Func<TRow, bool?> value) => new OptionalValueColumn<TRow, bool>(name, value);
+
     /// <summary>REQUIRED INT32.</summary>
     public ParquetColumn<TRow, int> Int32(string name, Func<TRow, int> value) => new RequiredValueColumn<TRow, int>(name, value);
 

@@ -31,6 +31,9 @@ public sealed class KpiPipelineOptions
     /// <summary>Which upload of each provider, month and file is the accepted version.</summary>
     public string AcceptedReturnsTable { get; set; } = "acceptedreturns";
 
+    /// <summary>Every completed upload of each registered provider, partitioned by provider (what the provider states list).</summary>
+    public string ProviderUploadsTable { get; set; } = "provideruploads";
+
     /// <summary>Where a message goes for every report, so providers can be told their upload was processed.</summary>
     public string ReportNotificationsQueue { get; set; } = "report-notifications";
 
@@ -55,6 +58,12 @@ public sealed class KpiPipelineOptions
     /// one episodes file, and bounds what one file can add to the memory of validation and of the KPI run (docs/validation.md).
     /// </summary>
     public long MaxReturnFileBytes { get; set; } = ValidationContext.DefaultMaxFileBytes;
+
+    /// <summary>
+    /// The day <c>ComputeKpis</c> computes as of (<c>yyyy-MM-dd</c>); empty: today (UTC). For recomputing an earlier day, and
+    /// for benchmarks that compare the function app with <c>kpi process</c> on the same as-of date.
+    /// </summary>
+    public string ComputeAsOf { get; set; } = string.Empty;
 
     /// <summary>Days a rejected upload stays in quarantine before the purge timer deletes it.</summary>
     public int QuarantineRetentionDays { get; set; } = 30;

@@ -5,6 +5,7 @@ using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Pipeline.Compute;
 using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Pipeline.Quarantine;
+using KpiPipeline.Pipeline.State;
 using KpiPipeline.Pipeline.Storage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<KpiPipelineOptions>().BindConfiguration(KpiPipelineOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIngestStepObserver, NoIngestFaults>();
+        services.TryAddSingleton<IStateWriteObserver, NoStateWriteFaults>();
         services.AddKpiStorageClients();
         services.AddSingleton<PipelineStorage>();
         services.AddSingleton(provider =>
@@ -35,6 +37,7 @@ public static class PipelineServiceCollectionExtensions
                 : new PseudonymisationSecrets(options.PseudonymisationSecret, options.RegistrantSecret));
         });
         services.AddSingleton<ReturnIngestService>();
+        services.AddSingleton<ProviderStates>();
         services.AddSingleton<KpiComputeService>();
         services.AddSingleton<QuarantinePurgeService>();
         return services;

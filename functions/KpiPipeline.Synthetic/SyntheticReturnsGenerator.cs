@@ -7,8 +7,8 @@ using KpiPipeline.Synthetic.Output;
 namespace KpiPipeline.Synthetic;
 
 /// <summary>
-/// Seeded synthetic provider returns: raw monthly episodes, reviews and NSP files as providers would upload them
-/// (dataset.md), plus the commissioners' reference files. The same options always give byte-identical output.
+/// Seeded synthetic provider returns: raw monthly episodes, reviews, NSP and workforce files as providers would upload
+/// them (dataset.md), plus the commissioners' reference files. The same options always give byte-identical output.
 /// Each provider is simulated on its own from a seed derived from the main seed, so memory is bounded by one
 /// provider's data and providers can be written in parallel without changing the result.
 /// </summary>
@@ -45,7 +45,8 @@ public sealed class SyntheticReturnsGenerator
         new ProviderSimulation(World, World.Providers[providerIndex]).Run(cancellationToken);
 
     /// <summary>
-    /// Writes <c>{returnsFolder}/{provider_code}/{YYYY-MM}/{episodes|reviews|nsp}.csv</c> and
+    /// Writes <c>{returnsFolder}/{provider_code}/{YYYY-MM}/{episodes|reviews|nsp|workforce}.csv</c> (workforce.csv in most
+    /// months, not all: it is optional) and
     /// <c>{referenceFolder}/{providers|areas|targets}.csv</c>, streaming rows to disk.
     /// </summary>
     public GenerationSummary WriteTo(string returnsFolder, string referenceFolder, CancellationToken cancellationToken = default)
@@ -68,7 +69,7 @@ public sealed class SyntheticReturnsGenerator
         {
             var history = SimulateProvider(index, cancellationToken);
             var writer = WriterFor(history);
-            long localBytes = 0, localEpisodeRows = 0, localReviews = 0, localNsp = 0;
+            long localFiles = 0, localBytes = 0, localEpisodeRows = 0, localReviews = 0, localNsp = 0;
             var month = Options.FirstMonth;
             for (var m = 0; m < Options.Months; m++, month = month.Next)
             {
@@ -77,9 +78,15 @@ public sealed class SyntheticReturnsGenerator
                 localBytes += WriteFile(Path.Combine(folder, "episodes.csv"), w => localEpisodeRows += writer.WriteEpisodes(m, w));
                 localBytes += WriteFile(Path.Combine(folder, "reviews.csv"), w => localReviews += writer.WriteReviews(m, w));
                 localBytes += WriteFile(Path.Combine(folder, "nsp.csv"), w => localNsp += writer.WriteNsp(m, w));
+                localFiles += 3;
+                if (writer.Workforce() is { } staff)
+                {
+                    localBytes += WriteFile(Path.Combine(folder, "workforce.csv"), w => writer.WriteWorkforce(staff, w));
+                    localFiles++;
+                }
             }
 
-            Interlocked.Add(ref files, 3L * Options.Months);
+            Interlocked.Add(ref files, localFiles);
             Interlocked.Add(ref bytes, localBytes);
             Interlocked.Add(ref episodes, history.Episodes.Count);
             Interlocked.Add(ref episodeRows, localEpisodeRows);
@@ -113,6 +120,10 @@ public sealed class SyntheticReturnsGenerator
                 yield return ReturnFile(writer.ProviderCode, month, ReturnFileKind.Episodes, Render(w => writer.WriteEpisodes(m, w)));
                 yield return ReturnFile(writer.ProviderCode, month, ReturnFileKind.Reviews, Render(w => writer.WriteReviews(m, w)));
                 yield return ReturnFile(writer.ProviderCode, month, ReturnFileKind.Nsp, Render(w => writer.WriteNsp(m, w)));
+                if (writer.Workforce() is { } staff)
+                {
+                    yield return ReturnFile(writer.ProviderCode, month, ReturnFileKind.Workforce, Render(w => writer.WriteWorkforce(staff, w)));
+                }
             }
         }
     }

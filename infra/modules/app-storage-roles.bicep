@@ -2,8 +2,9 @@
 // - host storage (AzureWebJobsStorage and the deployment package): Storage Blob Data Owner, Queue and Table Data
 //   Contributor, as the Functions host requires for identity-based AzureWebJobsStorage;
 // - data storage (KpiStorage): Storage Blob Data Owner (the blob trigger's documented requirement for an identity-based
-//   connection), Queue Data Contributor (blob-trigger poison queue, report notifications) and Table Data Contributor
-//   (submission ledger, accepted returns).
+//   connection), Queue Data Contributor (blob-trigger poison queue, report notifications, the provider-state queue the
+//   RefreshProviderState queue trigger reads and its poison queue) and Table Data Contributor (submission ledger,
+//   accepted returns, provider uploads).
 // No control-plane role: the identity cannot list keys, change the accounts or assign roles.
 
 param hostStorageName string

@@ -37,6 +37,7 @@ public sealed partial class BenchCommandTests
         Assert.Matches(AgreementLine(), text);
         Assert.Matches(MedianLine(), text);
         Assert.Matches(@"Project peak memory: \d+ MiB", text);
+        Assert.Matches(@"DuckDB reading every episodes\.csv and folding the months, nothing else: median \d+\.\d\d s; ratio \d+\.\d\d", text);
         Assert.Matches(@"Throughput: project [\d,]+ rows/s, DuckDB [\d,]+ rows/s", text);
         Assert.Equal(2, Regex.Count(text, @"Run \d/2: project"));
     }
@@ -57,6 +58,7 @@ public sealed partial class BenchCommandTests
         Assert.Equal(0, result.Comparison.Compared % (6 * 5 * 4));
         Assert.True(result.Input.EpisodeRows > 0 && result.Input.ReviewRows > 0 && result.Input.NspRows > 0);
         Assert.True(result.PeakProjectBytes > 0);
+        Assert.All(result.Runs, run => Assert.True(run.DuckDbReadAndFold > TimeSpan.Zero && run.DuckDbReadAndFold < run.DuckDb));
     }
 
     [GeneratedRegex(@"Agreement: all [\d,]+ compared KPI rows agree")]

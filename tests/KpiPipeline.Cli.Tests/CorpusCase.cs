@@ -25,33 +25,49 @@ public sealed record CorpusCase(JsonElement Entry, string File, string BlobName,
 
     public bool ShouldBeAccepted => Entry.GetProperty("outcome").GetString() == "accepted";
 
-    /// <summary>What is wrong with the report <paramref name="output"/> holds for <paramref name="blobName"/> (this case's
-    /// file, perhaps placed under another name): a missing report, the wrong outcome, a missing rule, initials in an issue.</summary>
-    public IEnumerable<string> ProblemsIn(string output, string blobName)
+    /// <summary>What is wrong with what the run into <paramref name="output"/> reports for <paramref name="blobName"/> (this
+    /// case's file, perhaps placed under another name): no row in the run's table of files (<paramref name="table"/>), the
+    /// wrong outcome, a missing rule, a full report for an accepted file or none for a rejected one, initials in an issue.</summary>
+    public IEnumerable<string> ProblemsIn(string output, string blobName, IReadOnlyDictionary<string, RunReportRow> table)
     {
-        var reportPath = Path.Combine(output, "reports", blobName.Replace('/', Path.DirectorySeparatorChar) + ".report.json");
-        if (!System.IO.File.Exists(reportPath))
+        ArgumentNullException.ThrowIfNull(table);
+        if (!table.TryGetValue(blobName, out var row))
         {
-            yield return $"{File}: no report at {reportPath}";
+            yield return $"{File}: no row for {blobName} in reports/files.csv";
+            yield break;
+        }
+
+        if (row.Accepted != ShouldBeAccepted)
+        {
+            yield return $"{File}: accepted = {row.Accepted}";
+        }
+
+        foreach (var rule in Entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!).Where(r => r[0] is 'E' or 'R' or 'N' or 'F' or 'K'))
+        {
+            if (!row.Rules.Contains(rule))
+            {
+                yield return $"{File}: report lacks rule {rule} (has {string.Join(",", row.Rules)})";
+            }
+        }
+
+        var reportPath = Path.Combine(output, "reports", blobName.Replace('/', Path.DirectorySeparatorChar) + ".report.json");
+        if (row.Accepted)
+        {
+            if (row.Report is not null || System.IO.File.Exists(reportPath))
+            {
+                yield return $"{File}: a report file was written for an accepted file";
+            }
+
+            yield break;
+        }
+
+        if (row.Report != blobName + ".report.json" || !System.IO.File.Exists(reportPath))
+        {
+            yield return $"{File}: no report at {reportPath} (files.csv says {row.Report})";
             yield break;
         }
 
         using var report = JsonDocument.Parse(System.IO.File.ReadAllText(reportPath));
-        var accepted = report.RootElement.GetProperty("accepted").GetBoolean();
-        if (accepted != ShouldBeAccepted)
-        {
-            yield return $"{File}: accepted = {accepted}";
-        }
-
-        var rules = report.RootElement.GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()).ToHashSet();
-        foreach (var rule in Entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()).Where(r => r![0] is 'E' or 'R' or 'N' or 'F'))
-        {
-            if (!rules.Contains(rule))
-            {
-                yield return $"{File}: report lacks rule {rule} (has {string.Join(",", rules)})";
-            }
-        }
-
         var identifiers = CorpusIdentifiers.Of(Entry);
         foreach (var issue in report.RootElement.GetProperty("issues").EnumerateArray())
         {

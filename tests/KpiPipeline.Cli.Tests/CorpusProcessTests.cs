@@ -50,7 +50,7 @@ public sealed class CorpusProcessTests
                 continue;
             }
 
-            problems.AddRange(corpusCase.ProblemsIn(output, corpusCase.BlobName));
+            problems.AddRange(corpusCase.ProblemsIn(output, corpusCase.BlobName, await RunReportTable.ReadAsync(output)));
             foreach (var text in Directory.EnumerateFiles(Path.Combine(output, "reports"), "*", SearchOption.AllDirectories))
             {
                 written.Append(await File.ReadAllTextAsync(text)).Append('\n');

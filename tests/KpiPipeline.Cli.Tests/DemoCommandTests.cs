@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using KpiPipeline.Synthetic;
 using KpiPipeline.Testing;
 
 namespace KpiPipeline.Cli.Tests;
@@ -11,10 +14,19 @@ public sealed class DemoCommandTests
         var work = RepoPaths.NewTempFolder("demo");
         using var stdout = new StringWriter();
 
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var exit = await DemoCommand.RunAsync(work, seed: 11, defects: 1, stdout, CancellationToken.None);
 
         var text = stdout.ToString();
         Assert.True(exit == 0, text);
+
+        // Every generated return was uploaded and ingested, workforce.csv files among them, and all but the bad one accepted.
+        var generated = new SyntheticReturnsGenerator(DemoCommand.OptionsFor(11, 1, today)).EnumerateFiles()
+            .Where(f => f.Container == SyntheticFile.ReturnsContainer).Select(f => f.BlobName).ToList();
+        Assert.Contains(generated, b => b.EndsWith("/workforce.csv", StringComparison.Ordinal));
+        var months = Regex.Matches(text, @"^  \d{4}-\d{2}: (\d+) uploads, (\d+) accepted, (\d+) rejected", RegexOptions.Multiline);
+        Assert.Equal(generated.Count, months.Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
+        Assert.Equal(generated.Count - 1, months.Sum(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
         Assert.Contains("KPIs for all ALL", text, StringComparison.Ordinal);
         Assert.Contains("ACC01_waited_3_weeks_or_less", text, StringComparison.Ordinal);
         Assert.Contains("rejected with a report", text, StringComparison.Ordinal);

@@ -54,13 +54,14 @@ public sealed class OfflineRunKeepsGoingTests
             File.Delete(sparse);
         }
 
-        Assert.True(Accepted(output, "PROV1/2024-03/episodes.csv"));
-        Assert.Equal(["F11"], Rules(output, "prov1/2024-03/episodes.csv"));
-        Assert.Equal(["F01"], Rules(output, "PROV1/9999-12/episodes.csv"));
-        Assert.Equal(["F08"], Rules(output, "PROV2/2024-03/episodes.csv"));
-        Assert.Equal(["F12"], Rules(output, "PROV2/loop"));
-        Assert.Equal(["F12"], Rules(output, "PROV2/2024-03/reviews.csv"));
-        Assert.Equal(["F09"], Rules(output, "PROV2/2024-03/nsp.csv"));
+        var table = await RunReportTable.ReadAsync(output);
+        Assert.True(table["PROV1/2024-03/episodes.csv"].Accepted);
+        Assert.Equal(["F11"], Rules(output, table, "prov1/2024-03/episodes.csv"));
+        Assert.Equal(["F01"], Rules(output, table, "PROV1/9999-12/episodes.csv"));
+        Assert.Equal(["F08"], Rules(output, table, "PROV2/2024-03/episodes.csv"));
+        Assert.Equal(["F12"], Rules(output, table, "PROV2/loop"));
+        Assert.Equal(["F12"], Rules(output, table, "PROV2/2024-03/reviews.csv"));
+        Assert.Equal(["F09"], Rules(output, table, "PROV2/2024-03/nsp.csv"));
         Assert.False(Directory.Exists(Path.Combine(output, "reports", "PROV2", "loop", "PROV2")), "the link to a folder was followed");
 
         // The good provider's figures are those of a run without the bad files (data quality aside: it counts the uploads).
@@ -74,11 +75,14 @@ public sealed class OfflineRunKeepsGoingTests
         File.WriteAllText(path, content);
     }
 
-    private static JsonElement Report(string output, string blobName) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "reports", blobName.Replace('/', Path.DirectorySeparatorChar) + ".report.json"))).RootElement;
-
-    private static bool Accepted(string output, string blobName) => Report(output, blobName).GetProperty("accepted").GetBoolean();
-
-    private static List<string?> Rules(string output, string blobName) =>
-        Report(output, blobName).GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()).ToList();
+    /// <summary>The rules of a rejected file's full report, which the run's table of files names and agrees with.</summary>
+    private static List<string> Rules(string output, IReadOnlyDictionary<string, RunReportRow> table, string blobName)
+    {
+        var row = table[blobName];
+        Assert.False(row.Accepted);
+        var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "reports", row.Report!))).RootElement;
+        var rules = report.GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()!).ToList();
+        Assert.Equal(row.Rules, rules);
+        return rules;
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using KpiPipeline.Kpis;
 using KpiPipeline.Kpis.Catalogue;
+using KpiPipeline.Pipeline.Offline;
 using KpiPipeline.Pipeline.Publishing;
 using KpiPipeline.Testing;
 
@@ -58,8 +59,7 @@ public sealed class ProcessCommandTests
             $"SELECT count(*)::INTEGER AS n FROM read_parquet({DuckDb.Literal(Path.Combine(output, "kpi_catalogue.parquet"))}, hive_partitioning = true)");
         Assert.Equal(KpiCatalogue.Rows.Count, catalogue[0, "n"].GetInt32());
 
-        Assert.True(File.Exists(Path.Combine(output, "reports", "PA0001", "2025-01", "episodes.csv.report.json")) ||
-                    Directory.EnumerateFiles(Path.Combine(output, "reports"), "*.report.json", SearchOption.AllDirectories).Any());
+        Assert.Equal(Directory.EnumerateFiles(returns, "*", SearchOption.AllDirectories).Count(), (await RunReportTable.ReadAsync(output)).Count);
     }
 
     [Fact]
@@ -100,12 +100,57 @@ public sealed class ProcessCommandTests
     }
 
     [Fact]
-    public async Task Writes_one_json_report_per_file_and_a_csv_rendering_only_for_files_with_issues()
+    public async Task Lists_every_file_and_issue_in_the_run_tables_and_writes_full_reports_only_for_rejected_files()
     {
         var (returns, reference) = SyntheticFolder.Create("reports", defects: 2);
         var output = RepoPaths.NewTempFolder("reports-out");
 
         Assert.Equal(0, await ProcessCommand.RunAsync(returns, reference, output, "2025-10-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+
+        var reports = Path.Combine(output, "reports");
+        var inputs = Directory.EnumerateFiles(returns, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(returns, f).Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal).ToList();
+        var table = await RunReportTable.ReadAsync(output);
+        Assert.Equal(inputs, table.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(2, table.Values.Count(r => !r.Accepted));
+        Assert.All(table.Values.Where(r => !r.Accepted), r => Assert.True(r.ErrorCount > 0));
+
+        var rejected = table.Values.Where(r => !r.Accepted).Select(r => r.FileName).Order(StringComparer.Ordinal).ToList();
+        Assert.All(table.Values, r => Assert.Equal(r.Accepted ? null : r.FileName + ".report.json", r.Report));
+        foreach (var kind in new[] { ".report.json", ".report.csv" })
+        {
+            var written = Directory.EnumerateFiles(reports, "*" + kind, SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(reports, f)[..^kind.Length].Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(rejected, written);
+        }
+
+        // The table of issues holds every issue of every file (warnings of accepted files too), one row each, and agrees with
+        // the full reports of the rejected files and with the counts of the table of files.
+        var withIssues = table.Values.Where(r => r.Rules.Count > 0).Select(r => r.FileName).ToList();
+        Assert.True(withIssues.Count > rejected.Count, "no accepted file had a warning, so the table of issues is not shown to hold them");
+        var issues = await DuckDb.QueryAsync(
+            $"SELECT file_name, count(*)::INTEGER AS n, count(*) FILTER (WHERE severity = 'error')::INTEGER AS errors " +
+            $"FROM read_csv({DuckDb.Literal(Path.Combine(reports, OfflineProcessor.IssueTableName))}, header = true, all_varchar = true) GROUP BY file_name");
+        Assert.Equal(withIssues.Order(StringComparer.Ordinal), issues.Rows.Select(r => r.GetProperty("file_name").GetString()!).Order(StringComparer.Ordinal));
+        foreach (var row in issues.Rows)
+        {
+            var name = row.GetProperty("file_name").GetString()!;
+            Assert.Equal(table[name].ErrorCount, row.GetProperty("errors").GetInt32());
+            if (!table[name].Accepted)
+            {
+                using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, name + ".report.json")));
+                Assert.Equal(report.RootElement.GetProperty("issues").GetArrayLength(), row.GetProperty("n").GetInt32());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task With_report_every_file_every_file_gets_a_json_report_and_only_files_with_issues_a_csv_rendering()
+    {
+        var (returns, reference) = SyntheticFolder.Create("every-report", defects: 2);
+        var output = RepoPaths.NewTempFolder("every-report-out");
+
+        Assert.Equal(0, await ProcessCommand.RunAsync(returns, reference, output, "2025-10-15", true, reportEveryFile: true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
 
         var reports = Path.Combine(output, "reports");
         var inputs = Directory.EnumerateFiles(returns, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(returns, f)).Order().ToList();
@@ -121,6 +166,7 @@ public sealed class ProcessCommandTests
             .Select(f => Path.GetRelativePath(reports, f)[..^".report.csv".Length]).Order().ToList();
         Assert.True(withIssues.Count >= 2);
         Assert.Equal(withIssues, csv);
+        Assert.All((await RunReportTable.ReadAsync(output)).Values, r => Assert.Equal(r.FileName + ".report.json", r.Report));
     }
 
     [Fact]
@@ -158,6 +204,14 @@ public sealed class ProcessCommandTests
         }
 
         Assert.True(replaced >= 1, "the defects changed none of the clean files, so nothing was overwritten");
+
+        // The whole reports folder, the run's tables of files and issues among it, is that of the fresh run.
+        static List<string> Listed(string folder) =>
+            [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal)];
+        var freshReports = Path.Combine(fresh, "reports");
+        Assert.Equal(Listed(freshReports), Listed(reports));
+        Assert.Contains(OfflineProcessor.FileTableName, Listed(reports));
+        Assert.All(Listed(reports), name => Assert.Equal(File.ReadAllBytes(Path.Combine(freshReports, name)), File.ReadAllBytes(Path.Combine(reports, name))));
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public class CorpusTests
         var (report, sink) = await ValidateAsync(entry, unchangedRows: null);
 
         var expectedRules = entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!).Order().ToArray();
-        Assert.Equal(expectedRules, TestData.RulesOf(report).Order().ToArray());
+        Assert.Equal(expectedRules, Fixture.Rules(report).Order().ToArray());
         Assert.Equal(entry.GetProperty("outcome").GetString() == "accepted", report.Accepted);
         if (report.Accepted)
         {
@@ -49,7 +49,7 @@ public class CorpusTests
         else
         {
             Assert.Contains(report.Issues, i => i.Severity == IssueSeverity.Error && expectedRules.Contains(i.RuleId) && i.Message.Length > 0);
-            Assert.All(report.Issues.Where(i => i.RuleId.StartsWith('E') || i.RuleId.StartsWith('R') || i.RuleId.StartsWith('N')),
+            Assert.All(report.Issues.Where(i => i.RuleId[0] is 'E' or 'R' or 'N' or 'K' && i.RuleId != Rules.K07.Id),
                 i => Assert.True(i.Row > 0 && i.Column is not null, $"{i.RuleId} names its row and column"));
         }
 
@@ -75,7 +75,7 @@ public class CorpusTests
         var (remembered, rememberedRows) = await ValidateAsync(entry, memory);
         var (checkedAll, allRows) = await ValidateAsync(entry, unchangedRows: null);
 
-        Assert.Equal(entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!).Order(), TestData.RulesOf(remembered).Order());
+        Assert.Equal(entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()!).Order(), Fixture.Rules(remembered).Order());
         Assert.Equal(checkedAll.Issues, remembered.Issues);
         Assert.Equal(allRows.Episodes, rememberedRows.Episodes);
     }
@@ -130,7 +130,7 @@ public class CorpusTests
     {
         var sink = new CollectingRowSink();
         await using var content = File.OpenRead(Path.Combine(RepoPaths.Corpus, "episodes", "formula_injection.csv"));
-        var report = await ReturnValidator.ValidateAsync("PROV1/2024-03/episodes.csv", content, TestData.Context(), sink, CancellationToken.None);
+        var report = await ReturnValidator.ValidateAsync("PROV1/2024-03/episodes.csv", content, Fixture.Context(), sink, CancellationToken.None);
 
         Assert.Contains(report.Issues, i => i.Value == "'=cmd|' /C calc'!A0");
         Assert.Contains(report.Issues, i => i.Value == "'+SUM(1;2)");
@@ -150,7 +150,7 @@ public class CorpusTests
         var peakBefore = GC.GetTotalMemory(forceFullCollection: true);
 
         // Over the default limit (16 MiB): the limit is raised, as an operator may, to show that streaming itself holds nothing.
-        var context = TestData.Context(maxFileBytes: 2 * targetBytes);
+        var context = Fixture.Context(maxFileBytes: 2 * targetBytes);
         var report = await ReturnValidator.ValidateAsync("PROV1/2024-03/episodes.csv", content, context, sink, CancellationToken.None);
 
         Assert.True(report.Accepted, string.Join("; ", report.Issues.Take(3).Select(i => i.Message)));
@@ -168,7 +168,7 @@ public class CorpusTests
 
     private static async Task<(ValidationReport Report, CollectingRowSink Sink)> ValidateAsync(JsonElement entry, UnchangedEpisodeRows? unchangedRows)
     {
-        var context = TestData.Context(
+        var context = Fixture.Context(
             previouslyOpen: Ids(entry, "previously_open_episode_ids"),
             known: Ids(entry, "known_episode_ids"),
             uploadedAt: DateTimeOffset.Parse(Manifest().GetProperty("uploaded_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
@@ -208,13 +208,15 @@ public class CorpusTests
         public void Add(CuratedReview row) => throw new InvalidOperationException("episodes only");
 
         public void Add(CuratedNspTransaction row) => throw new InvalidOperationException("episodes only");
+
+        public void Add(CuratedWorkforce row) => throw new InvalidOperationException("episodes only");
     }
 }
 
 /// <summary>A read-only stream that produces a valid episodes.csv of at least the given size, row by row, never all at once.</summary>
 internal sealed class GeneratedEpisodesStream(long targetBytes) : Stream
 {
-    private byte[] pending = Encoding.UTF8.GetBytes(TestData.EpisodesHeader + "\r\n");
+    private byte[] pending = Encoding.UTF8.GetBytes(Fixture.EpisodesHeader + "\r\n");
     private int pendingAt;
     private long position;
 

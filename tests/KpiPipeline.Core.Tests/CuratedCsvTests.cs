@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Testing;
+using static KpiPipeline.Core.Tests.Fixture;
 
 namespace KpiPipeline.Core.Tests;
 
@@ -60,7 +61,7 @@ public class CuratedCsvTests
     [Fact]
     public void Any_curated_episodes_round_trip_exactly()
     {
-        TestData.CheckProperty(Episodes.ListOf(), rows =>
+        CheckProperty(Episodes.ListOf(), rows =>
         {
             var stream = new MemoryStream();
             CuratedCsv.WriteEpisodes(stream, rows);
@@ -73,7 +74,7 @@ public class CuratedCsvTests
     [Fact]
     public void Any_curated_reviews_round_trip_exactly()
     {
-        TestData.CheckProperty(Reviews.ListOf(), rows =>
+        CheckProperty(Reviews.ListOf(), rows =>
         {
             var stream = new MemoryStream();
             CuratedCsv.WriteReviews(stream, rows);
@@ -85,13 +86,44 @@ public class CuratedCsvTests
     [Fact]
     public void Any_curated_nsp_transactions_round_trip_exactly_telling_empty_from_null()
     {
-        TestData.CheckProperty(Nsp.ListOf(), rows =>
+        CheckProperty(Nsp.ListOf(), rows =>
         {
             var stream = new MemoryStream();
             CuratedCsv.WriteNsp(stream, rows);
             stream.Position = 0;
             return CuratedCsv.ReadNsp(stream).SequenceEqual(rows);
         });
+    }
+
+    private static readonly Gen<CuratedWorkforce> Workforce =
+        from provider in Text
+        from counts in Gen.Choose(0, 10_000).ArrayOf(3)
+        from fte in Gen.Choose(0, 1_000_000).Zip(Gen.Choose(0, 4)).Select(d => d.Item1 / (decimal)Math.Pow(10, d.Item2)).Two()
+        select new CuratedWorkforce(provider, counts[0], fte.Item1, fte.Item2, counts[1], counts[2]);
+
+    [Fact]
+    public void Any_curated_workforce_rows_round_trip_exactly_with_the_scale_of_their_fte()
+    {
+        CheckProperty(Workforce.ListOf(), rows =>
+        {
+            var stream = new MemoryStream();
+            CuratedCsv.WriteWorkforce(stream, rows);
+            stream.Position = 0;
+            var back = CuratedCsv.ReadWorkforce(stream).ToList();
+            return back.SequenceEqual(rows) && back.Zip(rows).All(p => p.First.StaffFte.Scale == p.Second.StaffFte.Scale);
+        });
+    }
+
+    [Fact]
+    public async Task Validated_rows_round_trip_through_curated_csv()
+    {
+        var (_, episodes) = await Episodes(EpisodeRow(), EpisodeRow(("episode_id", "EP2"), ("daily_dose_mg", "12.50"), ("exit_date", "2024-03-31"), ("exit_reason", "DIED")));
+        var (_, reviews) = await Reviews(ReviewRow(), ReviewRow(("stage", "EXIT"), ("opiate_days", ""), ("goals_set", "")));
+        var (_, nsp) = await Nsp(NspRow(), NspRow(("registrant_token", ""), ("bbv_test", "")));
+
+        Assert.Equal(episodes.Episodes, RoundTrip(episodes.Episodes, CuratedCsv.WriteEpisodes, CuratedCsv.ReadEpisodes));
+        Assert.Equal(reviews.Reviews, RoundTrip(reviews.Reviews, CuratedCsv.WriteReviews, CuratedCsv.ReadReviews));
+        Assert.Equal(nsp.Nsp, RoundTrip(nsp.Nsp, CuratedCsv.WriteNsp, CuratedCsv.ReadNsp));
     }
 
     [Fact]
@@ -121,6 +153,9 @@ public class CuratedCsvTests
             System.Text.Encoding.UTF8.GetString(stream.ToArray()));
         Assert.Equal(typeof(CuratedEpisode).GetProperties().Length, CuratedCsv.EpisodeColumns.Count);
         Assert.Equal(typeof(CuratedReview).GetProperties().Length, CuratedCsv.ReviewColumns.Count);
+
+        // AvailableFte is derived, not stored.
+        Assert.Equal(typeof(CuratedWorkforce).GetProperties().Length - 1, CuratedCsv.WorkforceColumns.Count);
     }
 
     [Fact]
@@ -148,5 +183,13 @@ public class CuratedCsvTests
         Assert.Equal("EP,1", result[0, "episode_id"].GetString());
         Assert.Equal("2024-01-02", result[0, "referral_date"].GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, result[0, "setting"].ValueKind);
+    }
+
+    private static List<T> RoundTrip<T>(IEnumerable<T> rows, Action<Stream, IEnumerable<T>> write, Func<Stream, IEnumerable<T>> read)
+    {
+        using var stream = new MemoryStream();
+        write(stream, rows);
+        stream.Position = 0;
+        return read(stream).ToList();
     }
 }

@@ -38,7 +38,7 @@ public sealed class ReturnValidatorFuzzTests
             ValidationReport report;
             try
             {
-                report = await ReturnValidator.ValidateAsync(blob, new MemoryStream(bytes), TestData.Context(), sink, CancellationToken.None);
+                report = await ReturnValidator.ValidateAsync(blob, new MemoryStream(bytes), Fixture.Context(), sink, CancellationToken.None);
             }
             catch (Exception e)
             {

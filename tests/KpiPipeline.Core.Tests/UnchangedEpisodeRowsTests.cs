@@ -1,13 +1,13 @@
 using FsCheck.Fluent;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Validation;
-using static KpiPipeline.Core.Tests.TestData;
+using static KpiPipeline.Core.Tests.Fixture;
 
 namespace KpiPipeline.Core.Tests;
 
 public class UnchangedEpisodeRowsTests
 {
-    private static readonly string Other = Episode(("episode_id", "EP2"), ("first_initial", "A"));
+    private static readonly string Other = EpisodeRow(("episode_id", "EP2"), ("first_initial", "A"));
 
     /// <summary>Headers that swap two column names over the same rows: the same bytes are then other values.</summary>
     private static readonly string[] SwappedHeaders =
@@ -37,9 +37,9 @@ public class UnchangedEpisodeRowsTests
     {
         var memory = new UnchangedEpisodeRows();
         await Month(memory, "2024-03", GoodEpisode);
-        var april = await Month(memory, "2024-04", Episode(("exit_date", "2024-01-19"), ("exit_reason", "DROPPED_OUT")));
+        var april = await Month(memory, "2024-04", EpisodeRow(("exit_date", "2024-01-19"), ("exit_reason", "DROPPED_OUT")));
 
-        Assert.Equal(["E13"], RulesOf(april.Report));
+        Assert.Equal(["E13"], Rules(april.Report));
         Assert.Empty(april.Sink.Episodes);
     }
 
@@ -61,7 +61,7 @@ public class UnchangedEpisodeRowsTests
         await Month(memory, "2024-03", GoodEpisode);
         var april = await MonthUnder(memory, Swap("referral_date", "treatment_start_date"), "2024-04", GoodEpisode);
 
-        Assert.Equal(["E09"], RulesOf(april.Report));
+        Assert.Equal(["E09"], Rules(april.Report));
         Assert.Empty(april.Sink.Episodes);
     }
 
@@ -92,13 +92,13 @@ public class UnchangedEpisodeRowsTests
     [Fact]
     public async Task Reports_the_warnings_of_an_unchanged_row_every_month()
     {
-        var late = Episode(("referral_date", "2022-01-10"));
+        var late = EpisodeRow(("referral_date", "2022-01-10"));
         var memory = new UnchangedEpisodeRows();
         var march = await Month(memory, "2024-03", late);
         var april = await Month(memory, "2024-04", late);
 
-        Assert.Equal(["W01"], RulesOf(march.Report));
-        Assert.Equal(["W01"], RulesOf(april.Report));
+        Assert.Equal(["W01"], Rules(march.Report));
+        Assert.Equal(["W01"], Rules(april.Report));
         Assert.Equal(0, memory.Count);
     }
 
@@ -106,7 +106,7 @@ public class UnchangedEpisodeRowsTests
     public async Task Remembers_nothing_of_a_rejected_file()
     {
         var memory = new UnchangedEpisodeRows();
-        var march = await Month(memory, "2024-03", GoodEpisode, Episode(("episode_id", "EP2"), ("sex", "Q")));
+        var march = await Month(memory, "2024-03", GoodEpisode, EpisodeRow(("episode_id", "EP2"), ("sex", "Q")));
 
         Assert.False(march.Report.Accepted);
         Assert.Equal(0, memory.Count);
@@ -135,13 +135,13 @@ public class UnchangedEpisodeRowsTests
         [
             GoodEpisode,
             Other,
-            Episode(("episode_id", "EP3"), ("daily_dose_mg", "80")),
-            Episode(("episode_id", "EP3"), ("daily_dose_mg", "90")),
-            Episode(("referral_date", "2022-01-10")),
-            Episode(("exit_date", "2024-03-19"), ("exit_reason", "DROPPED_OUT")),
-            Episode(("exit_date", "2024-04-19"), ("exit_reason", "DROPPED_OUT")),
-            Episode(("episode_id", "EP2"), ("sex", "Q")),
-            Episode(("episode_id", "EP3"), ("treatment_start_date", "2024-05-02")),
+            EpisodeRow(("episode_id", "EP3"), ("daily_dose_mg", "80")),
+            EpisodeRow(("episode_id", "EP3"), ("daily_dose_mg", "90")),
+            EpisodeRow(("referral_date", "2022-01-10")),
+            EpisodeRow(("exit_date", "2024-03-19"), ("exit_reason", "DROPPED_OUT")),
+            EpisodeRow(("exit_date", "2024-04-19"), ("exit_reason", "DROPPED_OUT")),
+            EpisodeRow(("episode_id", "EP2"), ("sex", "Q")),
+            EpisodeRow(("episode_id", "EP3"), ("treatment_start_date", "2024-05-02")),
         ];
         string[] headers = [EpisodesHeader, EpisodesHeader, .. SwappedHeaders];
         var month = Gen.Zip(Gen.Elements(headers), Gen.ListOf(Gen.Elements(variants)).Select(rows => rows.Take(4).ToArray()));
@@ -156,7 +156,7 @@ public class UnchangedEpisodeRowsTests
                 var (header, rows) = returns[m];
                 var remembered = MonthUnder(memory, header, name, rows).GetAwaiter().GetResult();
                 var checkedAll = MonthUnder(null, header, name, rows).GetAwaiter().GetResult();
-                if (!RulesOf(remembered.Report).SequenceEqual(RulesOf(checkedAll.Report))
+                if (!Rules(remembered.Report).SequenceEqual(Rules(checkedAll.Report))
                     || !remembered.Report.Issues.Select(i => (i.RuleId, i.Row, i.Column)).SequenceEqual(checkedAll.Report.Issues.Select(i => (i.RuleId, i.Row, i.Column)))
                     || !remembered.Sink.Episodes.SequenceEqual(checkedAll.Sink.Episodes))
                 {
@@ -175,9 +175,8 @@ public class UnchangedEpisodeRowsTests
     private static async Task<(ValidationReport Report, CollectingRowSink Sink)> MonthUnder(
         UnchangedEpisodeRows? memory, string header, string month, params string[] rows)
     {
-        var sink = new CollectingRowSink();
         var context = Context();
-        var report = await Validate($"PROV1/{month}/episodes.csv", string.Join("\n", [header, .. rows]) + "\n", sink,
+        var (report, sink) = await Upload($"PROV1/{month}/episodes.csv", Lines(header, rows),
             new ValidationContext
             {
                 Reference = context.Reference,

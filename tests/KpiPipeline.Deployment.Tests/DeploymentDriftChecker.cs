@@ -31,8 +31,8 @@ public sealed record DriftProblem(DriftKind Kind, string Name, string Detail)
 /// functions.metadata and literal configuration keys in the C# give the rest. Each must be set in the Bicep app settings and listed in
 /// local.settings.sample.json; a <c>{Section}__X</c> setting naming no option property is reported too.</item>
 /// <item>routes: every function folder must have a <c>MapPost</c> route of the same name, and every POST route a function.</item>
-/// <item>storage: option defaults of <c>*Container</c>, <c>*Table</c>, <c>*Queue</c> properties, <c>*QueueName</c> constants and
-/// blob-trigger paths must appear in main.bicep's <c>blobContainers</c>, <c>storageTables</c> and <c>storageQueues</c> arrays.</item>
+/// <item>storage: option defaults of <c>*Container</c>, <c>*Table</c>, <c>*Queue</c> properties, <c>*QueueName</c> constants,
+/// blob-trigger paths and queue-trigger queues (with their <c>-poison</c> queues) must appear in main.bicep's <c>blobContainers</c>, <c>storageTables</c> and <c>storageQueues</c> arrays.</item>
 /// <item>Event Grid: every blob trigger with <c>source: EventGrid</c> needs a subscription delivering to <c>Host.Functions.{Name}</c>
 /// (written out, or as <c>Host.Functions.${param}</c> with the name passed as the literal <c>'{Name}'</c>).</item>
 /// </list>
@@ -210,6 +210,13 @@ public static partial class DeploymentDriftChecker
             if (binding.GetProperty("type").GetString() == "blobTrigger" && binding.TryGetProperty("path", out var path))
             {
                 containers.Add(path.GetString()!.Split('/')[0]);
+            }
+
+            if (binding.GetProperty("type").GetString() == "queueTrigger" && binding.TryGetProperty("queueName", out var queueName))
+            {
+                // The host moves a message that keeps failing to {queue}-poison on the same account.
+                queues.Add(queueName.GetString()!);
+                queues.Add(queueName.GetString() + "-poison");
             }
         }
 

@@ -152,6 +152,18 @@ public sealed class DeploymentDriftCheckerTests
     }
 
     [Fact]
+    public void Reports_a_queue_trigger_whose_queue_and_poison_queue_bicep_does_not_create()
+    {
+        var functions = Repository.Functions.ToDictionary(
+            f => f.Key, f => f.Value.Replace("\"queueName\": \"provider-state\"", "\"queueName\": \"state-refreshes\"", StringComparison.Ordinal));
+        Assert.NotEqual(Repository.Functions["RefreshProviderState"], functions["RefreshProviderState"]);
+        AssertReportsExactly(
+            Repository with { Functions = functions },
+            new DriftProblem(DriftKind.QueueMissingInBicep, "state-refreshes", string.Empty),
+            new DriftProblem(DriftKind.QueueMissingInBicep, "state-refreshes-poison", string.Empty));
+    }
+
+    [Fact]
     public void Reports_an_event_grid_blob_trigger_without_a_subscription()
     {
         var bicep = Repository.Bicep.Where(f => !f.Key.EndsWith("eventgrid-subscription.bicep", StringComparison.Ordinal))

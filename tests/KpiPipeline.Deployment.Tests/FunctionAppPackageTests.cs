@@ -23,7 +23,7 @@ public sealed class FunctionAppPackageTests(PackageFixture fixture, AzuriteFixtu
     {
         var package = fixture.Package;
         Assert.Empty(FunctionAppPackager.Verify(package.Folder));
-        Assert.Equal(["ComputeKpis", "IngestReturn", "PurgeQuarantine"], package.Functions);
+        Assert.Equal(["ComputeKpis", "IngestReturn", "PurgeQuarantine", "RefreshProviderState"], package.Functions);
         Assert.Equal("KpiPipeline.Functions.dll", Path.GetFileName(package.WorkerAssemblyPath));
         Assert.Equal(
             File.ReadAllText(Path.Combine(DeploymentSources.FunctionsProject, "host.json")),
@@ -101,6 +101,8 @@ public sealed class FunctionAppPackageTests(PackageFixture fixture, AzuriteFixtu
         Assert.NotEmpty(await account.GetBlobContainerClient("curated").BlobNamesAsync());
         Assert.False(await returns.BlobExistsAsync(BlobName), "an accepted upload's raw file is deleted after ingest");
 
+        var refresh = Assert.Single(await host.DrainQueuesAsync(CancellationToken.None));
+        Assert.True(refresh.Succeeded, refresh.Invocation?.Exception);
         var compute = await host.FireTimerAsync("ComputeKpis", CancellationToken.None);
         Assert.True(compute.Succeeded, compute.Exception);
         Assert.Equal(1, compute.Outcome<ComputeOutcome>().SourceReturns);

@@ -25,7 +25,7 @@ public sealed class CorpusIngestTests(AzuriteFixture azurite) : IClassFixture<Az
         await harness.UploadReferenceAsync(CorpusProviders, CorpusAreas);
 
         // The accepted return the bad files arrive on top of: one valid file of each kind.
-        foreach (var valid in new[] { "episodes/valid_basic.csv", "reviews/valid.csv", "nsp/valid.csv" })
+        foreach (var valid in new[] { "episodes/valid_basic.csv", "reviews/valid.csv", "nsp/valid.csv", "workforce/valid.csv" })
         {
             var entry = entries.Single(e => e.GetProperty("file").GetString() == valid);
             var blob = entry.GetProperty("blob_name").GetString()!;
@@ -35,7 +35,7 @@ public sealed class CorpusIngestTests(AzuriteFixture azurite) : IClassFixture<Az
 
         var curated = await StorageReads.ContentsAsync(harness.Storage.Curated);
         var accepted = await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns);
-        Assert.Equal(3, accepted.Count);
+        Assert.Equal(4, accepted.Count);
 
         var problems = new List<string>();
         var rejected = entries.Where(e => e.GetProperty("outcome").GetString() == "rejected").ToList();
@@ -55,7 +55,7 @@ public sealed class CorpusIngestTests(AzuriteFixture azurite) : IClassFixture<Az
             var report = await harness.Storage.Reports.DownloadBytesAsync($"{blob}.{etag.Trim('"')}.report.json");
             var rules = JsonDocument.Parse(report).RootElement.GetProperty("counts_by_rule").EnumerateArray()
                 .Select(c => c.GetProperty("rule_id").GetString()).ToHashSet();
-            foreach (var rule in entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()).Where(r => r![0] is 'E' or 'R' or 'N' or 'F'))
+            foreach (var rule in entry.GetProperty("rules").EnumerateArray().Select(r => r.GetString()).Where(r => r![0] is 'E' or 'R' or 'N' or 'F' or 'K'))
             {
                 if (!rules.Contains(rule))
                 {

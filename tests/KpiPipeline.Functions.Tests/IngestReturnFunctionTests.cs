@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Validation;
 using KpiPipeline.Pipeline.Ingest;
+using KpiPipeline.Pipeline.State;
 using KpiPipeline.Pipeline.Storage;
 using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Testing;
@@ -265,6 +266,51 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         var version = Assert.Single(await new AcceptedReturnsIndex(harness.Storage.AcceptedReturns).AllAsync(CancellationToken.None));
         Assert.Equal(second.Trim('"'), version.UploadId);
         Assert.Equal(2, version.Rows);
+    }
+
+    [Fact]
+    public async Task A_workforce_return_is_curated_and_in_force_until_a_later_accepted_upload_and_a_rejected_one_changes_nothing()
+    {
+        const string workforce = "P1/2025-04/workforce.csv";
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync();
+        var first = (await harness.UploadReturnAsync(workforce, ReturnFiles.WorkforceCsv(ReturnFiles.Workforce()))).Trim('"');
+        Assert.Equal(IngestStatus.Accepted, (await harness.TriggerIngestAsync(workforce)).Ingest().Status);
+        var corrected = (await harness.UploadReturnAsync(workforce, ReturnFiles.WorkforceCsv(ReturnFiles.Workforce(headcount: 14, fte: "12.25")))).Trim('"');
+        Assert.Equal(IngestStatus.Accepted, (await harness.TriggerIngestAsync(workforce)).Ingest().Status);
+        var curatedBefore = await StorageReads.ContentsAsync(harness.Storage.Curated);
+        var acceptedBefore = await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns);
+
+        // One row per team (K07), the second with more people on leave than it has (K05).
+        var bad = await harness.UploadReturnAsync(workforce, ReturnFiles.WorkforceCsv(ReturnFiles.Workforce(), ReturnFiles.Workforce(headcount: 2, onLeave: 3, under2Years: 0)));
+        var rejected = await harness.TriggerIngestAsync(workforce);
+
+        Assert.Equal((IngestStatus.Rejected, 2, 2), (rejected.Ingest().Status, rejected.Ingest().Rows, rejected.Ingest().Errors));
+        Assert.Equal(curatedBefore, await StorageReads.ContentsAsync(harness.Storage.Curated));
+        Assert.Equal(acceptedBefore, await StorageReads.ContentsAsync(harness.Storage.AcceptedReturns));
+        var report = JsonDocument.Parse(await harness.Storage.Reports.DownloadBytesAsync($"{workforce}.{bad.Trim('"')}.report.json")).RootElement;
+        Assert.Equal(["K05", "K07"], report.GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()));
+        Assert.Equal("workforce", report.GetProperty("file_kind").GetString());
+
+        var versions = await new AcceptedReturnsIndex(harness.Storage.AcceptedReturns).AllAsync(CancellationToken.None);
+        var version = Assert.Single(versions);
+        Assert.Equal((corrected, 1L, $"P1/2025-04/workforce/{corrected}.csv"), (version.UploadId, version.Rows, version.CuratedBlob));
+        var ledger = await new SubmissionLedger(harness.Storage.Ledger).GetAsync(workforce, corrected, CancellationToken.None);
+        Assert.Equal((SubmissionState.Completed, true, 1L), (ledger!.State, ledger.Accepted, ledger.Rows));
+        var compute = await harness.TriggerComputeAsync();
+        Assert.True(compute.Succeeded, compute.Exception);
+        Assert.Equal(1, compute.Compute().SourceReturns);
+
+        // The provider's workforce state: the corrected month in force, and all three uploads (DQ02 counts the rejected one).
+        var states = new ProviderStates(harness.Storage, new NoStateWriteFaults());
+        var blob = Assert.Single(await states.ListAsync(CancellationToken.None));
+        var state = (await states.ReadAsync("P1", ReturnFileKind.Workforce, blob.ETag, CancellationToken.None))!;
+        Assert.Equal(new CuratedWorkforce("P1", 14, 12.25m, 0.5m, 1, 4), Assert.Single(state.Fold.Workforce).Row);
+        Assert.Equal(corrected, Assert.Single(state.Inputs.Files).UploadId);
+        // Blob times have whole seconds, so the three uploads may share one: compare them by upload id, not by time.
+        Assert.Equal(
+            new[] { (first, true), (corrected, true), (bad.Trim('"'), false) }.OrderBy(u => u.Item1, StringComparer.Ordinal),
+            state.Inputs.Uploads.Select(u => (u.UploadId, u.Accepted)).OrderBy(u => u.UploadId, StringComparer.Ordinal));
     }
 
     [Fact]

@@ -92,6 +92,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             ["KpiPipeline:ReportsContainer"] = $"reports-{suffix}",
             ["KpiPipeline:LedgerTable"] = $"submissions{suffix}",
             ["KpiPipeline:AcceptedReturnsTable"] = $"accepted{suffix}",
+            ["KpiPipeline:ProviderUploadsTable"] = $"uploads{suffix}",
             ["KpiPipeline:ReportNotificationsQueue"] = $"reports-{suffix}",
             ["Logging:LogLevel:Default"] = "Debug",
         };
@@ -114,6 +115,10 @@ public sealed class PipelineHarness : IAsyncDisposable
         }
 
         await new QueueClient(connectionString, FunctionsHostStandIn.BlobPoisonQueue).DeleteIfExistsAsync();
+        foreach (var queue in new[] { PipelineStorage.ProviderStateQueueName, PipelineStorage.ProviderStateQueueName + "-poison" })
+        {
+            await new QueueClient(connectionString, queue).DeleteIfExistsAsync();
+        }
     }
 
     /// <summary>Uploads providers.csv and areas.csv (and optionally targets.csv) to the reference container.</summary>
@@ -145,8 +150,15 @@ public sealed class PipelineHarness : IAsyncDisposable
         await Host.DeliverBlobCreatedAsync(FunctionNames.IngestReturn, blobName, CancellationToken.None)
         ?? throw new InvalidOperationException($"{blobName} is not in the returns container.");
 
-    /// <summary>Fires the ComputeKpis timer now.</summary>
-    public Task<InvocationResult> TriggerComputeAsync() => TriggerTimerAsync(FunctionNames.ComputeKpis);
+    /// <summary>Works off the provider-state queue, as the host's queue listener does once uploads complete.</summary>
+    public Task<IReadOnlyList<QueueTriggerResult>> DrainQueuesAsync() => Host.DrainQueuesAsync(CancellationToken.None);
+
+    /// <summary>Works off the provider-state queue (the states then hold every upload ingested), then fires the ComputeKpis timer now.</summary>
+    public async Task<InvocationResult> TriggerComputeAsync()
+    {
+        Assert.All(await DrainQueuesAsync(), refresh => Assert.True(refresh.Succeeded, refresh.Invocation?.Exception));
+        return await TriggerTimerAsync(FunctionNames.ComputeKpis);
+    }
 
     /// <summary>Fires a timer-triggered function now.</summary>
     public Task<InvocationResult> TriggerTimerAsync(string functionName) => Host.FireTimerAsync(functionName, CancellationToken.None);

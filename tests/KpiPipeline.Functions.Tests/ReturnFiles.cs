@@ -45,4 +45,12 @@ public static class ReturnFiles
         $"{provider},OUT-1,PHARMACY,{date},token-1,N,{needles}";
 
     public static string NspCsv(params string[] rows) => string.Join("\n", [NspHeader, .. rows]) + "\n";
+
+    public const string WorkforceHeader = "provider_code,staff_headcount,staff_fte,long_term_leave_fte,staff_on_long_term_leave,staff_under_2_years";
+
+    /// <summary>One workforce row: 12 people, 10.5 FTE, 1 of them (0.5 FTE) on long-term leave, 4 with under two years' service.</summary>
+    public static string Workforce(string provider = "P1", int headcount = 12, string fte = "10.5", string leaveFte = "0.5", int onLeave = 1, int under2Years = 4) =>
+        $"{provider},{headcount},{fte},{leaveFte},{onLeave},{under2Years}";
+
+    public static string WorkforceCsv(params string[] rows) => string.Join("\n", [WorkforceHeader, .. rows]) + "\n";
 }

@@ -29,7 +29,7 @@ public sealed partial record StorageState(string Text)
             }
         }
 
-        foreach (var (label, table) in new[] { ("ledger", storage.Ledger), ("accepted", storage.AcceptedReturns) })
+        foreach (var (label, table) in new[] { ("ledger", storage.Ledger), ("accepted", storage.AcceptedReturns), ("uploads", storage.ProviderUploads) })
         {
             foreach (var (key, properties) in await StorageReads.ContentsAsync(table, UnstableProperties))
             {

@@ -1,8 +1,10 @@
+using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Catalogue;
 using static KpiPipeline.Kpis.Tests.EpisodeBuilder;
 
 namespace KpiPipeline.Kpis.Tests;
 
+/// <summary>Disclosure control of the public dataset (outputs.md section 4), on single rows and on rows the engine produced.</summary>
 public class DisclosureTests
 {
     private static KpiResult Row(string kpiId, long? numerator, long? denominator, double? value, string level = "area", string rag = "green") =>
@@ -62,11 +64,172 @@ public class DisclosureTests
         Assert.Equal((10L, 100L, 90.0), (pop.Numerator, pop.Denominator, pop.Value));
     }
 
+    [Theory]
+    [InlineData(12L, 2.5, 10L, 4.0, false)]       // 12 → 10; 10 ÷ 2.5 (the FTE is not rounded)
+    [InlineData(13L, 2.25, 15L, 6.7, false)]      // 13 → 15; 15 ÷ 2.25 = 6.67
+    [InlineData(5L, 2.5, null, null, true)]       // a caseload of 1–7 is suppressed and the value blanked
+    [InlineData(0L, 2.5, 0L, 0.0, false)]
+    [InlineData(9L, 0.0, 10L, null, false)]       // no available FTE: blank value, the caseload still published
+    public void Caseload_per_FTE_is_recomputed_from_the_rounded_caseload_and_the_unrounded_FTE(
+        long caseload, double fte, long? publishedCaseload, double? publishedValue, bool suppressed)
+    {
+        var restricted = Row(KpiIds.Cap01, caseload, null, fte == 0 ? null : (double)Math.Round(caseload / (decimal)fte, 1)) with
+        {
+            Divisor = (decimal)fte,
+        };
+
+        var row = Protect(restricted);
+
+        Assert.Equal((publishedCaseload, (long?)null, publishedValue, suppressed),
+            (row.Numerator, row.Denominator, row.Value, row.Suppressed));
+    }
+
+    [Fact]
+    public void Staff_counts_of_1_to_7_are_suppressed_like_any_count()
+    {
+        var row = Protect(Row(KpiIds.Cap02, 3, 40, 7.5));
+
+        Assert.Equal(((long?)null, 40L, (double?)null, true), (row.Numerator, row.Denominator, row.Value, row.Suppressed));
+    }
+
     [Fact]
     public void Provider_rows_are_dropped()
     {
         var rows = Disclosure.Disclosure.Apply([Row(KpiIds.Vol01, 10, null, 10, level: "provider"), Row(KpiIds.Vol01, 10, null, 10)]);
 
         Assert.Equal("area", Assert.Single(rows).Level);
+    }
+
+    private static readonly EpisodeBuilder Base = new EpisodeBuilder().Referred("2025-04-01").Started("2025-04-08");
+
+    private static KpiResult PublicRow(IReadOnlyList<KpiResult> rows, string kpi, string unit, string dimensionValue = "ALL") =>
+        rows.Single(r => r.KpiId == kpi && r.UnitCode == unit && r.Period == "2025-26-Q1" && r.DimensionValue == dimensionValue);
+
+    private static (KpiComputation Run, IReadOnlyList<KpiResult> Public) SeventeenAndEighteen()
+    {
+        // A1 (P1): 17 clients starting in Q1 after 7 days. A2 (P3): 18 clients, 16 after 7 days and 2 after 30 days.
+        var p1 = Enumerable.Range(0, 17).Select(i => Base.ForClient("p" + i).Build()).ToArray();
+        var p3 = Enumerable.Range(0, 18)
+            .Select(i => (i < 16 ? Base : Base.Started("2025-05-01")).AtProvider("P3").ForClient("s" + i).Build())
+            .ToArray();
+        var run = Rows.Compute(new ReturnsBuilder().Episodes("P1", "2025-04", p1).Episodes("P2", "2025-04").Episodes("P3", "2025-04", p3).Build(),
+            "2025-06-30");
+        return (run, Disclosure.Disclosure.Apply(run.All()));
+    }
+
+    [Fact]
+    public void Public_rows_have_no_provider_level_and_counts_are_rounded_to_5()
+    {
+        var (_, rows) = SeventeenAndEighteen();
+
+        Assert.DoesNotContain(rows, r => r.Level == "provider");
+        Assert.Equal((15L, (long?)null, 15.0, false), Counted(PublicRow(rows, KpiIds.Vol01, "A1")));
+        Assert.Equal((20L, (long?)null, 20.0, false), Counted(PublicRow(rows, KpiIds.Vol01, "A2")));
+        Assert.Equal((20L, (long?)null, 20.0, false), Counted(PublicRow(rows, KpiIds.Vol01, "SCOTLAND")));
+        Assert.Equal((35L, (long?)null, 35.0, false), Counted(PublicRow(rows, KpiIds.Vol01, "ALL")));
+        Assert.Equal((0L, (long?)null, 0.0, false), Counted(PublicRow(rows, KpiIds.Vol01, "A1", "ALCOHOL")));
+        Assert.Equal((0L, (long?)null, 0.0, false), Counted(PublicRow(rows, KpiIds.Dq02, "ALL")));
+    }
+
+    private static (long?, long?, double?, bool) Counted(KpiResult row) => (row.Numerator, row.Denominator, row.Value, row.Suppressed);
+
+    [Fact]
+    public void Percents_are_recomputed_from_rounded_figures_and_keep_the_rating_of_the_unsuppressed_figures()
+    {
+        var (run, rows) = SeventeenAndEighteen();
+
+        var restricted = run.Find(KpiIds.Acc01, "A2");
+        Assert.Equal((16L, 18L, 88.9, "amber"), (restricted.Numerator, restricted.Denominator, restricted.Value, restricted.Rag));
+        var published = PublicRow(rows, KpiIds.Acc01, "A2");
+        Assert.Equal((15L, 20L, 75.0, "amber", false), (published.Numerator, published.Denominator, published.Value, published.Rag, published.Suppressed));
+        var a1 = PublicRow(rows, KpiIds.Acc01, "A1");
+        Assert.Equal((15L, 15L, 100.0, "green"), (a1.Numerator, a1.Denominator, a1.Value, a1.Rag));
+        var none = PublicRow(rows, KpiIds.Acc03, "A1");
+        Assert.Equal((0L, 15L, 0.0, false), (none.Numerator, none.Denominator, none.Value, none.Suppressed));
+        var median = PublicRow(rows, KpiIds.Acc02, "A1");
+        Assert.Equal(((long?)null, 15L, 7.0, false), (median.Numerator, median.Denominator, median.Value, median.Suppressed));
+        // POP01: 17 opiate clients of an estimate of 100 → published from 15 and 100.
+        var pop = PublicRow(rows, KpiIds.Pop01, "A1");
+        Assert.Equal((15L, 100L, 85.0), (pop.Numerator, pop.Denominator, pop.Value));
+    }
+
+    [Fact]
+    public void Small_provider_month_counts_suppress_the_all_row_too_and_its_rating_becomes_none()
+    {
+        var (run, rows) = SeventeenAndEighteen();
+
+        // Expected provider-months: April and May × P1, P2, P3 (June is due after the as-of date); on time: the three April files.
+        var restricted = run.Find(KpiIds.Dq01, "ALL");
+        Assert.Equal((3L, 6L, 50.0, "red"), (restricted.Numerator, restricted.Denominator, restricted.Value, restricted.Rag));
+        var published = PublicRow(rows, KpiIds.Dq01, "ALL");
+        Assert.Equal(((long?)null, (long?)null, (double?)null, "none", true, "target"),
+            (published.Numerator, published.Denominator, published.Value, published.Rag, published.Suppressed, published.RagBasis));
+    }
+
+    [Fact]
+    public void Means_based_on_7_values_are_suppressed_and_on_8_kept_with_n_rounded()
+    {
+        var p1 = Enumerable.Range(0, 7).Select(i => Base.ForClient("p" + i).Build()).ToArray();
+        var p3 = Enumerable.Range(0, 8).Select(i => Base.AtProvider("P3").ForClient("s" + i).Build()).ToArray();
+        var reviews1 = p1.SelectMany(e => new[]
+        {
+            ReviewBuilder.For(e, "2025-04-08", ReviewStage.START).WithBarc10(30).Build(),
+            ReviewBuilder.For(e, "2025-06-01", ReviewStage.REVIEW).WithBarc10(32).Build(),
+        }).ToArray();
+        var reviews3 = p3.SelectMany(e => new[]
+        {
+            ReviewBuilder.For(e, "2025-04-08", ReviewStage.START).WithBarc10(30).Build(),
+            ReviewBuilder.For(e, "2025-06-01", ReviewStage.REVIEW).WithBarc10(34).Build(),
+        }).ToArray();
+        var run = Rows.Compute(new ReturnsBuilder()
+            .Episodes("P1", "2025-06", p1).Reviews("P1", "2025-06", reviews1)
+            .Episodes("P3", "2025-06", p3).Reviews("P3", "2025-06", reviews3)
+            .Build(), "2025-06-30");
+        var rows = Disclosure.Disclosure.Apply(run.All());
+
+        Assert.Equal((null, 7L, 2.0), run.Figures(KpiIds.Soft01, "A1"));
+        Assert.Equal((null, 15L, 3.1), run.Figures(KpiIds.Soft01, "ALL"));     // (14 + 32) / 15 = 3.07
+        Assert.Equal(((long?)null, (long?)null, (double?)null, true, "none"), Mean(PublicRow(rows, KpiIds.Soft01, "A1")));
+        Assert.Equal(((long?)null, (long?)null, (double?)null, true, "none"), Mean(PublicRow(rows, KpiIds.Soft01, "ENGLAND")));
+        Assert.Equal(((long?)null, 10L, 4.0, false, "none"), Mean(PublicRow(rows, KpiIds.Soft01, "A2")));
+        Assert.Equal(((long?)null, 15L, 3.1, false, "none"), Mean(PublicRow(rows, KpiIds.Soft01, "ALL")));
+        // A 7/7 percent rated green in restricted is blank, suppressed and rated none in public.
+        Assert.Equal("green", run.Find(KpiIds.Acc01, "A1").Rag);
+        var acc01 = PublicRow(rows, KpiIds.Acc01, "A1");
+        Assert.Equal(((long?)null, (long?)null, (double?)null, true, "none"), Mean(acc01));
+        var soft02 = PublicRow(rows, KpiIds.Soft02, "A1");
+        Assert.Equal((0L, (long?)null, (double?)null, true), (soft02.Numerator, soft02.Denominator, soft02.Value, soft02.Suppressed));
+    }
+
+    private static (long?, long?, double?, bool, string) Mean(KpiResult row) => (row.Numerator, row.Denominator, row.Value, row.Suppressed, row.Rag);
+
+    [Theory]
+    [InlineData(8L, 10L)]
+    [InlineData(17L, 15L)]
+    [InlineData(18L, 20L)]
+    [InlineData(22L, 20L)]
+    [InlineData(23L, 25L)]
+    [InlineData(1003L, 1005L)]
+    public void Counts_round_to_the_nearest_multiple_of_5(long count, long published)
+    {
+        var row = Disclosure.Disclosure.Protect(Row(KpiIds.Nsp02, count, null, count));
+
+        Assert.Equal((published, (long?)null, (double)published, false), (row.Numerator, row.Denominator, row.Value, row.Suppressed));
+    }
+
+    [Fact]
+    public void A_percent_with_a_small_denominator_is_blank_even_with_a_zero_numerator()
+    {
+        var row = Disclosure.Disclosure.Protect(Row(KpiIds.Ext04, 0, 3, 0.0));
+
+        Assert.Equal((0L, (long?)null, (double?)null, true), (row.Numerator, row.Denominator, row.Value, row.Suppressed));
+    }
+
+    [Fact]
+    public void A_percent_is_recomputed_from_17_over_23_as_15_over_25()
+    {
+        var row = Disclosure.Disclosure.Protect(Row(KpiIds.Acc03, 17, 23, 73.9));
+
+        Assert.Equal((15L, 25L, 60.0), (row.Numerator, row.Denominator, row.Value));
     }
 }

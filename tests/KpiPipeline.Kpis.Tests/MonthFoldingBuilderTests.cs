@@ -53,4 +53,23 @@ public class MonthFoldingBuilderTests
         Assert.Throws<InvalidOperationException>(() =>
             builder.AddEpisodesFile(ReturnsBuilder.PathOf("P1", "2025-04", ReturnFileKind.Episodes), [Episode.Build()]));
     }
+
+    [Fact]
+    public void Keeps_every_accepted_workforce_month_of_a_provider_in_month_order_and_leaves_out_months_after_the_as_of_date()
+    {
+        var builder = new MonthFoldingBuilder(D("2025-06-30"));
+        var april = new CuratedWorkforce("P1", 10, 8.5m, 0.5m, 1, 3);
+        var may = april with { StaffHeadcount = 11 };
+        builder.AddWorkforceFile(ReturnsBuilder.PathOf("P1", "2025-04", ReturnFileKind.Workforce), april);
+        builder.AddWorkforceFile(ReturnsBuilder.PathOf("P1", "2025-05", ReturnFileKind.Workforce), may);
+        builder.AddWorkforceFile(ReturnsBuilder.PathOf("P1", "2025-07", ReturnFileKind.Workforce), may);
+
+        var folded = builder.Build();
+
+        Assert.Equal(["2025-04", "2025-05"], folded.Workforce.Select(w => w.Month.ToString()));
+        Assert.Equal([april, may], folded.Workforce.Select(w => w.Row));
+        Assert.Equal(8m, april.AvailableFte);
+        Assert.Contains(folded.Warnings, w => w.Contains("P1/2025-07/workforce.csv", StringComparison.Ordinal));
+        Assert.Equal(2, folded.UsedFiles.Count(p => p.Kind == ReturnFileKind.Workforce));
+    }
 }

@@ -54,7 +54,10 @@ public class PropertyTests
     {
         var property = Prop.ForAll(Returns, episodes =>
         {
-            var builder = new ReturnsBuilder();
+            // Staffing at two providers, so that the CAP rows hold counts too (P2's FTE is all on leave).
+            var builder = new ReturnsBuilder()
+                .Workforce("P1", "2024-10", headcount: 9, fte: 4.5m, onLongTermLeave: 2, underTwoYears: 3)
+                .Workforce("P2", "2024-10", headcount: 3, fte: 1m, longTermLeaveFte: 1m, onLongTermLeave: 3);
             foreach (var provider in Providers)
             {
                 builder.Episodes(provider, "2024-10", episodes.Where(e => e.ProviderCode == provider).ToArray());
@@ -71,9 +74,9 @@ public class PropertyTests
     [Fact]
     public void Every_unit_period_KPI_and_dimension_has_exactly_one_row() => Check(run =>
     {
-        var perPeriod = KpiCatalogue.All.Sum(k => (k.AreaLevelAndAbove ? 5 : 8) * (k.HasSubstanceGroups ? 4 : 1));
+        var perPeriod = KpiCatalogue.All.Sum(k => (k.AreaLevelAndAbove ? 5 : 8) * (k.HasBreakdowns ? RowCoverageTests.Breakdowns : 1));
         return run.All().Count == perPeriod * run.Periods.Count
-            && run.All().Select(r => (r.Period, r.UnitCode, r.KpiId, r.DimensionValue)).Distinct().Count() == run.All().Count;
+            && run.All().Select(r => (r.Period, r.UnitCode, r.KpiId, r.Dimension, r.DimensionValue)).Distinct().Count() == run.All().Count;
     });
 
     [Fact]

@@ -6,7 +6,10 @@ using KpiPipeline.Kpis.Returns;
 
 namespace KpiPipeline.Kpis.Tests;
 
-/// <summary>Builds a curated episode with sensible defaults: a heroin client referred 2025-04-01, started 2025-04-08, open.</summary>
+/// <summary>
+/// Builds a curated episode with sensible defaults: a heroin client (male, 40 at referral, self-referred, no goal
+/// recorded) referred 2025-04-01, started 2025-04-08 in a specialist setting, open.
+/// </summary>
 public sealed record EpisodeBuilder
 {
     private static int next;
@@ -24,6 +27,11 @@ public sealed record EpisodeBuilder
     public DateOnly? Exit { get; init; }
     public ExitReason? Reason { get; init; }
     public RecordStatus Status { get; init; } = RecordStatus.ACTIVE;
+    public TreatmentGoal? Goal { get; init; }
+    public Sex Sex { get; init; } = Sex.M;
+    public int Age { get; init; } = 40;
+    public ReferralSource Source { get; init; } = ReferralSource.SELF;
+    public TreatmentSetting Setting { get; init; } = TreatmentSetting.SPECIALIST;
 
     public EpisodeBuilder WithId(string id) => this with { Id = id };
     public EpisodeBuilder AtProvider(string provider) => this with { Provider = provider };
@@ -36,10 +44,15 @@ public sealed record EpisodeBuilder
     public EpisodeBuilder WithNaloxone(bool supplied = true) => this with { Naloxone = supplied };
     public EpisodeBuilder Exited(string date, ExitReason reason) => this with { Exit = D(date), Reason = reason };
     public EpisodeBuilder Deleted() => this with { Status = RecordStatus.DELETED };
+    public EpisodeBuilder WithGoal(TreatmentGoal? goal) => this with { Goal = goal };
+    public EpisodeBuilder OfSex(Sex sex) => this with { Sex = sex };
+    public EpisodeBuilder AgedAtReferral(int age) => this with { Age = age };
+    public EpisodeBuilder ReferredFrom(ReferralSource source) => this with { Source = source };
+    public EpisodeBuilder InSetting(TreatmentSetting setting) => this with { Setting = setting };
 
     public CuratedEpisode Build() => new(
-        Provider, Id ?? "E" + Interlocked.Increment(ref next), Client, 40, Sex.M, Referral, ReferralSource.SELF, Substance, Start,
-        Start is null ? null : TreatmentSetting.SPECIALIST, Medication, Dose, null, Naloxone, Exit, Reason, Status);
+        Provider, Id ?? "E" + Interlocked.Increment(ref next), Client, Age, Sex, Referral, Source, Substance, Start,
+        Start is null ? null : Setting, Medication, Dose, Goal, Naloxone, Exit, Reason, Status);
 
     public static DateOnly D(string date) => DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
 }
@@ -80,6 +93,7 @@ public sealed class ReturnsBuilder
     private readonly List<AcceptedEpisodesFile> episodes = [];
     private readonly List<AcceptedReviewsFile> reviews = [];
     private readonly List<AcceptedNspFile> nsp = [];
+    private readonly List<AcceptedWorkforceFile> workforce = [];
     private readonly List<UploadOutcome> uploads = [];
 
     public ReturnsBuilder Episodes(string provider, string month, params CuratedEpisode[] rows)
@@ -100,6 +114,16 @@ public sealed class ReturnsBuilder
         return this;
     }
 
+    /// <summary>An accepted workforce.csv: its one row (dataset.md section 6).</summary>
+    public ReturnsBuilder Workforce(
+        string provider, string month, int headcount, decimal fte, decimal longTermLeaveFte = 0m, int onLongTermLeave = 0, int underTwoYears = 0)
+    {
+        workforce.Add(new AcceptedWorkforceFile(
+            PathOf(provider, month, ReturnFileKind.Workforce),
+            new CuratedWorkforce(provider, headcount, fte, longTermLeaveFte, onLongTermLeave, underTwoYears)));
+        return this;
+    }
+
     public ReturnsBuilder Upload(string provider, string month, ReturnFileKind kind, string firstUploaded, bool accepted, bool registered = true)
     {
         var at = DateTimeOffset.Parse(firstUploaded, System.Globalization.CultureInfo.InvariantCulture);
@@ -115,7 +139,7 @@ public sealed class ReturnsBuilder
         return this;
     }
 
-    public ReturnSet Build() => new(episodes, reviews, nsp, uploads);
+    public ReturnSet Build() => new(episodes, reviews, nsp, uploads) { Workforce = workforce };
 
     public static ReturnPath PathOf(string provider, string month, ReturnFileKind kind)
     {
@@ -139,6 +163,13 @@ public static class TestReference
         [new ProviderInfo("P1", "Provider one", "A1"), new ProviderInfo("P2", "Provider two", "A1"), new ProviderInfo("P3", "Provider three", "A2")],
         [new AreaInfo("A1", "Area one", Nation.ENGLAND, 100, 50), new AreaInfo("A2", "Area two", Nation.SCOTLAND, null, null)],
         targets);
+
+    /// <summary>B1 (ENGLAND, 8 opiate users, 800 PWID) with PX; B2 (ENGLAND, no estimates) with PY; B3 (WALES, 3 and 3) with PZ.</summary>
+    public static ReferenceData ThreeAreas() => new(
+        [new ProviderInfo("PX", "Provider X", "B1"), new ProviderInfo("PY", "Provider Y", "B2"), new ProviderInfo("PZ", "Provider Z", "B3")],
+        [new AreaInfo("B1", "Area B1", Nation.ENGLAND, 8, 800), new AreaInfo("B2", "Area B2", Nation.ENGLAND, null, null),
+            new AreaInfo("B3", "Area B3", Nation.WALES, 3, 3)],
+        []);
 }
 
 /// <summary>Finding rows in a computation.</summary>

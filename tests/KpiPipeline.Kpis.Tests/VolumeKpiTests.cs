@@ -3,41 +3,47 @@ using KpiPipeline.Kpis.Catalogue;
 
 namespace KpiPipeline.Kpis.Tests;
 
+/// <summary>VOL01 and VOL02 (kpis.md section 2, <c>Families/VolumeKpis.cs</c>), on fixtures worked out by hand.</summary>
 public class VolumeKpiTests
 {
-    private static readonly EpisodeBuilder Base = new();
+    private static readonly EpisodeBuilder Base = new EpisodeBuilder().Referred("2025-04-01").Started("2025-04-08");
 
     [Fact]
-    public void The_same_person_at_two_providers_of_one_area_counts_once_in_the_area()
+    public void A_person_with_several_episodes_counts_once_per_unit_and_once_per_substance_group()
     {
-        var run = Rows.ComputeEpisodes("2025-09-30",
-            Base.ForClient("a").AtProvider("P1"),
-            Base.ForClient("a").AtProvider("P2"),
-            Base.ForClient("a").AtProvider("P3"),
-            Base.ForClient("b").AtProvider("P1"));
-
-        Assert.Equal(2.0, run.Find(KpiIds.Vol01, "P1").Value);
-        Assert.Equal(1.0, run.Find(KpiIds.Vol01, "P2").Value);
-        Assert.Equal(2.0, run.Find(KpiIds.Vol01, "A1").Value);
-        Assert.Equal(1.0, run.Find(KpiIds.Vol01, "A2").Value);
-        Assert.Equal(2.0, run.Find(KpiIds.Vol01, "ENGLAND").Value);
-        Assert.Equal(1.0, run.Find(KpiIds.Vol01, "SCOTLAND").Value);
-        Assert.Equal(2.0, run.Find(KpiIds.Vol01, "ALL").Value);
-    }
-
-    [Fact]
-    public void A_person_counts_in_every_substance_group_they_have_an_episode_in()
-    {
-        var run = Rows.ComputeEpisodes("2025-09-30",
+        // Client a: P1 HEROIN, P1 OTHER_OPIOID, P1 ALCOHOL, P2 CRACK, P3 ALCOHOL. Client b: P1 ALCOHOL. All start in Q1.
+        var run = Rows.ComputeEpisodes("2025-06-30",
             Base.ForClient("a"),
+            Base.ForClient("a").WithSubstance(Substance.OTHER_OPIOID),
             Base.ForClient("a").WithSubstance(Substance.ALCOHOL),
-            Base.ForClient("a").WithSubstance(Substance.OTHER_OPIOID));
+            Base.ForClient("a").AtProvider("P2").WithSubstance(Substance.CRACK),
+            Base.ForClient("a").AtProvider("P3").WithSubstance(Substance.ALCOHOL),
+            Base.ForClient("b").WithSubstance(Substance.ALCOHOL));
 
-        Assert.Equal(1.0, run.Find(KpiIds.Vol01).Value);
-        Assert.Equal(1.0, run.Find(KpiIds.Vol01, dimensionValue: "OPIATE").Value);
-        Assert.Equal(1.0, run.Find(KpiIds.Vol01, dimensionValue: "ALCOHOL").Value);
-        Assert.Equal(0.0, run.Find(KpiIds.Vol01, dimensionValue: "NON_OPIATE").Value);
-        Assert.Equal(1.0, run.Find(KpiIds.Vol02, dimensionValue: "ALCOHOL").Value);
+        foreach (var kpi in new[] { KpiIds.Vol01, KpiIds.Vol02 })
+        {
+            Assert.Equal((2L, null, 2.0), run.Figures(kpi, "P1"));
+            Assert.Equal(1.0, run.Find(kpi, "P1", dimensionValue: "OPIATE").Value);
+            Assert.Equal(2.0, run.Find(kpi, "P1", dimensionValue: "ALCOHOL").Value);
+            Assert.Equal(0.0, run.Find(kpi, "P1", dimensionValue: "NON_OPIATE").Value);
+            Assert.Equal(1.0, run.Find(kpi, "P2", dimensionValue: "NON_OPIATE").Value);
+            Assert.Equal(2.0, run.Find(kpi, "A1").Value);
+            Assert.Equal(1.0, run.Find(kpi, "A1", dimensionValue: "OPIATE").Value);
+            Assert.Equal(1.0, run.Find(kpi, "A1", dimensionValue: "NON_OPIATE").Value);
+            Assert.Equal(2.0, run.Find(kpi, "A1", dimensionValue: "ALCOHOL").Value);
+            Assert.Equal(1.0, run.Find(kpi, "A2").Value);
+            Assert.Equal(1.0, run.Find(kpi, "A2", dimensionValue: "ALCOHOL").Value);
+            Assert.Equal(1.0, run.Find(kpi, "SCOTLAND").Value);
+            Assert.Equal(2.0, run.Find(kpi, "ENGLAND").Value);
+            Assert.Equal(2.0, run.Find(kpi, "ALL").Value);
+            Assert.Equal(2.0, run.Find(kpi, "ALL", dimensionValue: "ALCOHOL").Value);
+        }
+
+        // ACC01 counts episodes, not clients: P1 has 4 starts (a ×3, b), all waited 7 days.
+        Assert.Equal((4L, 4L, 100.0), run.Figures(KpiIds.Acc01, "P1"));
+        Assert.Equal((2L, 2L, 100.0), run.Figures(KpiIds.Acc01, "P1", dimensionValue: "OPIATE"));
+        Assert.Equal((6L, 6L, 100.0), run.Figures(KpiIds.Acc01, "ALL"));
+        Assert.Equal((3L, 3L, 100.0), run.Figures(KpiIds.Acc01, "ALL", dimensionValue: "ALCOHOL"));
     }
 
     [Fact]
@@ -53,5 +59,39 @@ public class VolumeKpiTests
         Assert.Equal(1.0, run.Find(KpiIds.Vol02, period: "2025-26-Q2").Value);
         Assert.Equal(2.0, run.Find(KpiIds.Vol01, period: "2025-26-Q1").Value);
         Assert.Equal(1.0, run.Find(KpiIds.Vol01, period: "2025-26-Q3").Value);
+    }
+
+    [Fact]
+    public void An_episode_that_went_missing_is_in_treatment_up_to_the_end_of_its_last_month_only()
+    {
+        // M appears only in P1's April file; P1 has a later accepted file (May) → effective end 2025-04-30.
+        // N appears only in P2's April file and P2 sends nothing later → still open.
+        var returns = new ReturnsBuilder()
+            .Episodes("P1", "2025-04", Base.ForClient("m").WithId("M").Build(), Base.ForClient("k").WithId("K").Build())
+            .Episodes("P1", "2025-05", Base.ForClient("k").WithId("K").Build())
+            .Episodes("P2", "2025-04", Base.AtProvider("P2").ForClient("n").WithId("N").Build())
+            .Build();
+
+        var run = Rows.Compute(returns, "2025-09-30");
+
+        Assert.Equal(2.0, run.Find(KpiIds.Vol01, "P1", "2025-26-Q1").Value);
+        Assert.Equal(1.0, run.Find(KpiIds.Vol01, "P1", "2025-26-Q2").Value);
+        Assert.Equal(1.0, run.Find(KpiIds.Vol01, "P2", "2025-26-Q2").Value);
+        Assert.Equal(2.0, run.Find(KpiIds.Vol01, "ALL", "2025-26-Q2").Value);
+    }
+
+    [Fact]
+    public void An_episode_deleted_and_sent_again_as_active_comes_back()
+    {
+        var returns = new ReturnsBuilder()
+            .Episodes("P1", "2025-04", Base.WithId("E1").ForClient("x").Referred("2025-02-01").Started("2025-02-02").Build())
+            .Episodes("P1", "2025-05", Base.WithId("E1").ForClient("x").Referred("2025-02-01").Started("2025-02-02").Deleted().Build())
+            .Episodes("P1", "2025-06", Base.WithId("E1").ForClient("x").Referred("2025-02-01").Started("2025-02-02").Build())
+            .Build();
+
+        var run = Rows.Compute(returns, "2025-06-30");
+
+        Assert.Equal(["2024-25-Q4", "2025-26-Q1"], run.Periods.Select(p => p.Label));
+        Assert.Equal(1.0, run.Find(KpiIds.Vol01, "ALL", "2025-26-Q1").Value);
     }
 }

@@ -172,6 +172,68 @@ public sealed class AreaScorecardTests(ScorecardRun run)
         }
     }
 
+    [Theory]
+    [InlineData("g-access", "CJ01_prison_release_engaged_3_weeks")]
+    [InlineData("g-exits", "EXT07_early_successful_exit")]
+    [InlineData("g-exits", "EXT08_stable_maintenance")]
+    [InlineData("g-medication", "HAT01_engaged_12_months")]
+    [InlineData("g-medication", "HAT02_left_within_6_months")]
+    [InlineData("g-medication", "HAT03_in_treatment")]
+    [InlineData("g-workforce", "CAP01_caseload_per_fte")]
+    [InlineData("g-workforce", "CAP02_staff_under_2_years_service")]
+    [InlineData("g-workforce", "CAP03_staff_on_long_term_leave")]
+    public async Task Version_1_1_measures_sit_in_their_groups_with_the_area_and_provider_figures(string group, string kpi)
+    {
+        var rows = await run.RowsAsync("restricted", ScorecardRun.Period);
+        var area = run.Areas[0];
+        var page = await OpenAsync(run.AreaPage(area));
+
+        var line = page.Locator($"section[aria-labelledby='{group}'] tr#k-{kpi}");
+        Assert.Equal(1, await line.CountAsync());
+        Shown.AssertValue(rows[PublishedRow.KeyOf("area", area, kpi)], await Cell(page, kpi, area, "main").Locator(".value").InnerTextAsync());
+        foreach (var provider in run.Providers.Where(p => p.Area == area))
+        {
+            Shown.AssertValue(rows[PublishedRow.KeyOf("provider", provider.Code, kpi)],
+                await Cell(page, kpi, provider.Code, "unit").Locator(".value").InnerTextAsync());
+        }
+
+        Assert.Equal(0, await page.Locator($"tr[data-kpi='{kpi}'][data-dimension]").CountAsync());
+        await page.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData("treatment_goal", "treatment goal", new[] { "ABSTINENCE", "MAINTENANCE", "HARM_REDUCTION", "UNDECIDED", "NOT_RECORDED" }, "Not recorded")]
+    [InlineData("sex", "sex", new[] { "M", "F", "X" }, "Other or not stated")]
+    [InlineData("age_band", "age band", new[] { "18-29", "30-39", "40-49", "50-59", "60-PLUS" }, "60 and over")]
+    public async Task Every_breakdown_of_a_double_dagger_measure_is_a_folded_line_with_a_row_per_value(
+        string dimension, string shownDimension, string[] values, string lastValueShown)
+    {
+        var rows = await run.RowsAsync("restricted", ScorecardRun.Period);
+        var area = run.Areas[0];
+        var page = await OpenAsync(run.AreaPage(area));
+
+        foreach (var (kpi, title) in new[] { ("EXT01_successful_completions", "Successful completions"), ("ACC01_waited_3_weeks_or_less", "Waited 3 weeks or less") })
+        {
+            var lines = page.Locator($"tr[data-kpi='{kpi}'][data-dimension='{dimension}']");
+            Assert.Equal(values, await lines.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.dimensionValue)"));
+            Assert.False(await lines.First.IsVisibleAsync());
+            await page.Locator("tr.breakdown summary", new PageLocatorOptions { HasText = $"{title} by {shownDimension}" }).ClickAsync();
+            Assert.True(await lines.First.IsVisibleAsync());
+            foreach (var value in values)
+            {
+                var row = rows[PublishedRow.KeyOf("area", area, kpi, dimension, value)];
+                var cell = page.Locator($"tr[data-kpi='{kpi}'][data-dimension-value='{value}'] > td.main[data-unit='{area}']");
+                Shown.AssertValue(row, await cell.Locator(".value").InnerTextAsync());
+                var national = rows[PublishedRow.KeyOf("all", "ALL", kpi, dimension, value)];
+                Shown.AssertValue(national, await page.Locator($"tr[data-kpi='{kpi}'][data-dimension-value='{value}'] > td.national").Locator(".value").InnerTextAsync());
+            }
+        }
+
+        Assert.Equal(lastValueShown,
+            (await page.Locator($"tr[data-kpi='EXT01_successful_completions'][data-dimension-value='{values[^1]}'] > th").InnerTextAsync()).Trim());
+        await page.CloseAsync();
+    }
+
     private async Task<IPage> OpenAsync(string path)
     {
         Assert.True(File.Exists(path), path);

@@ -39,15 +39,15 @@ public sealed class SelfContainedPageTests(ScorecardRun run)
         Assert.Equal(1, await page.Locator("h1").CountAsync());
         var headings = await page.Locator("h2").AllInnerTextsAsync();
         foreach (var group in new[] { "Access, waiting times and numbers in treatment", "Retention", "Exits and balancing measures",
-                     "Medication and harm reduction", "Soft outcomes", "Needle and syringe programmes", "Population", "Data quality" })
+                     "Medication and harm reduction", "Soft outcomes", "Needle and syringe programmes", "Population", "Workforce and caseload", "Data quality" })
         {
             Assert.Contains(group, headings);
         }
 
         var tables = page.Locator("table.kpis");
-        Assert.True(await tables.CountAsync() >= 8);
+        Assert.True(await tables.CountAsync() >= 9);
         Assert.Equal(0, await page.Locator("table.kpis > thead th:not([scope='col'])").CountAsync());
-        Assert.True(await page.Locator("table.kpis > tbody > tr > th[scope='row']").CountAsync() >= 37);
+        Assert.True(await page.Locator("table.kpis > tbody > tr > th[scope='row']").CountAsync() >= 46);
         Assert.Equal(await page.Locator("table").CountAsync(), await page.Locator("table > caption").CountAsync());
         foreach (var rating in await page.Locator(".rag").AllTextContentsAsync())
         {

@@ -21,6 +21,7 @@ internal static class TestStorage
             ReportsContainer = $"reports-{suffix}",
             LedgerTable = $"submissions{suffix}",
             AcceptedReturnsTable = $"accepted{suffix}",
+            ProviderUploadsTable = $"uploads{suffix}",
             ReportNotificationsQueue = $"notify-{suffix}",
         };
     }

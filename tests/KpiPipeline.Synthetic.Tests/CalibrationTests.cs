@@ -1,9 +1,15 @@
+using System.Globalization;
 using KpiPipeline.Core.Dataset;
+using Xunit.Abstractions;
 
 namespace KpiPipeline.Synthetic.Tests;
 
-/// <summary>The demo preset lands near the seed figures it is calibrated to (docs/synthetic-data.md).</summary>
-public sealed class CalibrationTests(DemoReturns demo) : IClassFixture<DemoReturns>
+/// <summary>
+/// Generated returns land near the seed figures they are calibrated to (docs/synthetic-data.md): the demo preset, and
+/// for HAT and prison releases, of which the demo holds too few, a wider and longer run (<see cref="LongReturns"/>).
+/// Every figure is computed from the files, as the pipeline would read them.
+/// </summary>
+public sealed class CalibrationTests(DemoReturns demo, LongReturns wide, ITestOutputHelper log) : IClassFixture<DemoReturns>, IClassFixture<LongReturns>
 {
     private static readonly DateOnly WindowStart = SyntheticOptions.Demo.FirstMonth.FirstDay;
 
@@ -116,4 +122,114 @@ public sealed class CalibrationTests(DemoReturns demo) : IClassFixture<DemoRetur
         Assert.True(changes.Count > 100);
         Assert.InRange(changes.Average(), 2, 20);
     }
+
+    [Fact]
+    public void Maintenance_is_the_common_goal_on_OST_and_abstinence_for_alcohol_and_other_drugs_with_some_goals_not_recorded()
+    {
+        var started = demo.CombinedEpisodes().Where(r => r["treatment_start_date"] != "").ToList();
+        var ost = started.Where(r => r["medication"] is "METHADONE" or "BUPRENORPHINE" or "BUPRENORPHINE_NALOXONE" or "BUPRENORPHINE_DEPOT").ToList();
+        var nonOpiate = started.Where(r => r["primary_substance"] is not ("HEROIN" or "OTHER_OPIOID")).ToList();
+        var lastMonthEnd = SyntheticOptions.Demo.LastMonth.LastDay;
+        var longOnOst = ost.Where(r => r["exit_date"] == "" && lastMonthEnd.DayNumber - Day(r["treatment_start_date"]) > 2 * 365).ToList();
+
+        var ostGoals = Shares(ost, "treatment_goal");
+        var nonOpiateGoals = Shares(nonOpiate, "treatment_goal");
+        log.WriteLine($"OST: {Describe(ostGoals)}; OST over 2 years: {Describe(Shares(longOnOst, "treatment_goal"))}; alcohol and non-opiate: {Describe(nonOpiateGoals)}");
+
+        Assert.Equal("MAINTENANCE", ostGoals.MaxBy(g => g.Value).Key);
+        Assert.InRange(ostGoals["MAINTENANCE"], 0.35, 0.65);
+        Assert.True(Shares(longOnOst, "treatment_goal")["MAINTENANCE"] > ostGoals["MAINTENANCE"]);
+        Assert.Equal("ABSTINENCE", nonOpiateGoals.MaxBy(g => g.Value).Key);
+        Assert.InRange(nonOpiateGoals["ABSTINENCE"], 0.45, 0.75);
+        Assert.InRange(Shares(started, "treatment_goal")[""], 0.04, 0.14);
+    }
+
+    [Fact]
+    public void A_few_providers_run_HAT_clinics_of_a_dozen_or_so_clients_and_about_60_percent_are_engaged_at_one_year()
+    {
+        var hat = wide.CombinedEpisodes.Where(r => r["setting"] == "HAT_CLINIC").ToList();
+        var providers = hat.Select(r => r["provider_code"]).Distinct().ToList();
+        var monthEnds = Enumerable.Range(0, LongReturns.Options.Months).Select(m => LongReturns.Options.FirstMonth.FirstDay.AddMonths(m + 1).AddDays(-1)).ToList();
+        var clients = providers.SelectMany(p => monthEnds.Select(end => hat.Count(r => r["provider_code"] == p && Day(r["treatment_start_date"]) <= end.DayNumber
+            && (r["exit_date"] == "" || Day(r["exit_date"]) > end.DayNumber)))).ToList();
+        var windowStart = LongReturns.Options.FirstMonth.FirstDay.DayNumber;
+        var windowEnd = LongReturns.Options.LastMonth.LastDay.DayNumber;
+        var cohort = hat.Where(r => Day(r["treatment_start_date"]) >= windowStart && Day(r["treatment_start_date"]) + 365 <= windowEnd).ToList();
+        var engaged = cohort.Count(r => r["exit_date"] == "" || Day(r["exit_date"]) - Day(r["treatment_start_date"]) >= 365);
+        var leavers = cohort.Where(r => r["exit_date"] != "" && Day(r["exit_date"]) - Day(r["treatment_start_date"]) < 365).ToList();
+        log.WriteLine($"{providers.Count} of {LongReturns.Options.TotalProviders} providers run HAT; clients at a month end: mean {clients.Average():0.0}, " +
+            $"max {clients.Max()}; engaged at one year {engaged} of {cohort.Count}; leavers within six months {leavers.Count(r => Day(r["exit_date"]) - Day(r["treatment_start_date"]) < 182)} of {leavers.Count}");
+
+        Assert.InRange(providers.Count, 3, LongReturns.Options.TotalProviders!.Value / 6);
+        Assert.All(hat, r => Assert.Equal("DIAMORPHINE", r["medication"]));
+        Assert.InRange(clients.Average(), 8, 15);
+        Assert.InRange(clients.Max(), 10, 16);
+        Assert.True(cohort.Count >= 40, $"{cohort.Count} HAT starts with a year behind them");
+        Assert.InRange(engaged / (double)cohort.Count, 0.45, 0.75);
+        Assert.True(leavers.Count(r => Day(r["exit_date"]) - Day(r["treatment_start_date"]) < 182) > leavers.Count / 2);
+    }
+
+    [Fact]
+    public void Fewer_than_half_of_prison_releases_start_treatment_within_three_weeks_and_some_never_start()
+    {
+        var windowStart = LongReturns.Options.FirstMonth.FirstDay.DayNumber;
+        var windowEnd = LongReturns.Options.LastMonth.LastDay.DayNumber;
+        var released = wide.CombinedEpisodes
+            .Where(r => r["referral_source"] == "PRISON_RELEASE" && Day(r["referral_date"]) >= windowStart && Day(r["referral_date"]) + 120 <= windowEnd)
+            .ToList();
+        var waits = released.Select(r => r["treatment_start_date"] == "" ? (int?)null : Day(r["treatment_start_date"]) - Day(r["referral_date"])).ToList();
+        var engaged = waits.Count(w => w <= 21) / (double)released.Count;
+        var neverStarted = waits.Count(w => w is null) / (double)released.Count;
+        log.WriteLine($"{released.Count} prison releases: {engaged:P1} started within 21 days, {neverStarted:P1} never started");
+
+        Assert.True(released.Count > 150, $"{released.Count} prison releases");
+        Assert.InRange(engaged, 0.37, 0.53);
+        Assert.InRange(neverStarted, 0.25, 0.45);
+        Assert.InRange(released.Count / (double)wide.CombinedEpisodes.Count(r => Day(r["referral_date"]) >= windowStart && Day(r["referral_date"]) + 120 <= windowEnd), 0.02, 0.05);
+    }
+
+    [Fact]
+    public void Workforce_carries_40_to_85_clients_per_available_FTE_with_20_to_50_percent_of_staff_under_two_years_and_some_on_long_term_leave()
+    {
+        var episodes = demo.Returns(ReturnFileKind.Episodes).ToDictionary(x => (x.Path.ProviderCode, x.Path.Month), x => ReturnRulesChecker.Rows(x.File.Content, out _));
+        var workforce = demo.Returns(ReturnFileKind.Workforce)
+            .Select(x => (x.Path, Row: ReturnRulesChecker.Rows(x.File.Content, out _).Single()))
+            .ToList();
+        var ratios = workforce.Select(w =>
+        {
+            var caseload = episodes[(w.Path.ProviderCode, w.Path.Month)]
+                .Where(r => r["treatment_start_date"] != "" && r["exit_date"] == "" && r["record_status"] == "ACTIVE")
+                .Select(r => r["first_initial"] + r["last_initial"] + r["date_of_birth"] + r["sex"])
+                .Distinct()
+                .Count();
+            return caseload / (Number(w.Row["staff_fte"]) - Number(w.Row["long_term_leave_fte"]));
+        }).ToList();
+        var notSent = 1 - workforce.Count / (double)episodes.Count;
+        double Share(string column, IEnumerable<Dictionary<string, string>> rows) =>
+            rows.Sum(r => Number(r[column])) / rows.Sum(r => Number(r["staff_headcount"]));
+        var byProvider = workforce.GroupBy(w => w.Path.ProviderCode).Select(g => Share("staff_under_2_years", g.Select(w => w.Row))).ToList();
+        var onLeave = Share("staff_on_long_term_leave", workforce.Select(w => w.Row));
+        log.WriteLine($"clients per available FTE {ratios.Min():0.0}–{ratios.Max():0.0} (mean {ratios.Average():0.0}); under two years by provider " +
+            $"{byProvider.Min():P0}–{byProvider.Max():P0}; on long-term leave {onLeave:P1} of staff; months not sent {notSent:P1}");
+
+        Assert.All(ratios, ratio => Assert.InRange(ratio, 40, 85));
+        Assert.True(ratios.Max() - ratios.Min() > 15, "providers differ in caseload per FTE");
+        Assert.InRange(Share("staff_under_2_years", workforce.Select(w => w.Row)), 0.2, 0.5);
+        Assert.All(byProvider, share => Assert.InRange(share, 0.2, 0.5));
+        Assert.InRange(onLeave, 0.02, 0.15);
+        Assert.Contains(workforce, w => Number(w.Row["staff_on_long_term_leave"]) == 0);
+        Assert.InRange(notSent, 0.01, 0.15);
+        Assert.Equal(demo.Generator.World.Providers.Count, workforce.Select(w => w.Path.ProviderCode).Distinct().Count());
+    }
+
+    private static int Day(string date) => ReturnRulesChecker.Date(date)!.Value.DayNumber;
+
+    private static double Number(string value) => double.Parse(value, CultureInfo.InvariantCulture);
+
+    /// <summary>Each value's share of the rows (a blank value under "").</summary>
+    private static Dictionary<string, double> Shares(List<Dictionary<string, string>> rows, string column) =>
+        rows.GroupBy(r => r[column]).ToDictionary(g => g.Key, g => g.Count() / (double)rows.Count);
+
+    private static string Describe(Dictionary<string, double> shares) =>
+        string.Join(", ", shares.OrderByDescending(s => s.Value).Select(s => $"{(s.Key == "" ? "not recorded" : s.Key)} {s.Value:P0}"));
 }

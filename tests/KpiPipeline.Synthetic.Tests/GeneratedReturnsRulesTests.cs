@@ -41,6 +41,15 @@ public sealed class GeneratedReturnsRulesTests(DemoReturns demo) : IClassFixture
     }
 
     [Fact]
+    public void Every_workforce_file_is_one_row_that_obeys_the_dataset_rules_without_a_warning()
+    {
+        var files = demo.Returns(ReturnFileKind.Workforce).ToList();
+
+        Assert.NotEmpty(files);
+        Assert.All(files, x => Assert.Empty(ReturnRulesChecker.CheckWorkforce(x.Path.ProviderCode, x.File.Content)));
+    }
+
+    [Fact]
     public void An_episode_open_at_a_month_end_is_in_the_next_months_file()
     {
         var byMonth = demo.Returns(ReturnFileKind.Episodes)

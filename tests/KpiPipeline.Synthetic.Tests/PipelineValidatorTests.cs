@@ -31,7 +31,7 @@ public sealed class PipelineValidatorTests(DemoReturns demo) : IClassFixture<Dem
             if (defects.TryGetValue(file.BlobName, out var defect))
             {
                 Assert.False(report.Accepted);
-                Assert.True(report.CountOf(defect.RuleId) > 0, $"{file.BlobName} should break {defect.RuleId}");
+                Assert.True(report.CountOf(defect.Rule) > 0, $"{file.BlobName} should break {defect.Rule}");
             }
             else
             {

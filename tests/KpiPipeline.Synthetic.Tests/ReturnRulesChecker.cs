@@ -114,6 +114,39 @@ public static class ReturnRulesChecker
         return errors;
     }
 
+    /// <summary>workforce.csv (dataset.md section 6): K01–K07, and W04 as a finding too (generated data should not need it).</summary>
+    public static List<string> CheckWorkforce(string provider, byte[] content)
+    {
+        var errors = new List<string>();
+        var rows = Rows(content, out _);
+        if (rows.Count != 1) { errors.Add("K07"); }
+        foreach (var r in rows)
+        {
+            if (r["provider_code"] != provider) { errors.Add("K01"); }
+            var headcount = WholeNumber(r["staff_headcount"]);
+            var fte = Fte(r["staff_fte"]);
+            var leaveFte = Fte(r["long_term_leave_fte"]);
+            if (headcount is null or > 10000) { errors.Add("K02"); }
+            if (fte is null or > 10000) { errors.Add("K03"); }
+            if (leaveFte is null || leaveFte > fte) { errors.Add("K04"); }
+            if (WholeNumber(r["staff_on_long_term_leave"]) is not { } onLeave || onLeave > headcount) { errors.Add("K05"); }
+            if (WholeNumber(r["staff_under_2_years"]) is not { } under2 || under2 > headcount) { errors.Add("K06"); }
+            if ((headcount == 0 && fte > 0) || (headcount > 0 && fte == 0)) { errors.Add("W04"); }
+        }
+
+        return errors;
+    }
+
+    private static int? WholeNumber(string value) =>
+        value != "" && value.All(char.IsAsciiDigit) && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    /// <summary>Digits with an optional point and at most two decimal places.</summary>
+    private static decimal? Fte(string value) =>
+        value.Split('.') is [var whole, .. var rest] && rest.Length <= 1 && whole != "" && whole.All(char.IsAsciiDigit)
+        && (rest.Length == 0 || (rest[0].Length is >= 1 and <= 2 && rest[0].All(char.IsAsciiDigit)))
+            ? decimal.Parse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)
+            : null;
+
     private static bool IsLetter(string value) => value.Length == 1 && value[0] is >= 'A' and <= 'Z';
 
     private static bool InRange(string value, int min, int max) =>

@@ -54,7 +54,13 @@ public sealed class SyntheticReturnsGeneratorTests(DemoReturns demo) : IClassFix
         var providers = demo.Generator.Reference.Providers.Select(p => p.ProviderCode).ToHashSet();
         var returns = demo.Files.Where(f => f.Container == SyntheticFile.ReturnsContainer).ToList();
 
-        Assert.Equal(providers.Count * options.Months * 3, returns.Count);
+        // Episodes, reviews and nsp every provider-month; workforce.csv (optional) in most of them.
+        var byKind = returns.GroupBy(f => ReturnPath.TryParse(f.BlobName, out var p, out var problem) ? p!.Kind : throw new InvalidOperationException(problem))
+            .ToDictionary(g => g.Key, g => g.Count());
+        var providerMonths = providers.Count * options.Months;
+        Assert.Equal([providerMonths, providerMonths, providerMonths], new[] { ReturnFileKind.Episodes, ReturnFileKind.Reviews, ReturnFileKind.Nsp }.Select(k => byKind[k]));
+        Assert.InRange(byKind[ReturnFileKind.Workforce], providerMonths * 3 / 4, providerMonths - 1);
+        Assert.Equal(providerMonths * 3 + byKind[ReturnFileKind.Workforce], returns.Count);
         foreach (var file in returns)
         {
             Assert.True(ReturnPath.TryParse(file.BlobName, out var path, out _), file.BlobName);
@@ -65,7 +71,9 @@ public sealed class SyntheticReturnsGeneratorTests(DemoReturns demo) : IClassFix
             {
                 ReturnFileKind.Episodes => "provider_code,episode_id,first_initial,last_initial,date_of_birth,sex,referral_date,referral_source,primary_substance,treatment_start_date,setting,medication,daily_dose_mg,treatment_goal,naloxone_supplied,exit_date,exit_reason,record_status",
                 ReturnFileKind.Reviews => "provider_code,episode_id,review_date,stage,opiate_days,crack_days,cocaine_days,benzodiazepine_days,alcohol_days,injecting_days,shared_equipment,psychological_health,physical_health,quality_of_life,acute_housing_problem,paid_work_days,barc10_score,goals_set,goals_progressed",
-                _ => "provider_code,outlet_code,outlet_type,transaction_date,registrant_token,new_registration,needles_supplied,used_returned,naloxone_supplied,bbv_test,referred_to_treatment",
+                ReturnFileKind.Nsp => "provider_code,outlet_code,outlet_type,transaction_date,registrant_token,new_registration,needles_supplied,used_returned,naloxone_supplied,bbv_test,referred_to_treatment",
+                ReturnFileKind.Workforce => "provider_code,staff_headcount,staff_fte,long_term_leave_fte,staff_on_long_term_leave,staff_under_2_years",
+                _ => throw new InvalidOperationException(file.BlobName),
             };
             Assert.Equal(expected, header);
             Assert.NotEqual(0xEF, file.Content[0]);
@@ -144,7 +152,7 @@ public sealed class SyntheticReturnsGeneratorTests(DemoReturns demo) : IClassFix
 
         Assert.Equal(3, generator.InjectedDefects.Count);
         Assert.Equal(generator.InjectedDefects.Select(d => d.BlobName).ToHashSet(), broken);
-        Assert.Equal(["E08", "E13", "E14"], generator.InjectedDefects.Select(d => d.RuleId).Order());
+        Assert.Equal(["E08", "E13", "E14"], generator.InjectedDefects.Select(d => d.Rule.Id).Order());
         Assert.Empty(demo.Generator.InjectedDefects);
     }
 

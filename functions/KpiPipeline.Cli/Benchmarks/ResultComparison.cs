@@ -28,6 +28,9 @@ public static class ResultComparison
 
     private static readonly string[] ComparedLevels = [KpiVocabulary.LevelProvider, KpiVocabulary.LevelArea];
 
+    /// <summary>The dimensions the DuckDB side computes; the version 1.1 breakdowns (treatment goal, sex, age band) are not compared.</summary>
+    private static readonly string[] ComparedDimensions = [KpiVocabulary.DimensionAll, KpiVocabulary.DimensionSubstanceGroup];
+
     private sealed record Figures(long? Numerator, long? Denominator, double? Value, string Status)
     {
         public override string ToString() =>
@@ -53,7 +56,8 @@ public static class ResultComparison
 
         foreach (var row in project)
         {
-            if (!ComparedKpis.Contains(row.KpiId) || Array.IndexOf(ComparedLevels, row.Level) < 0)
+            if (!ComparedKpis.Contains(row.KpiId) || Array.IndexOf(ComparedLevels, row.Level) < 0
+                || Array.IndexOf(ComparedDimensions, row.Dimension) < 0)
             {
                 continue;
             }

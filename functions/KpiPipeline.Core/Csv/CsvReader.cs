@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using nietras.SeparatedValues;
 
@@ -109,6 +112,7 @@ public sealed class CsvReader : IDisposable
 
     public bool ProblemIsFatal => Problem is CsvProblem.UnterminatedQuote or CsvProblem.RecordTooLong;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<char> GetField(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)FieldCount, nameof(index));
@@ -296,22 +300,42 @@ public sealed class CsvReader : IDisposable
     }
 
     /// <summary>Notes the fields of a record without quotes: the text before, between and after its commas.</summary>
+    /// <remarks>
+    /// One pass over the record, 16 characters at a time where the processor allows: the commas of a block as a bit mask,
+    /// taken lowest first. A search per field (the fields are short) cost a twentieth of validation's CPU in its set-up.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddUnquotedFields(ReadOnlySpan<char> record)
     {
         var start = 0;
-        while (true)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var comma = record[start..].IndexOf(',');
-            if (comma < 0)
+            ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(record));
+            var commas = Vector256.Create((ushort)',');
+            for (; i <= record.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
             {
-                AddField(start, record.Length - start, quoted: false, escapes: false);
-                return;
+                var mask = Vector256.Equals(Vector256.LoadUnsafe(ref first, (nuint)i), commas).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    var comma = i + BitOperations.TrailingZeroCount(mask);
+                    AddField(start, comma - start, quoted: false, escapes: false);
+                    start = comma + 1;
+                    mask &= mask - 1;
+                }
             }
-
-            AddField(start, comma, quoted: false, escapes: false);
-            start += comma + 1;
         }
+
+        for (; i < record.Length; i++)
+        {
+            if (record[i] == ',')
+            {
+                AddField(start, i - start, quoted: false, escapes: false);
+                start = i + 1;
+            }
+        }
+
+        AddField(start, record.Length - start, quoted: false, escapes: false);
     }
 
     /// <summary>The row Sep read from <see cref="recordStart"/> is to be read strictly; its Sep reader is done.</summary>

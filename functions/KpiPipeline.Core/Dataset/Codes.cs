@@ -56,8 +56,8 @@ public enum OutletType { PHARMACY, SPECIALIST, OUTREACH, OTHER }
 /// <summary>UK nation of a commissioning area (dataset.md section 5).</summary>
 public enum Nation { ENGLAND, SCOTLAND, WALES, NORTHERN_IRELAND }
 
-/// <summary>The three files of a monthly return.</summary>
-public enum ReturnFileKind { Episodes, Reviews, Nsp }
+/// <summary>The files of a monthly return (workforce.csv from data set version 1.1, dataset.md section 6).</summary>
+public enum ReturnFileKind { Episodes, Reviews, Nsp, Workforce }
 
 /// <summary>Derivations the spec defines on the code lists.</summary>
 public static class CodeRules
@@ -87,6 +87,8 @@ public static class CodeRules
     {
         ReturnFileKind.Episodes => "episodes",
         ReturnFileKind.Reviews => "reviews",
-        _ => "nsp",
+        ReturnFileKind.Nsp => "nsp",
+        ReturnFileKind.Workforce => "workforce",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a return file kind."),
     };
 }

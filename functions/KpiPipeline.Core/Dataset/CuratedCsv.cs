@@ -33,11 +33,18 @@ public static class CuratedCsv
         "needles_supplied", "used_returned", "naloxone_supplied", "bbv_test", "referred_to_treatment",
     ];
 
+    public static IReadOnlyList<string> WorkforceColumns { get; } =
+    [
+        "provider_code", "staff_headcount", "staff_fte", "long_term_leave_fte", "staff_on_long_term_leave", "staff_under_2_years",
+    ];
+
     public static IReadOnlyList<string> ColumnsOf(ReturnFileKind kind) => kind switch
     {
         ReturnFileKind.Episodes => EpisodeColumns,
         ReturnFileKind.Reviews => ReviewColumns,
-        _ => NspColumns,
+        ReturnFileKind.Nsp => NspColumns,
+        ReturnFileKind.Workforce => WorkforceColumns,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a return file kind."),
     };
 
     public static void WriteEpisodes(Stream stream, IEnumerable<CuratedEpisode> rows)
@@ -70,6 +77,16 @@ public static class CuratedCsv
         }
     }
 
+    public static void WriteWorkforce(Stream stream, IEnumerable<CuratedWorkforce> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        using var writer = new CuratedCsvWriter(stream, ReturnFileKind.Workforce, leaveOpen: true);
+        foreach (var row in rows)
+        {
+            writer.Add(row);
+        }
+    }
+
     public static IEnumerable<CuratedEpisode> ReadEpisodes(Stream stream) => Read(stream, EpisodeColumns, r => new CuratedEpisode(
         r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Code<Sex>(4), r.Date(5), r.Code<ReferralSource>(6), r.Code<Substance>(7),
         r.OptionalDate(8), r.OptionalCode<TreatmentSetting>(9), r.OptionalCode<Medication>(10), r.OptionalDecimal(11),
@@ -84,6 +101,10 @@ public static class CuratedCsv
     public static IEnumerable<CuratedNspTransaction> ReadNsp(Stream stream) => Read(stream, NspColumns, r => new CuratedNspTransaction(
         r.Text(0), r.Text(1), r.Code<OutletType>(2), r.Date(3), r.OptionalText(4), r.OptionalFlag(5), r.Int(6),
         r.OptionalFlag(7), r.OptionalFlag(8), r.OptionalFlag(9), r.OptionalFlag(10)));
+
+    /// <summary>The rows of a curated workforce file (an accepted one has exactly one, K07).</summary>
+    public static IEnumerable<CuratedWorkforce> ReadWorkforce(Stream stream) => Read(stream, WorkforceColumns, r => new CuratedWorkforce(
+        r.Text(0), r.Int(1), r.Decimal(2), r.Decimal(3), r.Int(4), r.Int(5)));
 
     public static async IAsyncEnumerable<CuratedEpisode> ReadEpisodesAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -168,6 +189,8 @@ public static class CuratedCsv
         public int? OptionalInt(int i) =>
             csv.GetField(i).IsEmpty ? null
             : int.TryParse(csv.GetField(i), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : throw Damaged(i);
+
+        public decimal Decimal(int i) => OptionalDecimal(i) ?? throw Damaged(i);
 
         public decimal? OptionalDecimal(int i) =>
             csv.GetField(i).IsEmpty ? null
@@ -274,6 +297,19 @@ public sealed class CuratedCsvWriter : ICuratedRowSink, IDisposable
         Flag(row.NaloxoneSupplied);
         Flag(row.BbvTest);
         Flag(row.ReferredToTreatment, last: true);
+        EndRow();
+    }
+
+    public void Add(CuratedWorkforce row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        Expect(ReturnFileKind.Workforce);
+        Text(row.ProviderCode);
+        Number(row.StaffHeadcount);
+        Number(row.StaffFte);
+        Number(row.LongTermLeaveFte);
+        Number(row.StaffOnLongTermLeave);
+        Number(row.StaffUnder2Years, last: true);
         EndRow();
     }
 

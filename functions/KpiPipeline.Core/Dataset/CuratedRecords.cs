@@ -169,3 +169,19 @@ public readonly record struct CuratedNspTransaction(
     bool? NaloxoneSupplied,
     bool? BbvTest,
     bool? ReferredToTreatment);
+
+/// <summary>
+/// The one data row of an accepted workforce.csv (dataset.md section 6, version 1.1): the staff who deliver treatment at the
+/// end of the reporting month. It holds no identifiers.
+/// </summary>
+public sealed record CuratedWorkforce(
+    string ProviderCode,
+    int StaffHeadcount,
+    decimal StaffFte,
+    decimal LongTermLeaveFte,
+    int StaffOnLongTermLeave,
+    int StaffUnder2Years)
+{
+    /// <summary>staff_fte − long_term_leave_fte: the FTE that carries the caseload (kpis.md 10.5, CAP01).</summary>
+    public decimal AvailableFte => StaffFte - LongTermLeaveFte;
+}

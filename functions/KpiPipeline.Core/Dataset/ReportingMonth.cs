@@ -13,7 +13,7 @@ public readonly record struct ReportingMonth(int Year, int Month) : IComparable<
 
     public DateOnly FirstDay => new(Year, Month, 1);
 
-    public DateOnly LastDay => FirstDay.AddMonths(1).AddDays(-1);
+    public DateOnly LastDay => new(Year, Month, DateTime.DaysInMonth(Year, Month));
 
     public ReportingMonth Next => Month == 12 ? new(Year + 1, 1) : new(Year, Month + 1);
 

@@ -1,12 +1,18 @@
 namespace KpiPipeline.Core.Dataset;
 
 /// <summary>
-/// Where a return file sits: <c>{provider_code}/{YYYY-MM}/{episodes|reviews|nsp}.csv</c> (dataset.md section 1).
+/// Where a return file sits: <c>{provider_code}/{YYYY-MM}/{episodes|reviews|nsp|workforce}.csv</c> (dataset.md section 1).
 /// The provider code is stored upper-case.
 /// </summary>
 public sealed record ReturnPath(string ProviderCode, ReportingMonth Month, ReturnFileKind Kind)
 {
-    public const string AllowedNames = "{provider_code}/{YYYY-MM}/episodes.csv, reviews.csv or nsp.csv";
+    private static readonly ReturnFileKind[] Kinds = Enum.GetValues<ReturnFileKind>();
+    private static readonly string[] Names = [.. Kinds.Select(k => CodeRules.FileName(k) + ".csv")];
+
+    /// <summary>The file names a return may have, one per <see cref="ReturnFileKind"/>, in its order.</summary>
+    public static IReadOnlyList<string> FileNames => Names;
+
+    public static string AllowedNames { get; } = "{provider_code}/{YYYY-MM}/" + string.Join(", ", Names[..^1]) + " or " + Names[^1];
 
     public string BlobName => $"{ProviderCode}/{Month}/{CodeRules.FileName(Kind)}.csv";
 
@@ -36,20 +42,14 @@ public sealed record ReturnPath(string ProviderCode, ReportingMonth Month, Retur
             return false;
         }
 
-        ReturnFileKind? kind = parts[2] switch
+        var kind = Array.IndexOf(Names, parts[2]);
+        if (kind < 0)
         {
-            "episodes.csv" => ReturnFileKind.Episodes,
-            "reviews.csv" => ReturnFileKind.Reviews,
-            "nsp.csv" => ReturnFileKind.Nsp,
-            _ => null,
-        };
-        if (kind is null)
-        {
-            problem = $"'{parts[2]}' is not an allowed file name; allowed: episodes.csv, reviews.csv, nsp.csv.";
+            problem = $"'{parts[2]}' is not an allowed file name; allowed: {string.Join(", ", Names)}.";
             return false;
         }
 
-        path = new ReturnPath(provider.ToUpperInvariant(), month, kind.Value);
+        path = new ReturnPath(provider.ToUpperInvariant(), month, Kinds[kind]);
         problem = null;
         return true;
     }

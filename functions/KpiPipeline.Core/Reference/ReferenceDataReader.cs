@@ -61,7 +61,7 @@ public static class ReferenceDataReader
         var fileName = "reference/" + name;
         if (content is null)
         {
-            issues.Error("REF13", null, null, null, default, $"{fileName} is missing; it is required.");
+            issues.Add(Rules.REF13, null, null, null, default, $"{fileName} is missing; it is required.");
             reports.Add(issues.ToReport(fileName, null, null, 0, null, null));
             return null;
         }
@@ -83,22 +83,22 @@ public static class ReferenceDataReader
         protected override void CheckRow()
         {
             var code = new string(this[0]);
-            if (!Blank(0, "REF01"))
+            if (!Blank(0, Rules.REF01))
             {
                 if (!FieldParsers.IsIdentifier(this[0], 64))
                 {
-                    Error("REF01", 0, "provider_code must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.");
+                    Report(Rules.REF01, 0, "provider_code must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.");
                 }
                 else if (!seen.Add(code))
                 {
-                    Error("REF01", 0, "provider_code appears more than once.");
+                    Report(Rules.REF01, 0, "provider_code appears more than once.");
                 }
             }
 
-            Blank(1, "REF02");
-            if (!Blank(2, "REF03") && !areaCodes.Contains(new string(this[2])))
+            Blank(1, Rules.REF02);
+            if (!Blank(2, Rules.REF03) && !areaCodes.Contains(new string(this[2])))
             {
-                Error("REF03", 2, "area_code is not an area of reference/areas.csv.");
+                Report(Rules.REF03, 2, "area_code is not an area of reference/areas.csv.");
             }
 
             Providers.Add(new ProviderInfo(code.ToUpperInvariant(), new string(this[1]), new string(this[2]).ToUpperInvariant()));
@@ -117,20 +117,20 @@ public static class ReferenceDataReader
         protected override void CheckRow()
         {
             var code = new string(this[0]);
-            if (!Blank(0, "REF04"))
+            if (!Blank(0, Rules.REF04))
             {
                 if (!FieldParsers.IsIdentifier(this[0], 64))
                 {
-                    Error("REF04", 0, "area_code must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.");
+                    Report(Rules.REF04, 0, "area_code must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.");
                 }
                 else if (!seen.Add(code))
                 {
-                    Error("REF04", 0, "area_code appears more than once.");
+                    Report(Rules.REF04, 0, "area_code appears more than once.");
                 }
             }
 
-            Blank(1, "REF05");
-            Code<Nation>(2, "REF06", out var nation);
+            Blank(1, Rules.REF05);
+            Code<Nation>(2, Rules.REF06, out var nation);
             var opiate = Estimate(3);
             var pwid = Estimate(4);
             Areas.Add(new AreaInfo(code.ToUpperInvariant(), new string(this[1]), nation ?? Nation.ENGLAND, opiate, pwid));
@@ -138,14 +138,14 @@ public static class ReferenceDataReader
 
         private long? Estimate(int column)
         {
-            if (Blank(column, "REF07"))
+            if (Blank(column, Rules.REF07))
             {
                 return null;
             }
 
             if (!FieldParsers.TryParseLong(this[column], out var value))
             {
-                Error("REF07", column, $"{Columns[column].Name} must be blank or a whole number 0 or more.");
+                Report(Rules.REF07, column, $"{Columns[column].Name} must be blank or a whole number 0 or more.");
                 return null;
             }
 
@@ -163,25 +163,25 @@ public static class ReferenceDataReader
         protected override void CheckRow()
         {
             var area = new string(this[0]).ToUpperInvariant();
-            if (!Blank(0, "REF08") && area != "*" && !areaCodes.Contains(area))
+            if (!Blank(0, Rules.REF08) && area != "*" && !areaCodes.Contains(area))
             {
-                Error("REF08", 0, "area_code must be * or an area of reference/areas.csv.");
+                Report(Rules.REF08, 0, "area_code must be * or an area of reference/areas.csv.");
             }
 
             var kpi = new string(this[1]);
-            if (!Blank(1, "REF09") && knownKpiIds is not null && !knownKpiIds.Contains(kpi))
+            if (!Blank(1, Rules.REF09) && knownKpiIds is not null && !knownKpiIds.Contains(kpi))
             {
-                Error("REF09", 1, "kpi_id is not a KPI of the catalogue.");
+                Report(Rules.REF09, 1, "kpi_id is not a KPI of the catalogue.");
             }
 
             decimal target = 0;
-            if (!Blank(2, "REF10") && !FieldParsers.TryParseDecimal(this[2], out target))
+            if (!Blank(2, Rules.REF10) && !FieldParsers.TryParseDecimal(this[2], out target))
             {
-                Error("REF10", 2, "target must be a number (digits, optional minus sign and decimal point).");
+                Report(Rules.REF10, 2, "target must be a number (digits, optional minus sign and decimal point).");
             }
 
             decimal? margin = null;
-            if (!Blank(3, "REF11"))
+            if (!Blank(3, Rules.REF11))
             {
                 if (FieldParsers.TryParseUnsignedDecimal(this[3], out var m))
                 {
@@ -189,13 +189,13 @@ public static class ReferenceDataReader
                 }
                 else
                 {
-                    Error("REF11", 3, "amber_margin must be blank (meaning 5) or a number 0 or more.");
+                    Report(Rules.REF11, 3, "amber_margin must be blank (meaning 5) or a number 0 or more.");
                 }
             }
 
             if (!seen.Add((area, kpi)))
             {
-                Error("REF12", 1, "This (area_code, kpi_id) pair appears more than once.");
+                Report(Rules.REF12, 1, "This (area_code, kpi_id) pair appears more than once.");
             }
 
             Targets.Add(new TargetOverride(area, kpi, target, margin));

@@ -13,6 +13,8 @@ public interface ICuratedRowSink
     void Add(CuratedReview row);
 
     void Add(CuratedNspTransaction row);
+
+    void Add(CuratedWorkforce row);
 }
 
 /// <summary>Keeps the curated rows in memory (tests, small files, the offline command).</summary>
@@ -24,11 +26,15 @@ public sealed class CollectingRowSink : ICuratedRowSink
 
     public List<CuratedNspTransaction> Nsp { get; } = [];
 
-    public int Count => Episodes.Count + Reviews.Count + Nsp.Count;
+    public List<CuratedWorkforce> Workforce { get; } = [];
+
+    public int Count => Episodes.Count + Reviews.Count + Nsp.Count + Workforce.Count;
 
     public void Add(CuratedEpisode row) => Episodes.Add(row);
 
     public void Add(CuratedReview row) => Reviews.Add(row);
 
     public void Add(CuratedNspTransaction row) => Nsp.Add(row);
+
+    public void Add(CuratedWorkforce row) => Workforce.Add(row);
 }

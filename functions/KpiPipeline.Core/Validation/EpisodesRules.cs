@@ -65,22 +65,22 @@ internal sealed class EpisodesRules : ReturnFileRules
 
         var issuesBefore = Issues.IssueCount;
         var monthEnd = FilePath.Month.LastDay;
-        ProviderMatches(ProviderCode, "E01", FilePath.ProviderCode);
+        ProviderMatches(ProviderCode, Rules.E01, FilePath.ProviderCode);
         var episodeId = CheckEpisodeId();
         Initial(FirstInitial);
         Initial(LastInitial);
-        Date(DateOfBirth, "E04", out var dob);
-        Code<Sex>(SexColumn, "E05", out var sex);
+        Date(DateOfBirth, Rules.E04, out var dob);
+        Code<Sex>(SexColumn, Rules.E05, out var sex);
 
-        Date(ReferralDate, "E06", out var referral);
+        Date(ReferralDate, Rules.E06, out var referral);
         if (referral > monthEnd)
         {
-            Error("E06", ReferralDate, "referral_date is after the end of the reporting month.");
+            Report(Rules.E06, ReferralDate, "referral_date is after the end of the reporting month.");
         }
 
         if (referral < EarliestReferral)
         {
-            Error("E17", ReferralDate, "referral_date is before 1990-01-01: no episode in treatment can have been referred that early; check the date.");
+            Report(Rules.E17, ReferralDate, "referral_date is before 1990-01-01: no episode in treatment can have been referred that early; check the date.");
         }
 
         int? age = null;
@@ -89,88 +89,88 @@ internal sealed class EpisodesRules : ReturnFileRules
             age = Pseudonymiser.AgeInWholeYears(birth, referred);
             if (birth > referred)
             {
-                Error("E04", DateOfBirth, "date_of_birth is after referral_date.");
+                Report(Rules.E04, DateOfBirth, "date_of_birth is after referral_date.");
             }
             else if (age is < 18 or > 100)
             {
-                Error("E04", DateOfBirth, "Age at referral must be 18 to 100 (adult services).");
+                Report(Rules.E04, DateOfBirth, "Age at referral must be 18 to 100 (adult services).");
             }
         }
 
-        Code<ReferralSource>(ReferralSourceColumn, "E07", out var source);
-        Code<Substance>(PrimarySubstance, "E08", out var substance);
+        Code<ReferralSource>(ReferralSourceColumn, Rules.E07, out var source);
+        Code<Substance>(PrimarySubstance, Rules.E08, out var substance);
 
-        var startOk = Date(TreatmentStartDate, "E09", out var start);
+        var startOk = Date(TreatmentStartDate, Rules.E09, out var start);
         if (start is { } started)
         {
             if (started < referral)
             {
-                Error("E09", TreatmentStartDate, "treatment_start_date is before referral_date.");
+                Report(Rules.E09, TreatmentStartDate, "treatment_start_date is before referral_date.");
             }
 
             if (started > monthEnd)
             {
-                Error("E09", TreatmentStartDate, "treatment_start_date is after the end of the reporting month.");
+                Report(Rules.E09, TreatmentStartDate, "treatment_start_date is after the end of the reporting month.");
             }
         }
 
-        Code<TreatmentSetting>(Setting, "E10", out var setting);
-        Code<Medication>(MedicationColumn, "E10", out var medication);
+        Code<TreatmentSetting>(Setting, Rules.E10, out var setting);
+        Code<Medication>(MedicationColumn, Rules.E10, out var medication);
         var hasStart = !this[TreatmentStartDate].IsEmpty;
         if (hasStart && this[Setting].IsEmpty)
         {
-            Error("E10", Setting, "setting is required once treatment has started (treatment_start_date is given).");
+            Report(Rules.E10, Setting, "setting is required once treatment has started (treatment_start_date is given).");
         }
 
         if (hasStart && this[MedicationColumn].IsEmpty)
         {
-            Error("E10", MedicationColumn, "medication is required once treatment has started (treatment_start_date is given).");
+            Report(Rules.E10, MedicationColumn, "medication is required once treatment has started (treatment_start_date is given).");
         }
 
         var dose = Dose(medication);
-        Code<TreatmentGoal>(TreatmentGoalColumn, "E12", out var goal);
-        YesNo(NaloxoneSupplied, "E12", out var naloxone);
+        Code<TreatmentGoal>(TreatmentGoalColumn, Rules.E12, out var goal);
+        YesNo(NaloxoneSupplied, Rules.E12, out var naloxone);
 
-        Date(ExitDate, "E13", out var exit);
+        Date(ExitDate, Rules.E13, out var exit);
         if (exit is { } exited)
         {
             if (start is { } begun && exited < begun)
             {
-                Error("E13", ExitDate, "exit_date is before treatment_start_date.");
+                Report(Rules.E13, ExitDate, "exit_date is before treatment_start_date.");
             }
             else if (this[TreatmentStartDate].IsEmpty && exited < referral)
             {
-                Error("E13", ExitDate, "exit_date is before referral_date (treatment never started).");
+                Report(Rules.E13, ExitDate, "exit_date is before referral_date (treatment never started).");
             }
 
             if (exited > monthEnd)
             {
-                Error("E13", ExitDate, "exit_date is after the end of the reporting month.");
+                Report(Rules.E13, ExitDate, "exit_date is after the end of the reporting month.");
             }
         }
 
-        Code<ExitReason>(ExitReasonColumn, "E14", out var reason);
+        Code<ExitReason>(ExitReasonColumn, Rules.E14, out var reason);
         var hasExit = !this[ExitDate].IsEmpty;
         var hasReason = !this[ExitReasonColumn].IsEmpty;
         if (hasExit && !hasReason)
         {
-            Error("E14", ExitReasonColumn, "exit_reason is required when exit_date is given.");
+            Report(Rules.E14, ExitReasonColumn, "exit_reason is required when exit_date is given.");
         }
         else if (!hasExit && hasReason)
         {
-            Error("E14", ExitReasonColumn, "exit_reason must be blank when there is no exit_date.");
+            Report(Rules.E14, ExitReasonColumn, "exit_reason must be blank when there is no exit_date.");
         }
 
-        Code<RecordStatus>(RecordStatusColumn, "E15", out var status);
+        Code<RecordStatus>(RecordStatusColumn, Rules.E15, out var status);
 
         if (reason is { } why && CodeRules.ClassOf(why) == OutcomeClass.SUCCESSFUL && dose > 0)
         {
-            Error("E16", DailyDoseMg, "A COMPLETED_* exit cannot have a daily dose above 0: a successful exit means free of substitute medication.");
+            Report(Rules.E16, DailyDoseMg, "A COMPLETED_* exit cannot have a daily dose above 0: a successful exit means free of substitute medication.");
         }
 
         if (startOk && start is { } s && referral is { } r && s.DayNumber - r.DayNumber > 365)
         {
-            Warning("W01", TreatmentStartDate, "Waiting time from referral to treatment start is over 365 days.");
+            Report(Rules.W01, TreatmentStartDate, "Waiting time from referral to treatment start is over 365 days.");
         }
 
         if (Issues.HasErrors)
@@ -203,7 +203,7 @@ internal sealed class EpisodesRules : ReturnFileRules
         }
     }
 
-    public override void Finish()
+    public override void Finish(long rowsRead)
     {
         if (!RowsCheckable)
         {
@@ -212,14 +212,14 @@ internal sealed class EpisodesRules : ReturnFileRules
 
         foreach (var missing in Context.PreviouslyOpenEpisodeIds.Where(id => !firstRowOfEpisode.ContainsKey(id)).Order(StringComparer.Ordinal))
         {
-            Issues.Warning("W02", null, null, "episode_id", missing,
+            Issues.Add(Rules.W02, null, null, "episode_id", missing,
                 "This episode was open at the end of the provider's previous accepted month but is missing from this file: it will stop counting as in treatment after the last month it appeared in.");
         }
     }
 
     private string? CheckEpisodeId()
     {
-        if (Blank(EpisodeId, "E02"))
+        if (Blank(EpisodeId, Rules.E02))
         {
             return null;
         }
@@ -227,13 +227,13 @@ internal sealed class EpisodesRules : ReturnFileRules
         var text = this[EpisodeId];
         if (!FieldParsers.IsIdentifier(text, 64))
         {
-            Error("E02", EpisodeId, "episode_id must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.");
+            Report(Rules.E02, EpisodeId, "episode_id must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.");
             return null;
         }
 
         if (firstRowOfEpisode.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(text, out var firstRow))
         {
-            Error("E02", EpisodeId, $"episode_id appears more than once in the file (first on row {firstRow}).");
+            Report(Rules.E02, EpisodeId, $"episode_id appears more than once in the file (first on row {firstRow}).");
             return null;
         }
 
@@ -248,7 +248,7 @@ internal sealed class EpisodesRules : ReturnFileRules
         ref var firstRow = ref CollectionsMarshal.GetValueRefOrAddDefault(firstRowOfEpisode, episodeId, out var seen);
         if (seen)
         {
-            Error("E02", EpisodeId, $"episode_id appears more than once in the file (first on row {firstRow}).");
+            Report(Rules.E02, EpisodeId, $"episode_id appears more than once in the file (first on row {firstRow}).");
             return false;
         }
 
@@ -258,28 +258,28 @@ internal sealed class EpisodesRules : ReturnFileRules
 
     private void Initial(int column)
     {
-        if (!Blank(column, "E03") && (this[column].Length != 1 || !char.IsAsciiLetter(this[column][0])))
+        if (!Blank(column, Rules.E03) && (this[column].Length != 1 || !char.IsAsciiLetter(this[column][0])))
         {
-            Error("E03", column, $"{Columns[column].Name} must be one letter A-Z.");
+            Report(Rules.E03, column, $"{Columns[column].Name} must be one letter A-Z.");
         }
     }
 
     private decimal? Dose(Medication? medication)
     {
-        if (Blank(DailyDoseMg, "E11"))
+        if (Blank(DailyDoseMg, Rules.E11))
         {
             return null;
         }
 
         if (!FieldParsers.TryParseUnsignedDecimal(this[DailyDoseMg], out var dose) || dose > 2000)
         {
-            Error("E11", DailyDoseMg, "daily_dose_mg must be a number from 0 to 2000 (digits, optional decimal point).");
+            Report(Rules.E11, DailyDoseMg, "daily_dose_mg must be a number from 0 to 2000 (digits, optional decimal point).");
             return null;
         }
 
         if (medication is not { } given || !CodeRules.AllowsDose(given))
         {
-            Error("E11", DailyDoseMg, "daily_dose_mg may only be given with METHADONE, BUPRENORPHINE, BUPRENORPHINE_NALOXONE or DIAMORPHINE.");
+            Report(Rules.E11, DailyDoseMg, "daily_dose_mg may only be given with METHADONE, BUPRENORPHINE, BUPRENORPHINE_NALOXONE or DIAMORPHINE.");
         }
 
         return dose;

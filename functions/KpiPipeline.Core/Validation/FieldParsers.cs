@@ -107,7 +107,23 @@ public static class FieldParsers
         return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
     }
 
-    /// <summary>An optional leading minus, then as <see cref="TryParseUnsignedDecimal"/> (reference targets).</summary>
+    /// <summary>
+    /// As <see cref="TryParseUnsignedDecimal(ReadOnlySpan{char}, out decimal)"/>, with at most <paramref name="maxDecimalPlaces"/>
+    /// decimal places once trailing zeros are dropped (<c>12.50</c> and <c>12.500</c> have two and one; they are 12.5).
+    /// </summary>
+    public static bool TryParseUnsignedDecimal(ReadOnlySpan<char> text, int maxDecimalPlaces, out decimal value)
+    {
+        var dot = text.IndexOf('.');
+        if (dot >= 0 && text[(dot + 1)..].TrimEnd('0').Length > maxDecimalPlaces)
+        {
+            value = 0;
+            return false;
+        }
+
+        return TryParseUnsignedDecimal(text, out value);
+    }
+
+    /// <summary>An optional leading minus, then as <see cref="TryParseUnsignedDecimal(ReadOnlySpan{char}, out decimal)"/> (reference targets).</summary>
     public static bool TryParseDecimal(ReadOnlySpan<char> text, out decimal value)
     {
         if (!text.IsEmpty && text[0] == '-')

@@ -46,20 +46,20 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
             {
                 if (name.IsEmpty || IdentifierGuard.CanShowAsColumnName(name, Columns.Select(c => c.Name)))
                 {
-                    Issues.Error("F06", null, header.LineNumber, new string(name), default,
+                    Issues.Add(Rules.F06, null, header.LineNumber, new string(name), default,
                         name.IsEmpty ? $"A column has no name. Allowed columns: {allowed}." : $"Unknown column. Allowed columns: {allowed}.");
                 }
                 else
                 {
                     // A name, a code or a value of a data row: never echoed, since it could be a person's initials or date of birth.
                     var looksLikeData = IdentifierGuard.CouldBeIdentifier(name) ? " It looks like a value, not a column name: is the header row missing?" : "";
-                    Issues.ErrorWithheld("F06", header.LineNumber,
+                    Issues.AddWithheld(Rules.F06, header.LineNumber,
                         $"Header field {i + 1} is not a column this file defines; its text is not shown, as it could be personal data.{looksLikeData} Allowed columns: {allowed}.");
                 }
             }
             else if (fieldOfColumn[column] >= 0)
             {
-                Issues.Error("F05", null, header.LineNumber, Columns[column].Name, default, "This column appears more than once in the header.");
+                Issues.Add(Rules.F05, null, header.LineNumber, Columns[column].Name, default, "This column appears more than once in the header.");
             }
             else
             {
@@ -72,7 +72,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
         {
             if (Columns[column].Required && fieldOfColumn[column] < 0)
             {
-                Issues.Error("F04", null, header.LineNumber, Columns[column].Name, default, "This required column is missing from the header.");
+                Issues.Add(Rules.F04, null, header.LineNumber, Columns[column].Name, default, "This required column is missing from the header.");
                 RowsCheckable = false;
             }
         }
@@ -88,20 +88,18 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
     /// <summary>Checks the current row; adds issues and emits its curated record when the file is still clean.</summary>
     protected abstract void CheckRow();
 
-    /// <summary>File-level checks after the last row.</summary>
-    public virtual void Finish()
+    /// <summary>File-level checks after the last row; <paramref name="rowsRead"/> counts every data row, checked or not.</summary>
+    public virtual void Finish(long rowsRead)
     {
     }
 
     protected bool IsPresent(int column) => fieldOfColumn[column] >= 0;
 
-    protected void Error(string rule, int column, string message) =>
-        Issues.Error(rule, Row, Line, Columns[column].Name, this[column], message);
+    /// <summary>An issue of <paramref name="rule"/> on the current row, naming the column and its value.</summary>
+    protected void Report(Rule rule, int column, string message) =>
+        Issues.Add(rule, Row, Line, Columns[column].Name, this[column], message);
 
-    protected void Warning(string rule, int column, string message) =>
-        Issues.Warning(rule, Row, Line, Columns[column].Name, this[column], message);
-
-    protected bool Blank(int column, string rule)
+    protected bool Blank(int column, Rule rule)
     {
         if (!this[column].IsEmpty)
         {
@@ -110,13 +108,13 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
 
         if (Columns[column].Required)
         {
-            Error(rule, column, $"{Columns[column].Name} is blank; it is required.");
+            Report(rule, column, $"{Columns[column].Name} is blank; it is required.");
         }
 
         return true;
     }
 
-    protected bool ProviderMatches(int column, string rule, string pathProvider)
+    protected bool ProviderMatches(int column, Rule rule, string pathProvider)
     {
         if (Blank(column, rule))
         {
@@ -125,14 +123,14 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
 
         if (!this[column].Equals(pathProvider, StringComparison.OrdinalIgnoreCase))
         {
-            Error(rule, column, $"provider_code must be the provider of the upload path ({pathProvider}).");
+            Report(rule, column, $"provider_code must be the provider of the upload path ({pathProvider}).");
             return false;
         }
 
         return true;
     }
 
-    protected bool Date(int column, string rule, out DateOnly? value)
+    protected bool Date(int column, Rule rule, out DateOnly? value)
     {
         value = null;
         if (Blank(column, rule))
@@ -142,7 +140,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
 
         if (!FieldParsers.TryParseDate(this[column], out var date))
         {
-            Error(rule, column, $"{Columns[column].Name} is not a date in the form YYYY-MM-DD.");
+            Report(rule, column, $"{Columns[column].Name} is not a date in the form YYYY-MM-DD.");
             return false;
         }
 
@@ -150,7 +148,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
         return true;
     }
 
-    protected bool Code<TEnum>(int column, string rule, out TEnum? value)
+    protected bool Code<TEnum>(int column, Rule rule, out TEnum? value)
         where TEnum : struct, Enum
     {
         value = null;
@@ -161,7 +159,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
 
         if (!FieldParsers.TryParseCode<TEnum>(this[column], out var code))
         {
-            Error(rule, column, $"{Columns[column].Name} must be one of: {FieldParsers.CodesOf<TEnum>()}.");
+            Report(rule, column, $"{Columns[column].Name} must be one of: {FieldParsers.CodesOf<TEnum>()}.");
             return false;
         }
 
@@ -169,7 +167,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
         return true;
     }
 
-    protected bool YesNo(int column, string rule, out bool? value)
+    protected bool YesNo(int column, Rule rule, out bool? value)
     {
         value = null;
         if (Blank(column, rule))
@@ -179,7 +177,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
 
         if (!FieldParsers.TryParseYesNo(this[column], out var flag))
         {
-            Error(rule, column, $"{Columns[column].Name} must be Y or N.");
+            Report(rule, column, $"{Columns[column].Name} must be Y or N.");
             return false;
         }
 
@@ -187,7 +185,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
         return true;
     }
 
-    protected bool Integer(int column, string rule, int min, int max, out int? value)
+    protected bool Integer(int column, Rule rule, int min, int max, out int? value)
     {
         value = null;
         if (Blank(column, rule))
@@ -197,7 +195,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
 
         if (!FieldParsers.TryParseInt(this[column], min, max, out var number))
         {
-            Error(rule, column, $"{Columns[column].Name} must be a whole number from {min} to {max}.");
+            Report(rule, column, $"{Columns[column].Name} must be a whole number from {min} to {max}.");
             return false;
         }
 

@@ -19,7 +19,7 @@ public sealed class IssueCollector
     };
 
     private readonly List<ValidationIssue> listed = [];
-    private readonly Dictionary<string, (IssueSeverity Severity, long Count)> counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<Rule, long> counts = [];
     private long notListed;
 
     public bool HasErrors => ErrorCount > 0;
@@ -29,32 +29,26 @@ public sealed class IssueCollector
     /// <summary>Errors and warnings so far.</summary>
     public long IssueCount { get; private set; }
 
-    public void Error(string ruleId, long? row, long? line, string? column, ReadOnlySpan<char> value, string message) =>
-        Add(ruleId, IssueSeverity.Error, row, line, column, value, message);
-
-    public void Warning(string ruleId, long? row, long? line, string? column, ReadOnlySpan<char> value, string message) =>
-        Add(ruleId, IssueSeverity.Warning, row, line, column, value, message);
-
-    public void Add(string ruleId, IssueSeverity severity, long? row, long? line, string? column, ReadOnlySpan<char> value, string message) =>
-        Add(ruleId, severity, row, line, column, value, withhold: false, message);
+    /// <summary>An issue of <paramref name="rule"/> (an error or a warning, as the rule says).</summary>
+    public void Add(Rule rule, long? row, long? line, string? column, ReadOnlySpan<char> value, string message) =>
+        Add(rule, row, line, column, value, withhold: false, message);
 
     /// <summary>
-    /// An error about a header field whose text is not shown (it could be personal data): no column, the value withheld.
+    /// An issue about a header field whose text is not shown (it could be personal data): no column, the value withheld.
     /// </summary>
-    public void ErrorWithheld(string ruleId, long? line, string message) =>
-        Add(ruleId, IssueSeverity.Error, null, line, null, default, withhold: true, message);
+    public void AddWithheld(Rule rule, long? line, string message) =>
+        Add(rule, null, line, null, default, withhold: true, message);
 
-    private void Add(
-        string ruleId, IssueSeverity severity, long? row, long? line, string? column, ReadOnlySpan<char> value, bool withhold, string message)
+    private void Add(Rule rule, long? row, long? line, string? column, ReadOnlySpan<char> value, bool withhold, string message)
     {
         IssueCount++;
-        if (severity == IssueSeverity.Error)
+        if (rule.Severity == IssueSeverity.Error)
         {
             ErrorCount++;
         }
 
-        ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, ruleId, out _);
-        count = (severity, count.Count + 1);
+        ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, rule, out _);
+        count++;
         if (listed.Count >= ValidationReport.MaxListedIssues)
         {
             notListed++;
@@ -69,8 +63,8 @@ public sealed class IssueCollector
             column is null ? null : SafeText(column),
             withheld || value.IsEmpty ? null : SafeText(value),
             withheld,
-            ruleId,
-            severity,
+            rule.Id,
+            rule.Severity,
             message));
     }
 
@@ -83,7 +77,7 @@ public sealed class IssueCollector
             sizeBytes,
             sha256,
             listed.ToList(),
-            counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new RuleCount(c.Key, c.Value.Severity, c.Value.Count)).ToList(),
+            counts.OrderBy(c => c.Key.Id, StringComparer.Ordinal).Select(c => new RuleCount(c.Key.Id, c.Key.Severity, c.Value)).ToList(),
             notListed);
 
     /// <summary>

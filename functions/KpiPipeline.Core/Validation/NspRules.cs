@@ -37,30 +37,30 @@ internal sealed class NspRules : ReturnFileRules
 
     protected override void CheckRow()
     {
-        ProviderMatches(ProviderCode, "N01", FilePath.ProviderCode);
-        if (!Blank(OutletCode, "N02") && !FieldParsers.IsIdentifier(this[OutletCode], 32))
+        ProviderMatches(ProviderCode, Rules.N01, FilePath.ProviderCode);
+        if (!Blank(OutletCode, Rules.N02) && !FieldParsers.IsIdentifier(this[OutletCode], 32))
         {
-            Error("N02", OutletCode, "outlet_code must be 1 to 32 characters of A-Z, 0-9, _ and -.");
+            Report(Rules.N02, OutletCode, "outlet_code must be 1 to 32 characters of A-Z, 0-9, _ and -.");
         }
 
-        Code<OutletType>(OutletTypeColumn, "N03", out var outletType);
-        Date(TransactionDate, "N04", out var date);
+        Code<OutletType>(OutletTypeColumn, Rules.N03, out var outletType);
+        Date(TransactionDate, Rules.N04, out var date);
         if (date is { } day && ReportingMonth.Of(day) != FilePath.Month)
         {
-            Error("N04", TransactionDate, $"transaction_date must be inside the reporting month ({FilePath.Month}).");
+            Report(Rules.N04, TransactionDate, $"transaction_date must be inside the reporting month ({FilePath.Month}).");
         }
 
         if (FieldParsers.CharacterCount(this[RegistrantToken]) > 64)
         {
-            Error("N05", RegistrantToken, "registrant_token must be 1 to 64 characters.");
+            Report(Rules.N05, RegistrantToken, "registrant_token must be 1 to 64 characters.");
         }
 
-        YesNo(NewRegistration, "N07", out var newRegistration);
-        Integer(NeedlesSupplied, "N06", 0, 1000, out var needles);
-        YesNo(UsedReturned, "N07", out var usedReturned);
-        YesNo(NaloxoneSupplied, "N07", out var naloxone);
-        YesNo(BbvTest, "N07", out var bbvTest);
-        YesNo(ReferredToTreatment, "N07", out var referred);
+        YesNo(NewRegistration, Rules.N07, out var newRegistration);
+        Integer(NeedlesSupplied, Rules.N06, 0, 1000, out var needles);
+        YesNo(UsedReturned, Rules.N07, out var usedReturned);
+        YesNo(NaloxoneSupplied, Rules.N07, out var naloxone);
+        YesNo(BbvTest, Rules.N07, out var bbvTest);
+        YesNo(ReferredToTreatment, Rules.N07, out var referred);
         if (Issues.HasErrors)
         {
             return;

@@ -80,8 +80,8 @@ public static class ReportRenderers
         {
             WriteRow(
                 writer,
-                issue.Row?.ToString(CultureInfo.InvariantCulture),
-                issue.Line?.ToString(CultureInfo.InvariantCulture),
+                Number(issue.Row),
+                Number(issue.Line),
                 issue.Column,
                 issue.ValueWithheld ? "(withheld)" : issue.Value,
                 issue.RuleId,
@@ -102,6 +102,77 @@ public static class ReportRenderers
         WriteCsv(report, memory);
         return new UTF8Encoding(false).GetString(memory.ToArray()).TrimStart('\uFEFF');
     }
+
+    /// <summary>The columns of a run's table of files (<see cref="WriteFileTable"/>).</summary>
+    public static IReadOnlyList<string> FileTableColumns { get; } =
+    [
+        "file_name", "outcome", "provider_code", "reporting_month", "file_kind", "rows_read", "size_bytes", "sha256",
+        "error_count", "warning_count", "counts_by_rule", "issues_not_listed", "report",
+    ];
+
+    /// <summary>
+    /// A run's table of files for people and analysts (UTF-8 with BOM, formula-neutralised like <see cref="WriteCsv"/>):
+    /// one row per report in the order given, with the JSON report's figures; <c>counts_by_rule</c> as <c>E06:3 W02:1</c>
+    /// and <c>report</c> the path of the file's full report where one was written, else blank.
+    /// </summary>
+    public static void WriteFileTable(IEnumerable<(ValidationReport Report, string? FullReport)> files, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        using var writer = TableWriter(stream, FileTableColumns);
+        foreach (var (report, fullReport) in files)
+        {
+            WriteRow(
+                writer,
+                report.FileName,
+                report.Accepted ? "accepted" : "rejected",
+                report.Path?.ProviderCode,
+                report.Path?.Month.ToString(),
+                report.Path is null ? null : Dataset.CodeRules.FileName(report.Path.Kind),
+                Number(report.RowsRead),
+                Number(report.SizeBytes),
+                report.Sha256,
+                Number(report.ErrorCount),
+                Number(report.WarningCount),
+                string.Join(' ', report.CountsByRule.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.RuleId}:{c.Count}"))),
+                Number(report.IssuesNotListed),
+                fullReport);
+        }
+    }
+
+    /// <summary>
+    /// A run's table of issues: every listed issue of every report in the order given, each row the <see cref="CsvColumns"/>
+    /// of <see cref="WriteCsv"/> after the file's name. Issues beyond a report's listed ones are counted in the table of files.
+    /// </summary>
+    public static void WriteIssueTable(IEnumerable<ValidationReport> reports, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        using var writer = TableWriter(stream, ["file_name", .. CsvColumns]);
+        foreach (var report in reports)
+        {
+            foreach (var issue in report.Issues)
+            {
+                WriteRow(
+                    writer,
+                    report.FileName,
+                    Number(issue.Row),
+                    Number(issue.Line),
+                    issue.Column,
+                    issue.ValueWithheld ? "(withheld)" : issue.Value,
+                    issue.RuleId,
+                    SeverityText(issue.Severity),
+                    issue.Message);
+            }
+        }
+    }
+
+    private static StreamWriter TableWriter(Stream stream, IEnumerable<string> columns)
+    {
+        var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
+        writer.WriteLine(string.Join(",", columns));
+        return writer;
+    }
+
+    private static string? Number(long? value) => value?.ToString(CultureInfo.InvariantCulture);
 
     private static void WriteRow(TextWriter writer, params string?[] fields)
     {

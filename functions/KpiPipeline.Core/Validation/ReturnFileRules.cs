@@ -3,7 +3,7 @@ using KpiPipeline.Core.Dataset;
 namespace KpiPipeline.Core.Validation;
 
 /// <summary>
-/// The rules of one return file (episodes, reviews or nsp): what every such file's checks share — the upload path it must
+/// The rules of one return file (episodes, reviews, nsp or workforce): what every such file's checks share — the upload path it must
 /// match, the validation context, and the sink that receives its curated rows.
 /// </summary>
 internal abstract class ReturnFileRules(

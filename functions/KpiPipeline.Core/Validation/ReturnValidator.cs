@@ -4,7 +4,7 @@ using KpiPipeline.Core.Dataset;
 namespace KpiPipeline.Core.Validation;
 
 /// <summary>
-/// Validates one uploaded return file as it streams (dataset.md sections 1–4), pushing each curated row into a sink
+/// Validates one uploaded return file as it streams (dataset.md sections 1–4 and 6), pushing each curated row into a sink
 /// while the file is still clean, and returns the report. Any error rejects the whole file; warnings never do.
 /// </summary>
 public static class ReturnValidator
@@ -23,20 +23,20 @@ public static class ReturnValidator
         var issues = new IssueCollector();
         if (!ReturnPath.TryParse(blobName, out var path, out var problem))
         {
-            issues.Error("F01", null, null, null, default, problem!);
+            issues.Add(Rules.F01, null, null, null, default, problem!);
             return issues.ToReport(blobName, null, context.UploadedAt, 0, null, null);
         }
 
         if (context.Reference.FindProvider(path!.ProviderCode) is null)
         {
-            issues.Error("F02", null, null, "provider_code", path.ProviderCode,
+            issues.Add(Rules.F02, null, null, "provider_code", path.ProviderCode,
                 "This provider code is not registered in reference/providers.csv, so its files cannot be accepted.");
             return issues.ToReport(blobName, path, context.UploadedAt, 0, null, null);
         }
 
         if (path.Month.FirstDay > DateOnly.FromDateTime(context.UploadedAt.UtcDateTime))
         {
-            issues.Warning("W04", null, null, null, default,
+            issues.Add(Rules.W05, null, null, null, default,
                 $"The reporting month {path.Month} has not started yet at the upload time.");
         }
 
@@ -44,7 +44,9 @@ public static class ReturnValidator
         {
             ReturnFileKind.Episodes => new EpisodesRules(path, context, sink, issues),
             ReturnFileKind.Reviews => new ReviewsRules(path, context, sink, issues),
-            _ => new NspRules(path, context, sink, issues),
+            ReturnFileKind.Nsp => new NspRules(path, context, sink, issues),
+            ReturnFileKind.Workforce => new WorkforceRules(path, context, sink, issues),
+            _ => throw new ArgumentOutOfRangeException(nameof(blobName), path.Kind, "Not a return file kind."),
         };
 
         using var metered = new MeteredReadStream(content);
@@ -70,7 +72,7 @@ public static class ReturnValidator
                 return (0, false);
             }
 
-            issues.Error("F08", null, null, null, default, "The file is empty: it needs at least a header row.");
+            issues.Add(Rules.F08, null, null, null, default, "The file is empty: it needs at least a header row.");
             return (0, true);
         }
 
@@ -108,7 +110,7 @@ public static class ReturnValidator
             return (rows, false);
         }
 
-        rules.Finish();
+        rules.Finish(rows);
         return (rows, true);
     }
 
@@ -116,11 +118,11 @@ public static class ReturnValidator
     /// The report of a file rejected before any of it is read, with one file-level error: used by <c>kpi process</c> for a
     /// file larger than the limit (F09), a second file of the same return (F11) or one that cannot be read (F12).
     /// </summary>
-    public static ValidationReport RejectUnread(string blobName, string ruleId, string message, DateTimeOffset uploadedAt)
+    public static ValidationReport RejectUnread(string blobName, Rule rule, string message, DateTimeOffset uploadedAt)
     {
         ArgumentNullException.ThrowIfNull(blobName);
         var issues = new IssueCollector();
-        issues.Error(ruleId, null, null, null, default, message);
+        issues.Add(rule, null, null, null, default, message);
         return issues.ToReport(blobName, ReturnPath.TryParse(blobName, out var path, out _) ? path : null, uploadedAt, 0, null, null);
     }
 
@@ -135,7 +137,7 @@ public static class ReturnValidator
             return false;
         }
 
-        issues.Error("F09", null, null, null, default, TooLargeMessage(maxFileBytes));
+        issues.Add(Rules.F09, null, null, null, default, TooLargeMessage(maxFileBytes));
         return true;
     }
 
@@ -143,13 +145,13 @@ public static class ReturnValidator
     {
         var (rule, message) = csv.Problem switch
         {
-            CsvProblem.InvalidUtf8 => ("F07", "This row has bytes that are not valid UTF-8. Save the file as UTF-8 (CSV UTF-8)."),
-            CsvProblem.FieldCountMismatch => ("F10", $"This row has {csv.FieldCount} fields; the header has {csv.HeaderFieldCount}."),
-            CsvProblem.QuoteInUnquotedField => ("F03", "A double quote appears inside a field that is not quoted. Quote the field and double the quote (\"\")."),
-            CsvProblem.TextAfterClosingQuote => ("F03", "Text follows the closing quote of a quoted field. A quote inside a quoted field must be doubled (\"\")."),
-            CsvProblem.UnterminatedQuote => ("F03", "A quoted field starting on this row is never closed; the rest of the file could not be read."),
-            _ => ("F03", $"A row is longer than {CsvReader.DefaultMaxRecordBytes} bytes (often an unclosed quote); the rest of the file could not be read."),
+            CsvProblem.InvalidUtf8 => (Rules.F07, "This row has bytes that are not valid UTF-8. Save the file as UTF-8 (CSV UTF-8)."),
+            CsvProblem.FieldCountMismatch => (Rules.F10, $"This row has {csv.FieldCount} fields; the header has {csv.HeaderFieldCount}."),
+            CsvProblem.QuoteInUnquotedField => (Rules.F03, "A double quote appears inside a field that is not quoted. Quote the field and double the quote (\"\")."),
+            CsvProblem.TextAfterClosingQuote => (Rules.F03, "Text follows the closing quote of a quoted field. A quote inside a quoted field must be doubled (\"\")."),
+            CsvProblem.UnterminatedQuote => (Rules.F03, "A quoted field starting on this row is never closed; the rest of the file could not be read."),
+            _ => (Rules.F03, $"A row is longer than {CsvReader.DefaultMaxRecordBytes} bytes (often an unclosed quote); the rest of the file could not be read."),
         };
-        issues.Error(rule, row, csv.LineNumber, null, default, message);
+        issues.Add(rule, row, csv.LineNumber, null, default, message);
     }
 }

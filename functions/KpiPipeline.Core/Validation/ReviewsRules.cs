@@ -46,9 +46,9 @@ internal sealed class ReviewsRules : ReturnFileRules
 
     protected override void CheckRow()
     {
-        ProviderMatches(ProviderCode, "R01", FilePath.ProviderCode);
+        ProviderMatches(ProviderCode, Rules.R01, FilePath.ProviderCode);
         string? episodeId = null;
-        if (!Blank(EpisodeId, "R10"))
+        if (!Blank(EpisodeId, Rules.R10))
         {
             if (FieldParsers.IsIdentifier(this[EpisodeId], 64))
             {
@@ -56,46 +56,46 @@ internal sealed class ReviewsRules : ReturnFileRules
             }
             else
             {
-                Error("R10", EpisodeId, "episode_id must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.");
+                Report(Rules.R10, EpisodeId, "episode_id must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.");
             }
         }
 
-        Date(ReviewDate, "R02", out var reviewDate);
+        Date(ReviewDate, Rules.R02, out var reviewDate);
         if (reviewDate > FilePath.Month.LastDay)
         {
-            Error("R02", ReviewDate, "review_date is after the end of the reporting month.");
+            Report(Rules.R02, ReviewDate, "review_date is after the end of the reporting month.");
         }
 
-        Code<ReviewStage>(Stage, "R03", out var stage);
+        Code<ReviewStage>(Stage, Rules.R03, out var stage);
         if (episodeId is not null && reviewDate is { } date && stage is { } st
             && !firstRowOfReview.TryAdd((episodeId, date, st), Row))
         {
-            Error("R04", Stage, $"(episode_id, review_date, stage) appears more than once in the file (first on row {firstRowOfReview[(episodeId, date, st)]}).");
+            Report(Rules.R04, Stage, $"(episode_id, review_date, stage) appears more than once in the file (first on row {firstRowOfReview[(episodeId, date, st)]}).");
         }
 
-        Integer(OpiateDays, "R05", 0, 28, out var opiate);
-        Integer(CrackDays, "R05", 0, 28, out var crack);
-        Integer(CocaineDays, "R05", 0, 28, out var cocaine);
-        Integer(BenzodiazepineDays, "R05", 0, 28, out var benzodiazepine);
-        Integer(AlcoholDays, "R05", 0, 28, out var alcohol);
-        Integer(InjectingDays, "R05", 0, 28, out var injecting);
-        YesNo(SharedEquipment, "R06", out var shared);
-        Integer(PsychologicalHealth, "R07", 0, 20, out var psychological);
-        Integer(PhysicalHealth, "R07", 0, 20, out var physical);
-        Integer(QualityOfLife, "R07", 0, 20, out var quality);
-        YesNo(AcuteHousingProblem, "R06", out var housing);
-        Integer(PaidWorkDays, "R05", 0, 28, out var work);
-        Integer(Barc10Score, "R08", 10, 60, out var barc10);
-        Integer(GoalsSet, "R09", 0, 50, out var goalsSet);
-        Integer(GoalsProgressed, "R09", 0, 50, out var goalsProgressed);
+        Integer(OpiateDays, Rules.R05, 0, 28, out var opiate);
+        Integer(CrackDays, Rules.R05, 0, 28, out var crack);
+        Integer(CocaineDays, Rules.R05, 0, 28, out var cocaine);
+        Integer(BenzodiazepineDays, Rules.R05, 0, 28, out var benzodiazepine);
+        Integer(AlcoholDays, Rules.R05, 0, 28, out var alcohol);
+        Integer(InjectingDays, Rules.R05, 0, 28, out var injecting);
+        YesNo(SharedEquipment, Rules.R06, out var shared);
+        Integer(PsychologicalHealth, Rules.R07, 0, 20, out var psychological);
+        Integer(PhysicalHealth, Rules.R07, 0, 20, out var physical);
+        Integer(QualityOfLife, Rules.R07, 0, 20, out var quality);
+        YesNo(AcuteHousingProblem, Rules.R06, out var housing);
+        Integer(PaidWorkDays, Rules.R05, 0, 28, out var work);
+        Integer(Barc10Score, Rules.R08, 10, 60, out var barc10);
+        Integer(GoalsSet, Rules.R09, 0, 50, out var goalsSet);
+        Integer(GoalsProgressed, Rules.R09, 0, 50, out var goalsProgressed);
         if (goalsProgressed > goalsSet)
         {
-            Error("R09", GoalsProgressed, "goals_progressed cannot be more than goals_set.");
+            Report(Rules.R09, GoalsProgressed, "goals_progressed cannot be more than goals_set.");
         }
 
         if (episodeId is not null && !Context.KnownEpisodeIds.Contains(episodeId))
         {
-            Warning("W03", EpisodeId, "No episode with this episode_id is known for this provider: the review is left out of KPIs until the episode arrives.");
+            Report(Rules.W03, EpisodeId, "No episode with this episode_id is known for this provider: the review is left out of KPIs until the episode arrives.");
         }
 
         if (Issues.HasErrors)

@@ -15,7 +15,7 @@ public sealed class ValidationContext
 
     public required Pseudonymiser Pseudonymiser { get; init; }
 
-    /// <summary>When the file was uploaded (shown in the report; W04 compares the reporting month with it).</summary>
+    /// <summary>When the file was uploaded (shown in the report; W05 compares the reporting month with it).</summary>
     public required DateTimeOffset UploadedAt { get; init; }
 
     /// <summary>

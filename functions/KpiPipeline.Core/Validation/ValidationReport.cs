@@ -45,4 +45,6 @@ public sealed record ValidationReport(
     public bool Accepted => ErrorCount == 0;
 
     public long CountOf(string ruleId) => CountsByRule.Where(c => c.RuleId == ruleId).Sum(c => c.Count);
+
+    public long CountOf(Rule rule) => CountOf(rule.Id);
 }

@@ -1,7 +1,7 @@
 namespace KpiPipeline.Kpis.Catalogue;
 
 /// <summary>The category of a KPI (outputs.md section 2, kpi_catalogue.category).</summary>
-public enum KpiCategory { Hard, Soft, Nsp, Population, DataQuality }
+public enum KpiCategory { Hard, Soft, Nsp, Population, DataQuality, Workforce }
 
 /// <summary>What a KPI's value measures (kpi_catalogue.unit).</summary>
 public enum KpiUnit { Percent, Count, Days, Score, Ratio }
@@ -21,6 +21,7 @@ public static class CatalogueCodes
         KpiCategory.Soft => "soft",
         KpiCategory.Nsp => "nsp",
         KpiCategory.Population => "population",
+        KpiCategory.Workforce => "workforce",
         _ => "data_quality",
     };
 
@@ -48,11 +49,18 @@ public static class CatalogueCodes
     };
 }
 
-/// <summary>One KPI of the catalogue (kpis.md), everything the engine, RAG, disclosure and docs need to know about it.</summary>
+/// <summary>
+/// One KPI of the catalogue (kpis.md), everything RAG, disclosure control, the published catalogue and docs need to know
+/// about it. Each is declared with named arguments in its family's file (<c>Families/</c>), beside how it is counted.
+/// </summary>
 /// <param name="Id">The kpi_id, e.g. <c>ACC01_waited_3_weeks_or_less</c>.</param>
+/// <param name="Title">A short title for tables and scorecards.</param>
+/// <param name="Category">kpi_catalogue.category.</param>
+/// <param name="Unit">What the value measures.</param>
+/// <param name="Definition">One sentence in plain English.</param>
+/// <param name="Polarity">Which direction is better; only KPIs with a polarity accept a target or a national benchmark.</param>
 /// <param name="DefaultTarget">The catalogue's default target; null when the KPI has none (commissioners may still set one if it has a polarity).</param>
-/// <param name="AmberMargin">The amber margin used with a target; null for KPIs without a polarity.</param>
-/// <param name="HasSubstanceGroups">‡ KPIs: rows for dimension substance_group besides all.</param>
+/// <param name="HasBreakdowns">‡ KPIs: rows for every breakdown value besides all.</param>
 /// <param name="AreaLevelAndAbove">No provider rows.</param>
 /// <param name="NationalBenchmark">Rated against the all-level value when no target is in force (EXT01–EXT03).</param>
 /// <param name="ProvisionalWindowDays">Days after the period end before the KPI is final (RET01/RET02: 84, EXT02/EXT03: 182); null when always final.</param>
@@ -61,15 +69,20 @@ public sealed record KpiDefinition(
     string Title,
     KpiCategory Category,
     KpiUnit Unit,
-    KpiPolarity Polarity,
-    decimal? DefaultTarget,
-    decimal? AmberMargin,
-    bool HasSubstanceGroups,
-    bool AreaLevelAndAbove,
-    bool NationalBenchmark,
-    int? ProvisionalWindowDays,
-    string Definition)
+    string Definition,
+    KpiPolarity Polarity = KpiPolarity.None,
+    decimal? DefaultTarget = null,
+    bool HasBreakdowns = false,
+    bool AreaLevelAndAbove = false,
+    bool NationalBenchmark = false,
+    int? ProvisionalWindowDays = null)
 {
+    /// <summary>The amber margin of every KPI with a polarity (outputs.md section 3: the default margin is 5).</summary>
+    public const decimal StandardAmberMargin = 5m;
+
+    /// <summary>The amber margin used with a target; null for KPIs without a polarity.</summary>
+    public decimal? AmberMargin => Polarity == KpiPolarity.None ? null : StandardAmberMargin;
+
     /// <summary>The basis used where no targets.csv row applies.</summary>
     public RagBasis DefaultRagBasis =>
         DefaultTarget is not null ? RagBasis.Target

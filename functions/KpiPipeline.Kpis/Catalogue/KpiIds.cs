@@ -19,6 +19,8 @@ public static class KpiIds
     public const string Ext04 = "EXT04_dropped_out";
     public const string Ext05 = "EXT05_withdrawn_by_provider";
     public const string Ext06 = "EXT06_deaths_in_treatment";
+    public const string Ext07 = "EXT07_early_successful_exit";
+    public const string Ext08 = "EXT08_stable_maintenance";
     public const string Dos01 = "DOS01_methadone_optimal_dose";
     public const string Dos02 = "DOS02_buprenorphine_optimal_dose";
     public const string Hrm01 = "HRM01_naloxone_supplied";
@@ -40,4 +42,11 @@ public static class KpiIds
     public const string Dq01 = "DQ01_returns_on_time";
     public const string Dq02 = "DQ02_rejected_uploads";
     public const string Dq03 = "DQ03_missing_open_episodes";
+    public const string Cj01 = "CJ01_prison_release_engaged_3_weeks";
+    public const string Hat01 = "HAT01_engaged_12_months";
+    public const string Hat02 = "HAT02_left_within_6_months";
+    public const string Hat03 = "HAT03_in_treatment";
+    public const string Cap01 = "CAP01_caseload_per_fte";
+    public const string Cap02 = "CAP02_staff_under_2_years_service";
+    public const string Cap03 = "CAP03_staff_on_long_term_leave";
 }

@@ -5,8 +5,9 @@ namespace KpiPipeline.Kpis.Disclosure;
 
 /// <summary>
 /// Disclosure control for the public dataset (outputs.md section 4): provider rows dropped; every count of 1–7 blanked
-/// and the row suppressed; 0 kept; other counts rounded to the nearest 5 (halves up); percents, NSP04 and POP01
-/// recomputed from the rounded figures; means and medians blank when based on 1–7 values, else kept with n rounded.
+/// and the row suppressed; 0 kept; other counts rounded to the nearest 5 (halves up); percents, NSP04, POP01 and CAP01
+/// recomputed from the rounded figures (CAP01 from its rounded numerator and the available FTE, which is never rounded);
+/// means and medians blank when based on 1–7 values, else kept with n rounded.
 /// </summary>
 public static class Disclosure
 {
@@ -16,11 +17,14 @@ public static class Disclosure
     {
         ArgumentNullException.ThrowIfNull(restrictedRows);
         var publicRows = new List<KpiResult>(restrictedRows.Count);
+        KpiEntry? entry = null;
         foreach (var row in restrictedRows)
         {
             if (row.Level != KpiVocabulary.LevelProvider)
             {
-                publicRows.Add(Protect(row));
+                // Rows come KPI by KPI: the entry is looked up again only when the KPI changes.
+                entry = entry is not null && ReferenceEquals(entry.Definition.Id, row.KpiId) ? entry : EntryOf(row);
+                publicRows.Add(Protect(row, entry));
             }
         }
 
@@ -31,7 +35,15 @@ public static class Disclosure
     public static KpiResult Protect(KpiResult row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var kpi = KpiCatalogue.Get(row.KpiId);
+        return Protect(row, EntryOf(row));
+    }
+
+    private static KpiEntry EntryOf(KpiResult row) =>
+        KpiRun.Entry(row.KpiId) ?? throw new ArgumentException($"Unknown KPI id '{row.KpiId}'.", nameof(row));
+
+    private static KpiResult Protect(KpiResult row, KpiEntry entry)
+    {
+        var kpi = entry.Definition;
         var suppressed = false;
         var numerator = RoundCount(row.Numerator, ref suppressed);
         var denominator = RoundCount(row.Denominator, ref suppressed);
@@ -39,7 +51,7 @@ public static class Disclosure
         {
             KpiUnit.Count => numerator,
             KpiUnit.Days or KpiUnit.Score => denominator is null or 0 ? null : row.Value,
-            _ => Recompute(kpi.Id, numerator, denominator),
+            _ => (double?)(entry.PublicValue ?? KpiEntry.PercentOf)(new RoundedFigures(numerator, denominator, row.Divisor)),
         };
 
         return row with
@@ -66,22 +78,7 @@ public static class Disclosure
             return null;
         }
 
-        return (long)Math.Floor((c + 2.5m) / 5m) * 5;
-    }
-
-    private static double? Recompute(string kpiId, long? numerator, long? denominator)
-    {
-        if (numerator is not { } n || denominator is not { } d)
-        {
-            return null;
-        }
-
-        var figures = kpiId switch
-        {
-            KpiIds.Nsp04 => RowBuilder.NeedlesPerPwid(n, d),
-            KpiIds.Pop01 => RowBuilder.UnmetNeed(n, d),
-            _ => RowBuilder.Percent(n, d),
-        };
-        return (double?)figures.Value;
+        // Halves cannot occur (counts are whole), so for c ≥ 0 this is ⌊(c + 2) ÷ 5⌋ × 5 in integers.
+        return c >= 0 ? (c + 2) / 5 * 5 : (long)Math.Floor((c + 2.5m) / 5m) * 5;
     }
 }

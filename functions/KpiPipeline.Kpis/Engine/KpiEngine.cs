@@ -26,8 +26,9 @@ public sealed record KpiComputation(
 
 /// <summary>
 /// Computes every KPI of kpis.md at every level for every quarter of the run (pure; no I/O). The data are indexed once:
-/// episodes are grouped by interned client, each client is visited once per quarter it can count in, and tallies are
-/// flat arrays, so the cost grows with rows × quarters active rather than units × quarters × rows.
+/// episodes are grouped by interned client, each client is visited once per quarter it can count in, and counters are
+/// flat arrays, so the cost grows with rows × quarters active rather than units × quarters × rows. What each KPI counts
+/// and how lives in its family's file (<c>Families/</c>); <see cref="KpiRun"/> lists the families.
 /// </summary>
 public static class KpiEngine
 {
@@ -54,13 +55,9 @@ public static class KpiEngine
         var firstReferral = folded.Episodes.Count == 0 ? asOf : folded.Episodes.Min(e => e.Row.ReferralDate);
         var periods = FinancialQuarter.Range(firstReferral < asOf ? firstReferral : asOf, asOf);
 
-        // The tallies index what they need of the fold, which is not referenced afterwards (and can be collected).
-        var tallies = new EpisodeTallies(folded, units, periods, asOf, warnings, parallelism);
-        tallies.CountEpisodes(parallelism);
-        tallies.CountNsp();
-        tallies.CountDataQuality(uploads);
-
-        var rows = new RowBuilder(tallies.Tally, tallies.Waits, units, targets, periods, asOf);
+        // The run indexes what it needs of the fold, which is not referenced afterwards (and can be collected).
+        var run = KpiRun.Count(folded, uploads, new Quarters(periods), units, asOf, warnings, parallelism);
+        var rows = new RowBuilder(run, units, targets, periods, asOf);
         return new KpiComputation(periods, new KpiResultTable(rows, periods.Count), warnings)
         {
             FirstReportedPeriod = FirstReportedPeriod(periods, uploads),

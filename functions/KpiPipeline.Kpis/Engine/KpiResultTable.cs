@@ -36,11 +36,7 @@ public sealed class KpiResultTable : IReadOnlyList<KpiResult>
         ArgumentOutOfRangeException.ThrowIfNegative(periodIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(periodIndex, periodCount);
         var rows = new KpiResult[builder.RowsPerPeriod];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = builder.Row(periodIndex, i);
-        }
-
+        builder.Fill(periodIndex, rows);
         return rows;
     }
 

@@ -16,6 +16,12 @@ public sealed record FoldedEpisode(CuratedEpisode Row, ReportingMonth LastMonth,
 /// </summary>
 public sealed record MissingEpisodeEvent(string ProviderCode, string EpisodeId, ReportingMonth LastSeenMonth, ReportingMonth Month);
 
+/// <summary>
+/// A provider's accepted workforce.csv for one reporting month (the latest accepted upload of that path; dataset.md
+/// section 6). The KPIs take, per quarter, the latest such month of the quarter (kpis.md 10.5).
+/// </summary>
+public sealed record WorkforceMonth(string ProviderCode, ReportingMonth Month, CuratedWorkforce Row);
+
 /// <summary>The accepted returns combined across months, ready for the KPI engine.</summary>
 public sealed record FoldedReturns(
     IReadOnlyList<FoldedEpisode> Episodes,
@@ -23,7 +29,11 @@ public sealed record FoldedReturns(
     IReadOnlyList<NspMonthTotals> Nsp,
     IReadOnlyList<MissingEpisodeEvent> MissingEvents,
     IReadOnlyList<ReturnPath> UsedFiles,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Every provider-month with an accepted workforce.csv, providers in code order, months in order.</summary>
+    public IReadOnlyList<WorkforceMonth> Workforce { get; init; } = [];
+}
 
 /// <summary>
 /// Combines the accepted monthly files into one state (dataset.md 2.3 and sections 3 and 4). Pure; no I/O. A caller that
@@ -48,6 +58,11 @@ public static class MonthFolding
         foreach (var file in InMonthOrder(returns.Nsp, f => f.Path))
         {
             builder.AddNspFile(file.Path, file.Totals);
+        }
+
+        foreach (var file in InMonthOrder(returns.Workforce, f => f.Path))
+        {
+            builder.AddWorkforceFile(file.Path, file.Row);
         }
 
         return builder.Build();

@@ -11,9 +11,18 @@ public readonly record struct FinancialQuarter(int StartYear, int Quarter) : ICo
     /// <summary>A running number: consecutive quarters differ by one.</summary>
     public int Ordinal => StartYear * 4 + (Quarter - 1);
 
-    public DateOnly Start => new DateOnly(StartYear, 4, 1).AddMonths((Quarter - 1) * 3);
+    /// <summary>The first day: April, July, October of <see cref="StartYear"/>, or January of the year after.</summary>
+    /// <remarks>Built from its year and month rather than by adding months: the KPI engine asks for it per episode and quarter.</remarks>
+    public DateOnly Start => Quarter == 4 ? new DateOnly(StartYear + 1, 1, 1) : new DateOnly(StartYear, 1 + (Quarter * 3), 1);
 
-    public DateOnly End => Start.AddMonths(3).AddDays(-1);
+    /// <summary>The last day: 30 June, 30 September, 31 December, or 31 March of the year after.</summary>
+    public DateOnly End => Quarter switch
+    {
+        1 => new DateOnly(StartYear, 6, 30),
+        2 => new DateOnly(StartYear, 9, 30),
+        3 => new DateOnly(StartYear, 12, 31),
+        _ => new DateOnly(StartYear + 1, 3, 31),
+    };
 
     public string Label => string.Create(
         CultureInfo.InvariantCulture, $"{StartYear:D4}-{(StartYear + 1) % 100:D2}-Q{Quarter}");

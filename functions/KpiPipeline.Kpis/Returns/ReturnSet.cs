@@ -28,6 +28,9 @@ public sealed record AcceptedNspFile(ReturnPath Path, IReadOnlyList<NspMonthTota
     }
 }
 
+/// <summary>The one row of the accepted version of one workforce.csv (dataset.md section 6).</summary>
+public sealed record AcceptedWorkforceFile(ReturnPath Path, CuratedWorkforce Row);
+
 /// <summary>What the NSP KPIs need of one provider's transactions dated in one month.</summary>
 /// <param name="Transactions">NSP01: transactions.</param>
 /// <param name="Needles">NSP02 and NSP04: needles supplied.</param>
@@ -119,5 +122,8 @@ public sealed record ReturnSet(
 {
     public static ReturnSet Empty { get; } = new([], [], [], []);
 
-    public int SourceFileCount => Episodes.Count + Reviews.Count + Nsp.Count;
+    /// <summary>The accepted workforce.csv files (data set version 1.1; optional for providers).</summary>
+    public IReadOnlyList<AcceptedWorkforceFile> Workforce { get; init; } = [];
+
+    public int SourceFileCount => Episodes.Count + Reviews.Count + Nsp.Count + Workforce.Count;
 }

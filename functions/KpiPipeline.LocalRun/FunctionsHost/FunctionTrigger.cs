@@ -21,6 +21,16 @@ public sealed record FunctionTrigger(
 {
     public const string BlobTrigger = "blobTrigger";
     public const string TimerTrigger = "timerTrigger";
+    public const string QueueTrigger = "queueTrigger";
+
+    /// <summary>The queue of a queue trigger (<c>queueName</c>).</summary>
+    public string? QueueName { get; private init; }
+
+    /// <summary>
+    /// Whether the worker binds the trigger's data itself (<c>properties.supportsDeferredBinding</c>, set by the Worker SDK
+    /// for SDK types such as <c>BlobClient</c> and <c>QueueMessage</c>): the host then sends <c>model_binding_data</c>.
+    /// </summary>
+    public bool SupportsDeferredBinding { get; private init; }
 
     internal RpcFunctionMetadata Metadata { get; private init; } = new();
 
@@ -48,6 +58,9 @@ public sealed record FunctionTrigger(
                 Bool(root, "useMonitor") ?? true)
             {
                 Metadata = metadata,
+                QueueName = String(root, "queueName"),
+                SupportsDeferredBinding = root.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+                    && Bool(properties, "supportsDeferredBinding") == true,
             };
         }
 

@@ -45,29 +45,42 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
     private readonly StandInOptions options;
     private readonly WebApplication server;
     private readonly WorkerChannels channels;
-    private readonly WorkerChannel channel;
-    private readonly WorkerProcess worker;
+    private readonly Uri hostUri;
+    private readonly string assembly;
     private readonly Dictionary<string, FunctionTrigger> functions;
     private readonly BlobHostSettings blobSettings;
+    private readonly QueueTriggerListener queues;
+    private readonly Lock sessionGate = new();
+    private Task<WorkerSession> session;
+    private volatile bool stopping;
 
     private FunctionsHostStandIn(
-        StandInOptions options, WebApplication server, WorkerChannels channels, WorkerChannel channel, WorkerProcess worker,
+        StandInOptions options, WebApplication server, WorkerChannels channels, Uri hostUri, string assembly, WorkerSession first,
         Dictionary<string, FunctionTrigger> functions)
     {
         this.options = options;
         this.server = server;
         this.channels = channels;
-        this.channel = channel;
-        this.worker = worker;
+        this.hostUri = hostUri;
+        this.assembly = assembly;
         this.functions = functions;
+        session = Task.FromResult(first);
         blobSettings = BlobHostSettings.Read(options.AppFolder);
+        queues = new QueueTriggerListener(this, QueueHostSettings.Read(options.AppFolder), options.QueueMessageLease);
+        _ = RestartWhenExitedAsync(first);
     }
+
+    /// <summary>A worker process and the host's end of its gRPC stream.</summary>
+    private sealed record WorkerSession(WorkerChannel Channel, WorkerProcess Process);
 
     /// <summary>The functions the worker indexed, by name.</summary>
     public IReadOnlyDictionary<string, FunctionTrigger> Functions => functions;
 
-    /// <summary>The id of the worker process this stand-in started.</summary>
-    public int WorkerProcessId => worker.Id;
+    /// <summary>The id of the worker process this stand-in runs now (a new one after a restart).</summary>
+    public int WorkerProcessId => CurrentSession().Process.Id;
+
+    /// <summary>How many times the worker process exited and was started again.</summary>
+    public int WorkerRestarts { get; private set; }
 
     /// <summary>Starts the gRPC server and the worker, and loads every function the worker indexes.</summary>
     public static async Task<FunctionsHostStandIn> StartAsync(StandInOptions options, CancellationToken cancellationToken)
@@ -81,6 +94,18 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
         var address = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var hostUri = new Uri($"http://127.0.0.1:{address.Port}/");
 
+        var (first, functions) = await StartWorkerAsync(options with { AppFolder = appFolder }, channels, assembly, hostUri, address.Port, cancellationToken, server);
+        return new FunctionsHostStandIn(options with { AppFolder = appFolder }, server, channels, hostUri, assembly, first, functions);
+    }
+
+    /// <summary>
+    /// Starts a worker process, waits for its stream and loads every function it indexes. On failure the worker is stopped
+    /// (and <paramref name="serverToStop"/>, when given) and <see cref="WorkerStartException"/> is thrown with its logs.
+    /// </summary>
+    private static async Task<(WorkerSession Session, Dictionary<string, FunctionTrigger> Functions)> StartWorkerAsync(
+        StandInOptions options, WorkerChannels channels, string assembly, Uri hostUri, int port, CancellationToken cancellationToken,
+        WebApplication? serverToStop = null)
+    {
         var workerId = Guid.NewGuid().ToString();
         var startLogs = new ConcurrentQueue<HostLog>();
         var starting = true;
@@ -96,25 +121,121 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
 
         var channel = new WorkerChannel(workerId, Log);
         channels.ById[workerId] = channel;
-        var worker = WorkerProcess.Start(appFolder, assembly, hostUri, workerId, options.Settings, Log);
+        var worker = WorkerProcess.Start(options.AppFolder, assembly, hostUri, workerId, options.Settings, Log);
         options.Log(new HostLog(DateTimeOffset.UtcNow, HostLog.HostSource, "Information", "Host.StandIn",
-            $"Started worker process {worker.Id}: dotnet {assembly} --functions-uri {hostUri} (gRPC on 127.0.0.1:{address.Port})", null));
+            $"Started worker process {worker.Id}: dotnet {assembly} --functions-uri {hostUri} (gRPC on 127.0.0.1:{port})", null));
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.StartTimeout);
-            var functions = await InitializeAsync(channel, worker, appFolder, timeout.Token);
+            var functions = await InitializeAsync(channel, worker, options.AppFolder, timeout.Token);
             Volatile.Write(ref starting, false);
-            return new FunctionsHostStandIn(options with { AppFolder = appFolder }, server, channels, channel, worker, functions);
+            return (new WorkerSession(channel, worker), functions);
         }
         catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or IOException)
         {
             await worker.WaitForExitAsync(TimeSpan.FromSeconds(5));
             await worker.DisposeAsync();
+            channels.ById.TryRemove(workerId, out _);
             channel.Dispose();
-            await server.StopAsync(CancellationToken.None);
-            await server.DisposeAsync();
+            if (serverToStop is not null)
+            {
+                await serverToStop.StopAsync(CancellationToken.None);
+                await serverToStop.DisposeAsync();
+            }
+
             throw new WorkerStartException($"The worker did not start: {e.Message}", [.. startLogs], e);
+        }
+    }
+
+    /// <summary>
+    /// When the worker process exits while the stand-in runs (it crashed, or was killed), starts a new one, as the host
+    /// restarts a language worker: invocations in flight fail (and are retried as their trigger is), later ones go to the
+    /// new worker.
+    /// </summary>
+    private async Task RestartWhenExitedAsync(WorkerSession current)
+    {
+        await current.Process.Exited;
+        if (stopping)
+        {
+            return;
+        }
+
+        Log("Warning", $"Worker process {current.Process.Id} exited with code {current.Process.ExitCode}; starting a new worker", null);
+        var restarted = new TaskCompletionSource<WorkerSession>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (sessionGate)
+        {
+            session = restarted.Task;
+        }
+
+        current.Channel.Detach();
+        channels.ById.TryRemove(current.Channel.WorkerId, out _);
+        await current.Process.DisposeAsync();
+        current.Channel.Dispose();
+        while (!stopping)
+        {
+            try
+            {
+                var (next, _) = await StartWorkerAsync(options, channels, assembly, hostUri, hostUri.Port, CancellationToken.None);
+                WorkerRestarts++;
+                restarted.SetResult(next);
+                _ = RestartWhenExitedAsync(next);
+                return;
+            }
+            catch (WorkerStartException e)
+            {
+                Log("Error", $"The new worker did not start ({e.Message}); trying again", null);
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        restarted.TrySetException(new ObjectDisposedException(nameof(FunctionsHostStandIn)));
+    }
+
+    /// <summary>Kills the worker process now (SIGKILL), as a crash or an instance's loss would; the stand-in starts a new one.</summary>
+    public void KillWorker() => CurrentSession().Process.Kill();
+
+    /// <summary>Waits until a worker is running (after a restart, until the new one has loaded its functions).</summary>
+    public async Task WaitForWorkerAsync(CancellationToken cancellationToken)
+    {
+        Task<WorkerSession> current;
+        lock (sessionGate)
+        {
+            current = session;
+        }
+
+        await current.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The worker to invoke: the current one once it is running, waiting while a worker that exited is replaced (its
+    /// stream may end before the restart has begun), so a retry goes to the new worker as on the host.
+    /// </summary>
+    private async Task<WorkerSession> LiveSessionAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task<WorkerSession> ready;
+            lock (sessionGate)
+            {
+                ready = session;
+            }
+
+            var current = await ready.WaitAsync(cancellationToken);
+            if (!current.Process.HasExited && !current.Channel.Closed.IsCompleted)
+            {
+                return current;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+    }
+
+    private WorkerSession CurrentSession()
+    {
+        lock (sessionGate)
+        {
+            return session.IsCompletedSuccessfully ? session.Result : throw new InvalidOperationException("The worker is restarting.");
         }
     }
 
@@ -218,21 +339,32 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
         request.InputData.AddRange(inputs);
         request.TriggerMetadata.Add(triggerMetadata);
 
+        var (channel, worker) = await LiveSessionAsync(cancellationToken);
         var logs = channel.TrackInvocation(request.InvocationId);
         try
         {
-            var answer = await channel.RequestAsync(new StreamingMessage { InvocationRequest = request }, cancellationToken);
-            var response = answer.InvocationResponse;
-            var returnValue = response.ReturnValue?.DataCase switch
+            InvocationResult result;
+            try
             {
-                TypedData.DataOneofCase.Json => response.ReturnValue.Json,
-                TypedData.DataOneofCase.String => JsonSerializer.Serialize(response.ReturnValue.String),
-                _ => null,
-            };
-            var exception = response.Result.Exception is { } e ? $"{e.Type}: {e.Message}" : null;
-            var result = new InvocationResult(functionName, request.InvocationId, response.Result.Status.ToString(), returnValue, exception, [.. logs], worker.Id);
+                var answer = await channel.RequestAsync(new StreamingMessage { InvocationRequest = request }, cancellationToken);
+                var response = answer.InvocationResponse;
+                var returnValue = response.ReturnValue?.DataCase switch
+                {
+                    TypedData.DataOneofCase.Json => response.ReturnValue.Json,
+                    TypedData.DataOneofCase.String => JsonSerializer.Serialize(response.ReturnValue.String),
+                    _ => null,
+                };
+                var exception = response.Result.Exception is { } e ? $"{e.Type}: {e.Message}" : null;
+                result = new InvocationResult(functionName, request.InvocationId, response.Result.Status.ToString(), returnValue, exception, [.. logs], worker.Id);
+            }
+            catch (InvalidOperationException closed) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The worker's stream ended (the process exited or was killed) before it answered: the invocation failed.
+                result = new InvocationResult(functionName, request.InvocationId, "Failure", null, closed.Message, [.. logs], worker.Id);
+            }
+
             Log(result.Succeeded ? "Information" : "Error",
-                $"Executed '{functionName}' ({(result.Succeeded ? "Succeeded" : $"Failed: {exception}")}, Id={request.InvocationId})", request.InvocationId);
+                $"Executed '{functionName}' ({(result.Succeeded ? "Succeeded" : $"Failed: {result.Exception}")}, Id={request.InvocationId})", request.InvocationId);
             return result;
         }
         finally
@@ -592,26 +724,61 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
     private void Log(string level, string message, string? invocationId) =>
         options.Log(new HostLog(DateTimeOffset.UtcNow, HostLog.HostSource, level, "Host.StandIn", message, invocationId));
 
+    /// <summary>
+    /// Works off the queues of every queue-triggered function, as the host's queue listeners do, until they are empty: no
+    /// message visible or waiting (a failed one comes back after <c>visibilityTimeout</c>, and after <c>maxDequeueCount</c>
+    /// dequeues goes to <c>{queue}-poison</c>). Returns every message processed.
+    /// </summary>
+    public Task<IReadOnlyList<QueueTriggerResult>> DrainQueuesAsync(CancellationToken cancellationToken) =>
+        queues.DrainAsync(functions.Values.Where(f => f.TriggerType == FunctionTrigger.QueueTrigger).ToList(), cancellationToken);
+
+    /// <summary>
+    /// Runs the queue listeners until cancelled: each queue polled, a new batch fetched when the messages in flight fall to
+    /// <c>newBatchThreshold</c>, the polling interval doubled up to <c>maxPollingInterval</c> while a queue is empty.
+    /// </summary>
+    public Task RunQueueListenersAsync(CancellationToken cancellationToken) =>
+        queues.RunAsync(functions.Values.Where(f => f.TriggerType == FunctionTrigger.QueueTrigger).ToList(), cancellationToken);
+
+    /// <summary>The queue client of a queue trigger, on its connection's account (Base64 messages, the host's encoding).</summary>
+    internal QueueClient QueueOf(FunctionTrigger function, string? queueName = null) =>
+        new(Setting(function.Connection ?? HostStorageSetting) ?? throw new InvalidOperationException($"The app setting {function.Connection} (a connection string) is not set."),
+            queueName ?? function.QueueName ?? throw new InvalidOperationException($"{function.FunctionName} is not a queue trigger."),
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    internal void LogHost(string level, string message) => Log(level, message, null);
+
     /// <summary>Sends <c>WorkerTerminate</c>, waits for the worker to exit (killing it after the grace period) and stops the server.</summary>
     public async ValueTask DisposeAsync()
     {
-        try
+        stopping = true;
+        Task<WorkerSession> current;
+        lock (sessionGate)
         {
-            if (!worker.HasExited)
-            {
-                using var send = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await channel.SendAsync(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) } }, send.Token);
-                await worker.WaitForExitAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
-        {
-            // The worker is gone or not answering: it is killed below.
+            current = session;
         }
 
-        await worker.DisposeAsync();
-        channels.ById.TryRemove(channel.WorkerId, out _);
-        channel.Dispose();
+        if (current.IsCompletedSuccessfully)
+        {
+            var (channel, worker) = current.Result;
+            try
+            {
+                if (!worker.HasExited)
+                {
+                    using var send = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await channel.SendAsync(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) } }, send.Token);
+                    await worker.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+            {
+                // The worker is gone or not answering: it is killed below.
+            }
+
+            await worker.DisposeAsync();
+            channels.ById.TryRemove(channel.WorkerId, out _);
+            channel.Dispose();
+        }
+
         await server.StopAsync(CancellationToken.None);
         await server.DisposeAsync();
     }

@@ -15,6 +15,12 @@ public sealed record StandInOptions
     /// <summary>The host id in receipt and timer-status blob names (the real host derives it from the app name).</summary>
     public string HostId { get; init; } = "kpipipeline-local";
 
+    /// <summary>
+    /// How long a queue message being processed stays invisible to other readers; renewed at half the time while the
+    /// invocation runs (the host's lease is ten minutes). A message whose reader dies becomes visible again after it.
+    /// </summary>
+    public TimeSpan QueueMessageLease { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long the worker may take to connect, index and load its functions.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

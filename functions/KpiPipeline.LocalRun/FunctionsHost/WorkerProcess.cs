@@ -11,9 +11,30 @@ internal sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process process;
 
-    private WorkerProcess(Process process) => this.process = process;
+    private WorkerProcess(Process process)
+    {
+        this.process = process;
+        Id = process.Id;
+        Exited = process.WaitForExitAsync();
+    }
 
-    public int Id => process.Id;
+    public int Id { get; }
+
+    /// <summary>Completes when the process has exited, for whatever reason.</summary>
+    public Task Exited { get; }
+
+    /// <summary>Kills the process (SIGKILL on Linux), with no chance to finish what it was doing.</summary>
+    public void Kill()
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
 
     public bool HasExited => process.HasExited;
 

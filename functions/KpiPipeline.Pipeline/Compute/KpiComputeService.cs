@@ -1,66 +1,94 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using KpiPipeline.Core.Reference;
 using KpiPipeline.Kpis.Engine;
+using KpiPipeline.Kpis.Folding;
 using KpiPipeline.Kpis.Returns;
 using KpiPipeline.Pipeline.Publishing;
 using KpiPipeline.Pipeline.Publishing.Scorecards;
+using KpiPipeline.Pipeline.State;
 using KpiPipeline.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KpiPipeline.Pipeline.Compute;
 
 /// <summary>
-/// Recomputes the KPIs from the accepted returns in storage and publishes both datasets and the catalogue to the
-/// <c>published</c> container, when something changed since its last run: an accepted or rejected upload, the reference
-/// data, or the as-of date. KPIs reach across periods (re-presentation windows, provisional cohorts, went-missing
-/// episodes), so a run recomputes every period and then replaces only the files whose content changed.
+/// Recomputes the KPIs from the providers' compact states (<see cref="ProviderStates"/>) and publishes both datasets and
+/// the catalogue to the <c>published</c> container, when something changed since its last run: a state (an accepted or
+/// rejected upload), the reference data, or the as-of date. The states are downloaded a few at a time and folded as they
+/// are read, the engine counts on every core, and the cost grows with providers, not with months of history. KPIs reach
+/// across periods (re-presentation windows, provisional cohorts, went-missing episodes), so a run recomputes every period
+/// and then replaces only the files whose content changed.
 /// </summary>
-public sealed class KpiComputeService(PipelineStorage storage, TimeProvider time, ILogger<KpiComputeService> logger)
+public sealed class KpiComputeService(
+    PipelineStorage storage, ProviderStates states, IOptions<KpiPipelineOptions> options, TimeProvider time, ILogger<KpiComputeService> logger)
 {
     /// <summary>The fingerprint of the inputs of the last completed run (in the curated container, beside the data).</summary>
     public const string LastRunBlob = "_state/compute-kpis.fingerprint";
 
+    /// <summary>States downloaded and read at once: enough to keep storage busy, few enough that their bytes stay small.</summary>
+    public const int StateDownloads = 8;
+
     public async Task<ComputeOutcome> RunAsync(DateOnly? asOf, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        var day = asOf ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var versions = await new AcceptedReturnsIndex(storage.AcceptedReturns).AllAsync(cancellationToken);
-        var uploads = await new SubmissionLedger(storage.Ledger).CompletedUploadsAsync(cancellationToken);
-        var fingerprint = await FingerprintAsync(day, versions, uploads, cancellationToken);
+        var day = asOf ?? ConfiguredAsOf() ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var stored = await states.ListAsync(cancellationToken);
+        var fingerprint = await FingerprintAsync(day, stored, cancellationToken);
         if (await LastFingerprintAsync(cancellationToken) == fingerprint)
         {
             logger.LogInformation("KPI run skipped: inputs unchanged since the last run");
-            return new ComputeOutcome(day, false, versions.Count, 0, 0, 0, [], 0, []);
+            return new ComputeOutcome(day, false, 0, 0, 0, 0, [], 0, []);
+        }
+
+        var pending = (await storage.ProviderStateRefreshes.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
+        if (pending > 0)
+        {
+            logger.LogWarning("KPI run: {Pending} provider state refreshes are still queued; uploads they bring are in the next run", pending);
         }
 
         var reference = await storage.LoadReferenceAsync(cancellationToken);
-        var returns = await new CuratedReturns(storage.Curated).ReadAllAsync(versions, uploads, cancellationToken);
-        var computation = KpiEngine.Compute(returns, reference, day);
+        var builder = new MonthFoldingBuilder(day);
+        var read = await states.ReadAllAsync(stored, day, builder, StateDownloads, cancellationToken);
+        var parallelism = Environment.ProcessorCount;
+        var computation = Compute(builder, read.Uploads, reference, day, parallelism);
         var published = await KpiPublisher.PublishAsync(
-            computation, new PublicationMetadata(day, returns.SourceFileCount), new BlobPublicationStore(storage.Published), cancellationToken,
-            names: ScorecardNames.From(reference));
+            computation, new PublicationMetadata(day, read.SourceFiles), new BlobPublicationStore(storage.Published), cancellationToken,
+            parallelism, ScorecardNames.From(reference));
         await storage.Curated.GetBlobClient(LastRunBlob).UploadAsync(BinaryData.FromString(fingerprint), overwrite: true, cancellationToken);
         foreach (var warning in computation.Warnings)
         {
             logger.LogWarning("KPI run warning: {Warning}", warning);
         }
 
-        var outcome = new ComputeOutcome(day, true, returns.SourceFileCount, computation.Periods.Count, published.RestrictedRows,
+        var outcome = new ComputeOutcome(day, true, read.SourceFiles, computation.Periods.Count, published.RestrictedRows,
             published.PublicRows, published.Files, published.UnchangedFiles, computation.Warnings)
         {
             RemovedFiles = published.Removed,
         };
-        logger.LogInformation("KPI run {Summary}", outcome.Summary);
+        logger.LogInformation("KPI run {Summary} ({Providers} provider states read, {Refolded} folded again for the as-of date)",
+            outcome.Summary, read.Providers, read.RefoldedProviders);
         return outcome;
     }
 
-    private async Task<string> FingerprintAsync(
-        DateOnly asOf, IReadOnlyList<AcceptedVersion> versions, IReadOnlyList<UploadOutcome> uploads, CancellationToken cancellationToken)
+    private DateOnly? ConfiguredAsOf() =>
+        options.Value.ComputeAsOf is { Length: > 0 } text
+            ? DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                ? day
+                : throw new InvalidOperationException($"KpiPipeline__ComputeAsOf is '{text}', not a date (yyyy-MM-dd).")
+            : null;
+
+    /// <summary>Folds and computes outside the asynchronous state machine, so the fold is garbage once the engine has indexed it.</summary>
+    private static KpiComputation Compute(
+        MonthFoldingBuilder builder, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism) =>
+        KpiEngine.Compute(builder.Build(), uploads, reference, asOf, parallelism);
+
+    private async Task<string> FingerprintAsync(DateOnly asOf, IReadOnlyList<StateBlob> stored, CancellationToken cancellationToken)
     {
         var lines = new List<string> { "as_of " + asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
-        lines.AddRange(versions.Select(v => $"accepted {v.Path.BlobName} {v.UploadId}"));
-        lines.AddRange(uploads.Select(u => $"upload {u.BlobName} {u.UploadedAt:O} {u.Accepted}"));
+        lines.AddRange(stored.Select(s => $"state {s.Name} {s.ETag}"));
         await foreach (var blob in storage.Reference.GetBlobsAsync(cancellationToken: cancellationToken))
         {
             lines.Add($"reference {blob.Name} {blob.Properties.ETag}");

@@ -18,6 +18,9 @@ public enum IngestStep
     /// <summary>The submissions ledger records the outcome.</summary>
     Recorded,
 
+    /// <summary>The upload is listed for its provider's state and a refresh of that state is queued.</summary>
+    StateRefreshQueued,
+
     /// <summary>The raw upload is deleted (accepted) or moved to quarantine (rejected).</summary>
     RawDisposed,
 }

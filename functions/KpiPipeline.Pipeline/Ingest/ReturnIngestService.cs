@@ -7,7 +7,10 @@ using Azure.Storage.Blobs.Models;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Core.Validation;
+using KpiPipeline.Pipeline.Reports;
+using KpiPipeline.Pipeline.State;
 using KpiPipeline.Pipeline.Storage;
+using KpiPipeline.Pipeline.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +25,7 @@ namespace KpiPipeline.Pipeline.Ingest;
 /// </summary>
 public sealed class ReturnIngestService(
     PipelineStorage storage,
+    ProviderStates states,
     Pseudonymiser pseudonymiser,
     IOptions<KpiPipelineOptions> options,
     IIngestStepObserver steps,
@@ -29,7 +33,9 @@ public sealed class ReturnIngestService(
 {
     private readonly SubmissionLedger ledger = new(storage.Ledger);
     private readonly AcceptedReturnsIndex index = new(storage.AcceptedReturns);
-    private readonly EpisodeHistory history = new(new CuratedReturns(storage.Curated));
+    private readonly ProviderHistories histories = new(states, new AcceptedReturnsIndex(storage.AcceptedReturns), new CuratedReturns(storage.Curated));
+    private readonly ProviderUploads providerUploads = new(storage.ProviderUploads);
+    private readonly ValidationReportWriter reports = new(new BlobReportStore(storage.Reports), ReportFiles.EveryUpload);
 
     public async Task<IngestOutcome> IngestAsync(string blobName, CancellationToken cancellationToken)
     {
@@ -49,6 +55,7 @@ public sealed class ReturnIngestService(
             if (entry.State == SubmissionState.Completed)
             {
                 await NotifyOnceAsync(entry, cancellationToken);
+                await QueueStateRefreshAsync(entry, cancellationToken);
             }
 
             await DisposeRawAsync(entry, properties.ETag, cancellationToken);
@@ -88,20 +95,9 @@ public sealed class ReturnIngestService(
     {
         var reference = await storage.LoadReferenceAsync(cancellationToken);
         var path = upload.Path;
-        var providerVersions = path is null ? [] : await index.OfProviderAsync(path.ProviderCode, cancellationToken);
-        var context = new ValidationContext
-        {
-            Reference = reference,
-            Pseudonymiser = pseudonymiser,
-            UploadedAt = upload.UploadedAt,
-            MaxFileBytes = options.Value.MaxReturnFileBytes,
-            PreviouslyOpenEpisodeIds = path is { Kind: ReturnFileKind.Episodes }
-                ? await history.OpenBeforeAsync(providerVersions, path.Month, cancellationToken)
-                : new HashSet<string>(),
-            KnownEpisodeIds = path is { Kind: ReturnFileKind.Reviews }
-                ? await history.KnownEpisodeIdsAsync(providerVersions, cancellationToken)
-                : new HashSet<string>(),
-        };
+        var history = path is null ? null : await histories.ForAsync(path, cancellationToken);
+        var context = ValidationContexts.For(
+            new ValidationSettings(reference, pseudonymiser, options.Value.MaxReturnFileBytes), path, upload.UploadedAt, history?.Fold, history?.OpenBefore);
 
         await using var staged = new FileStream(
             Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
@@ -129,11 +125,7 @@ public sealed class ReturnIngestService(
             await steps.AfterAsync(IngestStep.Committed, upload.BlobName, cancellationToken);
         }
 
-        var reportBlob = ReportBlobName(upload);
-        await storage.Reports.GetBlobClient(reportBlob + ".json").UploadAsync(
-            BinaryData.FromString(ReportRenderers.ToJson(report)), WithContentType("application/json"), cancellationToken);
-        await storage.Reports.GetBlobClient(reportBlob + ".csv").UploadAsync(
-            BinaryData.FromString(ReportRenderers.ToCsv(report)), WithContentType("text/csv"), cancellationToken);
+        var reportBlob = await reports.WriteAsync($"{NameOfUpload(upload.BlobName)}.{upload.UploadId}", report, cancellationToken);
         await steps.AfterAsync(IngestStep.Reported, upload.BlobName, cancellationToken);
 
         var completed = upload with
@@ -146,12 +138,14 @@ public sealed class ReturnIngestService(
             Warnings = report.WarningCount,
             SizeBytes = report.SizeBytes ?? 0,
             Sha256 = report.Sha256,
-            ReportBlob = reportBlob + ".json",
+            ReportBlob = reportBlob,
             CuratedBlob = curatedBlob,
         };
         await ledger.SaveAsync(completed, cancellationToken);
         await NotifyOnceAsync(completed, cancellationToken);
         await steps.AfterAsync(IngestStep.Recorded, upload.BlobName, cancellationToken);
+        await QueueStateRefreshAsync(completed, cancellationToken);
+        await steps.AfterAsync(IngestStep.StateRefreshQueued, upload.BlobName, cancellationToken);
         return completed;
     }
 
@@ -186,6 +180,24 @@ public sealed class ReturnIngestService(
             await ledger.ReleaseNotificationClaimAsync(completed, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Lists a completed upload of a registered provider in the provider uploads table and asks for the provider's state to
+    /// be brought up to date (the queue-triggered <c>RefreshProviderState</c>). Both are idempotent, and a rerun of an
+    /// upload found completed does them again, so no completed upload is missing from its provider's state once the queue
+    /// is worked off. Uploads of other paths count in no KPI and leave no state.
+    /// </summary>
+    private async Task QueueStateRefreshAsync(SubmissionEntry completed, CancellationToken cancellationToken)
+    {
+        if (completed.Path is not { } path || !completed.ProviderRegistered)
+        {
+            return;
+        }
+
+        await providerUploads.RecordAsync(
+            new ProviderUpload(completed.BlobName, path, completed.UploadId, completed.UploadedAt, completed.Accepted), cancellationToken);
+        await storage.ProviderStateRefreshes.SendMessageAsync(path.ProviderCode, cancellationToken: cancellationToken);
     }
 
     /// <summary>Records an upload that kept failing as Failed in the ledger, and quarantines its raw file.</summary>
@@ -273,8 +285,6 @@ public sealed class ReturnIngestService(
 
     /// <summary>The longest suffix added to an upload's own name: <c>.{upload id}.report.json</c> (an ETag is under 64).</summary>
     private const int LongestSuffix = 64 + 14;
-
-    private static string ReportBlobName(SubmissionEntry upload) => $"{NameOfUpload(upload.BlobName)}.{upload.UploadId}.report";
 
     public static string QuarantineBlobName(SubmissionEntry upload)
     {

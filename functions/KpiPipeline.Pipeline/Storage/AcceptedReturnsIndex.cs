@@ -62,6 +62,19 @@ public sealed class AcceptedReturnsIndex(TableClient table)
         }
     }
 
+    /// <summary>
+    /// Makes <paramref name="versions"/> the versions in force without comparing upload times (a benchmark's seeded history,
+    /// written in transactions of up to 100 rows of one provider).
+    /// </summary>
+    public async Task SeedAsync(IEnumerable<AcceptedVersion> versions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        foreach (var batch in versions.GroupBy(v => v.Path.ProviderCode).SelectMany(provider => provider.Chunk(100)))
+        {
+            await table.SubmitTransactionAsync(batch.Select(v => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(v))), cancellationToken);
+        }
+    }
+
     public async Task<IReadOnlyList<AcceptedVersion>> AllAsync(CancellationToken cancellationToken) => await QueryAsync(null, cancellationToken);
 
     public async Task<IReadOnlyList<AcceptedVersion>> OfProviderAsync(string providerCode, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Returns;
+using KpiPipeline.Pipeline.Validation;
 
 namespace KpiPipeline.Pipeline.Storage;
 
@@ -10,37 +11,11 @@ public sealed class CuratedReturns(BlobContainerClient curated)
     public static string BlobNameOf(ReturnPath path, string uploadId) =>
         $"{path.ProviderCode}/{path.Month}/{CodeRules.FileName(path.Kind)}/{uploadId}.csv";
 
-    public async Task<IReadOnlyList<CuratedEpisode>> ReadEpisodesAsync(AcceptedVersion version, CancellationToken cancellationToken)
+    /// <summary>The rows of an accepted version's curated copy, as its provider's fold takes them.</summary>
+    public async Task<AcceptedRows> ReadAcceptedAsync(AcceptedVersion version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(version);
         using var download = (await curated.GetBlobClient(version.CuratedBlob).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
-        return [.. CuratedCsv.ReadEpisodes(download.Content)];
-    }
-
-    /// <summary>Every accepted file in the index, read into a <see cref="ReturnSet"/> with the given upload history.</summary>
-    public async Task<ReturnSet> ReadAllAsync(IReadOnlyList<AcceptedVersion> versions, IReadOnlyList<UploadOutcome> uploads, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(versions);
-        var episodes = new List<AcceptedEpisodesFile>();
-        var reviews = new List<AcceptedReviewsFile>();
-        var nsp = new List<AcceptedNspFile>();
-        foreach (var version in versions.OrderBy(v => v.Path.Month).ThenBy(v => v.Path.ProviderCode, StringComparer.Ordinal))
-        {
-            using var download = (await curated.GetBlobClient(version.CuratedBlob).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
-            switch (version.Path.Kind)
-            {
-                case ReturnFileKind.Episodes:
-                    episodes.Add(new AcceptedEpisodesFile(version.Path, [.. CuratedCsv.ReadEpisodes(download.Content)]));
-                    break;
-                case ReturnFileKind.Reviews:
-                    reviews.Add(new AcceptedReviewsFile(version.Path, [.. CuratedCsv.ReadReviews(download.Content)]));
-                    break;
-                default:
-                    nsp.Add(AcceptedNspFile.FromRows(version.Path, CuratedCsv.ReadNsp(download.Content)));
-                    break;
-            }
-        }
-
-        return new ReturnSet(episodes, reviews, nsp, uploads);
+        return AcceptedRows.ReadCurated(download.Content, version.Path.Kind);
     }
 }

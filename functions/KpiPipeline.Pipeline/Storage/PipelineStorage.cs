@@ -28,6 +28,8 @@ public sealed class PipelineStorage
         Reports = blobs.GetBlobContainerClient(names.ReportsContainer);
         Ledger = tables.GetTableClient(names.LedgerTable);
         AcceptedReturns = tables.GetTableClient(names.AcceptedReturnsTable);
+        ProviderUploads = tables.GetTableClient(names.ProviderUploadsTable);
+        ProviderStateRefreshes = queues.GetQueueClient(ProviderStateQueueName);
         ReportNotifications = queues.GetQueueClient(names.ReportNotificationsQueue);
     }
 
@@ -57,6 +59,18 @@ public sealed class PipelineStorage
 
     public QueueClient ReportNotifications { get; }
 
+    /// <summary>Every completed upload of each registered provider (partition = provider).</summary>
+    public TableClient ProviderUploads { get; }
+
+    /// <summary>
+    /// The queue of providers whose state needs bringing up to date (message = provider code), read by the queue-triggered
+    /// function <c>RefreshProviderState</c>. A fixed name, as the trigger's container <c>returns</c> is: the trigger names it.
+    /// </summary>
+    public QueueClient ProviderStateRefreshes { get; }
+
+    /// <summary>The name of the provider-state refresh queue (the queue trigger's).</summary>
+    public const string ProviderStateQueueName = "provider-state";
+
     /// <summary>Creates every container, table and queue that does not exist yet (once per process; retried after a failure).</summary>
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +92,9 @@ public sealed class PipelineStorage
                 .Select(container => (Task)container.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None))
                 .Append(Ledger.CreateIfNotExistsAsync(CancellationToken.None))
                 .Append(AcceptedReturns.CreateIfNotExistsAsync(CancellationToken.None))
-                .Append(ReportNotifications.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
+                .Append(ProviderUploads.CreateIfNotExistsAsync(CancellationToken.None))
+                .Append(ReportNotifications.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None))
+                .Append(ProviderStateRefreshes.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
     }
 
     /// <summary>Reads providers.csv, areas.csv and targets.csv from the reference container.</summary>

@@ -94,15 +94,17 @@ public sealed class SubmissionLedger(TableClient table)
     private const string NotifiedSuffix = "~notified";
 
     /// <summary>Every completed upload, as the data-quality KPIs need them.</summary>
-    public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken)
-    {
-        var all = (await table.QueryAllAsync(null, cancellationToken)).Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal)).Select(FromEntity);
-        return
-        [
-            .. all.Where(e => e.State == SubmissionState.Completed)
-                .Select(e => new UploadOutcome(e.BlobName, e.Path, e.ProviderRegistered, e.UploadedAt, e.Accepted)),
-        ];
-    }
+    public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken) =>
+        [.. (await CompletedEntriesAsync(cancellationToken)).Select(e => new UploadOutcome(e.BlobName, e.Path, e.ProviderRegistered, e.UploadedAt, e.Accepted))];
+
+    /// <summary>Every upload in state <c>Completed</c> (a scan of the whole ledger).</summary>
+    public async Task<IReadOnlyList<SubmissionEntry>> CompletedEntriesAsync(CancellationToken cancellationToken) =>
+    [
+        .. (await table.QueryAllAsync(null, cancellationToken))
+            .Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal))
+            .Select(FromEntity)
+            .Where(e => e.State == SubmissionState.Completed),
+    ];
 
     private static TableEntity ToEntity(SubmissionEntry e)
     {

@@ -102,8 +102,50 @@ public static class Calibration
         (Medication.BUPRENORPHINE_DEPOT, 4),
         (Medication.NONE, 9));
 
-    /// <summary>Seed 002 survey: HAT under 1% of opiate clients, no more than 12 people in any area.</summary>
-    public const double HatClinicShareAtHatProviders = 0.03;
+    // ---- Heroin-assisted treatment (setting HAT_CLINIC, medication DIAMORPHINE) --------------------
+
+    /// <summary>
+    /// Places at a HAT clinic. Seed 002 survey: seven areas prescribe HAT, under 1% of the opiate-dependent there, "no more
+    /// than 12 people in any one area"; seed 003: 15 people started in the first Scottish service's first year.
+    /// </summary>
+    public const int HatPlacesMin = 10;
+    public const int HatPlacesMax = 14;
+
+    /// <summary>Chance an opiate starter at a HAT provider takes a free HAT place (a waiting list fills places quickly).</summary>
+    public const double HatOfferShare = 0.5;
+
+    /// <summary>Seed 003: "nine out of fifteen people who commenced HAT in its first year were still engaged ... after one year".</summary>
+    public const double HatEngagedOneYear = 0.6;
+
+    /// <summary>Seed 003: of those who left, "most had left within six months of commencing treatment".</summary>
+    public const double HatLeaversWithinSixMonths = 0.8;
+
+    /// <summary>Days in HAT beyond the first year for those still engaged then (exponential; the seeds give no figure).</summary>
+    public const double HatStayBeyondOneYearMeanDays = 3 * 365.25;
+
+    /// <summary>Seed 003: leavers "were discharged back to community treatment ... such as methadone"; two of six died later.</summary>
+    public static readonly WeightedChoice<ExitReason> HatLeaverExitReasons = new(
+        (ExitReason.TRANSFERRED, 80),
+        (ExitReason.DROPPED_OUT, 10),
+        (ExitReason.RETAINED_IN_CUSTODY, 5),
+        (ExitReason.DIED, 5));
+
+    /// <summary>A HAT leaver transferred to community OST starts again at the provider this many days later.</summary>
+    public const int HatReturnToCommunityMinDays = 1;
+    public const int HatReturnToCommunityMaxDays = 21;
+
+    // ---- Prison release (CJ01) ---------------------------------------------------------------
+
+    /// <summary>
+    /// PRISON_RELEASE referrals that start treatment within 21 days of referral. The seeds give no figure: seed 002 names
+    /// the transition only as a reason for urgent access (site B sees "a recent prison or hospital release" the same day
+    /// outside triage hours) and the brief calls it where people are lost. 45% sits below the catalogue's illustrative
+    /// CJ01 target of 50, so that continuity of care reads amber or red at most units, as that reading expects.
+    /// </summary>
+    public const double PrisonReleaseEngagedThreeWeeks = 0.45;
+
+    /// <summary>PRISON_RELEASE referrals that start later (22–120 days); the rest never start (lost on release).</summary>
+    public const double PrisonReleaseStartLater = 0.20;
 
     /// <summary>Methadone target dose: normal(72, 28) mg clamped to 30–150 (~62% in the 60–120 mg optimal band).</summary>
     public const double MethadoneMeanMg = 72;
@@ -139,19 +181,65 @@ public static class Calibration
     public const double NaloxoneOther = 0.08;
     public const double NaloxoneNotRecorded = 0.04;
 
-    public static readonly WeightedChoice<TreatmentGoal?> OpiateGoals = new(
-        (TreatmentGoal.MAINTENANCE, 42),
-        (TreatmentGoal.ABSTINENCE, 25),
-        (TreatmentGoal.HARM_REDUCTION, 18),
+    // Treatment goals (kpis.md 10.1 breaks the ‡ KPIs down by them). Seed 002 (site pathways): after an initial period of
+    // stability on OST, service users "pursue a tailored approach towards abstinence ... or maintenance on an OST
+    // prescription"; some are maintained on a prescription while wishing to move towards abstinence. So maintenance is
+    // the common goal on OST, above all for long-term OST, abstinence for people leaving OST drug-free and for alcohol
+    // and other drugs; a few goals are not recorded.
+
+    /// <summary>OST episodes that are neither long-term nor HAT nor ending in a completion.</summary>
+    public static readonly WeightedChoice<TreatmentGoal?> OstGoals = new(
+        (TreatmentGoal.MAINTENANCE, 48),
+        (TreatmentGoal.ABSTINENCE, 20),
+        (TreatmentGoal.HARM_REDUCTION, 16),
         (TreatmentGoal.UNDECIDED, 8),
+        (null, 8));
+
+    /// <summary>Long-term OST (<see cref="LongTermOstShare"/>): mostly maintenance.</summary>
+    public static readonly WeightedChoice<TreatmentGoal?> LongTermOstGoals = new(
+        (TreatmentGoal.MAINTENANCE, 72),
+        (TreatmentGoal.HARM_REDUCTION, 10),
+        (TreatmentGoal.ABSTINENCE, 6),
+        (TreatmentGoal.UNDECIDED, 4),
+        (null, 8));
+
+    /// <summary>OST episodes that end in a completion (a reduction to nothing first): mostly abstinence.</summary>
+    public static readonly WeightedChoice<TreatmentGoal?> OstCompletionGoals = new(
+        (TreatmentGoal.ABSTINENCE, 62),
+        (TreatmentGoal.MAINTENANCE, 14),
+        (TreatmentGoal.HARM_REDUCTION, 8),
+        (TreatmentGoal.UNDECIDED, 6),
+        (null, 10));
+
+    /// <summary>
+    /// HAT: seed 003, "the primary aim of the service was focussed on reducing harms and maintaining engagement".
+    /// </summary>
+    public static readonly WeightedChoice<TreatmentGoal?> HatGoals = new(
+        (TreatmentGoal.HARM_REDUCTION, 50),
+        (TreatmentGoal.MAINTENANCE, 38),
+        (TreatmentGoal.UNDECIDED, 5),
         (null, 7));
 
-    public static readonly WeightedChoice<TreatmentGoal?> OtherGoals = new(
+    /// <summary>Opiate episodes without substitute medication (psychosocial, detox already done).</summary>
+    public static readonly WeightedChoice<TreatmentGoal?> OpiateWithoutOstGoals = new(
+        (TreatmentGoal.ABSTINENCE, 52),
+        (TreatmentGoal.HARM_REDUCTION, 24),
+        (TreatmentGoal.UNDECIDED, 12),
+        (TreatmentGoal.MAINTENANCE, 2),
+        (null, 10));
+
+    /// <summary>Alcohol: abstinence, or controlled drinking (harm reduction).</summary>
+    public static readonly WeightedChoice<TreatmentGoal?> AlcoholGoals = new(
         (TreatmentGoal.ABSTINENCE, 58),
-        (TreatmentGoal.HARM_REDUCTION, 20),
+        (TreatmentGoal.HARM_REDUCTION, 25),
+        (TreatmentGoal.UNDECIDED, 9),
+        (null, 8));
+
+    public static readonly WeightedChoice<TreatmentGoal?> NonOpiateGoals = new(
+        (TreatmentGoal.ABSTINENCE, 60),
+        (TreatmentGoal.HARM_REDUCTION, 22),
         (TreatmentGoal.UNDECIDED, 10),
-        (TreatmentGoal.MAINTENANCE, 5),
-        (null, 7));
+        (null, 8));
 
     // ---- Retention and exits -------------------------------------------------------------------
 
@@ -271,6 +359,40 @@ public static class Calibration
     public const double NspNaloxone = 0.03;
     public const double NspBbvTest = 0.02;
     public const double NspReferredToTreatment = 0.015;
+
+    // ---- Workforce (workforce.csv, CAP01–CAP03) ----------------------------------------------------
+
+    /// <summary>
+    /// Caseload per available FTE, a provider's usual level (uniform). Seed 002 site A: 76.3 (2019), 82.9 (2022) and
+    /// 67.8 (2023) service users per available FTE; the manager's target 50; "caseloads of up to 40 clients" manageable,
+    /// staff reporting "around 45 and 50 even though they're meant to be around 40".
+    /// </summary>
+    public const double CaseloadPerFteMin = 45;
+    public const double CaseloadPerFteMax = 80;
+
+    /// <summary>Month-to-month variation of the caseload per FTE (log-normal sigma), always kept within 40–85.</summary>
+    public const double CaseloadPerFteMonthlySigma = 0.04;
+    public const double CaseloadPerFteLowest = 40;
+    public const double CaseloadPerFteHighest = 85;
+
+    /// <summary>Seed 002 site A: FTE with under two years in the service 22% (2019), 26% (2022), 48% (2023).</summary>
+    public const double Under2YearsShareMin = 0.22;
+    public const double Under2YearsShareMax = 0.48;
+    public const double Under2YearsMonthlySd = 0.015;
+
+    /// <summary>
+    /// Chance a member of staff is on long-term leave (sickness, maternity, secondment) at a month end. Seed 002 site A:
+    /// long-term leave was 2.5 of 25.2 FTE (2019), 3.0 of 24.4 (2022) and 1.4 of 26.0 (2023), 5–12%.
+    /// </summary>
+    public const double LongTermLeaveChanceMin = 0.04;
+    public const double LongTermLeaveChanceMax = 0.11;
+
+    /// <summary>FTE per member of staff. Seed 002 site A, 2023: 30 shared care workers (14 full-time) and 26.0 FTE.</summary>
+    public const double FtePerPersonMin = 0.8;
+    public const double FtePerPersonMax = 0.92;
+
+    /// <summary>A provider-month whose workforce.csv is not sent (it is optional; dataset.md section 6).</summary>
+    public const double WorkforceMonthNotSent = 0.04;
 
     // ---- Reference data --------------------------------------------------------------------------
 

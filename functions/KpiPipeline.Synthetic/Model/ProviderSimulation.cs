@@ -24,6 +24,8 @@ public sealed class ProviderSimulation
     private readonly SeededRandom random;
     private readonly DateOnly simulationStart;
     private readonly PriorityQueue<(long PersonId, Substance Substance), (int DayNumber, long Sequence)> representations = new();
+    private readonly List<(long PersonId, DateOnly End)> hatPlaces = [];
+    private readonly HashSet<long> formerHatClients = [];
     private long queued;
     private int sequence;
 
@@ -125,7 +127,10 @@ public sealed class ProviderSimulation
         var reviewSeed = random.NextUInt64();
         var opiate = CodeRules.GroupOf(substance) == SubstanceGroup.OPIATE;
 
-        if (random.Chance(Calibration.NeverStarted))
+        var wait = source == ReferralSource.PRISON_RELEASE ? PrisonReleaseWait()
+            : random.Chance(Calibration.NeverStarted) ? null
+            : WaitDays();
+        if (wait is not { } days)
         {
             var reason = random.Pick(Calibration.NeverStartedExitReasons);
             var exit = referral.AddDays(random.Between(7, 120));
@@ -146,10 +151,11 @@ public sealed class ProviderSimulation
             };
         }
 
-        var start = referral.AddDays(WaitDays());
+        var start = referral.AddDays(days);
         TreatmentSetting setting;
         Medication medication;
-        if (opiate && provider.HasHatClinic && random.Chance(Calibration.HatClinicShareAtHatProviders))
+        var hat = opiate && TakesHatPlace(personId, start);
+        if (hat)
         {
             setting = TreatmentSetting.HAT_CLINIC;
             medication = Medication.DIAMORPHINE;
@@ -161,12 +167,25 @@ public sealed class ProviderSimulation
         }
 
         var ost = CodeRules.IsOst(medication);
-        var longTerm = ost && random.Chance(Calibration.LongTermOstShare);
-        var exitReason = longTerm ? random.Pick(Calibration.LongTermExitReasons)
-            : random.Pick(ost ? Calibration.OstExitReasons : Calibration.OtherExitReasons);
-        var duration = longTerm ? random.Exponential(Calibration.LongTermOstMeanDays) : DurationDays(exitReason, ost);
+        var longTerm = !hat && ost && random.Chance(Calibration.LongTermOstShare);
+        var (exitReason, duration) = hat ? HatStay()
+            : longTerm ? (random.Pick(Calibration.LongTermExitReasons), random.Exponential(Calibration.LongTermOstMeanDays))
+            : Stay(ost);
         var exitDate = start.AddDays((int)Math.Max(1, Math.Min(duration, 40 * 365)));
-        Schedule(personId, substance, exitDate, exitReason);
+        if (hat)
+        {
+            hatPlaces.Add((personId, exitDate));
+        }
+
+        if (hat && exitReason == ExitReason.TRANSFERRED)
+        {
+            // Seed 003: HAT leavers were discharged back to community treatment, here at the same provider.
+            ScheduleReturn(personId, substance, exitDate);
+        }
+        else
+        {
+            Schedule(personId, substance, exitDate, exitReason);
+        }
 
         var naloxoneShare = opiate ? Calibration.NaloxoneOpiate : Calibration.NaloxoneOther;
         DateOnly? naloxone = random.Chance(naloxoneShare) ? start.AddDays(random.Next(84)) : null;
@@ -183,7 +202,7 @@ public sealed class ProviderSimulation
             Medication = medication,
             TargetDoseMg = TargetDose(medication),
             DoseRecorded = !random.Chance(Calibration.DoseNotRecorded),
-            Goal = random.Pick(opiate ? Calibration.OpiateGoals : Calibration.OtherGoals),
+            Goal = random.Pick(GoalsFor(substance, medication, hat, longTerm, CodeRules.ClassOf(exitReason) == OutcomeClass.SUCCESSFUL)),
             NaloxoneDate = naloxone,
             NaloxoneRecorded = !random.Chance(Calibration.NaloxoneNotRecorded),
             ExitDate = exitDate,
@@ -206,6 +225,97 @@ public sealed class ProviderSimulation
         ReviewSeed = 0,
         DeletedMonth = WindowMonth(world, original.ReferralDate) + 1,
     };
+
+    /// <summary>
+    /// Whether an opiate starter takes a place at the provider's HAT clinic: only while a place is free on the start date
+    /// (the clinic holds its places' dozen or so clients, seed 002 and 003), for someone who has not left HAT here before.
+    /// </summary>
+    private bool TakesHatPlace(long personId, DateOnly start)
+    {
+        if (!provider.HasHatClinic)
+        {
+            return false;
+        }
+
+        // Places that ended long before any start still to come (waits are at most 480 days) are kept only as their people.
+        for (var i = hatPlaces.Count - 1; i >= 0; i--)
+        {
+            if (hatPlaces[i].End.DayNumber < start.DayNumber - 500)
+            {
+                formerHatClients.Add(hatPlaces[i].PersonId);
+                hatPlaces.RemoveAt(i);
+            }
+        }
+
+        var taken = 0;
+        foreach (var (person, end) in hatPlaces)
+        {
+            if (person == personId)
+            {
+                return false;
+            }
+
+            if (end > start)
+            {
+                taken++;
+            }
+        }
+
+        return !formerHatClients.Contains(personId) && taken < provider.HatPlaces && random.Chance(Calibration.HatOfferShare);
+    }
+
+    /// <summary>
+    /// How a HAT episode ends: seed 003, 60% still engaged at one year (and staying on, ending as long-term OST does); the
+    /// rest leave, most within six months.
+    /// </summary>
+    private (ExitReason Reason, double Days) HatStay()
+    {
+        if (random.Chance(Calibration.HatEngagedOneYear))
+        {
+            return (random.Pick(Calibration.LongTermExitReasons), 365 + random.Exponential(Calibration.HatStayBeyondOneYearMeanDays));
+        }
+
+        var days = random.Chance(Calibration.HatLeaversWithinSixMonths) ? random.Between(7, 181) : random.Between(182, 364);
+        return (random.Pick(Calibration.HatLeaverExitReasons), days);
+    }
+
+    private (ExitReason Reason, double Days) Stay(bool ost)
+    {
+        var reason = random.Pick(ost ? Calibration.OstExitReasons : Calibration.OtherExitReasons);
+        return (reason, DurationDays(reason, ost));
+    }
+
+    private static WeightedChoice<TreatmentGoal?> GoalsFor(Substance substance, Medication medication, bool hat, bool longTerm, bool successful)
+    {
+        if (hat)
+        {
+            return Calibration.HatGoals;
+        }
+
+        if (CodeRules.IsOst(medication))
+        {
+            return longTerm ? Calibration.LongTermOstGoals : successful ? Calibration.OstCompletionGoals : Calibration.OstGoals;
+        }
+
+        return CodeRules.GroupOf(substance) switch
+        {
+            SubstanceGroup.OPIATE => Calibration.OpiateWithoutOstGoals,
+            SubstanceGroup.ALCOHOL => Calibration.AlcoholGoals,
+            _ => Calibration.NonOpiateGoals,
+        };
+    }
+
+    /// <summary>
+    /// Days from a PRISON_RELEASE referral to the start, or null when the person never starts (lost on release):
+    /// <see cref="Calibration.PrisonReleaseEngagedThreeWeeks"/> within 21 days, <see cref="Calibration.PrisonReleaseStartLater"/> later.
+    /// </summary>
+    private int? PrisonReleaseWait()
+    {
+        var u = random.NextDouble();
+        return u < Calibration.PrisonReleaseEngagedThreeWeeks ? random.Between(0, 21)
+            : u < Calibration.PrisonReleaseEngagedThreeWeeks + Calibration.PrisonReleaseStartLater ? random.Between(22, 120)
+            : null;
+    }
 
     private int WaitDays()
     {
@@ -272,6 +382,16 @@ public sealed class ProviderSimulation
         };
         if (gap > 0)
         {
+            representations.Enqueue((personId, substance), (exit.DayNumber + gap, queued++));
+        }
+    }
+
+    /// <summary>A HAT leaver discharged to community treatment is referred again at this provider within three weeks.</summary>
+    private void ScheduleReturn(long personId, Substance substance, DateOnly exit)
+    {
+        if (exit <= world.WindowEnd)
+        {
+            var gap = random.Between(Calibration.HatReturnToCommunityMinDays, Calibration.HatReturnToCommunityMaxDays);
             representations.Enqueue((personId, substance), (exit.DayNumber + gap, queued++));
         }
     }

@@ -15,7 +15,14 @@ public sealed record SyntheticArea(
     bool PublishesPwidEstimate,
     double UnmetNeed);
 
+/// <summary>
+/// How a provider staffs its caseload (workforce.csv): its usual caseload per available FTE, the share of its staff with
+/// under two years' service, each member's chance of being on long-term leave, and the FTE per member of staff.
+/// </summary>
+public sealed record WorkforceTraits(double CaseloadPerFte, double Under2YearsShare, double LongTermLeaveChance, double FtePerPerson);
+
 /// <summary>A synthetic provider: identity, area and the traits that make it differ from its neighbours.</summary>
+/// <param name="HatPlaces">Places at its HAT clinic (0: none).</param>
 public sealed record SyntheticProvider(
     int Index,
     string ProviderCode,
@@ -24,9 +31,12 @@ public sealed record SyntheticProvider(
     double Caseload,
     double WaitedThreeWeeksShare,
     double SameDayShare,
-    bool HasHatClinic,
-    IReadOnlyList<NspOutlet> Outlets)
+    int HatPlaces,
+    IReadOnlyList<NspOutlet> Outlets,
+    WorkforceTraits Workforce)
 {
+    public bool HasHatClinic => HatPlaces > 0;
+
     /// <summary>Fresh referrals a month that keep the caseload near its target in the steady state.</summary>
     public double FreshReferralsPerMonth => Caseload / ProviderSimulation.CaseloadMonthsPerFreshReferral;
 }
@@ -128,6 +138,8 @@ public sealed class SyntheticWorld
         return areas;
     }
 
+    private static double Uniform(SeededRandom random, double min, double max) => min + (max - min) * random.NextDouble();
+
     private static int CountFor(int areas, double share, int minimumAreas)
     {
         var count = (int)Math.Round(areas * share, MidpointRounding.AwayFromZero);
@@ -175,7 +187,16 @@ public sealed class SyntheticWorld
                 }
             }
 
-            providers.Add(new SyntheticProvider(g, code, name, area, options.PeoplePerProvider * scale, waited, sameDay, hat, outlets));
+            // Traits added with data set 1.1 come from a stream of their own, so that the draws above (and every
+            // provider's episodes) are what they were before.
+            var more = new SeededRandom(SeededRandom.Derive(rootSeed, 6, g));
+            var hatPlaces = hat ? more.Between(Calibration.HatPlacesMin, Calibration.HatPlacesMax) : 0;
+            var workforce = new WorkforceTraits(
+                Uniform(more, Calibration.CaseloadPerFteMin, Calibration.CaseloadPerFteMax),
+                Uniform(more, Calibration.Under2YearsShareMin, Calibration.Under2YearsShareMax),
+                Uniform(more, Calibration.LongTermLeaveChanceMin, Calibration.LongTermLeaveChanceMax),
+                Uniform(more, Calibration.FtePerPersonMin, Calibration.FtePerPersonMax));
+            providers.Add(new SyntheticProvider(g, code, name, area, options.PeoplePerProvider * scale, waited, sameDay, hatPlaces, outlets, workforce));
         }
 
         return providers;

@@ -70,6 +70,15 @@ public sealed class CsvRowWriter
         }
     }
 
+    /// <summary>A decimal as digits with at most two decimal places and no trailing zeros (<c>12.5</c>, <c>3</c>).</summary>
+    public void Decimal(decimal value)
+    {
+        Separator();
+        Span<char> buffer = stackalloc char[32];
+        value.TryFormat(buffer, out var written, "0.##", CultureInfo.InvariantCulture);
+        writer.Write(buffer[..written]);
+    }
+
     public void Date(DateOnly? value)
     {
         Separator();

@@ -1,9 +1,10 @@
 using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Validation;
 
 namespace KpiPipeline.Synthetic.Output;
 
 /// <summary>A deliberate error placed in one episodes file so that validation rejects it (demo option).</summary>
-public sealed record InjectedDefect(string ProviderCode, ReportingMonth Month, string RuleId, string Description)
+public sealed record InjectedDefect(string ProviderCode, ReportingMonth Month, Rule Rule, string Description)
 {
     public string BlobName => new ReturnPath(ProviderCode, Month, ReturnFileKind.Episodes).BlobName;
 
@@ -34,9 +35,9 @@ public sealed record InjectedDefect(string ProviderCode, ReportingMonth Month, s
 
             defects.Add((defects.Count % 3) switch
             {
-                0 => new InjectedDefect(providerCodes[provider], month, "E08", "primary_substance 'HEROINE' is not a code"),
-                1 => new InjectedDefect(providerCodes[provider], month, "E13", "exit_date the day before treatment_start_date"),
-                _ => new InjectedDefect(providerCodes[provider], month, "E14", "exit_reason DROPPED_OUT without an exit_date"),
+                0 => new InjectedDefect(providerCodes[provider], month, Rules.E08, "primary_substance 'HEROINE' is not a code"),
+                1 => new InjectedDefect(providerCodes[provider], month, Rules.E13, "exit_date the day before treatment_start_date"),
+                _ => new InjectedDefect(providerCodes[provider], month, Rules.E14, "exit_reason DROPPED_OUT without an exit_date"),
             });
         }
 
@@ -53,24 +54,26 @@ public sealed record InjectedDefect(string ProviderCode, ReportingMonth Month, s
                 ReferralSource.SELF, "HEROIN", null, null, null, null, null, null, null, null, RecordStatus.ACTIVE));
         }
 
-        var index = RuleId == "E13" ? rows.FindIndex(r => r.TreatmentStartDate is not null) : rows.FindIndex(r => r.ExitDate is null);
+        var index = Rule == Rules.E13 ? rows.FindIndex(r => r.TreatmentStartDate is not null) : rows.FindIndex(r => r.ExitDate is null);
         if (index < 0)
         {
             index = 0;
         }
 
         var row = rows[index];
-        rows[index] = RuleId switch
+        if (Rule == Rules.E08)
         {
-            "E08" => row with { PrimarySubstance = "HEROINE" },
-            "E13" when row.TreatmentStartDate is { } start => row with
-            {
-                ExitDate = start.AddDays(-1),
-                ExitReason = nameof(ExitReason.DROPPED_OUT),
-                DailyDoseMg = null,
-            },
-            "E13" => row with { ExitDate = row.ReferralDate.AddDays(-1), ExitReason = nameof(ExitReason.DROPPED_OUT) },
-            _ => row with { ExitDate = null, ExitReason = nameof(ExitReason.DROPPED_OUT) },
-        };
+            rows[index] = row with { PrimarySubstance = "HEROINE" };
+        }
+        else if (Rule == Rules.E13)
+        {
+            rows[index] = row.TreatmentStartDate is { } start
+                ? row with { ExitDate = start.AddDays(-1), ExitReason = nameof(ExitReason.DROPPED_OUT), DailyDoseMg = null }
+                : row with { ExitDate = row.ReferralDate.AddDays(-1), ExitReason = nameof(ExitReason.DROPPED_OUT) };
+        }
+        else
+        {
+            rows[index] = row with { ExitDate = null, ExitReason = nameof(ExitReason.DROPPED_OUT) };
+        }
     }
 }

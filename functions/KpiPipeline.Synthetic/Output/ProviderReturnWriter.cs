@@ -18,6 +18,8 @@ public sealed class ProviderReturnWriter
     private readonly int[] registered;
     private readonly List<EpisodeRow> episodeRows = [];
     private readonly List<NspTransaction> transactions = [];
+    private readonly WorkforceModel workforce;
+    private readonly HashSet<(char, char, DateOnly, Sex)> peopleInTreatment = [];
     private int opiateOpenAtMonthEnd;
 
     public ProviderReturnWriter(SyntheticWorld world, ProviderHistory history, IEnumerable<InjectedDefect> defects)
@@ -31,6 +33,7 @@ public sealed class ProviderReturnWriter
         registered = history.Provider.Outlets
             .Select(o => 5 + (int)(o.TransactionWeight * history.Provider.Caseload * 0.5))
             .ToArray();
+        workforce = new WorkforceModel(world, history.Provider);
     }
 
     public string ProviderCode => history.Provider.ProviderCode;
@@ -121,6 +124,38 @@ public sealed class ProviderReturnWriter
         }
 
         return reviews.Count;
+    }
+
+    /// <summary>
+    /// The workforce.csv row of the month whose episodes were just written (<see cref="WriteEpisodes"/>; months in order),
+    /// staffed for its caseload: the distinct people (initials, date of birth, sex) in treatment at the month end, as CAP01
+    /// counts them. Null when the provider sends no workforce.csv that month.
+    /// </summary>
+    public WorkforceRow? Workforce()
+    {
+        peopleInTreatment.Clear();
+        foreach (var row in episodeRows)
+        {
+            if (row.TreatmentStartDate is not null && row.ExitDate is null && row.RecordStatus == RecordStatus.ACTIVE)
+            {
+                peopleInTreatment.Add((row.FirstInitial, row.LastInitial, row.DateOfBirth, row.Sex));
+            }
+        }
+
+        return workforce.NextMonth(peopleInTreatment.Count);
+    }
+
+    public void WriteWorkforce(WorkforceRow row, TextWriter writer)
+    {
+        var csv = new CsvRowWriter(writer, world.Options.CrLf);
+        csv.Header(ReturnHeaders.Workforce);
+        csv.Text(ProviderCode);
+        csv.Int(row.StaffHeadcount);
+        csv.Decimal(row.StaffFte);
+        csv.Decimal(row.LongTermLeaveFte);
+        csv.Int(row.StaffOnLongTermLeave);
+        csv.Int(row.StaffUnder2Years);
+        csv.EndRow();
     }
 
     /// <summary>

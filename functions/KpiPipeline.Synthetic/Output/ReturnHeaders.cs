@@ -24,6 +24,11 @@ public static class ReturnHeaders
         "needles_supplied", "used_returned", "naloxone_supplied", "bbv_test", "referred_to_treatment",
     ];
 
+    public static IReadOnlyList<string> Workforce { get; } =
+    [
+        "provider_code", "staff_headcount", "staff_fte", "long_term_leave_fte", "staff_on_long_term_leave", "staff_under_2_years",
+    ];
+
     public static IReadOnlyList<string> Providers { get; } = ["provider_code", "provider_name", "area_code"];
 
     public static IReadOnlyList<string> Areas { get; } =

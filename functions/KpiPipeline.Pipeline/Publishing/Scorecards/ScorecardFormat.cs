@@ -73,20 +73,40 @@ public static class ScorecardFormat
         _ => "○",
     };
 
-    /// <summary><c>substance_group</c> → <c>substance group</c>; <c>NON_OPIATE</c> → <c>Non-opiate</c>; <c>60-PLUS</c> → <c>60 plus</c>.</summary>
+    /// <summary><c>substance_group</c> → <c>substance group</c>, <c>age_band</c> → <c>age band</c>.</summary>
     public static string Dimension(string dimension) => dimension.Replace('_', ' ');
 
+    /// <summary>
+    /// A dimension value or nation as shown: <c>NON_OPIATE</c> → <c>Non-opiate</c>, <c>NOT_RECORDED</c> → <c>Not recorded</c>,
+    /// <c>F</c> → <c>Female</c>, <c>60-PLUS</c> → <c>60 and over</c>, <c>NORTHERN_IRELAND</c> → <c>Northern Ireland</c>;
+    /// anything else with its first letter capitalised and underscores as spaces.
+    /// </summary>
     public static string DimensionValue(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (Shown.TryGetValue(value, out var shown))
+        {
+            return shown;
+        }
+
         if (value.Length <= 1)
         {
             return value;
         }
 
-        var words = value.Replace("-PLUS", " plus", StringComparison.Ordinal).Replace('_', '-').ToLowerInvariant();
+        var words = value.Replace('_', ' ').ToLowerInvariant();
         return char.ToUpperInvariant(words[0]) + words[1..];
     }
+
+    private static readonly Dictionary<string, string> Shown = new(StringComparer.Ordinal)
+    {
+        ["NON_OPIATE"] = "Non-opiate",
+        ["M"] = "Male",
+        ["F"] = "Female",
+        ["X"] = "Other or not stated",
+        ["60-PLUS"] = "60 and over",
+        ["NORTHERN_IRELAND"] = "Northern Ireland",
+    };
 
     public static string Polarity(KpiPolarity polarity) => polarity switch
     {

@@ -114,7 +114,7 @@ public static class ScorecardHtml
         private static StringBuilder? pageText;
 
         private readonly StringBuilder html = TakePageText();
-        private readonly Dictionary<Column, IReadOnlyList<KpiResult?>> unitRows = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<Column, UnitRows?> unitRows = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<Column, TrendPoint[]?[]> unitPoints = new(ReferenceEqualityComparer.Instance);
         private readonly IReadOnlyList<QuarterPoints> earlier = earlier.Count > TrendQuarters - 1 ? earlier.Skip(earlier.Count - (TrendQuarters - 1)).ToList() : earlier;
 
@@ -206,19 +206,20 @@ public static class ScorecardHtml
                 .Append("</footer>\n</body>\n</html>\n");
         }
 
-        private KpiResult? Row(Column unit, string kpiId, string dimension = KpiVocabulary.DimensionAll, string value = KpiVocabulary.DimensionValueAll)
+        private KpiResult? Row(Column unit, string kpiId, string dimension = KpiVocabulary.DimensionAll, string value = KpiVocabulary.DimensionValueAll) =>
+            dimension == KpiVocabulary.DimensionAll && ScorecardRows.Slot(kpiId) is >= 0 and var slot
+                ? UnitOf(unit)?.All[slot]
+                : rows.Find(unit.Level, unit.Code, kpiId, dimension, value);
+
+        /// <summary>A unit's rows, found once per page.</summary>
+        private UnitRows? UnitOf(Column unit)
         {
-            if (dimension != KpiVocabulary.DimensionAll || ScorecardRows.Slot(kpiId) is not (>= 0 and var slot))
+            if (!unitRows.TryGetValue(unit, out var found))
             {
-                return rows.Find(unit.Level, unit.Code, kpiId, dimension, value);
+                unitRows[unit] = found = rows.UnitOf(unit.Level, unit.Code);
             }
 
-            if (!unitRows.TryGetValue(unit, out var list))
-            {
-                unitRows[unit] = list = rows.RowsOf(unit.Level, unit.Code);
-            }
-
-            return list[slot];
+            return found;
         }
 
         private KpiResult? NationalRow(string kpiId, string dimension = KpiVocabulary.DimensionAll, string value = KpiVocabulary.DimensionValueAll) =>
@@ -339,7 +340,8 @@ public static class ScorecardHtml
 
             if (page.Columns.Count > 0)
             {
-                html.Append("<table class=\"units\">\n<caption>Ratings of the ").Append(E(page.ColumnsLabel)).Append(" this quarter</caption>\n")
+                // In a scroll box like every other table: a provider red on many measures makes the table wider than a phone.
+                html.Append("<div class=\"scroll\">\n<table class=\"units\">\n<caption>Ratings of the ").Append(E(page.ColumnsLabel)).Append(" this quarter</caption>\n")
                     .Append("<thead><tr><th scope=\"col\">").Append(E(page.ColumnsLabel[..1].ToUpperInvariant() + page.ColumnsLabel[1..]))
                     .Append("</th><th scope=\"col\">Red</th><th scope=\"col\">Amber</th><th scope=\"col\">Green</th><th scope=\"col\">Red on</th></tr></thead>\n<tbody>\n");
                 foreach (var column in page.Columns)
@@ -355,7 +357,7 @@ public static class ScorecardHtml
                     html.Append("<td>").Append(reds.Count > 0 ? string.Join(", ", reds) : "none").Append("</td></tr>\n");
                 }
 
-                html.Append("</tbody>\n</table>\n");
+                html.Append("</tbody>\n</table>\n</div>\n");
             }
 
             html.Append("</section>\n");
@@ -370,7 +372,7 @@ public static class ScorecardHtml
             .Append("<li><strong>Last 8 quarters</strong>: a line of the published values, oldest on the left, this quarter as a dot; gaps are quarters with no value.</li>\n")
             .Append("<li><strong>Provisional</strong>: the measure's follow-up window has not closed yet; the figure can still change.</li>\n")
             .Append("<li><strong>Suppressed</strong>: a count of 1 to 7 is withheld on public pages, never shown as 0.</li>\n")
-            .Append("<li>Select a measure's name for its definition, and a breakdown line to see the substance groups.</li>\n")
+            .Append("<li>Select a measure's name for its definition, and a breakdown line to see the measure by substance group, treatment goal, sex or age band.</li>\n")
             .Append("</ul>\n</details>\n");
 
         private void Group(ScorecardGroup group)
@@ -423,14 +425,24 @@ public static class ScorecardHtml
 
             html.Append("</tr>\n");
             var breakdowns = rows.BreakdownsOf(kpi.Id);
-            foreach (var dimension in breakdowns.Select(b => b.Dimension).Distinct(StringComparer.Ordinal))
+            var slot = ScorecardRows.Slot(kpi.Id);
+            for (var from = 0; from < breakdowns.Count;)
             {
-                Breakdown(kpi, dimension, [.. breakdowns.Where(b => b.Dimension == dimension).Select(b => b.Value)], columnCount);
+                var to = from + 1;
+                while (to < breakdowns.Count && breakdowns[to].Dimension == breakdowns[from].Dimension)
+                {
+                    to++;
+                }
+
+                Breakdown(kpi, slot, breakdowns, from, to, columnCount);
+                from = to;
             }
         }
 
-        private void Breakdown(KpiDefinition kpi, string dimension, IReadOnlyList<string> values, int columnCount)
+        /// <summary>One dimension of a KPI's breakdowns, folded: its values at positions [from, to) of the KPI's breakdowns.</summary>
+        private void Breakdown(KpiDefinition kpi, int slot, IReadOnlyList<(string Dimension, string Value)> breakdowns, int from, int to, int columnCount)
         {
+            var dimension = breakdowns[from].Dimension;
             html.Append("<tr class=\"breakdown\"><td colspan=\"").Append(columnCount.ToString(CultureInfo.InvariantCulture)).Append("\"><details>")
                 .Append("<summary>").Append(E(kpi.Title)).Append(" by ").Append(E(ScorecardFormat.Dimension(dimension))).Append("</summary>\n")
                 .Append("<table class=\"kpis\">\n<caption>").Append(E($"{kpi.Title} by {ScorecardFormat.Dimension(dimension)}: {page.MainHeading}"))
@@ -447,21 +459,22 @@ public static class ScorecardHtml
             }
 
             html.Append("</tr></thead>\n<tbody>\n");
-            foreach (var value in values)
+            for (var position = from; position < to; position++)
             {
-                var main = Row(page.Main, kpi.Id, dimension, value);
+                var value = breakdowns[position].Value;
+                var main = UnitOf(page.Main)?.Breakdown(slot, position);
                 html.Append("<tr data-kpi=\"").Append(E(kpi.Id)).Append("\" data-dimension=\"").Append(E(dimension)).Append("\" data-dimension-value=\"")
                     .Append(E(value)).Append("\"><th scope=\"row\">").Append(E(ScorecardFormat.DimensionValue(value))).Append("</th>\n");
                 Cell(kpi, page.Main, main, "main");
                 html.Append("<td class=\"rating\">").Append(main is null ? string.Empty : Badge(main.Rag)).Append("</td>\n");
                 if (page.ShowNational)
                 {
-                    Cell(kpi, National, NationalRow(kpi.Id, dimension, value), "national");
+                    Cell(kpi, National, UnitOf(National)?.Breakdown(slot, position), "national");
                 }
 
                 foreach (var column in page.Columns)
                 {
-                    Cell(kpi, column, Row(column, kpi.Id, dimension, value), "unit", withRating: true);
+                    Cell(kpi, column, UnitOf(column)?.Breakdown(slot, position), "unit", withRating: true);
                 }
 
                 html.Append("</tr>\n");
@@ -517,13 +530,18 @@ public static class ScorecardHtml
             html.Append("</td>\n");
         }
 
-        /// <summary>The counts behind a value: "45 of 62" for a percent or ratio, "n = 30" for a mean or median.</summary>
+        /// <summary>
+        /// The counts behind a value: "45 of 62" for a percent or ratio, "n = 30" for a mean or median, "85 people" for a ratio
+        /// with no count below the line (CAP01: its caseload; the FTE it divides by is not published).
+        /// </summary>
         private static string Figures(KpiDefinition kpi, KpiResult row)
         {
             switch (kpi.Unit)
             {
                 case KpiUnit.Percent or KpiUnit.Ratio when row.Numerator is { } n && row.Denominator is { } d:
                     return $" <span class=\"nd\"><span class=\"count\">{ScorecardFormat.Count(n)}</span> of <span class=\"count\">{ScorecardFormat.Count(d)}</span></span>";
+                case KpiUnit.Ratio when row.Numerator is { } people:
+                    return $" <span class=\"nd\"><span class=\"count\">{ScorecardFormat.Count(people)}</span> people</span>";
                 case KpiUnit.Days or KpiUnit.Score when row.Denominator is { } count:
                     return $" <span class=\"nd\">n = <span class=\"count\">{ScorecardFormat.Count(count)}</span></span>";
                 default:

@@ -19,9 +19,46 @@ public sealed record QuarterPoints(string Period, IReadOnlyDictionary<(string Le
     public TrendPoint[]? PointsOf(string level, string unitCode) => Points.GetValueOrDefault((level, unitCode));
 }
 
+/// <summary>One unit's rows of a period, by KPI slot (<see cref="ScorecardRows.Slot"/>) and breakdown position.</summary>
+public sealed class UnitRows
+{
+    private readonly KpiResult?[]?[] breakdowns = new KpiResult?[]?[ScorecardRows.SlotCount];
+
+    internal UnitRows(string level, string code)
+    {
+        Level = level;
+        Code = code;
+    }
+
+    public string Level { get; }
+
+    public string Code { get; }
+
+    /// <summary>Dimension-all rows, one slot per catalogue KPI (null where the unit has no row of that KPI).</summary>
+    public KpiResult?[] All { get; } = new KpiResult?[ScorecardRows.SlotCount];
+
+    /// <summary>The row of a KPI's breakdown at its position in <see cref="ScorecardRows.BreakdownsOf"/>, or null.</summary>
+    public KpiResult? Breakdown(int slot, int position) =>
+        breakdowns[slot] is { } rows && position < rows.Length ? rows[position] : null;
+
+    internal void SetBreakdown(int slot, int position, KpiResult row)
+    {
+        ref var rows = ref breakdowns[slot];
+        if (rows is null || rows.Length <= position)
+        {
+            Array.Resize(ref rows, Math.Max(position + 1, rows?.Length * 2 ?? 20));
+        }
+
+        rows[position] = row;
+    }
+}
+
 /// <summary>
-/// One period's published rows (restricted or public), indexed for a page: by key, the areas and their providers, the
-/// nations, and the breakdowns each KPI has. The rows are the very objects written to Parquet.
+/// One period's published rows (restricted or public), indexed for a page: per unit, its dimension-all row of each
+/// catalogue KPI and its breakdown rows by position, the areas and their providers, the nations, and the breakdowns each
+/// KPI has. The rows are the very objects written to Parquet. A period of a national run has over 100,000 rows, most of
+/// them breakdowns, so a row is placed by its KPI's slot and its breakdown's position rather than by hashing its key, and
+/// a page reads its cells by index.
 /// </summary>
 public sealed class ScorecardRows
 {
@@ -30,12 +67,15 @@ public sealed class ScorecardRows
 
     private static readonly KpiResult?[] NoRows = new KpiResult?[KpiCatalogue.All.Count];
 
-    /// <summary>Dimension-all rows per unit, one slot per catalogue KPI (a page reads these thousands of times).</summary>
-    private readonly Dictionary<(string Level, string UnitCode), KpiResult?[]> unitRows = [];
+    private readonly Dictionary<(string Level, string UnitCode), UnitRows> units = [];
 
-    /// <summary>Every other row (breakdowns, and KPIs outside the catalogue).</summary>
-    private readonly Dictionary<RowKey, KpiResult> byKey;
-    private readonly Dictionary<string, List<(string Dimension, string Value)>> breakdowns = new(StringComparer.Ordinal);
+    /// <summary>Rows of KPIs outside the catalogue, by key.</summary>
+    private readonly Dictionary<RowKey, KpiResult> others = [];
+
+    /// <summary>Per catalogue KPI: its breakdowns in row order, and each one's position.</summary>
+    private readonly List<(string Dimension, string Value)>[] breakdowns = [.. KpiCatalogue.All.Select(_ => new List<(string, string)>())];
+    private readonly Dictionary<(string Dimension, string Value), int>[] positions =
+        [.. KpiCatalogue.All.Select(_ => new Dictionary<(string, string), int>())];
 
     public ScorecardRows(IReadOnlyList<KpiResult> rows)
     {
@@ -50,29 +90,16 @@ public sealed class ScorecardRows
         PeriodStart = first.PeriodStart;
         PeriodEnd = first.PeriodEnd;
         AsOf = first.AsOf;
-        byKey = [];
         var areas = new List<string>();
         var nations = new List<string>();
         var providers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var seenUnits = new HashSet<(string, string)>();
-        var seenBreakdowns = new HashSet<(string, string, string)>();
+        var lookup = new UnitLookup<UnitRows>(units, static (level, code) => new UnitRows(level, code));
+        var kpi = new SlotLookup();
+        (string? Dimension, string? Value, int Slot, int Position) lastBreakdown = (null, null, -1, -1);
         foreach (var row in rows)
         {
-            if (row.Dimension == KpiVocabulary.DimensionAll && Slots.TryGetValue(row.KpiId, out var slot))
-            {
-                if (!unitRows.TryGetValue((row.Level, row.UnitCode), out var slots))
-                {
-                    unitRows[(row.Level, row.UnitCode)] = slots = new KpiResult?[Slots.Count];
-                }
-
-                slots[slot] = row;
-            }
-            else
-            {
-                byKey[KeyOf(row)] = row;
-            }
-
-            if (seenUnits.Add((row.Level, row.UnitCode)))
+            var unit = lookup.Find(row.Level, row.UnitCode, out var added);
+            if (added)
             {
                 switch (row.Level)
                 {
@@ -93,14 +120,25 @@ public sealed class ScorecardRows
                 }
             }
 
-            if (row.Dimension != KpiVocabulary.DimensionAll && seenBreakdowns.Add((row.KpiId, row.Dimension, row.DimensionValue)))
+            var slot = kpi.SlotOf(row.KpiId);
+            if (slot < 0)
             {
-                if (!breakdowns.TryGetValue(row.KpiId, out var list))
+                others[KeyOf(row)] = row;
+            }
+            else if (row.Dimension == KpiVocabulary.DimensionAll)
+            {
+                unit.All[slot] = row;
+            }
+            else
+            {
+                // Rows come breakdown by breakdown, unit by unit: the position is looked up again only when the breakdown changes.
+                if (lastBreakdown.Slot != slot || !ReferenceEquals(lastBreakdown.Dimension, row.Dimension)
+                    || !ReferenceEquals(lastBreakdown.Value, row.DimensionValue))
                 {
-                    breakdowns[row.KpiId] = list = [];
+                    lastBreakdown = (row.Dimension, row.DimensionValue, slot, PositionOf(slot, row.Dimension, row.DimensionValue));
                 }
 
-                list.Add((row.Dimension, row.DimensionValue));
+                unit.SetBreakdown(slot, lastBreakdown.Position, row);
             }
         }
 
@@ -108,6 +146,8 @@ public sealed class ScorecardRows
         Nations = nations;
         ProvidersByArea = providers.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
     }
+
+    internal static int SlotCount => Slots.Count;
 
     public string Period { get; }
 
@@ -135,20 +175,43 @@ public sealed class ScorecardRows
     /// <summary>The place of a catalogue KPI in <see cref="RowsOf"/> and <see cref="QuarterPoints"/>; -1 for an id outside the catalogue.</summary>
     public static int Slot(string kpiId) => Slots.GetValueOrDefault(kpiId, -1);
 
+    /// <summary>The unit's rows, or null when the period has none.</summary>
+    public UnitRows? UnitOf(string level, string unitCode) => units.GetValueOrDefault((level, unitCode));
+
     /// <summary>The unit's dimension-all rows, by <see cref="Slot"/> (null where the unit has no row of that KPI).</summary>
-    public IReadOnlyList<KpiResult?> RowsOf(string level, string unitCode) => unitRows.GetValueOrDefault((level, unitCode)) ?? NoRows;
+    public IReadOnlyList<KpiResult?> RowsOf(string level, string unitCode) => UnitOf(level, unitCode)?.All ?? NoRows;
 
     public KpiResult? Find(RowKey key) => Find(key.Level, key.UnitCode, key.KpiId, key.Dimension, key.DimensionValue);
 
     public KpiResult? Find(string level, string unitCode, string kpiId, string dimension = KpiVocabulary.DimensionAll,
-        string dimensionValue = KpiVocabulary.DimensionValueAll) =>
-        dimension == KpiVocabulary.DimensionAll && Slot(kpiId) is >= 0 and var slot
-            ? RowsOf(level, unitCode)[slot]
-            : byKey.GetValueOrDefault(new RowKey(level, unitCode, kpiId, dimension, dimensionValue));
+        string dimensionValue = KpiVocabulary.DimensionValueAll)
+    {
+        if (Slot(kpiId) is not (>= 0 and var slot))
+        {
+            return others.GetValueOrDefault(new RowKey(level, unitCode, kpiId, dimension, dimensionValue));
+        }
 
-    /// <summary>The (dimension, value) pairs other than <c>all</c> that this KPI has rows for, in row order.</summary>
+        var unit = UnitOf(level, unitCode);
+        return dimension == KpiVocabulary.DimensionAll ? unit?.All[slot]
+            : positions[slot].TryGetValue((dimension, dimensionValue), out var position) ? unit?.Breakdown(slot, position)
+            : null;
+    }
+
+    /// <summary>The (dimension, value) pairs other than <c>all</c> that this KPI has rows for, in row order: their positions.</summary>
     public IReadOnlyList<(string Dimension, string Value)> BreakdownsOf(string kpiId) =>
-        breakdowns.GetValueOrDefault(kpiId) ?? [];
+        Slot(kpiId) is >= 0 and var slot ? breakdowns[slot] : [];
+
+    private int PositionOf(int slot, string dimension, string value)
+    {
+        if (!positions[slot].TryGetValue((dimension, value), out var position))
+        {
+            position = breakdowns[slot].Count;
+            breakdowns[slot].Add((dimension, value));
+            positions[slot][(dimension, value)] = position;
+        }
+
+        return position;
+    }
 
     /// <summary>
     /// The points a later quarter's sparklines and direction of travel read, for every unit: its dimension-all row of each
@@ -163,19 +226,61 @@ public sealed class ScorecardRows
         }
 
         var points = new Dictionary<(string Level, string UnitCode), TrendPoint[]>();
+        var lookup = new UnitLookup<TrendPoint[]>(points, static (_, _) => new TrendPoint[Slots.Count]);
+        var kpi = new SlotLookup();
         foreach (var row in rows)
         {
-            if (row.Dimension == KpiVocabulary.DimensionAll && Slots.TryGetValue(row.KpiId, out var slot))
+            if (row.Dimension == KpiVocabulary.DimensionAll && kpi.SlotOf(row.KpiId) is >= 0 and var slot)
             {
-                if (!points.TryGetValue((row.Level, row.UnitCode), out var unit))
-                {
-                    points[(row.Level, row.UnitCode)] = unit = new TrendPoint[Slots.Count];
-                }
-
-                unit[slot] = new TrendPoint(row.Value, row.Suppressed);
+                lookup.Find(row.Level, row.UnitCode, out _)[slot] = new TrendPoint(row.Value, row.Suppressed);
             }
         }
 
         return new QuarterPoints(rows[0].Period, points);
+    }
+
+    /// <summary>The slot of a row's KPI, looked up again only when the KPI changes (rows come KPI by KPI).</summary>
+    private struct SlotLookup()
+    {
+        private string? kpiId;
+        private int slot = -1;
+
+        public int SlotOf(string id)
+        {
+            if (!ReferenceEquals(id, kpiId))
+            {
+                (kpiId, slot) = (id, Slot(id));
+            }
+
+            return slot;
+        }
+    }
+
+    /// <summary>
+    /// A unit's entry by (level, code). The rows of one run share each unit code's string, so a code is first looked up by
+    /// reference (cheap), then by value.
+    /// </summary>
+    private sealed class UnitLookup<T>(Dictionary<(string Level, string UnitCode), T> byValue, Func<string, string, T> create)
+        where T : class
+    {
+        private readonly Dictionary<string, (string Level, T Entry)> byReference = new(ReferenceEqualityComparer.Instance);
+
+        public T Find(string level, string code, out bool added)
+        {
+            added = false;
+            if (byReference.TryGetValue(code, out var known) && known.Level == level)
+            {
+                return known.Entry;
+            }
+
+            if (!byValue.TryGetValue((level, code), out var entry))
+            {
+                byValue[(level, code)] = entry = create(level, code);
+                added = true;
+            }
+
+            byReference.TryAdd(code, (level, entry));
+            return entry;
+        }
     }
 }

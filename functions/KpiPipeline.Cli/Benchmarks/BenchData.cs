@@ -1,0 +1,39 @@
+using System.Globalization;
+using KpiPipeline.Synthetic;
+
+namespace KpiPipeline.Cli.Benchmarks;
+
+/// <summary>What the benchmark commands share: the data folder generated when missing, and the <c>--as-of</c> argument.</summary>
+public static class BenchData
+{
+    /// <summary>Generates returns/ and reference/ into <paramref name="dataFolder"/> when it has no returns/ yet.</summary>
+    public static async Task EnsureGeneratedAsync(string dataFolder, SyntheticOptions generation, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(generation);
+        ArgumentNullException.ThrowIfNull(stdout);
+        if (!Directory.Exists(Path.Combine(dataFolder, "returns")))
+        {
+            await stdout.WriteLineAsync($"Generating {generation.TotalProviders ?? generation.Areas * generation.ProvidersPerArea} providers in {generation.Areas} areas over {generation.Months} months into {dataFolder} ...");
+            new SyntheticReturnsGenerator(generation).WriteTo(Path.Combine(dataFolder, "returns"), Path.Combine(dataFolder, "reference"), cancellationToken);
+        }
+    }
+
+    /// <summary>The <c>--as-of</c> value: null when not given; false (with a message on stderr) when it is not a date.</summary>
+    public static bool TryParseAsOf(string? text, out DateOnly? asOf)
+    {
+        asOf = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            Console.Error.WriteLine($"--as-of: '{text}' is not a date (YYYY-MM-DD).");
+            return false;
+        }
+
+        asOf = parsed;
+        return true;
+    }
+}

@@ -1,0 +1,344 @@
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Kpis.Returns;
+
+namespace KpiPipeline.Kpis.Folding;
+
+/// <summary>
+/// One provider's accepted files folded as they arrive (dataset.md 2.3 and sections 3, 4 and 6): the latest row of each
+/// episode with its month, the episode-missing events (DQ03), the latest version of each review, the NSP sums of each
+/// month and the workforce months, with the files they came from. It is also the provider's validation history: every
+/// episode id it has sent (W03) and the episodes its latest episodes file left open (W02). <c>kpi process</c> builds one per
+/// provider while it validates; the function app keeps one per provider in storage (its per-kind parts written as Parquet)
+/// and brings it up to date when a month is accepted. Files of one kind must be added in month order; one thread at a time.
+/// </summary>
+public sealed class ProviderFold
+{
+    private static readonly int Kinds = Enum.GetValues<ReturnFileKind>().Length;
+
+    private readonly DateOnly? asOf;
+    private readonly Dictionary<string, (CuratedEpisode Row, ReportingMonth Month)> latest = new(StringComparer.Ordinal);
+    private readonly ReportingMonth?[] lastMonth = new ReportingMonth?[Kinds];
+    private readonly ReportingMonth?[] lastAdded = new ReportingMonth?[Kinds];
+    private readonly List<ReturnPath>[] used = [.. Enumerable.Range(0, Kinds).Select(_ => new List<ReturnPath>())];
+    private readonly List<MissingEpisodeEvent> missing = [];
+    private readonly List<NspMonthTotals> nsp = [];
+    private readonly List<WorkforceMonth> workforce = [];
+    private readonly List<(ReturnFileKind Kind, ReportingMonth Month, string Text)> warnings = [];
+    private Dictionary<(string Episode, int Day, byte Stage), int>? reviewIndex = [];
+    private List<StoredReview> reviews = [];
+    private StoredReview[]? completedReviews;
+    private HashSet<string>? knownEpisodeIds = new(StringComparer.Ordinal);
+    private HashSet<string>? openAtLatest;
+
+    /// <param name="providerCode">The provider (upper case, as in a <see cref="ReturnPath"/>).</param>
+    /// <param name="asOf">
+    /// Files for months starting after this day are left out of the fold with a warning (dataset.md 2.3); they still count
+    /// as validation history. Null: every month counts (the state kept in storage, cut at the as-of date of each KPI run).
+    /// </param>
+    public ProviderFold(string providerCode, DateOnly? asOf = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(providerCode);
+        ProviderCode = providerCode;
+        this.asOf = asOf;
+    }
+
+    public string ProviderCode { get; }
+
+    /// <summary>Every episode id of every accepted episodes file (W03), one string per episode shared with the rows.</summary>
+    /// <exception cref="InvalidOperationException">After <see cref="Complete"/>.</exception>
+    public HashSet<string> KnownEpisodeIds => knownEpisodeIds ?? throw new InvalidOperationException($"The fold of {ProviderCode} is completed.");
+
+    /// <summary>The month of the latest accepted episodes file, months after the as-of date included.</summary>
+    public ReportingMonth? LatestEpisodesMonth => lastAdded[(int)ReturnFileKind.Episodes];
+
+    /// <summary>The latest month of any file folded (months after the as-of date left out); null when none.</summary>
+    public ReportingMonth? LatestMonth => lastMonth.Max();
+
+    /// <summary>The number of episodes with a latest row (deleted ones included).</summary>
+    public int EpisodeCount => latest.Count;
+
+    /// <summary>
+    /// W02: the episode ids open (no exit, not deleted) at the end of the latest accepted episodes month before
+    /// <paramref name="month"/>; empty when there is none. Null when that month is not the latest episodes month this fold
+    /// holds (a resubmission of an older month): the caller reads the file of that month instead.
+    /// </summary>
+    public IReadOnlySet<string>? OpenBefore(ReportingMonth month)
+    {
+        if (LatestEpisodesMonth is not { } latestMonth)
+        {
+            return EmptyIds;
+        }
+
+        return latestMonth < month ? openAtLatest ??= [.. OpenAt(latestMonth)] : null;
+    }
+
+    private static readonly IReadOnlySet<string> EmptyIds = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The files folded of one kind, in month order.</summary>
+    public IReadOnlyList<ReturnPath> FilesOf(ReturnFileKind kind) => used[(int)kind];
+
+    /// <summary>Each episode's latest row (DELETED ones included) with its month, in the order the episodes first appeared.</summary>
+    public IEnumerable<(CuratedEpisode Row, ReportingMonth Month)> LatestEpisodes => latest.Values;
+
+    /// <summary>The DQ03 events: episodes a later episodes file left out, in the order they were found.</summary>
+    public IReadOnlyList<MissingEpisodeEvent> MissingEvents => missing;
+
+    /// <summary>The latest version of each review (dataset.md section 3), in the order the reviews first appeared.</summary>
+    public IEnumerable<CuratedReview> Reviews => (completedReviews ?? (IEnumerable<StoredReview>)reviews).Select(r => r.ToRow());
+
+    /// <summary>The NSP sums per transaction month of every nsp.csv folded, in file order.</summary>
+    public IReadOnlyList<NspMonthTotals> Nsp => nsp;
+
+    /// <summary>Every accepted workforce month, in month order.</summary>
+    public IReadOnlyList<WorkforceMonth> Workforce => workforce;
+
+    /// <summary>Lines for the run log: files left out because their month starts after the as-of date.</summary>
+    public IEnumerable<(ReturnFileKind Kind, ReportingMonth Month, string Text)> Warnings => warnings;
+
+    public void AddEpisodes(ReturnPath path, IReadOnlyList<CuratedEpisode> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var counts = Use(path, ReturnFileKind.Episodes);
+        var known = KnownEpisodeIds;
+        foreach (var row in rows)
+        {
+            known.Add(row.EpisodeId);
+        }
+
+        if (!counts)
+        {
+            // A month after the as-of date: history for validation only, its open episodes those of its own rows.
+            openAtLatest = [.. rows.Where(IsOpen).Select(r => r.EpisodeId)];
+            return;
+        }
+
+        var files = used[(int)ReturnFileKind.Episodes];
+        var previous = files.Count > 1 ? files[^2].Month : (ReportingMonth?)null;
+        var previousOpen = previous is { } month ? OpenAt(month).ToList() : [];
+        foreach (var row in rows)
+        {
+            latest[row.EpisodeId] = (row, path.Month);
+        }
+
+        foreach (var id in previousOpen)
+        {
+            if (latest[id].Month != path.Month)
+            {
+                missing.Add(new MissingEpisodeEvent(path.ProviderCode, id, previous!.Value, path.Month));
+            }
+        }
+
+        openAtLatest = null;
+    }
+
+    public void AddReviews(ReturnPath path, IReadOnlyList<CuratedReview> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (Use(path, ReturnFileKind.Reviews))
+        {
+            AddReviewRows(rows);
+        }
+    }
+
+    public void AddNsp(ReturnPath path, IReadOnlyList<NspMonthTotals> totals)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        if (Use(path, ReturnFileKind.Nsp))
+        {
+            nsp.AddRange(totals);
+        }
+    }
+
+    /// <summary>A provider's accepted workforce.csv of one month (its one row).</summary>
+    public void AddWorkforce(ReturnPath path, CuratedWorkforce row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (Use(path, ReturnFileKind.Workforce))
+        {
+            workforce.Add(new WorkforceMonth(path.ProviderCode, path.Month, row));
+        }
+    }
+
+    /// <summary>
+    /// Restores the episodes part of a fold kept elsewhere (<see cref="FilesOf"/>, <see cref="LatestEpisodes"/> and
+    /// <see cref="MissingEvents"/> of an earlier fold, in their order): the fold then goes on as if it had added those files.
+    /// </summary>
+    public void RestoreEpisodes(
+        IReadOnlyList<ReturnPath> files, IEnumerable<(CuratedEpisode Row, ReportingMonth Month)> latestRows, IEnumerable<MissingEpisodeEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(latestRows);
+        ArgumentNullException.ThrowIfNull(events);
+        Restore(files, ReturnFileKind.Episodes);
+        var known = KnownEpisodeIds;
+        foreach (var (row, month) in latestRows)
+        {
+            latest.Add(row.EpisodeId, (row, month));
+            known.Add(row.EpisodeId);
+        }
+
+        missing.AddRange(events);
+    }
+
+    /// <summary>Restores the reviews part of a fold kept elsewhere (<see cref="Reviews"/> in its order).</summary>
+    public void RestoreReviews(IReadOnlyList<ReturnPath> files, IEnumerable<CuratedReview> latestReviews)
+    {
+        ArgumentNullException.ThrowIfNull(latestReviews);
+        Restore(files, ReturnFileKind.Reviews);
+        AddReviewRows(latestReviews);
+    }
+
+    /// <summary>Restores the NSP part of a fold kept elsewhere.</summary>
+    public void RestoreNsp(IReadOnlyList<ReturnPath> files, IEnumerable<NspMonthTotals> totals)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        Restore(files, ReturnFileKind.Nsp);
+        nsp.AddRange(totals);
+    }
+
+    /// <summary>Restores the workforce part of a fold kept elsewhere.</summary>
+    public void RestoreWorkforce(IReadOnlyList<ReturnPath> files, IEnumerable<WorkforceMonth> months)
+    {
+        ArgumentNullException.ThrowIfNull(months);
+        Restore(files, ReturnFileKind.Workforce);
+        workforce.AddRange(months);
+    }
+
+    /// <summary>
+    /// Declares that no more files will come: the validation history is dropped and the reviews are kept as one compact
+    /// array rather than in the de-duplicating index. Optional; the fold's consumers call it.
+    /// </summary>
+    public void Complete()
+    {
+        knownEpisodeIds = null;
+        openAtLatest = null;
+        if (completedReviews is null)
+        {
+            completedReviews = [.. reviews];
+            reviews = [];
+            reviewIndex = null;
+        }
+    }
+
+    /// <summary>The episodes to fold into the KPI input: every latest row but the DELETED, with its end (dataset.md 2.3).</summary>
+    internal void FoldEpisodes(List<FoldedEpisode> into)
+    {
+        if (lastMonth[(int)ReturnFileKind.Episodes] is not { } lastFileMonth)
+        {
+            return;
+        }
+
+        foreach (var (row, month) in latest.Values)
+        {
+            if (row.RecordStatus == RecordStatus.DELETED)
+            {
+                continue;
+            }
+
+            var wentMissing = row.ExitDate is null && month < lastFileMonth;
+            var effectiveEnd = row.ExitDate ?? (wentMissing ? month.LastDay : null);
+            into.Add(new FoldedEpisode(row, month, effectiveEnd, wentMissing));
+        }
+    }
+
+    /// <summary>The completed reviews whose episode <paramref name="exists"/>; the fold gives them up.</summary>
+    internal StoredReview[] KeepReviews(Func<string, bool> exists)
+    {
+        Complete();
+        var all = completedReviews!;
+        completedReviews = [];
+        return all.All(r => exists(r.EpisodeId)) ? all : [.. all.Where(r => exists(r.EpisodeId))];
+    }
+
+    /// <summary>Whether <paramref name="row"/> is this provider's latest row of its episode.</summary>
+    internal bool Holds(CuratedEpisode row) => latest.TryGetValue(row.EpisodeId, out var kept) && ReferenceEquals(kept.Row, row);
+
+    /// <summary>Whether this fold kept a live episode <paramref name="episodeId"/> whose rows carry <paramref name="provider"/>.</summary>
+    internal bool HasFoldedEpisode(string provider, string episodeId) =>
+        latest.TryGetValue(episodeId, out var kept)
+        && kept.Row.RecordStatus != RecordStatus.DELETED
+        && string.Equals(kept.Row.ProviderCode, provider, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The ids open at the end of <paramref name="month"/>: its file's rows with no exit and not deleted, in first-seen order.</summary>
+    private IEnumerable<string> OpenAt(ReportingMonth month) =>
+        latest.Values.Where(e => e.Month == month && IsOpen(e.Row)).Select(e => e.Row.EpisodeId);
+
+    private static bool IsOpen(CuratedEpisode row) => row.RecordStatus == RecordStatus.ACTIVE && row.ExitDate is null;
+
+    private void AddReviewRows(IEnumerable<CuratedReview> rows)
+    {
+        if (reviewIndex is null)
+        {
+            throw new InvalidOperationException($"Reviews of {ProviderCode} were added after the fold was completed.");
+        }
+
+        foreach (var row in rows)
+        {
+            var review = new StoredReview(row);
+            if (reviewIndex.TryGetValue(review.Key, out var at))
+            {
+                reviews[at] = review;
+            }
+            else
+            {
+                reviewIndex.Add(review.Key, reviews.Count);
+                reviews.Add(review);
+            }
+        }
+    }
+
+    /// <summary>Records the file; false when its month starts after the as-of date (left out of the fold, with a warning).</summary>
+    private bool Use(ReturnPath path, ReturnFileKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!string.Equals(path.ProviderCode, ProviderCode, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"{path.BlobName} is not a file of {ProviderCode}.", nameof(path));
+        }
+
+        if (kind == ReturnFileKind.Reviews && reviewIndex is null)
+        {
+            throw new InvalidOperationException($"{path.BlobName} was added after the provider was completed.");
+        }
+
+        if (lastAdded[(int)kind] is { } month && path.Month <= month)
+        {
+            throw new InvalidOperationException(
+                $"{path.BlobName} was added after the provider's file for {month}: a provider's files must be added in month order.");
+        }
+
+        lastAdded[(int)kind] = path.Month;
+        if (path.Month.FirstDay > asOf)
+        {
+            warnings.Add((kind, path.Month, $"Ignored {path.BlobName}: the month starts after the as-of date {asOf:yyyy-MM-dd}."));
+            return false;
+        }
+
+        lastMonth[(int)kind] = path.Month;
+        used[(int)kind].Add(path);
+        return true;
+    }
+
+    private void Restore(IReadOnlyList<ReturnPath> files, ReturnFileKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (asOf is not null)
+        {
+            throw new InvalidOperationException("Only a fold without an as-of date is restored: a stored state keeps every month.");
+        }
+
+        if (lastAdded[(int)kind] is not null)
+        {
+            throw new InvalidOperationException($"The {kind} part of the fold of {ProviderCode} is already filled.");
+        }
+
+        foreach (var file in files)
+        {
+            if (file.Kind != kind)
+            {
+                throw new ArgumentException($"{file.BlobName} is not a {kind} file.", nameof(files));
+            }
+
+            Use(file, kind);
+        }
+    }
+}

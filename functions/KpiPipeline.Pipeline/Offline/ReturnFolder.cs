@@ -1,0 +1,215 @@
+using System.Buffers;
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Validation;
+
+namespace KpiPipeline.Pipeline.Offline;
+
+/// <summary>A file of the returns folder; <paramref name="Refusal"/> set when it is rejected without being read.</summary>
+internal sealed record ReturnFile(string BlobName, string FullPath, ReturnPath? Path, Refusal? Refusal);
+
+/// <summary>Why a file is rejected unread: the rule and the report's message.</summary>
+internal sealed record Refusal(Rule Rule, string Message);
+
+/// <summary>
+/// The returns folder of <c>kpi process</c>: its files in the order a provider would have uploaded them, and reading and
+/// validating one of them as the function app validates an upload.
+/// </summary>
+public static class ReturnFolder
+{
+    /// <summary>
+    /// Every file under the returns folder as its blob name (forward slashes), months in order, then provider, then
+    /// episodes, reviews, nsp, workforce, each with its parsed path; files that are not return paths (null path, dot-prefixed files and
+    /// folders among them) come last and are rejected by validation with F01, as the ingest function rejects such a blob.
+    /// </summary>
+    public static IEnumerable<(string BlobName, string FullPath, ReturnPath? Path)> FilesInUploadOrder(string returnsFolder) =>
+        FilesOf(returnsFolder).Select(f => (f.BlobName, f.FullPath, f.Path));
+
+    /// <summary>
+    /// The files of <see cref="FilesInUploadOrder"/>, each with the reason it is rejected unread, if any: a link to a
+    /// folder is listed but not followed (F12; a link can loop back on itself), and of two files naming one return (folders
+    /// that differ only in case: provider codes are case-insensitive) the second in ordinal order is F11.
+    /// </summary>
+    internal static List<ReturnFile> FilesOf(string returnsFolder)
+    {
+        var all = Walk(Path.GetFullPath(returnsFolder))
+            .Select(f => (BlobName: Path.GetRelativePath(returnsFolder, f.FullPath).Replace(Path.DirectorySeparatorChar, '/'), f.FullPath, f.LinkToFolder))
+            .Select(f => (f.BlobName, f.FullPath, f.LinkToFolder, Parsed: ReturnPath.TryParse(f.BlobName, out var p, out _) ? p : null))
+            .OrderBy(f => f.Parsed is null)
+            .ThenBy(f => f.Parsed?.Month ?? default)
+            .ThenBy(f => f.Parsed?.ProviderCode, StringComparer.Ordinal)
+            .ThenBy(f => f.Parsed?.Kind)
+            .ThenBy(f => f.BlobName, StringComparer.Ordinal)
+            .ToList();
+        var first = new Dictionary<ReturnPath, string>();
+        var files = new List<ReturnFile>(all.Count);
+        foreach (var f in all)
+        {
+            Refusal? refusal = null;
+            if (f.LinkToFolder)
+            {
+                refusal = new(Rules.F12, "This is a link to a folder; kpi process does not follow links to folders (one can loop back on itself).");
+            }
+            else if (f.Parsed is { } path && !first.TryAdd(path, f.BlobName))
+            {
+                refusal = new(Rules.F11, $"{first[path]} is already this provider's {path.Kind.ToString().ToLowerInvariant()} return for {path.Month}: " +
+                    "folder names that differ only in case name the same return, so only that file is read.");
+            }
+
+            files.Add(new ReturnFile(f.BlobName, f.FullPath, f.Parsed, refusal));
+        }
+
+        return files;
+    }
+
+    /// <summary>Every file under <paramref name="root"/>, and every link to a folder (listed, never followed).</summary>
+    private static IEnumerable<(string FullPath, bool LinkToFolder)> Walk(string root)
+    {
+        var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false };
+        var folders = new Stack<string>();
+        folders.Push(root);
+        while (folders.TryPop(out var folder))
+        {
+            foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*", options).OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                if (entry is not DirectoryInfo)
+                {
+                    yield return (entry.FullName, false);
+                }
+                else if (entry.LinkTarget is not null)
+                {
+                    yield return (entry.FullName, true);
+                }
+                else
+                {
+                    folders.Push(entry.FullName);
+                }
+            }
+        }
+    }
+
+    /// <summary>The offline command treats every file as uploaded on time (kpis.md section 8): the day after its month ends.</summary>
+    public static DateTimeOffset OnTime(ReturnPath? path) =>
+        path is null
+            ? DateTimeOffset.UnixEpoch
+            : new DateTimeOffset(path.Month.LastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>
+    /// Validates <paramref name="file"/> into <paramref name="sink"/>: rejected unread when its listing or its length says so
+    /// (<see cref="RefusalOf"/>), otherwise read and validated.
+    /// </summary>
+    internal static async Task<ValidationReport> ValidateAsync(ReturnFile file, ValidationContext context, ICuratedRowSink sink, CancellationToken cancellationToken) =>
+        (file.Refusal ?? RefusalOf(file.FullPath, context.MaxFileBytes)) is { } refused
+            ? ReturnValidator.RejectUnread(file.BlobName, refused.Rule, refused.Message, context.UploadedAt)
+            : await ValidateFileAsync(file.BlobName, file.FullPath, context, sink, context.UploadedAt, cancellationToken);
+
+    /// <summary>
+    /// Why a file is rejected before it is opened: a broken link (F12), or a size over the limit (F09; a file of any size,
+    /// 2 GiB and over too, is refused from its length alone).
+    /// </summary>
+    private static Refusal? RefusalOf(string fullPath, long maxFileBytes)
+    {
+        var info = Target(fullPath);
+        return info is not { Exists: true } ? new Refusal(Rules.F12, "This file cannot be read: it is a link to nothing, or it went away during the run.")
+            : info.Length > maxFileBytes ? new Refusal(Rules.F09, ReturnValidator.TooLargeMessage(maxFileBytes))
+            : null;
+    }
+
+    /// <summary>
+    /// The file itself, or for a link to a file the file it finally leads to (missing when the link leads nowhere): a link's
+    /// own length is that of the path it holds, not of the file, and reading only that much would cut the file short.
+    /// </summary>
+    private static FileInfo? Target(string fullPath)
+    {
+        var info = new FileInfo(fullPath);
+        try
+        {
+            return info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
+        }
+        catch (IOException)
+        {
+            // Links that lead back to themselves.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Validates the file's content. A file of length 0 is validated as empty without being opened: a named pipe or a
+    /// device has length 0 and opening one would wait for a writer (or read forever), and an empty file is F08 either way.
+    /// A file up to <see cref="WholeReadBytes"/> is read in one call into a pooled buffer (return files are small, and
+    /// validating from memory spares the thread-pool round trip of each asynchronous read); a larger one is streamed, so
+    /// what a file holds in memory is bounded by that size and the reader's buffer, and reading stops at F09 however long
+    /// the file has grown since its length was checked. A file that cannot be read (permissions, an I/O error) is rejected
+    /// with F12; the run goes on.
+    /// </summary>
+    private static async Task<ValidationReport> ValidateFileAsync(
+        string blobName, string fullPath, ValidationContext context, ICuratedRowSink sink, DateTimeOffset uploadedAt, CancellationToken cancellationToken)
+    {
+        var length = Target(fullPath)?.Length ?? 0;
+        if (length == 0)
+        {
+            using var empty = new MemoryStream([], writable: false);
+            return await ReturnValidator.ValidateAsync(blobName, empty, context, sink, cancellationToken);
+        }
+
+        byte[]? pooled = null;
+        Stream content;
+        try
+        {
+            if (length <= WholeReadBytes)
+            {
+                pooled = ArrayPool<byte>.Shared.Rent((int)length);
+                content = new MemoryStream(pooled, 0, ReadWhole(fullPath, pooled.AsSpan(0, (int)length)), writable: false);
+            }
+            else
+            {
+                content = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ReturnPooled(pooled);
+            return ReturnValidator.RejectUnread(blobName, Rules.F12, "This file cannot be read (no permission to read it, or an I/O error).", uploadedAt);
+        }
+
+        try
+        {
+            await using (content)
+            {
+                return await ReturnValidator.ValidateAsync(blobName, content, context, sink, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ReturnValidator.RejectUnread(blobName, Rules.F12, "This file could not be read to its end (an I/O error).", uploadedAt);
+        }
+        finally
+        {
+            ReturnPooled(pooled);
+        }
+    }
+
+    /// <summary>The largest file read whole into memory before validation; larger files are streamed.</summary>
+    internal const int WholeReadBytes = 8 << 20;
+
+    private static void ReturnPooled(byte[]? pooled)
+    {
+        if (pooled is not null)
+        {
+            ArrayPool<byte>.Shared.Return(pooled);
+        }
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from the start of the file; the count read (less if the file shrank).</summary>
+    private static int ReadWhole(string fullPath, Span<byte> buffer)
+    {
+        using var handle = File.OpenHandle(fullPath);
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = RandomAccess.Read(handle, buffer[length..], length)) > 0)
+        {
+            length += read;
+        }
+
+        return length;
+    }
+}

@@ -1,0 +1,65 @@
+using KpiPipeline.Core.Validation;
+
+namespace KpiPipeline.Pipeline.Offline;
+
+/// <summary>
+/// The reports folder of an offline run (docs/offline.md): the run's table of files and table of issues, and the
+/// removal of whatever an earlier run into the same folder left that this run did not write.
+/// </summary>
+internal static class RunReportTables
+{
+    /// <summary>The run's table of every input file, one row each, under <c>reports/</c>.</summary>
+    public const string FileTableName = "files.csv";
+
+    /// <summary>The run's table of every listed issue of every input file, under <c>reports/</c>.</summary>
+    public const string IssueTableName = "issues.csv";
+
+    /// <summary>The run's table of files and table of issues, in upload order; their full paths.</summary>
+    public static async Task<string[]> WriteAsync(string reportsFolder, IReadOnlyList<OfflineFileResult> files, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(reportsFolder);
+        var fileTable = Path.GetFullPath(Path.Combine(reportsFolder, FileTableName));
+        var issueTable = Path.GetFullPath(Path.Combine(reportsFolder, IssueTableName));
+        await WriteFileAsync(fileTable, stream => ReportRenderers.WriteFileTable(
+            files.Select(f => (f.Report, f.ReportPath is { } path ? Path.GetRelativePath(reportsFolder, path).Replace(Path.DirectorySeparatorChar, '/') : null)),
+            stream), cancellationToken);
+        await WriteFileAsync(issueTable, stream => ReportRenderers.WriteIssueTable(files.Select(f => f.Report), stream), cancellationToken);
+        return [fileTable, issueTable];
+    }
+
+    /// <summary>
+    /// Removes the reports an earlier run into the same output folder left for files this run did not see (or saw without
+    /// issues, for the CSV rendering), and the folders that leaves empty: the reports are exactly this run's files.
+    /// </summary>
+    public static void RemoveStale(string reportsFolder, HashSet<string> written)
+    {
+        if (!Directory.Exists(reportsFolder))
+        {
+            return;
+        }
+
+        var all = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+        foreach (var file in Directory.EnumerateFiles(reportsFolder, "*", all).ToList())
+        {
+            if (!written.Contains(Path.GetFullPath(file)))
+            {
+                File.Delete(file);
+            }
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(reportsFolder, "*", all).OrderByDescending(f => f.Length).ToList())
+        {
+            if (!Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
+    }
+
+    private static async Task WriteFileAsync(string path, Action<Stream> write, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        write(file);
+        await file.FlushAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Synthetic;
+using KpiPipeline.Testing;
+using Xunit.Abstractions;
+
+namespace KpiPipeline.Cli.Tests.Oracle;
+
+/// <summary>
+/// An independent check of the version 1.1 KPIs (kpis.md section 10): <c>Oracle/spec-1.1.sql</c>, a reading of the spec
+/// written without the project's KPI code, computes in DuckDB from the raw monthly CSV returns every row of the ‡ KPIs
+/// (dimensions all, substance_group, treatment_goal, sex, age_band) and of EXT07, EXT08, CJ01, HAT01–HAT03 and
+/// CAP01–CAP03, at every level, in both datasets (the public one after disclosure control), and every one must equal what
+/// <c>kpi process</c> publishes (numerator, denominator, value, status, suppressed; a row on one side only is a
+/// difference). The returns are generated with a seed no other test uses, with rejected files among them, plus
+/// <see cref="EdgeReturns"/>' hand-made providers for the edges generated data rarely reach.
+/// </summary>
+public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
+{
+    /// <summary>Mid-month: 2026-27-Q1 and Q2 are provisional for CJ01, Q2 for HAT01; later months' returns are ignored.</summary>
+    private const string AsOf = "2026-07-15";
+
+    private const int MaxListed = 25;
+
+    private static readonly SyntheticOptions Options = SyntheticOptions.Demo with
+    {
+        Seed = 11_0711,
+        Areas = 3,
+        TotalProviders = 5,
+        FirstMonth = new ReportingMonth(2024, 4),
+        Months = 30,
+        PeoplePerProvider = 60,
+        InjectedDefects = 3,
+    };
+
+    [Fact]
+    public async Task Every_version_1_1_row_equals_an_independent_DuckDB_reading_of_the_spec()
+    {
+        var root = RepoPaths.NewTempFolder("oracle-1.1");
+        var returns = Path.Combine(root, "returns");
+        var reference = Path.Combine(root, "reference");
+        var output = Path.Combine(root, "out");
+        var generator = new SyntheticReturnsGenerator(Options);
+        generator.WriteTo(returns, reference);
+        var broken = generator.InjectedDefects.Select(d => d.BlobName).ToList();
+        broken.Add(BreakLatestWorkforceFile(returns, generator.Reference.Providers[0].ProviderCode, "2026-01", "2026-03"));
+        broken.AddRange(EdgeReturns.WriteTo(returns, reference));
+
+        Assert.Equal(0, await ProcessCommand.RunAsync(
+            returns, reference, output, AsOf, developmentSecrets: true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+
+        // The oracle does not validate: it is told which files were broken, and the project must have rejected exactly those.
+        var report = await RunReportTable.ReadAsync(output);
+        Assert.Equal(broken.Order(StringComparer.Ordinal), report.Values.Where(r => !r.Accepted).Select(r => r.FileName).Order(StringComparer.Ordinal));
+        var rejectedList = Path.Combine(root, "rejected.csv");
+        await File.WriteAllTextAsync(rejectedList, "path\n" + string.Concat(broken.Select(b => b + "\n")));
+
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        Execute(connection, (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "KpiPipeline.Cli.Tests", "Oracle", "spec-1.1.sql")))
+            .Replace("{{returns}}", Quote(returns), StringComparison.Ordinal)
+            .Replace("{{reference}}", Quote(reference), StringComparison.Ordinal)
+            .Replace("{{asof}}", AsOf, StringComparison.Ordinal)
+            .Replace("{{rejected}}", Quote(rejectedList), StringComparison.Ordinal));
+        Execute(connection, Comparison.Replace("{{output}}", Quote(output), StringComparison.Ordinal));
+
+        log.WriteLine("dataset kpi rows-compared non-zero-numerators provisional hand-made-area-non-zero suppressed");
+        var summary = Query(connection,
+            "SELECT dataset, kpi_id, count(*) AS compared, count(*) FILTER (WHERE numerator > 0) AS non_zero, " +
+            "count(*) FILTER (WHERE status = 'provisional') AS provisional, " +
+            "count(*) FILTER (WHERE unit_code IN ('ZZ01', 'ZZ02', 'E06000099') AND numerator > 0) AS edge_area, " +
+            "count(*) FILTER (WHERE suppressed) AS suppressed " +
+            "FROM compared GROUP BY ALL ORDER BY ALL");
+        foreach (var row in summary)
+        {
+            log.WriteLine(string.Join(' ', row));
+        }
+
+        var differences = Query(connection,
+            $"SELECT description FROM differences ORDER BY dataset DESC, kpi_id, period, level, unit_code, dimension, dimension_value LIMIT {MaxListed}");
+        var count = Convert.ToInt64(Query(connection, "SELECT count(*) FROM differences")[0][0], CultureInfo.InvariantCulture);
+        Assert.True(count == 0,
+            $"{count} rows differ between kpi process and the DuckDB reading of kpis.md section 10 (first {MaxListed}; " +
+            "oracle = Oracle/spec-1.1.sql):\n" + string.Join('\n', differences.Select(d => d[0])));
+
+        // The comparison must not be vacuous: every KPI has restricted rows with something counted, also in the hand-made
+        // area; the KPIs that can be provisional have provisional rows; the public dataset has suppressed rows and rows
+        // with rounded counts.
+        var kpis = summary.ToDictionary(r => r[0] + " " + r[1], r => r, StringComparer.Ordinal);
+        Assert.Equal(32, kpis.Count);
+        foreach (var (kpi, row) in kpis.Where(k => k.Key.StartsWith("restricted ", StringComparison.Ordinal)))
+        {
+            Assert.True(Number(row[3]) > 0, $"{kpi} has no row with a non-zero numerator.");
+            Assert.True(Number(row[5]) > 0, $"{kpi} has no non-zero numerator in the hand-made area.");
+        }
+
+        foreach (var kpi in new[]
+                 {
+                     "RET01_retained_12_weeks", "EXT02_successful_no_representation", "CJ01_prison_release_engaged_3_weeks",
+                     "HAT01_engaged_12_months",
+                 })
+        {
+            Assert.True(Number(kpis["restricted " + kpi][4]) > 0, $"{kpi} has no provisional row.");
+        }
+
+        var publicRows = kpis.Where(k => k.Key.StartsWith("public ", StringComparison.Ordinal)).Select(k => k.Value).ToList();
+        Assert.True(publicRows.Sum(r => Number(r[3])) > 1000 && publicRows.Sum(r => Number(r[6])) > 1000,
+            "The public dataset has too few rounded or suppressed rows to check disclosure control.");
+    }
+
+    private static long Number(string text) => long.Parse(text, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The project's rows of the oracle's KPIs in both datasets, every level, every dimension it publishes for them, joined
+    /// to the oracle's; <c>differences</c> lists a row on one side only or any differing figure, status or suppression.
+    /// </summary>
+    private const string Comparison = """
+        CREATE TEMP TABLE oracle_all AS
+        SELECT 'restricted' AS dataset, *, false AS suppressed FROM oracle_rows
+        UNION ALL
+        SELECT 'public', * FROM oracle_public_rows;
+
+        CREATE TEMP TABLE project_rows AS
+        SELECT 'restricted' AS dataset, period, level, unit_code, kpi_id, dimension, dimension_value, numerator, denominator,
+               value, status, suppressed
+        FROM read_parquet('{{output}}/restricted/kpi_results/*/*.parquet', hive_partitioning = true)
+        WHERE kpi_id IN (SELECT DISTINCT kpi_id FROM oracle_rows)
+        UNION ALL
+        SELECT 'public', period, level, unit_code, kpi_id, dimension, dimension_value, numerator, denominator, value, status,
+               suppressed
+        FROM read_parquet('{{output}}/public/kpi_results/*/*.parquet', hive_partitioning = true)
+        WHERE kpi_id IN (SELECT DISTINCT kpi_id FROM oracle_rows);
+
+        CREATE MACRO figures(n, d, v, s, x) AS
+            coalesce(CAST(n AS VARCHAR), 'blank') || '/' || coalesce(CAST(d AS VARCHAR), 'blank') || ' = '
+            || coalesce(CAST(v AS VARCHAR), 'blank') || ' (' || s || CASE WHEN x THEN ', suppressed' ELSE '' END || ')';
+
+        CREATE TEMP TABLE differences AS
+        SELECT dataset, kpi_id, period, level, unit_code, dimension, dimension_value,
+               dataset || ' ' || period || ' ' || level || ' ' || unit_code || ' ' || kpi_id || ' ' || dimension || '='
+               || dimension_value || ': '
+               || CASE WHEN o.kpi_id IS NULL THEN 'project ' || figures(p.numerator, p.denominator, p.value, p.status, p.suppressed) || ', oracle has no row'
+                       WHEN p.kpi_id IS NULL THEN 'oracle ' || figures(o.numerator, o.denominator, o.value, o.status, o.suppressed) || ', project has no row'
+                       ELSE 'project ' || figures(p.numerator, p.denominator, p.value, p.status, p.suppressed)
+                            || ', oracle ' || figures(o.numerator, o.denominator, o.value, o.status, o.suppressed) END AS description
+        FROM oracle_all o
+        FULL OUTER JOIN project_rows p USING (dataset, period, level, unit_code, kpi_id, dimension, dimension_value)
+        WHERE o.kpi_id IS NULL OR p.kpi_id IS NULL
+           OR o.numerator IS DISTINCT FROM p.numerator OR o.denominator IS DISTINCT FROM p.denominator
+           OR o.status IS DISTINCT FROM p.status OR o.suppressed IS DISTINCT FROM p.suppressed
+           OR NOT ((o.value IS NULL AND p.value IS NULL) OR abs(o.value - p.value) < 1e-9);
+
+        CREATE TEMP TABLE compared AS
+        SELECT o.* FROM oracle_all o SEMI JOIN project_rows p USING (dataset, period, level, unit_code, kpi_id, dimension, dimension_value);
+        """;
+
+    /// <summary>
+    /// Overwrites a provider's latest workforce.csv among the given months with a header and no row (K07), so an earlier
+    /// accepted month of the quarter stays in force (kpis.md 10.7). Returns its path under the returns folder.
+    /// </summary>
+    private static string BreakLatestWorkforceFile(string returns, string provider, string fromMonth, string toMonth)
+    {
+        var file = Directory.GetDirectories(Path.Combine(returns, provider))
+            .Select(Path.GetFileName)
+            .Where(m => string.CompareOrdinal(m, fromMonth) >= 0 && string.CompareOrdinal(m, toMonth) <= 0)
+            .Select(m => Path.Combine(returns, provider, m!, "workforce.csv"))
+            .Where(File.Exists)
+            .Order(StringComparer.Ordinal)
+            .Last();
+        var header = File.ReadLines(file).First();
+        File.WriteAllText(file, header + "\n");
+        return Path.GetRelativePath(returns, file).Replace('\\', '/');
+    }
+
+    private static string Quote(string path) => path.Replace('\\', '/').Replace("'", "''", StringComparison.Ordinal);
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static List<string[]> Query(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string[]>();
+        while (reader.Read())
+        {
+            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "")]);
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,28 @@
+using KpiPipeline.Pipeline.Offline;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Cli.Tests;
+
+/// <summary>One row of a run's <c>reports/files.csv</c>: a file's outcome, the rules its report counts, its full report (if written).</summary>
+public sealed record RunReportRow(string FileName, bool Accepted, IReadOnlyList<string> Rules, int ErrorCount, string? Report);
+
+/// <summary>Reads the table of files a <c>kpi process</c> run wrote, through DuckDB (as an analyst would).</summary>
+public static class RunReportTable
+{
+    public static async Task<IReadOnlyDictionary<string, RunReportRow>> ReadAsync(string output)
+    {
+        var table = Path.Combine(output, "reports", OfflineProcessor.FileTableName);
+        var rows = await DuckDb.QueryAsync(
+            $"SELECT file_name, outcome, coalesce(counts_by_rule, '') AS rules, error_count, report " +
+            $"FROM read_csv({DuckDb.Literal(table)}, header = true, all_varchar = true, quote = '\"', escape = '\"')");
+        return rows.Rows.ToDictionary(
+            r => r.GetProperty("file_name").GetString()!,
+            r => new RunReportRow(
+                r.GetProperty("file_name").GetString()!,
+                r.GetProperty("outcome").GetString() == "accepted",
+                [.. r.GetProperty("rules").GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(c => c[..c.IndexOf(':', StringComparison.Ordinal)])],
+                int.Parse(r.GetProperty("error_count").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+                r.GetProperty("report").GetString()),
+            StringComparer.Ordinal);
+    }
+}

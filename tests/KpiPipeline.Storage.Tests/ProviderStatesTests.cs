@@ -1,0 +1,117 @@
+using KpiPipeline.Core.Dataset;
+using KpiPipeline.Kpis.Folding;
+using KpiPipeline.Kpis.Returns;
+using KpiPipeline.Pipeline.State;
+using KpiPipeline.Pipeline.Storage;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Storage.Tests;
+
+/// <summary>A provider's state as a Parquet file, and refreshes of one provider racing each other, on a real Azurite.</summary>
+public sealed class ProviderStatesTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly CuratedEpisode Open = AcceptedFiles.OpenEpisode;
+
+    private static ReturnPath PathOf(string month, ReturnFileKind kind) =>
+        ReportingMonth.TryParse(month, out var m) ? new ReturnPath("P1", m, kind) : throw new ArgumentException(month, nameof(month));
+
+    [Theory]
+    [InlineData(ReturnFileKind.Episodes)]
+    [InlineData(ReturnFileKind.Reviews)]
+    [InlineData(ReturnFileKind.Nsp)]
+    [InlineData(ReturnFileKind.Workforce)]
+    public async Task A_state_file_read_back_restores_the_fold_and_writes_the_same_bytes_again(ReturnFileKind kind)
+    {
+        var fold = new ProviderFold("P1");
+        fold.AddEpisodes(PathOf("2025-04", ReturnFileKind.Episodes), [Open, Open with { EpisodeId = "E2", TreatmentStartDate = null, Setting = null, Medication = null, DailyDoseMg = null, NaloxoneSupplied = null }]);
+        fold.AddEpisodes(PathOf("2025-05", ReturnFileKind.Episodes), [Open with { ExitDate = new DateOnly(2025, 5, 9), ExitReason = ExitReason.DIED }, Open with { EpisodeId = "E3", RecordStatus = RecordStatus.DELETED }, Open with { EpisodeId = "E4" }]);
+        fold.AddReviews(PathOf("2025-04", ReturnFileKind.Reviews), [new CuratedReview("P1", "E1", new DateOnly(2025, 4, 2), ReviewStage.START, 28, null, 0, 1, 2, 3, true, 4, 5, 6, false, 7, 33, 5, 2)]);
+        fold.AddNsp(PathOf("2025-04", ReturnFileKind.Nsp), [new NspMonthTotals("P1", new ReportingMonth(2025, 4), 12, 340, 2, 1, 0)]);
+        fold.AddWorkforce(PathOf("2025-04", ReturnFileKind.Workforce), new CuratedWorkforce("P1", 12, 10.50m, 0.25m, 1, 4));
+        var inputs = StateInputs.Of(
+            fold.FilesOf(kind).Select(p => new FoldedVersion(p, "upload-" + p.Month)),
+            [new ProviderUpload(PathOf("2025-04", kind).BlobName.ToLowerInvariant(), PathOf("2025-04", kind), "rejected-1", new DateTimeOffset(2025, 5, 2, 8, 30, 1, TimeSpan.Zero), false)]);
+
+        using var written = new MemoryStream();
+        await ProviderStateFile.WriteAsync(written, fold, kind, inputs, CancellationToken.None);
+        var restored = new ProviderFold("P1");
+        written.Position = 0;
+        var read = await ProviderStateFile.ReadAsync(written, restored, kind, CancellationToken.None);
+        using var again = new MemoryStream();
+        await ProviderStateFile.WriteAsync(again, restored, kind, read!, CancellationToken.None);
+
+        Assert.Equal(inputs.Fingerprint, read!.Fingerprint);
+        Assert.Equal(written.ToArray(), again.ToArray());
+        Assert.Equal(fold.FilesOf(kind), restored.FilesOf(kind));
+        Assert.Equal(fold.LatestEpisodes.Where(_ => kind == ReturnFileKind.Episodes), restored.LatestEpisodes);
+        Assert.Equal(fold.MissingEvents.Where(_ => kind == ReturnFileKind.Episodes), restored.MissingEvents);
+        Assert.Equal(fold.Reviews.Where(_ => kind == ReturnFileKind.Reviews), restored.Reviews);
+        Assert.Equal(fold.Nsp.Where(_ => kind == ReturnFileKind.Nsp), restored.Nsp);
+        Assert.Equal(fold.Workforce.Where(_ => kind == ReturnFileKind.Workforce), restored.Workforce);
+        if (kind == ReturnFileKind.Episodes)
+        {
+            Assert.Equal("60.50", restored.LatestEpisodes.First().Row.DailyDoseMg!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(["E4"], restored.OpenBefore(new ReportingMonth(2025, 6))!);
+            Assert.Equal("E2", Assert.Single(restored.MissingEvents).EpisodeId);
+        }
+    }
+
+    [Fact]
+    public async Task A_refresh_that_loses_the_race_to_another_reads_again_and_both_months_land()
+    {
+        var storage = await TestStorage.CreateAsync(azurite);
+        await AcceptedFiles.AcceptEpisodesAsync(storage, "P1", "2025-04", "u-april", Open);
+
+        // While the first refresh is about to write April, May is accepted and a second refresh writes April and May.
+        var racing = new RaceOnFirstWrite(storage);
+        var first = await new ProviderStates(storage, racing).RefreshAsync("P1", CancellationToken.None);
+
+        Assert.Equal(1, first.Conflicts);
+        Assert.Equal(["episodes"], racing.Second!.Written);
+        var rebuilt = await new ProviderStates(storage, new NoStateWriteFaults()).RebuildAsync("P1", write: false, CancellationToken.None);
+        Assert.True(Assert.Single(rebuilt).Same);
+        var state = await ReadEpisodesAsync(storage);
+        Assert.Equal(["2025-04", "2025-05"], state.Inputs.Files.Select(f => f.Path.Month.ToString()));
+        Assert.Equal(new DateOnly(2025, 5, 20), state.Fold.LatestEpisodes.Single().Row.ExitDate);
+    }
+
+    [Fact]
+    public async Task A_refresh_of_a_current_state_writes_nothing()
+    {
+        var storage = await TestStorage.CreateAsync(azurite);
+        await AcceptedFiles.AcceptEpisodesAsync(storage, "P1", "2025-04", "u-april", Open);
+        var states = new ProviderStates(storage, new NoStateWriteFaults());
+        Assert.Equal(["episodes"], (await states.RefreshAsync("P1", CancellationToken.None)).Written);
+        var etag = (await storage.Curated.GetBlobClient(ProviderStates.BlobNameOf("P1", ReturnFileKind.Episodes)).GetPropertiesAsync()).Value.ETag;
+
+        var again = await states.RefreshAsync("p1", CancellationToken.None);
+
+        Assert.Empty(again.Written);
+        Assert.Equal(etag, (await storage.Curated.GetBlobClient(ProviderStates.BlobNameOf("P1", ReturnFileKind.Episodes)).GetPropertiesAsync()).Value.ETag);
+    }
+
+    private static async Task<StoredState> ReadEpisodesAsync(PipelineStorage storage)
+    {
+        var states = new ProviderStates(storage, new NoStateWriteFaults());
+        var blob = Assert.Single(await states.ListAsync(CancellationToken.None));
+        return (await states.ReadAsync("P1", ReturnFileKind.Episodes, blob.ETag, CancellationToken.None))!;
+    }
+
+    /// <summary>Before the first write it sees, accepts May and runs a whole second refresh, so the first write's ETag is stale.</summary>
+    private sealed class RaceOnFirstWrite(PipelineStorage storage) : IStateWriteObserver
+    {
+        public StateRefresh? Second { get; private set; }
+
+        public async Task BeforeWriteAsync(string providerCode, ReturnFileKind kind, CancellationToken cancellationToken)
+        {
+            if (Second is null)
+            {
+                Second = new StateRefresh(providerCode, [], 0);
+                await AcceptedFiles.AcceptEpisodesAsync(storage, "P1", "2025-05", "u-may", Open with { ExitDate = new DateOnly(2025, 5, 20), ExitReason = ExitReason.DROPPED_OUT });
+                Second = await new ProviderStates(storage, new NoStateWriteFaults()).RefreshAsync(providerCode, cancellationToken);
+            }
+        }
+
+        public Task AfterWriteAsync(string providerCode, ReturnFileKind kind, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
