@@ -19,7 +19,8 @@ public class ReturnMemoryBetweenPhases : OfflineRunHooks
 
     public override IPublicationStore Publishing(IPublicationStore store) => new MemoryReturningStore(store);
 
-    private static void ReturnMemory()
+    /// <summary>Compacts the heap, large objects too, and returns the freed memory to the system.</summary>
+    public static void ReturnMemory()
     {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

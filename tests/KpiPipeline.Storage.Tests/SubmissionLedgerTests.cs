@@ -69,4 +69,58 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
             completed.OrderBy(u => u.UploadedAt).Select(u => (u.UploadedAt, u.Accepted, u.ProviderRegistered)));
         Assert.All(completed, u => Assert.Equal("P1", u.Path!.ProviderCode));
     }
+
+    [Fact]
+    public async Task One_of_racing_claims_wins_the_notification_and_the_others_wait_until_it_is_marked_sent()
+    {
+        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
+        var entry = new SubmissionEntry("P1/2025-04/episodes.csv", "u1", SubmissionState.Completed, 1, DateTimeOffset.UnixEpoch, Accepted: true);
+        var at = new DateTimeOffset(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);
+        var lease = TimeSpan.FromSeconds(30);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ledger.ClaimNotificationAsync(entry, at, lease, CancellationToken.None)));
+
+        var won = Assert.Single(claims, c => c.ClaimETag is not null);
+        Assert.All(claims.Where(c => c != won), c => Assert.Equal(NotificationClaim.HeldElsewhere, c));
+        await ledger.MarkNotificationSentAsync(entry, won.ClaimETag!.Value, at.AddSeconds(1), CancellationToken.None);
+        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, at.AddSeconds(2), lease, CancellationToken.None));
+        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, at.AddHours(1), lease, CancellationToken.None));
+        Assert.Null(await ledger.GetAsync(entry.BlobName, entry.UploadId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_claim_left_unsent_past_its_lease_is_taken_over_once_and_its_first_holder_cannot_mark_it()
+    {
+        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
+        var entry = new SubmissionEntry("P1/2025-04/nsp.csv", "u2", SubmissionState.Completed, 1, DateTimeOffset.UnixEpoch, Accepted: true);
+        var at = new DateTimeOffset(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);
+        var lease = TimeSpan.FromSeconds(30);
+        var killed = await ledger.ClaimNotificationAsync(entry, at, lease, CancellationToken.None);
+
+        // Still within the lease (29 s): the holder may yet send. At 30 s it is overtaken, by one of two racing callers.
+        Assert.Equal(NotificationClaim.HeldElsewhere, await ledger.ClaimNotificationAsync(entry, at.AddSeconds(29), lease, CancellationToken.None));
+        var overtaking = await Task.WhenAll(
+            ledger.ClaimNotificationAsync(entry, at.AddSeconds(30), lease, CancellationToken.None),
+            ledger.ClaimNotificationAsync(entry, at.AddSeconds(30), lease, CancellationToken.None));
+        var taken = Assert.Single(overtaking, c => c.ClaimETag is not null);
+
+        // The first holder's late mark does not count; the new holder's does.
+        await ledger.MarkNotificationSentAsync(entry, killed.ClaimETag!.Value, at.AddSeconds(31), CancellationToken.None);
+        Assert.Equal(NotificationClaim.HeldElsewhere, await ledger.ClaimNotificationAsync(entry, at.AddSeconds(32), lease, CancellationToken.None));
+        await ledger.MarkNotificationSentAsync(entry, taken.ClaimETag!.Value, at.AddSeconds(33), CancellationToken.None);
+        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, at.AddMinutes(5), lease, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_released_claim_is_won_again()
+    {
+        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
+        var entry = new SubmissionEntry("P1/2025-04/reviews.csv", "u3", SubmissionState.Completed, 1, DateTimeOffset.UnixEpoch);
+        var at = new DateTimeOffset(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);
+        Assert.NotNull((await ledger.ClaimNotificationAsync(entry, at, TimeSpan.FromSeconds(30), CancellationToken.None)).ClaimETag);
+
+        await ledger.ReleaseNotificationClaimAsync(entry, CancellationToken.None);
+
+        Assert.NotNull((await ledger.ClaimNotificationAsync(entry, at.AddSeconds(1), TimeSpan.FromSeconds(30), CancellationToken.None)).ClaimETag);
+    }
 }

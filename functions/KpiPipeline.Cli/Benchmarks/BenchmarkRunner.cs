@@ -78,25 +78,10 @@ public static class BenchmarkRunner
         {
             // A new folder per run, deleted only at the end: creating many files where as many were just deleted is
             // slow on ext4 (it skips recently freed inodes), which would time the file system rather than the project.
-            var projectOut = Path.Combine(options.WorkFolder, $"project-run{run}");
-            DeleteFolder(projectOut);
-            PeakMemory.Reset();
-            var clock = Stopwatch.StartNew();
-            var result = await OfflineProcessor.RunAsync(
-                new OfflineRunOptions(returns, reference, projectOut, asOf, PseudonymisationSecrets.Development, options.Threads, Hooks: new ReturnMemoryBetweenPhases()),
-                cancellationToken);
-            var projectTime = clock.Elapsed;
-            var peak = PeakMemory.PeakBytes();
-            var live = GC.GetTotalMemory(forceFullCollection: true);
-            input ??= InputOf(result);
-            var t = result.Timings;
-
-            var duck = await DuckDbSide.RunAsync(returns, reference, asOf, Path.Combine(options.WorkFolder, "duckdb"), options.Threads, cancellationToken);
-            comparison ??= ResultComparison.Compare(result.Computation.Results, duck.ResultCsv);
-            runs.Add(new BenchmarkRun(projectTime, peak, live, duck.Elapsed) { DuckDbReadAndFold = duck.ReadAndFold });
-            await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Run {run}/{options.Runs}: project {projectTime.TotalSeconds:0.00} s (validation {t.Validation.TotalSeconds:0.00} s, " +
-                $"KPIs {t.Kpis.TotalSeconds:0.00} s, Parquet {t.Publishing.TotalSeconds:0.00} s; peak {peak / 1_048_576.0:0} MiB, live {live / 1_048_576.0:0} MiB), DuckDB {duck.Elapsed.TotalSeconds:0.00} s (reading and folding episodes alone {duck.ReadAndFold.TotalSeconds:0.00} s)"));
+            var (measured, runInput, runComparison) = await MeasureOneRunAsync(options, returns, reference, asOf, run, compare: comparison is null, progress, cancellationToken);
+            runs.Add(measured);
+            input ??= runInput;
+            comparison ??= runComparison;
         }
 
         for (var run = 1; run <= options.Runs; run++)
@@ -106,6 +91,36 @@ public static class BenchmarkRunner
 
         var monthly = await MonthlyReturnTiming.RunAsync(options.DataFolder, asOf, options.MonthlyReturnEpisodes, cancellationToken);
         return new BenchmarkResult(input!, asOf, options.Threads, runs, comparison!, monthly);
+    }
+
+    /// <summary>
+    /// One repeat, in its own method so that nothing of this run's results (hundreds of MiB) is still referenced while
+    /// the next run is measured: an async method keeps its locals alive across the loop.
+    /// </summary>
+    private static async Task<(BenchmarkRun Run, BenchmarkInput Input, ComparisonOutcome? Comparison)> MeasureOneRunAsync(
+        BenchmarkOptions options, string returns, string reference, DateOnly asOf, int run, bool compare, TextWriter progress, CancellationToken cancellationToken)
+    {
+        var projectOut = Path.Combine(options.WorkFolder, $"project-run{run}");
+        DeleteFolder(projectOut);
+        // Each run starts as a fresh process would: what the last run left in the heap goes back to the system first,
+        // or its retained memory would count towards this run's peak.
+        ReturnMemoryBetweenPhases.ReturnMemory();
+        PeakMemory.Reset();
+        var clock = Stopwatch.StartNew();
+        var result = await OfflineProcessor.RunAsync(
+            new OfflineRunOptions(returns, reference, projectOut, asOf, PseudonymisationSecrets.Development, options.Threads, Hooks: new ReturnMemoryBetweenPhases()),
+            cancellationToken);
+        var projectTime = clock.Elapsed;
+        var peak = PeakMemory.PeakBytes();
+        var live = GC.GetTotalMemory(forceFullCollection: true);
+        var t = result.Timings;
+
+        var duck = await DuckDbSide.RunAsync(returns, reference, asOf, Path.Combine(options.WorkFolder, "duckdb"), options.Threads, cancellationToken);
+        var comparison = compare ? ResultComparison.Compare(result.Computation.Results, duck.ResultCsv) : null;
+        await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Run {run}/{options.Runs}: project {projectTime.TotalSeconds:0.00} s (validation {t.Validation.TotalSeconds:0.00} s, " +
+            $"KPIs {t.Kpis.TotalSeconds:0.00} s, Parquet {t.Publishing.TotalSeconds:0.00} s; peak {peak / 1_048_576.0:0} MiB, live {live / 1_048_576.0:0} MiB), DuckDB {duck.Elapsed.TotalSeconds:0.00} s (reading and folding episodes alone {duck.ReadAndFold.TotalSeconds:0.00} s)"));
+        return (new BenchmarkRun(projectTime, peak, live, duck.Elapsed) { DuckDbReadAndFold = duck.ReadAndFold }, InputOf(result), comparison);
     }
 
     /// <summary>The as-of date used when none is given: the last day of the latest month in the returns folder.</summary>

@@ -78,15 +78,7 @@ public static class ReportRenderers
         writer.WriteLine(string.Join(",", CsvColumns));
         foreach (var issue in report.Issues)
         {
-            WriteRow(
-                writer,
-                Number(issue.Row),
-                Number(issue.Line),
-                issue.Column,
-                issue.ValueWithheld ? "(withheld)" : issue.Value,
-                issue.RuleId,
-                SeverityText(issue.Severity),
-                issue.Message);
+            WriteRow(writer, IssueFields(issue));
         }
 
         if (report.IssuesNotListed > 0)
@@ -151,16 +143,7 @@ public static class ReportRenderers
         {
             foreach (var issue in report.Issues)
             {
-                WriteRow(
-                    writer,
-                    report.FileName,
-                    Number(issue.Row),
-                    Number(issue.Line),
-                    issue.Column,
-                    issue.ValueWithheld ? "(withheld)" : issue.Value,
-                    issue.RuleId,
-                    SeverityText(issue.Severity),
-                    issue.Message);
+                WriteRow(writer, [report.FileName, .. IssueFields(issue)]);
             }
         }
     }
@@ -171,6 +154,18 @@ public static class ReportRenderers
         writer.WriteLine(string.Join(",", columns));
         return writer;
     }
+
+    /// <summary>An issue's <see cref="CsvColumns"/>, in their order.</summary>
+    private static string?[] IssueFields(ValidationIssue issue) =>
+    [
+        Number(issue.Row),
+        Number(issue.Line),
+        issue.Column,
+        issue.ValueWithheld ? "(withheld)" : issue.Value,
+        issue.RuleId,
+        SeverityText(issue.Severity),
+        issue.Message,
+    ];
 
     private static string? Number(long? value) => value?.ToString(CultureInfo.InvariantCulture);
 

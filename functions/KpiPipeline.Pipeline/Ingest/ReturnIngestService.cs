@@ -29,8 +29,15 @@ public sealed class ReturnIngestService(
     Pseudonymiser pseudonymiser,
     IOptions<KpiPipelineOptions> options,
     IIngestStepObserver steps,
+    TimeProvider time,
     ILogger<ReturnIngestService> logger)
 {
+    /// <summary>
+    /// How long a notification claim may stay unsent before another invocation takes it over: far longer than one queue
+    /// message and one table write take, so only a claimer that died is overtaken.
+    /// </summary>
+    public static readonly TimeSpan NotificationLease = TimeSpan.FromSeconds(30);
+
     private readonly SubmissionLedger ledger = new(storage.Ledger);
     private readonly AcceptedReturnsIndex index = new(storage.AcceptedReturns);
     private readonly ProviderHistories histories = new(states, new AcceptedReturnsIndex(storage.AcceptedReturns), new CuratedReturns(storage.Curated));
@@ -151,17 +158,36 @@ public sealed class ReturnIngestService(
 
     /// <summary>
     /// Tells the provider its report is ready, once per upload: the invocation that claims the notification in the ledger
-    /// sends it, any other (a duplicate event, a rerun after a crash) does not. A rerun that finds the upload completed
-    /// but unclaimed (a crash between the ledger write and the claim, or a send that failed) sends it then; only a process
-    /// killed between the claim and the send loses the notification (the report itself is stored before either).
+    /// sends it and marks it sent; any other (a duplicate event, a rerun after a crash) waits until it is marked sent. A
+    /// rerun that finds the upload completed but unclaimed (a crash between the ledger write and the claim, or a send that
+    /// failed and gave its claim back) sends it then; a claim left unsent for <see cref="NotificationLease"/> (a process
+    /// killed between the claim and the send) is taken over by the next invocation, which waits for the lease to run out.
     /// </summary>
     private async Task NotifyOnceAsync(SubmissionEntry completed, CancellationToken cancellationToken)
     {
-        if (!await ledger.TryClaimNotificationAsync(completed, cancellationToken))
+        var wait = TimeSpan.FromMilliseconds(100);
+        while (true)
         {
-            return;
-        }
+            var claim = await ledger.ClaimNotificationAsync(completed, time.GetUtcNow(), NotificationLease, cancellationToken);
+            if (claim.Sent)
+            {
+                return;
+            }
 
+            if (claim.ClaimETag is { } won)
+            {
+                await SendNotificationAsync(completed, cancellationToken);
+                await ledger.MarkNotificationSentAsync(completed, won, time.GetUtcNow(), cancellationToken);
+                return;
+            }
+
+            await Task.Delay(wait, time, cancellationToken);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
+
+    private async Task SendNotificationAsync(SubmissionEntry completed, CancellationToken cancellationToken)
+    {
         try
         {
             await storage.ReportNotifications.SendMessageAsync(JsonSerializer.Serialize(new
@@ -176,7 +202,7 @@ public sealed class ReturnIngestService(
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // Not sent: give the claim back so that the host's retry of this invocation sends it.
+            // Not sent: give the claim back so that the host's retry of this invocation (or a racing one) sends it.
             await ledger.ReleaseNotificationClaimAsync(completed, CancellationToken.None);
             throw;
         }

@@ -66,20 +66,68 @@ public sealed class SubmissionLedger(TableClient table)
     }
 
     /// <summary>
-    /// Claims the one report notification of an upload: true for the first caller only, however many invocations of the same
-    /// upload race to it (the claim is a create-only row beside the upload's row, <c>{upload id}~notified</c>).
+    /// Claims the one report notification of an upload at <paramref name="now"/>. The claim is a row beside the upload's row,
+    /// <c>{upload id}~notified</c>, created only if absent (so of any number of racing invocations one wins), and marked
+    /// <c>Sent</c> once the message is out (<see cref="MarkNotificationSentAsync"/>). A claim still unsent after
+    /// <paramref name="lease"/> belongs to an invocation that died between the claim and the send (a killed process); the
+    /// first caller after that takes it over (a write conditional on the claim's ETag, so again only one wins).
     /// </summary>
-    public async Task<bool> TryClaimNotificationAsync(SubmissionEntry entry, CancellationToken cancellationToken)
+    public async Task<NotificationClaim> ClaimNotificationAsync(SubmissionEntry entry, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var partition = PartitionOf(entry.BlobName);
+        var rowKey = entry.UploadId + NotifiedSuffix;
+        try
+        {
+            var created = await table.AddEntityAsync(new TableEntity(partition, rowKey) { [ClaimedAtColumn] = now, [SentColumn] = false }, cancellationToken);
+            return NotificationClaim.Won(created.Headers.ETag ?? ETag.All);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+        }
+
+        var claim = await table.GetEntityOrNullAsync(partition, rowKey, cancellationToken);
+        if (claim is null)
+        {
+            // Given back (a send that failed) between the two calls: the caller asks again.
+            return NotificationClaim.HeldElsewhere;
+        }
+
+        // A claim row without the columns was written before claims were marked sent: it counts as sent.
+        if (claim.GetBoolean(SentColumn) is not false || claim.GetDateTimeOffset(ClaimedAtColumn) is not { } claimedAt)
+        {
+            return NotificationClaim.AlreadySent;
+        }
+
+        if (now - claimedAt < lease)
+        {
+            return NotificationClaim.HeldElsewhere;
+        }
+
+        try
+        {
+            claim[ClaimedAtColumn] = now;
+            var taken = await table.UpdateEntityAsync(claim, claim.ETag, TableUpdateMode.Replace, cancellationToken);
+            return NotificationClaim.Won(taken.Headers.ETag ?? ETag.All);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return NotificationClaim.HeldElsewhere;
+        }
+    }
+
+    /// <summary>Marks a won claim's notification as sent; a claim taken over meanwhile (its ETag changed) is left as it is.</summary>
+    public async Task MarkNotificationSentAsync(SubmissionEntry entry, ETag claim, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         try
         {
-            await table.AddEntityAsync(new TableEntity(PartitionOf(entry.BlobName), entry.UploadId + NotifiedSuffix), cancellationToken);
-            return true;
+            await table.UpdateEntityAsync(
+                new TableEntity(PartitionOf(entry.BlobName), entry.UploadId + NotifiedSuffix) { [ClaimedAtColumn] = now, [SentColumn] = true },
+                claim, TableUpdateMode.Replace, cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
-            return false;
         }
     }
 
@@ -89,6 +137,9 @@ public sealed class SubmissionLedger(TableClient table)
         ArgumentNullException.ThrowIfNull(entry);
         return table.DeleteEntityAsync(PartitionOf(entry.BlobName), entry.UploadId + NotifiedSuffix, ETag.All, cancellationToken);
     }
+
+    private const string ClaimedAtColumn = "ClaimedAt";
+    private const string SentColumn = "Sent";
 
     /// <summary>The row key suffix of a notification claim (an upload id, an ETag, never holds '~').</summary>
     private const string NotifiedSuffix = "~notified";
@@ -157,4 +208,15 @@ public sealed class SubmissionLedger(TableClient table)
         entity.GetString("Sha256"),
         entity.GetString("ReportBlob"),
         entity.GetString("CuratedBlob"));
+}
+
+/// <summary>What <see cref="SubmissionLedger.ClaimNotificationAsync"/> found: this caller sends (with the claim's ETag), the
+/// notification is out, or another invocation holds the claim within its lease.</summary>
+public sealed record NotificationClaim(ETag? ClaimETag, bool Sent)
+{
+    public static NotificationClaim AlreadySent { get; } = new(null, true);
+
+    public static NotificationClaim HeldElsewhere { get; } = new(null, false);
+
+    public static NotificationClaim Won(ETag claim) => new(claim, false);
 }
