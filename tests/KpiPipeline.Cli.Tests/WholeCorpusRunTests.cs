@@ -11,17 +11,18 @@ namespace KpiPipeline.Cli.Tests;
 /// One <c>kpi process</c> run, in a process of its own, over good returns with the whole bad-file corpus beside them (each
 /// corpus file under a provider of its own, so that all of them fit in one returns folder) and bad files of every size up
 /// to and past the limit: it exits 0, every corpus file gets its outcome, the good providers' and areas' figures are those
-/// of a run without the bad files, and the process never holds more than 500 MiB resident.
+/// of a run without the bad files, and the process never holds more than 640 MiB resident (a file read whole instead of
+/// streamed, or the 3 GiB one opened, would take it to gigabytes; docs/promises.md has the measured range).
 /// </summary>
 public sealed class WholeCorpusRunTests(ITestOutputHelper log)
 {
     private const string AsOf = "2025-10-15";
-    private const long ResidentLimit = 500L << 20;
+    private const long ResidentLimit = 640L << 20;
     private const string HostileArea = "HA001";
     private const string Big = "HBIG1";
 
     [Fact]
-    public async Task The_whole_corpus_and_bad_files_of_every_size_beside_good_returns_leave_the_good_figures_unchanged_within_500_MiB()
+    public async Task The_whole_corpus_and_bad_files_of_every_size_beside_good_returns_leave_the_good_figures_unchanged_within_640_MiB()
     {
         var (returns, reference) = SyntheticFolder.Create("whole-corpus");
         var goodUnits = File.ReadAllLines(Path.Combine(reference, "providers.csv")).Skip(1)
