@@ -95,7 +95,7 @@ public static class BenchAzureCommand
                 $"Ingest through the worker: {r.IngestedFiles:N0} files of {r.WorkerMonths} months in {r.Ingest.TotalSeconds:0.0} s, {r.UploadsPerSecond:0.0} uploads/s ({options.Concurrency} IngestReturn invocations at once{(options.DuplicateEvents ? ", every fifth event twice" : string.Empty)}{(options.KillWorker ? $", worker killed during the last month's ingest and its state refreshes, {r.WorkerRestarts} restarts" : string.Empty)})"));
             stdout.WriteLine(string.Create(c, $"State refreshes: {r.Refreshes:N0} RefreshProviderState invocations in {r.RefreshDrain.TotalSeconds:0.0} s after the ingests"));
             stdout.WriteLine(r.IngestProblems.Count == 0
-                ? "Nothing lost or done twice: every upload completed once in the ledger, listed once for its state, notified once; returns empty; every state current with its tables" +
+                ? "Nothing lost or done twice: every upload completed once in the ledger, listed once for its state, notified (twice only where a kill fell between sending and recording); returns empty; every state current with its tables" +
                   (options.VerifyRebuild && r.SeededMonths == 0 ? " and identical to a rebuild from the curated files" : string.Empty)
                 : $"PROBLEMS after the ingest: {r.IngestProblems.Count} (listed above)");
         }

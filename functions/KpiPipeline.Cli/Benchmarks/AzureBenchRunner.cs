@@ -151,7 +151,7 @@ public static class AzureBenchRunner
                 $"  {month}: {ofMonth.Count} files ingested, {drained.Count} state refreshes ({drained.Count(r => !r.Succeeded)} failed attempts); so far {ingestClock.Elapsed.TotalSeconds:0.0} s ingest, {drainClock.Elapsed.TotalSeconds:0.0} s refresh"));
         }
 
-        var problems = await VerifyAsync(storage, ingested, options.VerifyRebuild && seededMonths.Count == 0, cancellationToken);
+        var problems = await VerifyAsync(storage, ingested, options.VerifyRebuild && seededMonths.Count == 0, options.KillWorker, progress, cancellationToken);
         foreach (var problem in problems.Take(20))
         {
             await progress.WriteLineAsync("  PROBLEM: " + problem);
@@ -255,17 +255,40 @@ public static class AzureBenchRunner
         });
     }
 
+    /// <summary>Every message on the report-notification queue (received, so the queue ends empty), counted by the report it names.</summary>
+    private static async Task<Dictionary<string, int>> NotificationsByReportAsync(PipelineStorage storage, CancellationToken cancellationToken)
+    {
+        var byReport = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (true)
+        {
+            var messages = (await storage.ReportNotifications.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(30), cancellationToken)).Value;
+            if (messages.Length == 0)
+            {
+                return byReport;
+            }
+
+            foreach (var message in messages)
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(message.Body.ToMemory());
+                var report = json.RootElement.GetProperty("report").GetString() ?? string.Empty;
+                byReport[report] = byReport.GetValueOrDefault(report) + 1;
+            }
+        }
+    }
+
     /// <summary>
     /// Nothing lost, nothing done twice: every upload completed exactly once in the ledger and listed for its provider's
-    /// state, every raw upload gone from <c>returns</c>, one report notification per upload, and every provider's state
+    /// state, every raw upload gone from <c>returns</c>, a report notification for every upload (a second one only where a
+    /// worker was killed between sending it and recording it, docs/ingest.md step 5), and every provider's state
     /// current with the tables (a refresh writes nothing) and, when every month went through the worker, what a rebuild
     /// from the curated files gives, byte for byte.
     /// </summary>
     private static async Task<List<string>> VerifyAsync(
-        PipelineStorage storage, List<(string BlobName, string ETag)> ingested, bool rebuild, CancellationToken cancellationToken)
+        PipelineStorage storage, List<(string BlobName, string ETag)> ingested, bool rebuild, bool killed, TextWriter progress, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         var ledger = new SubmissionLedger(storage.Ledger);
+        var notified = await NotificationsByReportAsync(storage, cancellationToken);
         foreach (var (blobName, etag) in ingested)
         {
             var entry = await ledger.GetAsync(blobName, etag, cancellationToken);
@@ -273,7 +296,22 @@ public static class AzureBenchRunner
             {
                 problems.Add($"{blobName} ({etag}) is {entry?.State.ToString() ?? "not in the ledger"}");
             }
+            else if (entry.ReportBlob is not { } report || !notified.Remove(report, out var times))
+            {
+                problems.Add($"{blobName} ({etag}): no report notification");
+            }
+            else if (times > 1 && !killed)
+            {
+                problems.Add($"{blobName} ({etag}): {times} report notifications without a worker killed");
+            }
+            else if (times > 1)
+            {
+                await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {blobName} ({etag}): notified {times} times, the worker killed between sending and recording it"));
+            }
         }
+
+        problems.AddRange(notified.Keys.Select(report => $"a report notification for {report}, which no upload of this run has"));
 
         var completed = (await ledger.CompletedEntriesAsync(cancellationToken)).Count;
         if (completed != ingested.Count)
@@ -284,12 +322,6 @@ public static class AzureBenchRunner
         await foreach (var raw in storage.Returns.GetBlobsAsync(cancellationToken: cancellationToken))
         {
             problems.Add($"{raw.Name} is still in returns");
-        }
-
-        var notifications = (await storage.ReportNotifications.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
-        if (notifications != ingested.Count)
-        {
-            problems.Add($"{notifications} report notifications for {ingested.Count} uploads");
         }
 
         var states = new ProviderStates(storage, new NoStateWriteFaults());
