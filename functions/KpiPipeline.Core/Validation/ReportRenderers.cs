@@ -74,8 +74,7 @@ public static class ReportRenderers
     public static void WriteCsv(ValidationReport report, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 16 * 1024, leaveOpen: true) { NewLine = "\r\n" };
-        writer.WriteLine(string.Join(",", CsvColumns));
+        using var writer = TableWriter(stream, CsvColumns);
         foreach (var issue in report.Issues)
         {
             WriteRow(writer, IssueFields(issue));

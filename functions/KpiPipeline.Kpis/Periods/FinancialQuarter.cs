@@ -12,7 +12,6 @@ public readonly record struct FinancialQuarter(int StartYear, int Quarter) : ICo
     public int Ordinal => StartYear * 4 + (Quarter - 1);
 
     /// <summary>The first day: April, July, October of <see cref="StartYear"/>, or January of the year after.</summary>
-    /// <remarks>Built from its year and month rather than by adding months: the KPI engine asks for it per episode and quarter.</remarks>
     public DateOnly Start => Quarter == 4 ? new DateOnly(StartYear + 1, 1, 1) : new DateOnly(StartYear, 1 + (Quarter * 3), 1);
 
     /// <summary>The last day: 30 June, 30 September, 31 December, or 31 March of the year after.</summary>

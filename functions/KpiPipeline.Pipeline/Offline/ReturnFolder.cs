@@ -97,22 +97,22 @@ public static class ReturnFolder
     /// Validates <paramref name="file"/> into <paramref name="sink"/>: rejected unread when its listing or its length says so
     /// (<see cref="RefusalOf"/>), otherwise read and validated.
     /// </summary>
-    internal static async Task<ValidationReport> ValidateAsync(ReturnFile file, ValidationContext context, ICuratedRowSink sink, CancellationToken cancellationToken) =>
-        (file.Refusal ?? RefusalOf(file.FullPath, context.MaxFileBytes)) is { } refused
+    internal static async Task<ValidationReport> ValidateAsync(ReturnFile file, ValidationContext context, ICuratedRowSink sink, CancellationToken cancellationToken)
+    {
+        var target = file.Refusal is null ? Target(file.FullPath) : null;
+        return (file.Refusal ?? RefusalOf(target, context.MaxFileBytes)) is { } refused
             ? ReturnValidator.RejectUnread(file.BlobName, refused.Rule, refused.Message, context.UploadedAt)
-            : await ValidateFileAsync(file.BlobName, file.FullPath, context, sink, context.UploadedAt, cancellationToken);
+            : await ValidateFileAsync(file.BlobName, file.FullPath, target!.Length, context, sink, cancellationToken);
+    }
 
     /// <summary>
     /// Why a file is rejected before it is opened: a broken link (F12), or a size over the limit (F09; a file of any size,
     /// 2 GiB and over too, is refused from its length alone).
     /// </summary>
-    private static Refusal? RefusalOf(string fullPath, long maxFileBytes)
-    {
-        var info = Target(fullPath);
-        return info is not { Exists: true } ? new Refusal(Rules.F12, "This file cannot be read: it is a link to nothing, or it went away during the run.")
+    private static Refusal? RefusalOf(FileInfo? info, long maxFileBytes) =>
+        info is not { Exists: true } ? new Refusal(Rules.F12, "This file cannot be read: it is a link to nothing, or it went away during the run.")
             : info.Length > maxFileBytes ? new Refusal(Rules.F09, ReturnValidator.TooLargeMessage(maxFileBytes))
             : null;
-    }
 
     /// <summary>
     /// The file itself, or for a link to a file the file it finally leads to (missing when the link leads nowhere): a link's
@@ -133,7 +133,7 @@ public static class ReturnFolder
     }
 
     /// <summary>
-    /// Validates the file's content. A file of length 0 is validated as empty without being opened: a named pipe or a
+    /// Validates the file's content, of <paramref name="length"/> bytes when its length was checked. A file of length 0 is validated as empty without being opened: a named pipe or a
     /// device has length 0 and opening one would wait for a writer (or read forever), and an empty file is F08 either way.
     /// A file up to <see cref="WholeReadBytes"/> is read in one call into a pooled buffer (return files are small, and
     /// validating from memory spares the thread-pool round trip of each asynchronous read); a larger one is streamed, so
@@ -142,9 +142,9 @@ public static class ReturnFolder
     /// with F12; the run goes on.
     /// </summary>
     private static async Task<ValidationReport> ValidateFileAsync(
-        string blobName, string fullPath, ValidationContext context, ICuratedRowSink sink, DateTimeOffset uploadedAt, CancellationToken cancellationToken)
+        string blobName, string fullPath, long length, ValidationContext context, ICuratedRowSink sink, CancellationToken cancellationToken)
     {
-        var length = Target(fullPath)?.Length ?? 0;
+        var uploadedAt = context.UploadedAt;
         if (length == 0)
         {
             using var empty = new MemoryStream([], writable: false);

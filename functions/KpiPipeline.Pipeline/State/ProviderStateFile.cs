@@ -110,29 +110,29 @@ public static class ProviderStateFile
                 }
 
             case ReturnFileKind.Reviews:
-                {
-                    var read = await ReviewRows.Table.ReadAsync(input, r => ReviewRows.Read(r, provider), cancellationToken);
-                    var inputs = InputsOf(read.KeyValueMetadata, provider, kind);
-                    into.RestoreReviews([.. inputs?.Files.Select(f => f.Path) ?? []], inputs is null ? [] : read.Rows);
-                    return inputs;
-                }
+                return await ReadRowsAsync(input, into, kind, ReviewRows.Table, ReviewRows.Read, into.RestoreReviews, cancellationToken);
 
             case ReturnFileKind.Nsp:
-                {
-                    var read = await NspRows.Table.ReadAsync(input, r => NspRows.Read(r, provider), cancellationToken);
-                    var inputs = InputsOf(read.KeyValueMetadata, provider, kind);
-                    into.RestoreNsp([.. inputs?.Files.Select(f => f.Path) ?? []], inputs is null ? [] : read.Rows);
-                    return inputs;
-                }
+                return await ReadRowsAsync(input, into, kind, NspRows.Table, NspRows.Read, into.RestoreNsp, cancellationToken);
 
             default:
-                {
-                    var read = await WorkforceRows.Table.ReadAsync(input, r => WorkforceRows.Read(r, provider), cancellationToken);
-                    var inputs = InputsOf(read.KeyValueMetadata, provider, kind);
-                    into.RestoreWorkforce([.. inputs?.Files.Select(f => f.Path) ?? []], inputs is null ? [] : read.Rows);
-                    return inputs;
-                }
+                return await ReadRowsAsync(input, into, kind, WorkforceRows.Table, WorkforceRows.Read, into.RestoreWorkforce, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Reads a state of rows restored as they are (reviews, NSP totals, workforce months) into the fold; a state without its
+    /// inputs metadata restores nothing but its kind's emptiness and gives null.
+    /// </summary>
+    private static async Task<StateInputs?> ReadRowsAsync<T>(
+        Stream input, ProviderFold into, ReturnFileKind kind, ParquetTable<T> table, Func<ParquetRowValues<T>, string, T> read,
+        Action<IReadOnlyList<ReturnPath>, IEnumerable<T>> restore, CancellationToken cancellationToken)
+    {
+        var provider = into.ProviderCode;
+        var contents = await table.ReadAsync(input, r => read(r, provider), cancellationToken);
+        var inputs = InputsOf(contents.KeyValueMetadata, provider, kind);
+        restore([.. inputs?.Files.Select(f => f.Path) ?? []], inputs is null ? [] : contents.Rows);
+        return inputs;
     }
 
     private static (CuratedEpisode Row, ReportingMonth Month) Checked(ProviderFold fold, (CuratedEpisode Row, ReportingMonth Month) episode) =>

@@ -136,10 +136,14 @@ public sealed class ProviderStates(PipelineStorage storage, IStateWriteObserver 
     {
         var provider = providerCode.ToUpperInvariant();
         var results = new List<RebuiltState>();
-        foreach (var kind in Kinds)
+
+        // The states first, the tables second (as a refresh reads them), each once.
+        var heads = await Task.WhenAll(Kinds.Select(kind => Blob(provider, kind).GetPropertiesOrNullAsync(cancellationToken)));
+        var (versions, completed) = await InputsOfAsync(provider, cancellationToken);
+        for (var i = 0; i < Kinds.Count; i++)
         {
-            var head = await Blob(provider, kind).GetPropertiesOrNullAsync(cancellationToken);
-            var (versions, completed) = await InputsOfAsync(provider, cancellationToken);
+            var kind = Kinds[i];
+            var head = heads[i];
             var target = TargetOf(kind, versions, completed);
             if (head is null && target.Files.Count == 0 && target.Uploads.Count == 0)
             {
