@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using KpiPipeline.Core.Pseudonymisation;
+using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Offline;
 
 namespace KpiPipeline.Cli;

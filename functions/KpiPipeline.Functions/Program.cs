@@ -1,6 +1,7 @@
 using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Functions;
 using KpiPipeline.Pipeline;
+using KpiPipeline.Pipeline.Memory;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
+builder.Services.AddSingleton<KpiRunHooks, ReturnMemoryBetweenPhases>();   // ComputeKpis over a nation must fit one instance
 builder.Services.AddKpiPipeline().AddIngestFaultInjection().AddStateFaultInjection();
 var app = builder.Build();
 app.Services.GetRequiredService<Pseudonymiser>();   // fail at start, with a clear error, when a secret is missing (dataset.md 2.2)

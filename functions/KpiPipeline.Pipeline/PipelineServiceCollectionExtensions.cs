@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Pipeline.Compute;
 using KpiPipeline.Pipeline.Ingest;
+using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Quarantine;
 using KpiPipeline.Pipeline.State;
 using KpiPipeline.Pipeline.Storage;
@@ -27,6 +28,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIngestStepObserver, NoIngestFaults>();
         services.TryAddSingleton<IStateWriteObserver, NoStateWriteFaults>();
+        services.TryAddSingleton<KpiRunHooks>();
         services.AddKpiStorageClients();
         services.AddSingleton<PipelineStorage>();
         services.AddSingleton(provider =>

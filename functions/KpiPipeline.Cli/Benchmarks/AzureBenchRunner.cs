@@ -8,6 +8,7 @@ using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Pipeline;
 using KpiPipeline.Pipeline.Compute;
 using KpiPipeline.Pipeline.Ingest;
+using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Offline;
 using KpiPipeline.Pipeline.State;
 using KpiPipeline.Pipeline.Storage;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Pseudonymisation;
+using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Offline;
 
 namespace KpiPipeline.Cli.Benchmarks;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using KpiPipeline.Core.Validation;
 using KpiPipeline.Kpis.Folding;
+using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Offline;
 using KpiPipeline.Pipeline.State;
 using KpiPipeline.Pipeline.Storage;

@@ -43,8 +43,8 @@ internal struct EpisodeFact
     /// <summary>The episode's earliest START review, counted from <see cref="ReviewFrom"/>; -1 when it has none.</summary>
     public int StartReview;
 
+    /// <summary>provider_code as the row gives it (<see cref="Provider"/> is its unit).</summary>
     public string ProviderCode;
-    public string EpisodeId;
 
     /// <summary>Started by P.end and not ended before P.start (kpis.md section 0, IT).</summary>
     public readonly bool InTreatment(int periodStart, int periodEnd) => Start <= periodEnd && EffectiveEnd >= periodStart;
@@ -58,17 +58,69 @@ internal struct EpisodeFact
 
 /// <summary>
 /// The shared index of a run: every folded episode as an <see cref="EpisodeFact"/>, grouped by interned client (so a client
-/// is visited once per quarter), each marked with its re-presentation, and the reviews of each episode in date order.
+/// is visited once per quarter), each marked with its re-presentation, and the reviews of each episode in date order. It
+/// is put together from the providers' <see cref="ProviderFacts"/> in provider order, each taken (and let go) as it is
+/// copied, so that a run never holds the folded rows and their index at once.
 /// </summary>
 internal sealed class EpisodeIndex
 {
     /// <summary>Re-presentation window (kpis.md section 0): a referral in (X, X + 182].</summary>
     public const int RepresentationDays = 182;
 
-    public EpisodeIndex(FoldedReturns folded, UnitIndex units, List<string> warnings, int parallelism)
+    public EpisodeIndex(IReadOnlyList<ProviderFacts> providers, UnitIndex units, List<string> warnings)
     {
-        (Episodes, ByClient) = IndexEpisodes(folded.Episodes, units, warnings);
-        Reviews = ReviewIndex.Build(folded.Reviews, Episodes, parallelism);
+        ArgumentNullException.ThrowIfNull(providers);
+        var blocks = providers.Select(p => p.Take()).ToList();
+        Episodes = new EpisodeFact[blocks.Sum(b => b.Episodes.Length)];
+        Reviews = new ReviewFact[blocks.Sum(b => b.Reviews.Length)];
+        var clientIds = new Dictionary<ClientKey, int>(Episodes.Length);
+        var unknownProviders = new SortedSet<string>(StringComparer.Ordinal);
+        var episodeOffset = 0;
+        var reviewOffset = 0;
+        for (var b = 0; b < blocks.Count; b++)
+        {
+            var (episodes, clients, reviews) = blocks[b];
+            blocks[b] = default;
+            for (var i = 0; i < episodes.Length; i++)
+            {
+                ref var fact = ref Episodes[episodeOffset + i];
+                fact = episodes[i];
+                if (!clientIds.TryGetValue(clients[i], out var client))
+                {
+                    client = clientIds.Count;
+                    clientIds.Add(clients[i], client);
+                }
+
+                fact.Client = client;
+                fact.Provider = units.ProviderIndex(fact.ProviderCode);
+                if (fact.Provider < 0)
+                {
+                    unknownProviders.Add(fact.ProviderCode);
+                }
+
+                fact.ReviewFrom += reviewOffset;
+                fact.ReviewTo += reviewOffset;
+            }
+
+            for (var r = 0; r < reviews.Length; r++)
+            {
+                Reviews[reviewOffset + r] = reviews[r] with { Episode = reviews[r].Episode + episodeOffset };
+            }
+
+            episodeOffset += episodes.Length;
+            reviewOffset += reviews.Length;
+        }
+
+        foreach (var code in unknownProviders)
+        {
+            warnings.Add($"Episodes of provider {code}, which is not in providers.csv, are left out of the KPIs.");
+        }
+
+        var order = Enumerable.Range(0, Episodes.Length).ToArray();
+        var keys = Episodes.Select(f => f.Client).ToArray();
+        Array.Sort(keys, order);
+        MarkRepresentations(Episodes, order);
+        ByClient = order;
     }
 
     public EpisodeFact[] Episodes { get; }
@@ -79,63 +131,29 @@ internal sealed class EpisodeIndex
     /// <summary>Every review of an episode that exists, per episode by date (see <see cref="ReviewIndex"/>).</summary>
     public ReviewFact[] Reviews { get; }
 
-    private static (EpisodeFact[] Facts, int[] ByClient) IndexEpisodes(IReadOnlyList<FoldedEpisode> folded, UnitIndex units, List<string> warnings)
+    /// <summary>What the KPIs read of one folded episode (<paramref name="effectiveEnd"/>: its exit, or the end of the month it went missing in).</summary>
+    public static EpisodeFact FactOf(CuratedEpisode row, DateOnly? effectiveEnd)
     {
-        var clientIds = new Dictionary<string, int>(folded.Count, StringComparer.Ordinal);
-        var facts = new EpisodeFact[folded.Count];
-        var unknownProviders = new SortedSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < folded.Count; i++)
+        var group = CodeRules.GroupOf(row.PrimarySubstance);
+        return new EpisodeFact
         {
-            var e = folded[i];
-            var row = e.Row;
-            if (!clientIds.TryGetValue(row.ClientKey, out var client))
-            {
-                client = clientIds.Count;
-                clientIds.Add(row.ClientKey, client);
-            }
-
-            var provider = units.ProviderIndex(row.ProviderCode);
-            if (provider < 0)
-            {
-                unknownProviders.Add(row.ProviderCode);
-            }
-
-            var group = CodeRules.GroupOf(row.PrimarySubstance);
-            facts[i] = new EpisodeFact
-            {
-                Client = client,
-                Provider = provider,
-                Group = group,
-                Cells = Breakdowns.Of(group, row.TreatmentGoal, row.Sex, row.AgeAtReferral),
-                Referral = row.ReferralDate.DayNumber,
-                Start = row.TreatmentStartDate?.DayNumber ?? EpisodeFact.Blank,
-                Exit = row.ExitDate?.DayNumber ?? EpisodeFact.Blank,
-                EffectiveEnd = e.EffectiveEnd?.DayNumber ?? EpisodeFact.Blank,
-                OutcomeClass = row.ExitReason is { } reason ? CodeRules.ClassOf(reason) : null,
-                ExitReason = row.ExitReason,
-                Medication = row.Medication,
-                Dose = row.DailyDoseMg ?? 0m,
-                Naloxone = row.NaloxoneSupplied == true,
-                Goal = row.TreatmentGoal,
-                PrisonRelease = row.ReferralSource == ReferralSource.PRISON_RELEASE,
-                Hat = row.Setting == TreatmentSetting.HAT_CLINIC,
-                ProviderCode = row.ProviderCode.ToUpperInvariant(),
-                EpisodeId = row.EpisodeId,
-            };
-        }
-
-        foreach (var code in unknownProviders)
-        {
-            warnings.Add($"Episodes of provider {code}, which is not in providers.csv, are left out of the KPIs.");
-        }
-
-        var order = Enumerable.Range(0, facts.Length).ToArray();
-        var keys = facts.Select(f => f.Client).ToArray();
-        Array.Sort(keys, order);
-        MarkRepresentations(facts, order);
-        return (facts, order);
+            Group = group,
+            Cells = Breakdowns.Of(group, row.TreatmentGoal, row.Sex, row.AgeAtReferral),
+            Referral = row.ReferralDate.DayNumber,
+            Start = row.TreatmentStartDate?.DayNumber ?? EpisodeFact.Blank,
+            Exit = row.ExitDate?.DayNumber ?? EpisodeFact.Blank,
+            EffectiveEnd = effectiveEnd?.DayNumber ?? EpisodeFact.Blank,
+            OutcomeClass = row.ExitReason is { } reason ? CodeRules.ClassOf(reason) : null,
+            ExitReason = row.ExitReason,
+            Medication = row.Medication,
+            Dose = row.DailyDoseMg ?? 0m,
+            Naloxone = row.NaloxoneSupplied == true,
+            Goal = row.TreatmentGoal,
+            PrisonRelease = row.ReferralSource == ReferralSource.PRISON_RELEASE,
+            Hat = row.Setting == TreatmentSetting.HAT_CLINIC,
+            ProviderCode = row.ProviderCode,
+        };
     }
-
     /// <summary>Re-presentation (kpis.md section 0): another episode of the same client with referral in (X, X + 182].</summary>
     private static void MarkRepresentations(EpisodeFact[] facts, int[] order)
     {

@@ -40,7 +40,8 @@ public static class KpiEngine
 
     /// <summary>
     /// The same, from returns already folded (<see cref="MonthFoldingBuilder"/>) and the upload history, counting on
-    /// <paramref name="parallelism"/> threads (the results do not depend on it).
+    /// <paramref name="parallelism"/> threads (the results do not depend on it). The folded returns are computed once: the
+    /// engine takes what it reads of them.
     /// </summary>
     public static KpiComputation Compute(
         FoldedReturns folded, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism = 1)
@@ -52,7 +53,8 @@ public static class KpiEngine
         var units = new UnitIndex(reference, warnings);
         var targets = new TargetsInForce(reference, warnings);
 
-        var firstReferral = folded.Episodes.Count == 0 ? asOf : folded.Episodes.Min(e => e.Row.ReferralDate);
+        var referrals = folded.Facts.Select(p => p.FirstReferral).OfType<int>().ToList();
+        var firstReferral = referrals.Count == 0 ? asOf : DateOnly.FromDayNumber(referrals.Min());
         var periods = FinancialQuarter.Range(firstReferral < asOf ? firstReferral : asOf, asOf);
 
         // The run indexes what it needs of the fold, which is not referenced afterwards (and can be collected).

@@ -87,7 +87,7 @@ internal sealed class KpiRun
         List<string> warnings, int parallelism)
     {
         var (nsp, usedFiles, missingEvents, workforce) = (folded.Nsp, folded.UsedFiles, folded.MissingEvents, folded.Workforce);
-        var index = new EpisodeIndex(folded, units, warnings, parallelism);
+        var index = new EpisodeIndex(folded.Facts, units, warnings);
         var run = new KpiRun(quarters, units, asOf);
         run.Workforce.Count(workforce);
         new EpisodeLoop(run, index, quarters, units, asOf.DayNumber).Run(run.space, parallelism);

@@ -6,16 +6,13 @@ namespace KpiPipeline.Kpis.Engine;
 /// <summary>One review of an episode that exists: its episode (an index into <see cref="EpisodeIndex.Episodes"/>), date, stage and measures.</summary>
 internal readonly record struct ReviewFact(int Episode, int Date, ReviewStage Stage, int Order, ReviewMeasures Measures);
 
-/// <summary>The review measures the KPIs read, two bytes each (<see cref="short.MinValue"/> for blank), not the whole row.</summary>
-internal readonly struct ReviewMeasures(CuratedReview row)
+/// <summary>
+/// The review measures the KPIs read, two bytes each as <see cref="CompactMeasure"/> stores them (<see cref="short.MinValue"/>
+/// for blank), not the whole row.
+/// </summary>
+internal readonly struct ReviewMeasures(
+    short goalsSet, short goalsProgressed, short barc10Score, short opiateDays, short injectingDays, short qualityOfLife, short acuteHousingProblem)
 {
-    private readonly short goalsSet = Of(row.GoalsSet);
-    private readonly short goalsProgressed = Of(row.GoalsProgressed);
-    private readonly short barc10Score = Of(row.Barc10Score);
-    private readonly short opiateDays = Of(row.OpiateDays);
-    private readonly short injectingDays = Of(row.InjectingDays);
-    private readonly short qualityOfLife = Of(row.QualityOfLife);
-    private readonly short acuteHousingProblem = Of(row.AcuteHousingProblem);
 
     public int? GoalsSet => Number(goalsSet);
 
@@ -33,90 +30,38 @@ internal readonly struct ReviewMeasures(CuratedReview row)
 }
 
 /// <summary>
-/// Puts the reviews in order per episode (kpis.md section 0, paired reviews): by date, and on one date REVIEW before EXIT,
-/// so that the last qualifying review is LATEST; records on each episode where its reviews are and which of them is its
-/// earliest START.
+/// Puts one provider's reviews in order per episode (kpis.md section 0, paired reviews): by date, and on one date REVIEW
+/// before EXIT, so that the last qualifying review is LATEST; records on each episode where its reviews are and which of
+/// them is its earliest START.
 /// </summary>
 internal static class ReviewIndex
 {
-    private const int NoEpisode = -1;
-
-    public static ReviewFact[] Build(IReadOnlyList<CuratedReview> folded, EpisodeFact[] episodes, int parallelism)
+    /// <summary>
+    /// Sorts <paramref name="reviews"/> (each naming its episode in <paramref name="episodes"/>, and its place in the
+    /// provider's input as its order) in place and sets each episode's review range.
+    /// </summary>
+    public static void Attach(ReviewFact[] reviews, EpisodeFact[] episodes)
     {
-        // Episodes by provider, then by episode id: a review is looked up with one string hash, and reviews come in provider
-        // blocks, so the provider's table is found again only when the provider changes.
-        var episodesByProvider = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        for (var i = 0; i < episodes.Length; i++)
+        SortByEpisodeDateAndStage(reviews);
+        var i = 0;
+        while (i < reviews.Length)
         {
-            if (!episodesByProvider.TryGetValue(episodes[i].ProviderCode, out var ofProvider))
-            {
-                episodesByProvider[episodes[i].ProviderCode] = ofProvider = new Dictionary<string, int>(StringComparer.Ordinal);
-            }
-
-            ofProvider[episodes[i].EpisodeId] = i;
-        }
-
-        // Each review is looked up on its own (the tables are only read), so ranges of reviews go to different threads.
-        var sorted = new ReviewFact[folded.Count];
-        const int Chunk = 16_384;
-        Parallel.For(
-            0,
-            (sorted.Length + Chunk - 1) / Chunk,
-            new ParallelOptions { MaxDegreeOfParallelism = parallelism },
-            chunk =>
-            {
-                string? provider = null;
-                Dictionary<string, int>? ofProvider = null;
-                for (var i = chunk * Chunk; i < Math.Min(sorted.Length, (chunk + 1) * Chunk); i++)
-                {
-                    var review = folded[i];
-                    if (!ReferenceEquals(review.ProviderCode, provider))
-                    {
-                        provider = review.ProviderCode;
-                        ofProvider = episodesByProvider.GetValueOrDefault(provider.ToUpperInvariant());
-                    }
-
-                    sorted[i] = ofProvider is not null && ofProvider.TryGetValue(review.EpisodeId, out var episode)
-                        ? new ReviewFact(episode, review.ReviewDate.DayNumber, review.Stage, i, new ReviewMeasures(review))
-                        : new ReviewFact(NoEpisode, 0, default, i, default);
-                }
-            });
-
-        // A review whose episode the fold does not hold is left out; the others keep their input order.
-        var count = 0;
-        foreach (var review in sorted)
-        {
-            if (review.Episode != NoEpisode)
-            {
-                sorted[count++] = review;
-            }
-        }
-
-        // Per episode by date; on one date REVIEW sorts before EXIT, so the last qualifying review is LATEST. Sorted in
-        // place (a national run has millions of reviews), ties in input order.
-        Array.Resize(ref sorted, count);
-        SortByEpisodeDateAndStage(sorted);
-        var i2 = 0;
-        while (i2 < sorted.Length)
-        {
-            var episode = sorted[i2].Episode;
+            var episode = reviews[i].Episode;
             ref var e = ref episodes[episode];
-            e.ReviewFrom = i2;
+            e.ReviewFrom = i;
             e.StartReview = -1;
-            while (i2 < sorted.Length && sorted[i2].Episode == episode)
+            while (i < reviews.Length && reviews[i].Episode == episode)
             {
-                if (e.StartReview < 0 && sorted[i2].Stage == ReviewStage.START)
+                if (e.StartReview < 0 && reviews[i].Stage == ReviewStage.START)
                 {
-                    e.StartReview = i2 - e.ReviewFrom;
+                    e.StartReview = i - e.ReviewFrom;
                 }
 
-                i2++;
+                i++;
             }
 
-            e.ReviewTo = i2;
+            e.ReviewTo = i;
         }
-
-        return sorted;
     }
 
     /// <summary>

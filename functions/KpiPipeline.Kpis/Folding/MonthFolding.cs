@@ -22,7 +22,10 @@ public sealed record MissingEpisodeEvent(string ProviderCode, string EpisodeId, 
 /// </summary>
 public sealed record WorkforceMonth(string ProviderCode, ReportingMonth Month, CuratedWorkforce Row);
 
-/// <summary>The accepted returns combined across months, ready for the KPI engine.</summary>
+/// <summary>
+/// The accepted returns combined across months, ready for the KPI engine, which computes them once. <see cref="Episodes"/>
+/// and <see cref="Reviews"/> are empty when they were folded without keeping their rows (a national run).
+/// </summary>
 public sealed record FoldedReturns(
     IReadOnlyList<FoldedEpisode> Episodes,
     IReadOnlyList<CuratedReview> Reviews,
@@ -33,6 +36,9 @@ public sealed record FoldedReturns(
 {
     /// <summary>Every provider-month with an accepted workforce.csv, providers in code order, months in order.</summary>
     public IReadOnlyList<WorkforceMonth> Workforce { get; init; } = [];
+
+    /// <summary>What the engine reads of each provider's episodes and reviews, providers in code order.</summary>
+    internal IReadOnlyList<Engine.ProviderFacts> Facts { get; init; } = [];
 }
 
 /// <summary>

@@ -9,7 +9,14 @@ namespace KpiPipeline.Kpis.Folding;
 /// different providers may be added from different threads at once, but one provider's files from one thread at a time.
 /// Folds made elsewhere (a provider's state read from storage) are added whole with <see cref="Add"/>.
 /// </summary>
-public sealed class MonthFoldingBuilder(DateOnly asOf)
+/// <param name="asOf">Months starting after this day are left out (dataset.md 2.3).</param>
+/// <param name="keepRows">
+/// True: <see cref="Build"/> gives the folded rows (<see cref="FoldedReturns.Episodes"/>, <see cref="FoldedReturns.Reviews"/>)
+/// as well as what the KPI engine reads. False (a run over many providers): a provider's rows are let go when it is
+/// completed (<see cref="CompleteProvider"/>, <see cref="Add"/>), once the values the engine reads are made, so that the run
+/// never holds every provider's rows; the built returns then have no rows to show, only the engine's input.
+/// </param>
+public sealed class MonthFoldingBuilder(DateOnly asOf, bool keepRows = true)
 {
     private readonly Dictionary<string, ProviderFold> providers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock gate = new();
@@ -49,6 +56,11 @@ public sealed class MonthFoldingBuilder(DateOnly asOf)
                 throw new InvalidOperationException($"The builder already has a fold of {fold.ProviderCode}.");
             }
         }
+
+        if (!keepRows)
+        {
+            fold.ToFacts(release: true);
+        }
     }
 
     public void AddEpisodesFile(ReturnPath path, IReadOnlyList<CuratedEpisode> rows)
@@ -78,7 +90,8 @@ public sealed class MonthFoldingBuilder(DateOnly asOf)
 
     /// <summary>
     /// Declares that a provider will send no more files: its reviews are kept as a compact array from then on rather than
-    /// in the de-duplicating dictionary. Optional; <see cref="Build"/> does the same for every provider.
+    /// in the de-duplicating dictionary, and without <c>keepRows</c> its rows are let go once the engine's values are made.
+    /// Optional; <see cref="Build"/> does the same for every provider.
     /// </summary>
     public void CompleteProvider(string providerCode)
     {
@@ -88,6 +101,11 @@ public sealed class MonthFoldingBuilder(DateOnly asOf)
             providers.TryGetValue(providerCode, out fold);
         }
 
+        if (fold is not null && !keepRows)
+        {
+            fold.ToFacts(release: true);
+        }
+
         fold?.Complete();
     }
 
@@ -95,25 +113,15 @@ public sealed class MonthFoldingBuilder(DateOnly asOf)
     public FoldedReturns Build()
     {
         var ordered = providers.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(p => p.Value).ToList();
+        var facts = ordered.Select(fold => fold.ToFacts(release: !keepRows)).ToList();
         var episodes = new List<FoldedEpisode>(ordered.Sum(p => p.EpisodeCount));
         var missing = new List<MissingEpisodeEvent>();
+        var reviewBlocks = new List<StoredReview[]>(ordered.Count);
         foreach (var fold in ordered)
         {
             fold.FoldEpisodes(episodes);
             missing.AddRange(fold.MissingEvents);
-        }
-
-        // A review counts when an episode of its file's provider exists; rows carry their file's provider code, so the
-        // episodes filed under another provider's path are only a fallback.
-        var foreign = episodes
-            .Where(e => !providers.TryGetValue(e.Row.ProviderCode, out var own) || !own.Holds(e.Row))
-            .Select(e => (e.Row.ProviderCode.ToUpperInvariant(), e.Row.EpisodeId))
-            .ToHashSet();
-        var reviewBlocks = new List<StoredReview[]>(ordered.Count);
-        foreach (var fold in ordered)
-        {
-            var provider = fold.ProviderCode.ToUpperInvariant();
-            reviewBlocks.Add(fold.KeepReviews(id => fold.HasFoldedEpisode(provider, id) || foreign.Contains((provider, id))));
+            reviewBlocks.Add(fold.KeepReviews());
         }
 
         var kinds = Enum.GetValues<ReturnFileKind>();
@@ -123,6 +131,7 @@ public sealed class MonthFoldingBuilder(DateOnly asOf)
         var folded = new FoldedReturns(episodes, new StoredReviewList(reviewBlocks), nsp, missing, used, [.. warnings])
         {
             Workforce = [.. ordered.SelectMany(p => p.Workforce)],
+            Facts = facts,
         };
         providers.Clear();
         return folded;

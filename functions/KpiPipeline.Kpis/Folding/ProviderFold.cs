@@ -1,4 +1,5 @@
 using KpiPipeline.Core.Dataset;
+using KpiPipeline.Kpis.Engine;
 using KpiPipeline.Kpis.Returns;
 
 namespace KpiPipeline.Kpis.Folding;
@@ -240,20 +241,81 @@ public sealed class ProviderFold
         }
     }
 
-    /// <summary>The completed reviews whose episode <paramref name="exists"/>; the fold gives them up.</summary>
-    internal StoredReview[] KeepReviews(Func<string, bool> exists)
+    /// <summary>The completed reviews of this provider's live episodes (<see cref="HasFoldedEpisode"/>); the fold gives them up.</summary>
+    internal StoredReview[] KeepReviews()
     {
         Complete();
         var all = completedReviews!;
         completedReviews = [];
-        return all.All(r => exists(r.EpisodeId)) ? all : [.. all.Where(r => exists(r.EpisodeId))];
+        return all.All(IsOfLiveEpisode) ? all : [.. all.Where(IsOfLiveEpisode)];
     }
 
-    /// <summary>Whether <paramref name="row"/> is this provider's latest row of its episode.</summary>
-    internal bool Holds(CuratedEpisode row) => latest.TryGetValue(row.EpisodeId, out var kept) && ReferenceEquals(kept.Row, row);
+    /// <summary>
+    /// The facts the KPIs read of this completed fold (<see cref="FoldEpisodes"/> and <see cref="KeepReviews"/>, as values).
+    /// With <paramref name="release"/> the fold lets its episodes and reviews go once they are made: <see cref="Facts"/>
+    /// holds them, and the fold keeps only its files, NSP totals, workforce months, events and warnings.
+    /// </summary>
+    internal ProviderFacts ToFacts(bool release)
+    {
+        Complete();
+        if (Facts is { } made)
+        {
+            return made;
+        }
+
+        var episodes = new List<EpisodeFact>(latest.Count);
+        var clients = new List<ClientKey>(latest.Count);
+        var live = new Dictionary<string, int>(latest.Count, StringComparer.Ordinal);
+        var folded = new List<FoldedEpisode>(latest.Count);
+        FoldEpisodes(folded);
+        foreach (var episode in folded)
+        {
+            var row = episode.Row;
+            if (string.Equals(row.ProviderCode, ProviderCode, StringComparison.OrdinalIgnoreCase))
+            {
+                live[row.EpisodeId] = episodes.Count;
+            }
+
+            episodes.Add(EpisodeIndex.FactOf(row, episode.EffectiveEnd));
+            clients.Add(new ClientKey(row.ClientKey));
+        }
+
+        var stored = completedReviews!;
+        var reviews = new List<ReviewFact>(stored.Length);
+        for (var i = 0; i < stored.Length; i++)
+        {
+            var review = stored[i];
+            if (string.Equals(review.ProviderCode, ProviderCode, StringComparison.OrdinalIgnoreCase)
+                && live.TryGetValue(review.EpisodeId, out var at))
+            {
+                reviews.Add(new ReviewFact(at, review.Day, review.Stage, i, review.Measures));
+            }
+        }
+
+        var episodeFacts = episodes.ToArray();
+        var reviewFacts = reviews.ToArray();
+        ReviewIndex.Attach(reviewFacts, episodeFacts);
+        var facts = new ProviderFacts(episodeFacts, [.. clients], reviewFacts);
+        if (release)
+        {
+            Facts = facts;
+            latest.Clear();
+            latest.TrimExcess();
+            completedReviews = [];
+        }
+
+        return facts;
+    }
+
+    /// <summary>The facts made by <see cref="ToFacts"/> when it let the rows go; null before.</summary>
+    internal ProviderFacts? Facts { get; private set; }
+
+    /// <summary>Whether <paramref name="review"/> is of this provider and of a live episode this fold kept for it.</summary>
+    private bool IsOfLiveEpisode(StoredReview review) =>
+        string.Equals(review.ProviderCode, ProviderCode, StringComparison.OrdinalIgnoreCase) && HasFoldedEpisode(ProviderCode, review.EpisodeId);
 
     /// <summary>Whether this fold kept a live episode <paramref name="episodeId"/> whose rows carry <paramref name="provider"/>.</summary>
-    internal bool HasFoldedEpisode(string provider, string episodeId) =>
+    private bool HasFoldedEpisode(string provider, string episodeId) =>
         latest.TryGetValue(episodeId, out var kept)
         && kept.Row.RecordStatus != RecordStatus.DELETED
         && string.Equals(kept.Row.ProviderCode, provider, StringComparison.OrdinalIgnoreCase);

@@ -12,15 +12,16 @@ namespace KpiPipeline.Kpis.Folding;
 internal readonly struct StoredReview
 {
     private readonly string providerCode;
-    private readonly Measures measures;
+    private readonly MeasureValues measures;
+    private readonly byte stage;
 
     public StoredReview(CuratedReview row)
     {
         providerCode = row.ProviderCode;
         EpisodeId = row.EpisodeId;
         Day = row.ReviewDate.DayNumber;
-        Stage = (byte)row.Stage;
-        var m = new Measures();
+        stage = (byte)row.Stage;
+        var m = new MeasureValues();
         m[0] = Of(row.OpiateDays);
         m[1] = Of(row.CrackDays);
         m[2] = Of(row.CocaineDays);
@@ -41,18 +42,23 @@ internal readonly struct StoredReview
 
     public string EpisodeId { get; }
 
+    public string ProviderCode => providerCode;
+
     public int Day { get; }
 
-    private byte Stage { get; }
+    public ReviewStage Stage => (ReviewStage)stage;
+
+    /// <summary>The measures the KPIs read.</summary>
+    public Engine.ReviewMeasures Measures => new(measures[13], measures[14], measures[12], measures[0], measures[5], measures[9], measures[10]);
 
     /// <summary>The de-duplication key within one provider (dataset.md section 3: episode, date, stage).</summary>
-    public (string Episode, int Day, byte Stage) Key => (EpisodeId, Day, Stage);
+    public (string Episode, int Day, byte Stage) Key => (EpisodeId, Day, stage);
 
     public CuratedReview ToRow() => new(
         providerCode,
         EpisodeId,
         DateOnly.FromDayNumber(Day),
-        (ReviewStage)Stage,
+        Stage,
         Number(measures[0]),
         Number(measures[1]),
         Number(measures[2]),
@@ -70,7 +76,7 @@ internal readonly struct StoredReview
         Number(measures[14]));
 
     [InlineArray(15)]
-    private struct Measures
+    private struct MeasureValues
     {
         private short first;
     }

@@ -5,6 +5,7 @@ using KpiPipeline.Core.Reference;
 using KpiPipeline.Kpis.Engine;
 using KpiPipeline.Kpis.Folding;
 using KpiPipeline.Kpis.Returns;
+using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Publishing;
 using KpiPipeline.Pipeline.Publishing.Scorecards;
 using KpiPipeline.Pipeline.State;
@@ -20,10 +21,12 @@ namespace KpiPipeline.Pipeline.Compute;
 /// rejected upload), the reference data, or the as-of date. The states are downloaded a few at a time and folded as they
 /// are read, the engine counts on every core, and the cost grows with providers, not with months of history. KPIs reach
 /// across periods (re-presentation windows, provisional cohorts, went-missing episodes), so a run recomputes every period
-/// and then replaces only the files whose content changed.
+/// and then replaces only the files whose content changed. <see cref="KpiRunHooks"/> (registered by the function app: its
+/// memory policy) are called between the phases.
 /// </summary>
 public sealed class KpiComputeService(
-    PipelineStorage storage, ProviderStates states, IOptions<KpiPipelineOptions> options, TimeProvider time, ILogger<KpiComputeService> logger)
+    PipelineStorage storage, ProviderStates states, IOptions<KpiPipelineOptions> options, TimeProvider time, KpiRunHooks hooks,
+    ILogger<KpiComputeService> logger)
 {
     /// <summary>The fingerprint of the inputs of the last completed run (in the curated container, beside the data).</summary>
     public const string LastRunBlob = "_state/compute-kpis.fingerprint";
@@ -49,14 +52,15 @@ public sealed class KpiComputeService(
             logger.LogWarning("KPI run: {Pending} provider state refreshes are still queued; uploads they bring are in the next run", pending);
         }
 
+        hooks.Starting();
         var reference = await storage.LoadReferenceAsync(cancellationToken);
-        var builder = new MonthFoldingBuilder(day);
+        var builder = new MonthFoldingBuilder(day, keepRows: false);
         var read = await states.ReadAllAsync(stored, day, builder, StateDownloads, cancellationToken);
         var parallelism = Environment.ProcessorCount;
-        var computation = Compute(builder, read.Uploads, reference, day, parallelism);
+        var computation = Compute(builder, read.Uploads, reference, day, parallelism, hooks);
         var published = await KpiPublisher.PublishAsync(
-            computation, new PublicationMetadata(day, read.SourceFiles), new BlobPublicationStore(storage.Published), cancellationToken,
-            parallelism, ScorecardNames.From(reference));
+            computation, new PublicationMetadata(day, read.SourceFiles), hooks.Publishing(new BlobPublicationStore(storage.Published)),
+            cancellationToken, parallelism, ScorecardNames.From(reference));
         await storage.Curated.GetBlobClient(LastRunBlob).UploadAsync(BinaryData.FromString(fingerprint), overwrite: true, cancellationToken);
         foreach (var warning in computation.Warnings)
         {
@@ -82,8 +86,14 @@ public sealed class KpiComputeService(
 
     /// <summary>Folds and computes outside the asynchronous state machine, so the fold is garbage once the engine has indexed it.</summary>
     private static KpiComputation Compute(
-        MonthFoldingBuilder builder, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism) =>
-        KpiEngine.Compute(builder.Build(), uploads, reference, asOf, parallelism);
+        MonthFoldingBuilder builder, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism, KpiRunHooks hooks)
+    {
+        var folded = builder.Build();
+        hooks.Folded();
+        var computation = KpiEngine.Compute(folded, uploads, reference, asOf, parallelism);
+        hooks.Computed();
+        return computation;
+    }
 
     private async Task<string> FingerprintAsync(DateOnly asOf, IReadOnlyList<StateBlob> stored, CancellationToken cancellationToken)
     {

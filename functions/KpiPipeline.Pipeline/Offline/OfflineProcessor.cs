@@ -10,6 +10,7 @@ using KpiPipeline.Kpis.Catalogue;
 using KpiPipeline.Kpis.Engine;
 using KpiPipeline.Kpis.Folding;
 using KpiPipeline.Kpis.Returns;
+using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Publishing;
 using KpiPipeline.Pipeline.Publishing.Scorecards;
 using KpiPipeline.Pipeline.Reports;
@@ -33,7 +34,7 @@ public sealed record OfflineRunOptions(
 /// Called between the phases of an offline run, on the thread running it: the place for a command's memory policy (the
 /// run itself never collects garbage). Each method does nothing unless overridden.
 /// </summary>
-public class OfflineRunHooks
+public class OfflineRunHooks : KpiRunHooks
 {
     /// <summary>
     /// Every file of one provider is validated and folded into <paramref name="fold"/> (its validation history still
@@ -43,18 +44,6 @@ public class OfflineRunHooks
     public virtual ValueTask ProviderFoldedAsync(ProviderFold fold, IReadOnlyList<OfflineFileResult> files, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
 
-    /// <summary>Every file is validated and folded; the validation histories and pseudonymiser caches are garbage.</summary>
-    public virtual void Folded()
-    {
-    }
-
-    /// <summary>The KPIs are computed; the fold and the engine's indexes are garbage.</summary>
-    public virtual void Computed()
-    {
-    }
-
-    /// <summary>The store the run publishes through: <paramref name="store"/>, or one wrapping it.</summary>
-    public virtual IPublicationStore Publishing(IPublicationStore store) => store;
 }
 
 /// <summary>One input file's fate in an offline run; <paramref name="ReportPath"/> is its JSON report, if one was written.</summary>
@@ -118,8 +107,9 @@ public static class OfflineProcessor
         }
 
         var hooks = options.Hooks ?? new OfflineRunHooks();
+        hooks.Starting();
         var clock = Stopwatch.StartNew();
-        var folding = new MonthFoldingBuilder(options.AsOf);
+        var folding = new MonthFoldingBuilder(options.AsOf, keepRows: false);
         var outcomes = await ValidateAllAsync(options, reference, folding, hooks, cancellationToken);
         var files = outcomes.Select(o => o.File).ToList();
         var uploads = outcomes.Select(o => o.Upload).ToList();
@@ -177,7 +167,7 @@ public static class OfflineProcessor
                 if (history is not null)
                 {
                     await hooks.ProviderFoldedAsync(history, [.. provider.Select(f => outcomes[f.Order].File)], token);
-                    history.Complete();
+                    folding.CompleteProvider(history.ProviderCode);
                 }
             });
         }

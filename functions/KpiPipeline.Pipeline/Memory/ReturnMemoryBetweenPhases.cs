@@ -2,17 +2,20 @@ using System.Runtime;
 using KpiPipeline.Pipeline.Offline;
 using KpiPipeline.Pipeline.Publishing;
 
-namespace KpiPipeline.Cli;
+namespace KpiPipeline.Pipeline.Memory;
 
 /// <summary>
-/// The memory policy of <c>kpi process</c> and <c>kpi bench</c>: a national run must fit a 2 GiB instance. At each phase
-/// boundary the heap is compacted and returned to the system once: validation leaves the pseudonymisers' caches, the
-/// providers' histories and the fold's indexes behind, the KPI phase its indexes of every episode and review, and the next
-/// phase would otherwise grow on top of them. During publishing, memory is returned after a write once the heap has grown
+/// The memory policy of the commands that run over a nation's returns (<c>kpi process</c>, <c>kpi bench</c> and the function
+/// app's ComputeKpis, which registers it): a national run must fit one instance. At each phase boundary the heap is
+/// compacted and returned to the system once: before the run, whatever the process did before it (the worker's ingests);
+/// after folding, the pseudonymisers' caches and the providers' histories; after the KPI phase, its indexes of every
+/// episode and review; the next phase would otherwise grow on top of them. During publishing, memory is returned after a write once the heap has grown
 /// by more than 384 MiB: each Parquet file is encoded in large buffers that would otherwise pile up as garbage.
 /// </summary>
 public class ReturnMemoryBetweenPhases : OfflineRunHooks
 {
+    public override void Starting() => ReturnMemory();
+
     public override void Folded() => ReturnMemory();
 
     public override void Computed() => ReturnMemory();

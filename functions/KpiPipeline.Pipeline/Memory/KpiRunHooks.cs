@@ -1,0 +1,29 @@
+using KpiPipeline.Pipeline.Publishing;
+
+namespace KpiPipeline.Pipeline.Memory;
+
+/// <summary>
+/// Called between the phases of a KPI run (<c>kpi process</c>, the function app's ComputeKpis), on the thread running it:
+/// the place for a command's memory policy (the run itself never collects garbage). Each method does nothing unless
+/// overridden.
+/// </summary>
+public class KpiRunHooks
+{
+    /// <summary>The run starts; whatever the process held before it is garbage.</summary>
+    public virtual void Starting()
+    {
+    }
+
+    /// <summary>Every return is validated (or every state read) and folded; validation histories, caches and downloads are garbage.</summary>
+    public virtual void Folded()
+    {
+    }
+
+    /// <summary>The KPIs are computed; the fold and the engine's indexes are garbage.</summary>
+    public virtual void Computed()
+    {
+    }
+
+    /// <summary>The store the run publishes through: <paramref name="store"/>, or one wrapping it.</summary>
+    public virtual IPublicationStore Publishing(IPublicationStore store) => store;
+}
