@@ -113,6 +113,73 @@ public class PropertyTests
         return On(1).Results.SequenceEqual(On(3).Results);
     });
 
+    [Fact]
+    public void Counts_the_same_whether_the_fold_keeps_its_rows_or_lets_each_provider_go_when_it_is_complete() => CheckReturns(returns =>
+    {
+        var asOf = EpisodeBuilder.D("2026-03-31");
+        KpiComputation Computed(bool keepRows)
+        {
+            var folding = new Folding.MonthFoldingBuilder(asOf, keepRows);
+            foreach (var provider in Providers)
+            {
+                foreach (var file in returns.Episodes.Where(f => f.Path.ProviderCode == provider))
+                {
+                    folding.AddEpisodesFile(file.Path, file.Rows);
+                }
+
+                folding.AddReviewsFile(ReturnsBuilder.PathOf(provider, "2024-10", ReturnFileKind.Reviews), ReviewsOf(returns, provider));
+                foreach (var file in returns.Workforce.Where(f => f.Path.ProviderCode == provider))
+                {
+                    folding.AddWorkforceFile(file.Path, file.Row);
+                }
+
+                folding.CompleteProvider(provider);
+            }
+
+            return KpiEngine.Compute(folding.Build(), returns.Uploads, TestReference.Standard(), asOf, parallelism: 2);
+        }
+
+        return Computed(keepRows: true).Results.SequenceEqual(Computed(keepRows: false).Results);
+    });
+
+    [Fact]
+    public void Folded_returns_are_computed_once()
+    {
+        var asOf = EpisodeBuilder.D("2026-03-31");
+        var returns = new ReturnsBuilder().Episodes("P1", "2024-10", new EpisodeBuilder().Build()).Build();
+        var folded = Folding.MonthFolding.Fold(returns, asOf);
+        KpiEngine.Compute(folded, returns.Uploads, TestReference.Standard(), asOf);
+
+        var again = Assert.Throws<InvalidOperationException>(() => KpiEngine.Compute(folded, returns.Uploads, TestReference.Standard(), asOf));
+        Assert.Contains("computed already", again.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A START review on each started episode's first day, a REVIEW 90 days on, an EXIT on its exit; one review of an episode that does not exist.</summary>
+    private static CuratedReview[] ReviewsOf(Returns.ReturnSet returns, string provider)
+    {
+        var reviews = new List<CuratedReview>();
+        foreach (var episode in returns.Episodes.Where(f => f.Path.ProviderCode == provider).SelectMany(f => f.Rows).Where(e => e.TreatmentStartDate is not null))
+        {
+            var start = episode.TreatmentStartDate!.Value;
+            var score = (episode.EpisodeId.GetHashCode(StringComparison.Ordinal) & 31) + 5;
+            reviews.Add(ReviewBuilder.For(episode, Day(start), ReviewStage.START).WithBarc10(score).WithGoals(3, 1).Build());
+            reviews.Add(ReviewBuilder.For(episode, Day(start.AddDays(90)), ReviewStage.REVIEW).WithBarc10(score + 7).WithGoals(3, 2).Build());
+            if (episode.ExitDate is { } exit)
+            {
+                reviews.Add(ReviewBuilder.For(episode, Day(exit), ReviewStage.EXIT).WithBarc10(score + 3).WithQualityOfLife(12).Build());
+            }
+        }
+
+        if (reviews.Count > 0)
+        {
+            reviews.Add(reviews[0] with { EpisodeId = "NO-SUCH-EPISODE" });
+        }
+
+        return [.. reviews.DistinctBy(r => (r.EpisodeId, r.ReviewDate, r.Stage))];
+    }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     private static bool Safe(long? count) => count is null || (count.Value % 5 == 0 && count.Value is not (>= 1 and <= 7));
 
     private static bool ExitOfUnstartedEpisodesMayExceed(string kpiId) =>

@@ -47,6 +47,24 @@ public class VolumeKpiTests
     }
 
     [Fact]
+    public void Two_client_keys_are_one_person_exactly_when_their_texts_are_equal()
+    {
+        // Keys as the pseudonymiser writes them (64 lowercase hex digits) are compared packed; any other text as it is.
+        const string Key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        var run = Rows.ComputeEpisodes("2025-06-30",
+            Base.ForClient(Key),
+            Base.ForClient(Key).WithSubstance(Substance.ALCOHOL),
+            Base.ForClient(Key.ToUpperInvariant()),
+            Base.ForClient(Key[..63] + "0"),
+            Base.ForClient("0123456789abcdef0123456789abcdef" + new string('0', 32)),
+            Base.ForClient(Key[..63]),
+            Base.ForClient("short"),
+            Base.ForClient("short"));
+
+        Assert.Equal(6.0, run.Find(KpiIds.Vol01, "P1").Value);
+    }
+
+    [Fact]
     public void In_treatment_needs_a_start_by_period_end_and_an_end_on_or_after_period_start()
     {
         var run = Rows.ComputeEpisodes("2025-12-31",

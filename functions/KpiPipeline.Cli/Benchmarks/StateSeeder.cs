@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Validation;
 using KpiPipeline.Kpis.Folding;
 using KpiPipeline.Pipeline.Memory;
@@ -12,9 +13,11 @@ namespace KpiPipeline.Cli.Benchmarks;
 /// Writes the history of a benchmark's earlier months straight into storage, as the function app would have left it had
 /// every file gone through <c>IngestReturn</c> and <c>RefreshProviderState</c>: each provider's fold from <c>kpi process</c>
 /// (the same <see cref="ProviderFold"/> the refresh keeps) as its state, the accepted versions in the index and the
-/// uploads in the provider uploads table. Upload ids are made from the files' SHA-256; curated copies, reports and ledger
-/// rows are not written (a KPI run and a refresh of a later month need none of them; a rebuild would). Only registered
-/// providers' files are listed, as the ingest lists them.
+/// uploads in the provider uploads table. Upload ids are made from the files' SHA-256. Of the curated copies only each
+/// provider's latest episodes month is written: a retried upload of the next month whose provider's state already holds
+/// that month (the worker killed after the refresh) reads its W02 history from it. Other curated copies, reports and
+/// ledger rows are not written (a KPI run and a refresh of a later month need none of them; a rebuild would). Only
+/// registered providers' files are listed, as the ingest lists them.
 /// </summary>
 public sealed class StateSeeder(PipelineStorage storage) : ReturnMemoryBetweenPhases
 {
@@ -47,6 +50,11 @@ public sealed class StateSeeder(PipelineStorage storage) : ReturnMemoryBetweenPh
             }
 
             await states.SeedAsync(fold, kind, inputs, cancellationToken);
+            if (kind == ReturnFileKind.Episodes && fold.FilesOf(kind) is [.., var latest])
+            {
+                await WriteCuratedCopyAsync(fold, latest, accepted[latest].Upload.UploadId, cancellationToken);
+            }
+
             foreach (var file in fold.FilesOf(kind))
             {
                 var upload = accepted[file].Upload;
@@ -60,6 +68,25 @@ public sealed class StateSeeder(PipelineStorage storage) : ReturnMemoryBetweenPh
         }
 
         Interlocked.Increment(ref providers);
+    }
+
+    /// <summary>The curated copy of the fold's latest episodes file: the rows whose latest month it is are that file's rows.</summary>
+    private async Task WriteCuratedCopyAsync(ProviderFold fold, ReturnPath file, string uploadId, CancellationToken cancellationToken)
+    {
+        using var copy = new MemoryStream();
+        using (var writer = new CuratedCsvWriter(copy, ReturnFileKind.Episodes, leaveOpen: true))
+        {
+            foreach (var (row, month) in fold.LatestEpisodes)
+            {
+                if (month == file.Month)
+                {
+                    writer.Add(row);
+                }
+            }
+        }
+
+        copy.Position = 0;
+        await storage.Curated.GetBlobClient(CuratedReturns.BlobNameOf(file, uploadId)).UploadAsync(copy, overwrite: true, cancellationToken);
     }
 
     /// <summary>Writes the index rows and upload rows gathered while the states were written.</summary>
