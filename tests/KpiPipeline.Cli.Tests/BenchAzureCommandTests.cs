@@ -28,6 +28,7 @@ public sealed class BenchAzureCommandTests
         Assert.Contains("Nothing lost or done twice", text, StringComparison.Ordinal);
         Assert.Contains("identical to a rebuild from the curated files", text, StringComparison.Ordinal);
         Assert.Matches(@"ComputeKpis through the worker: \d+\.\d\d s; worker peak resident memory \d+ MiB", text);
+        Assert.Matches(@"ComputeKpis in a new worker of its own \(as Flex Consumption runs a timer function\): \d+\.\d\d s; worker peak resident memory \d+ MiB", text);
         Assert.Matches(@"Ratio ComputeKpis / kpi process: \d+\.\d\d", text);
         var kpis = KpiPipeline.Kpis.Catalogue.KpiCatalogue.Rows.Count;
         Assert.Matches(@"Published rows identical: restricted [\d,]+ / [\d,]+ rows, 0 on one side only, public [\d,]+ / [\d,]+ rows, 0 on one side only, " +

@@ -36,7 +36,8 @@ internal struct EpisodeFact
     /// <summary>A SUCCESSFUL or other exit followed by a re-presentation (kpis.md section 0).</summary>
     public bool Represented;
 
-    /// <summary>The episode's reviews in <see cref="EpisodeIndex.Reviews"/>: [ReviewFrom, ReviewTo).</summary>
+    /// <summary>The episode's reviews in <see cref="EpisodeIndex.ReviewBlocks"/>: block <see cref="ReviewBlock"/>, [ReviewFrom, ReviewTo).</summary>
+    public int ReviewBlock;
     public int ReviewFrom;
     public int ReviewTo;
 
@@ -70,20 +71,23 @@ internal sealed class EpisodeIndex
     public EpisodeIndex(IReadOnlyList<ProviderFacts> providers, UnitIndex units, List<string> warnings)
     {
         ArgumentNullException.ThrowIfNull(providers);
-        var blocks = providers.Select(p => p.Take()).ToList();
+        var blocks = providers.Select(p => p.Take()).ToArray();
+
+        // The episodes are copied into one array (the loop visits them by client, across providers), each provider's let
+        // go as it is copied; the reviews stay in their providers' arrays, which the episodes point into.
         Episodes = new EpisodeFact[blocks.Sum(b => b.Episodes.Length)];
-        Reviews = new ReviewFact[blocks.Sum(b => b.Reviews.Length)];
+        ReviewBlocks = new ReviewFact[blocks.Length][];
         var clientIds = new Dictionary<ClientKey, int>(Episodes.Length);
         var unknownProviders = new SortedSet<string>(StringComparer.Ordinal);
-        var episodeOffset = 0;
-        var reviewOffset = 0;
-        for (var b = 0; b < blocks.Count; b++)
+        var offset = 0;
+        for (var b = 0; b < blocks.Length; b++)
         {
             var (episodes, clients, reviews) = blocks[b];
             blocks[b] = default;
+            ReviewBlocks[b] = reviews;
             for (var i = 0; i < episodes.Length; i++)
             {
-                ref var fact = ref Episodes[episodeOffset + i];
+                ref var fact = ref Episodes[offset + i];
                 fact = episodes[i];
                 if (!clientIds.TryGetValue(clients[i], out var client))
                 {
@@ -98,17 +102,10 @@ internal sealed class EpisodeIndex
                     unknownProviders.Add(fact.ProviderCode);
                 }
 
-                fact.ReviewFrom += reviewOffset;
-                fact.ReviewTo += reviewOffset;
+                fact.ReviewBlock = b;
             }
 
-            for (var r = 0; r < reviews.Length; r++)
-            {
-                Reviews[reviewOffset + r] = reviews[r] with { Episode = reviews[r].Episode + episodeOffset };
-            }
-
-            episodeOffset += episodes.Length;
-            reviewOffset += reviews.Length;
+            offset += episodes.Length;
         }
 
         foreach (var code in unknownProviders)
@@ -128,8 +125,15 @@ internal sealed class EpisodeIndex
     /// <summary>Indexes into <see cref="Episodes"/>, sorted by client.</summary>
     public int[] ByClient { get; }
 
-    /// <summary>Every review of an episode that exists, per episode by date (see <see cref="ReviewIndex"/>).</summary>
-    public ReviewFact[] Reviews { get; }
+    /// <summary>
+    /// Every review of an episode that exists, per provider, per episode by date (see <see cref="ReviewIndex"/>): an
+    /// episode's are <c>ReviewBlocks[ReviewBlock][ReviewFrom..ReviewTo]</c>.
+    /// </summary>
+    public ReviewFact[][] ReviewBlocks { get; }
+
+    /// <summary>The reviews of <paramref name="episode"/>, by date (on one date REVIEW before EXIT).</summary>
+    public ReadOnlySpan<ReviewFact> ReviewsOf(in EpisodeFact episode) =>
+        ReviewBlocks[episode.ReviewBlock].AsSpan(episode.ReviewFrom, episode.ReviewTo - episode.ReviewFrom);
 
     /// <summary>What the KPIs read of one folded episode (<paramref name="effectiveEnd"/>: its exit, or the end of the month it went missing in).</summary>
     public static EpisodeFact FactOf(CuratedEpisode row, DateOnly? effectiveEnd)

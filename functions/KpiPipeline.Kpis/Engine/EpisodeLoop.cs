@@ -51,7 +51,6 @@ internal sealed class EpisodeLoop(KpiRun run, EpisodeIndex index, Quarters quart
 {
     private readonly EpisodeFact[] episodes = index.Episodes;
     private readonly int[] byClient = index.ByClient;
-    private readonly ReviewFact[] reviews = index.Reviews;
 
     public void Run(CounterSpace space, int parallelism) =>
         Parallel.For(0, parallelism, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
@@ -105,7 +104,7 @@ internal sealed class EpisodeLoop(KpiRun run, EpisodeIndex index, Quarters quart
     {
         ref readonly var e = ref episodes[at];
         var x = new EpisodeInQuarter(
-            in e, reviews.AsSpan(e.ReviewFrom, e.ReviewTo - e.ReviewFrom), scope, q, quarters.Start[q], quarters.End[q], units.Chains[e.Provider]);
+            in e, index.ReviewsOf(in e), scope, q, quarters.Start[q], quarters.End[q], units.Chains[e.Provider]);
 
         if (e.Start >= x.PeriodStart && e.Start <= x.PeriodEnd)
         {

@@ -3,7 +3,7 @@ using static KpiPipeline.Core.Dataset.CompactMeasure;
 
 namespace KpiPipeline.Kpis.Engine;
 
-/// <summary>One review of an episode that exists: its episode (an index into <see cref="EpisodeIndex.Episodes"/>), date, stage and measures.</summary>
+/// <summary>One review of an episode that exists: its episode (an index into its provider's episodes), date, stage, order in the provider's input and measures.</summary>
 internal readonly record struct ReviewFact(int Episode, int Date, ReviewStage Stage, int Order, ReviewMeasures Measures);
 
 /// <summary>

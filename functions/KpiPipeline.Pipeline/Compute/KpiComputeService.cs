@@ -55,7 +55,7 @@ public sealed class KpiComputeService(
         hooks.Starting();
         var reference = await storage.LoadReferenceAsync(cancellationToken);
         var builder = new MonthFoldingBuilder(day, keepRows: false);
-        var read = await states.ReadAllAsync(stored, day, builder, StateDownloads, cancellationToken);
+        var read = await states.ReadAllAsync(stored, day, builder, StateDownloads, cancellationToken, hooks);
         var parallelism = Environment.ProcessorCount;
         var computation = Compute(builder, read.Uploads, reference, day, parallelism, hooks);
         var published = await KpiPublisher.PublishAsync(

@@ -14,6 +14,14 @@ public class KpiRunHooks
     {
     }
 
+    /// <summary>
+    /// One provider's fold is complete (its returns validated, or its state read) and handed to the run; called on the
+    /// threads doing that, several at once.
+    /// </summary>
+    public virtual void ProviderFolded()
+    {
+    }
+
     /// <summary>Every return is validated (or every state read) and folded; validation histories, caches and downloads are garbage.</summary>
     public virtual void Folded()
     {

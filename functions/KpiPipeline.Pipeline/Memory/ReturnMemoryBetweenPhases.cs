@@ -9,18 +9,34 @@ namespace KpiPipeline.Pipeline.Memory;
 /// app's ComputeKpis, which registers it): a national run must fit one instance. At each phase boundary the heap is
 /// compacted and returned to the system once: before the run, whatever the process did before it (the worker's ingests);
 /// after folding, the pseudonymisers' caches and the providers' histories; after the KPI phase, its indexes of every
-/// episode and review; the next phase would otherwise grow on top of them. During publishing, memory is returned after a write once the heap has grown
-/// by more than 384 MiB: each Parquet file is encoded in large buffers that would otherwise pile up as garbage.
+/// episode and review; the next phase would otherwise grow on top of them. Within the folding and publishing phases,
+/// memory is returned after a provider's fold or a file's write once the heap the last collection left has grown by more
+/// than the allowance: the downloads, decoded columns and encoded files are large buffers that would otherwise pile up as
+/// garbage in the large-object heap, which only a full collection empties.
 /// </summary>
-public class ReturnMemoryBetweenPhases : OfflineRunHooks
+/// <param name="allowance">How far the heap may grow within a phase before memory is returned (bytes).</param>
+public class ReturnMemoryBetweenPhases(long allowance) : OfflineRunHooks
 {
-    public override void Starting() => ReturnMemory();
+    /// <summary>The allowance of <c>kpi process</c>: national runs fit a 2 GiB instance.</summary>
+    public const long DefaultAllowance = 384L << 20;
 
-    public override void Folded() => ReturnMemory();
+    private readonly Lock gate = new();
+    private long baseline;
 
-    public override void Computed() => ReturnMemory();
+    public ReturnMemoryBetweenPhases()
+        : this(DefaultAllowance)
+    {
+    }
 
-    public override IPublicationStore Publishing(IPublicationStore store) => new MemoryReturningStore(store);
+    public override void Starting() => ReturnMemoryAndRestartAllowance();
+
+    public override void ProviderFolded() => ReturnMemoryOnceGrown();
+
+    public override void Folded() => ReturnMemoryAndRestartAllowance();
+
+    public override void Computed() => ReturnMemoryAndRestartAllowance();
+
+    public override IPublicationStore Publishing(IPublicationStore store) => new MemoryReturningStore(store, this);
 
     /// <summary>Compacts the heap, large objects too, and returns the freed memory to the system.</summary>
     public static void ReturnMemory()
@@ -29,41 +45,48 @@ public class ReturnMemoryBetweenPhases : OfflineRunHooks
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
-    /// <summary>
-    /// Writes through to <paramref name="inner"/>, and returns memory to the system after a write once the heap the last
-    /// collection left has grown by more than 384 MiB since the last time.
-    /// </summary>
-    private sealed class MemoryReturningStore(IPublicationStore inner) : IPublicationStore
+    private void ReturnMemoryAndRestartAllowance()
     {
-        private const long Allowance = 384L << 20;
-        private readonly Lock gate = new();
-        private long baseline = HeapAfterLastCollection();
+        lock (gate)
+        {
+            ReturnMemory();
+            baseline = HeapAfterLastCollection();
+        }
+    }
 
+    /// <summary>Returns memory when the heap the last collection left has grown by more than the allowance since the last time.</summary>
+    private void ReturnMemoryOnceGrown()
+    {
+        lock (gate)
+        {
+            if (HeapAfterLastCollection() > baseline + allowance)
+            {
+                ReturnMemory();
+                baseline = HeapAfterLastCollection();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The heap as the last collection left it: what survived plus the large-object space not yet collected. Short-lived
+    /// garbage since (a scorecard page's text, a row group's arrays) does not count; the ordinary collections take it.
+    /// </summary>
+    private static long HeapAfterLastCollection() => GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
+
+    /// <summary>Writes through to <paramref name="inner"/>, and returns memory after a write once the heap has grown by the allowance.</summary>
+    private sealed class MemoryReturningStore(IPublicationStore inner, ReturnMemoryBetweenPhases policy) : IPublicationStore
+    {
         public string Describe(string relativePath) => inner.Describe(relativePath);
 
         public async Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
         {
             var written = await inner.WriteAsync(relativePath, write, cancellationToken);
-            lock (gate)
-            {
-                if (HeapAfterLastCollection() > baseline + Allowance)
-                {
-                    ReturnMemory();
-                    baseline = HeapAfterLastCollection();
-                }
-            }
-
+            policy.ReturnMemoryOnceGrown();
             return written;
         }
 
         public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
 
         public Task DeleteAsync(string relativePath, CancellationToken cancellationToken) => inner.DeleteAsync(relativePath, cancellationToken);
-
-        /// <summary>
-        /// The heap as the last collection left it: what survived plus the large-object space not yet collected. Short-lived
-        /// garbage since (a scorecard page's text, a row group's arrays) does not count; the ordinary collections take it.
-        /// </summary>
-        private static long HeapAfterLastCollection() => GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
     }
 }

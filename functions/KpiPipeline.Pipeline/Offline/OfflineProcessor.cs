@@ -168,6 +168,7 @@ public static class OfflineProcessor
                 {
                     await hooks.ProviderFoldedAsync(history, [.. provider.Select(f => outcomes[f.Order].File)], token);
                     folding.CompleteProvider(history.ProviderCode);
+                    hooks.ProviderFolded();
                 }
             });
         }

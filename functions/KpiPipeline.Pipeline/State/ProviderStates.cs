@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Folding;
+using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Storage;
 
 namespace KpiPipeline.Pipeline.State;
@@ -228,7 +229,8 @@ public sealed class ProviderStates(PipelineStorage storage, IStateWriteObserver 
     /// layout.
     /// </summary>
     public async Task<StatesRead> ReadAllAsync(
-        IReadOnlyList<StateBlob> blobs, DateOnly asOf, MonthFoldingBuilder builder, int parallelism, CancellationToken cancellationToken)
+        IReadOnlyList<StateBlob> blobs, DateOnly asOf, MonthFoldingBuilder builder, int parallelism, CancellationToken cancellationToken,
+        KpiRunHooks? hooks = null)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(builder);
@@ -263,6 +265,7 @@ public sealed class ProviderStates(PipelineStorage storage, IStateWriteObserver 
 
                 fold.Complete();
                 builder.Add(fold);
+                hooks?.ProviderFolded();
                 uploadsByProvider[provider.Key] = [.. inputs.SelectMany(i => i.Uploads).Select(u => u.ToOutcome())];
                 Interlocked.Add(ref sourceFiles, inputs.Sum(i => i.Files.Count));
             });
