@@ -39,16 +39,17 @@ param purgeQuarantineSchedule string
 @description('Days a rejected upload stays in quarantine.')
 param quarantineRetentionDays int
 
-// 4096: at national size (600 providers, 60 months) ComputeKpis peaks at 2.6-2.7 GiB resident in the worker
-// (docs/benchmarks.md, 2026-12-04), which a 2048 MB instance cannot hold. 2048 is enough up to about a fifth of that
-// (824 MiB at 120 providers).
+// 2048: at national size (600 providers, 60 months) ComputeKpis peaks at 949 MiB resident in a worker of its own, as
+// Flex Consumption runs a timer function, and the worker that ingests a month of national returns (8 at once) holds about
+// 400 MiB (docs/benchmarks.md, 2026-12-05).
+// Until then it peaked at 2.6-2.7 GiB and this was 4096.
 @description('Flex Consumption instance memory (512, 2048 or 4096 MB).')
 @allowed([
   512
   2048
   4096
 ])
-param instanceMemoryMB int = 4096
+param instanceMemoryMB int = 2048
 
 @description('Flex Consumption scale-out limit (40 to 1000).')
 @minValue(40)

@@ -181,6 +181,7 @@ public static class AzureBenchRunner
         var outcome = compute.Outcome<ComputeOutcome>();
         await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"ComputeKpis through the worker: {computeTime.TotalSeconds:0.00} s ({outcome.Summary}); worker peak {workerPeak / 1_048_576.0:0} MiB"));
+        var restarts = local.Host.WorkerRestarts;
         var alone = await ComputeInNewWorkerAsync(local.Host, storage, cancellationToken);
         await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"ComputeKpis again in a new worker, everything published again: {alone.Time.TotalSeconds:0.00} s; worker peak {alone.PeakBytes / 1_048_576.0:0} MiB"));
@@ -201,7 +202,7 @@ public static class AzureBenchRunner
         var rows = PublishedComparison.Compare(published, processOut);
         return new AzureBenchResult(
             asOf, files.Select(f => f.Path!.ProviderCode).Distinct().Count(), seededMonths.Count, months.Count - seededMonths.Count, seededFiles, seeding,
-            ingested.Count, ingestClock.Elapsed, refreshes, drainClock.Elapsed, local.Host.WorkerRestarts, problems,
+            ingested.Count, ingestClock.Elapsed, refreshes, drainClock.Elapsed, restarts, problems,
             computeTime, workerPeak, baseline, outcome, processTime, processPeak, rows)
         {
             ComputeKpisAlone = alone,
