@@ -57,7 +57,7 @@ public sealed class KpiComputeService(
         var builder = new MonthFoldingBuilder(day, keepRows: false);
         var read = await states.ReadAllAsync(stored, day, builder, StateDownloads, cancellationToken, hooks);
         var parallelism = Environment.ProcessorCount;
-        var computation = Compute(builder, read.Uploads, reference, day, parallelism, hooks);
+        var computation = hooks.FoldAndCompute(builder, read.Uploads, reference, day, parallelism);
         var published = await KpiPublisher.PublishAsync(
             computation, new PublicationMetadata(day, read.SourceFiles), hooks.Publishing(new BlobPublicationStore(storage.Published)),
             cancellationToken, parallelism, ScorecardNames.From(reference));
@@ -83,17 +83,6 @@ public sealed class KpiComputeService(
                 ? day
                 : throw new InvalidOperationException($"KpiPipeline__ComputeAsOf is '{text}', not a date (yyyy-MM-dd).")
             : null;
-
-    /// <summary>Folds and computes outside the asynchronous state machine, so the fold is garbage once the engine has indexed it.</summary>
-    private static KpiComputation Compute(
-        MonthFoldingBuilder builder, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism, KpiRunHooks hooks)
-    {
-        var folded = builder.Build();
-        hooks.Folded();
-        var computation = KpiEngine.Compute(folded, uploads, reference, asOf, parallelism);
-        hooks.Computed();
-        return computation;
-    }
 
     private async Task<string> FingerprintAsync(DateOnly asOf, IReadOnlyList<StateBlob> stored, CancellationToken cancellationToken)
     {

@@ -1,3 +1,7 @@
+using KpiPipeline.Core.Reference;
+using KpiPipeline.Kpis.Engine;
+using KpiPipeline.Kpis.Folding;
+using KpiPipeline.Kpis.Returns;
 using KpiPipeline.Pipeline.Publishing;
 
 namespace KpiPipeline.Pipeline.Memory;
@@ -34,4 +38,20 @@ public class KpiRunHooks
 
     /// <summary>The store the run publishes through: <paramref name="store"/>, or one wrapping it.</summary>
     public virtual IPublicationStore Publishing(IPublicationStore store) => store;
+
+    /// <summary>
+    /// Builds the fold and computes the KPIs, calling <see cref="Folded"/> and <see cref="Computed"/> in between. It is
+    /// synchronous, so the fold is a local of this method, garbage once the engine has taken it, and never a field of a
+    /// caller's asynchronous state machine.
+    /// </summary>
+    public KpiComputation FoldAndCompute(
+        MonthFoldingBuilder builder, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var folded = builder.Build();
+        Folded();
+        var computation = KpiEngine.Compute(folded, uploads, reference, asOf, parallelism);
+        Computed();
+        return computation;
+    }
 }

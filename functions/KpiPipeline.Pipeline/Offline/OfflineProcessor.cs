@@ -116,7 +116,7 @@ public static class OfflineProcessor
         var sourceFileCount = uploads.Count(u => u.Accepted && u.Path is not null);
         var validation = clock.Elapsed;
         var parallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
-        var computation = ComputeKpis(folding, uploads, reference, options.AsOf, parallelism, hooks);
+        var computation = hooks.FoldAndCompute(folding, uploads, reference, options.AsOf, parallelism);
         var kpis = clock.Elapsed;
         var published = await KpiPublisher.PublishAsync(
             computation, new PublicationMetadata(options.AsOf, sourceFileCount),
@@ -187,20 +187,6 @@ public static class OfflineProcessor
         written.UnionWith(await RunReportTables.WriteAsync(reportsFolder, [.. outcomes.Select(o => o.File)], cancellationToken));
         RunReportTables.RemoveStale(reportsFolder, written);
         return outcomes;
-    }
-
-    /// <summary>
-    /// Folds and computes outside the asynchronous state machine, so the fold is garbage once the tallies are built; the
-    /// hooks run at each phase boundary.
-    /// </summary>
-    private static KpiComputation ComputeKpis(
-        MonthFoldingBuilder folding, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism, OfflineRunHooks hooks)
-    {
-        var folded = folding.Build();
-        hooks.Folded();
-        var computation = KpiEngine.Compute(folded, uploads, reference, asOf, parallelism);
-        hooks.Computed();
-        return computation;
     }
 
     private static async Task<FileOutcome> ProcessFileAsync(
