@@ -73,10 +73,9 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task One_of_racing_claims_wins_the_notification_and_the_others_wait_until_it_is_marked_sent()
     {
-        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
-        var entry = new SubmissionEntry("P1/2025-04/episodes.csv", "u1", SubmissionState.Completed, 1, DateTimeOffset.UnixEpoch, Accepted: true);
-        var at = new DateTimeOffset(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);
-        var lease = TimeSpan.FromSeconds(30);
+        var ledger = await NewLedgerAsync();
+        var entry = Completed("P1/2025-04/episodes.csv", "u1");
+        var (at, lease) = (ClaimedAt, Lease);
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ledger.ClaimNotificationAsync(entry, at, lease, CancellationToken.None)));
 
@@ -91,10 +90,9 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task A_claim_left_unsent_past_its_lease_is_taken_over_once_and_its_first_holder_cannot_mark_it()
     {
-        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
-        var entry = new SubmissionEntry("P1/2025-04/nsp.csv", "u2", SubmissionState.Completed, 1, DateTimeOffset.UnixEpoch, Accepted: true);
-        var at = new DateTimeOffset(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);
-        var lease = TimeSpan.FromSeconds(30);
+        var ledger = await NewLedgerAsync();
+        var entry = Completed("P1/2025-04/nsp.csv", "u2");
+        var (at, lease) = (ClaimedAt, Lease);
         var killed = await ledger.ClaimNotificationAsync(entry, at, lease, CancellationToken.None);
 
         // Still within the lease (29 s): the holder may yet send. At 30 s it is overtaken, by one of two racing callers.
@@ -114,13 +112,21 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task A_released_claim_is_won_again()
     {
-        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
-        var entry = new SubmissionEntry("P1/2025-04/reviews.csv", "u3", SubmissionState.Completed, 1, DateTimeOffset.UnixEpoch);
-        var at = new DateTimeOffset(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);
-        Assert.NotNull((await ledger.ClaimNotificationAsync(entry, at, TimeSpan.FromSeconds(30), CancellationToken.None)).ClaimETag);
+        var ledger = await NewLedgerAsync();
+        var entry = Completed("P1/2025-04/reviews.csv", "u3") with { Accepted = false };
+        Assert.NotNull((await ledger.ClaimNotificationAsync(entry, ClaimedAt, Lease, CancellationToken.None)).ClaimETag);
 
         await ledger.ReleaseNotificationClaimAsync(entry, CancellationToken.None);
 
-        Assert.NotNull((await ledger.ClaimNotificationAsync(entry, at.AddSeconds(1), TimeSpan.FromSeconds(30), CancellationToken.None)).ClaimETag);
+        Assert.NotNull((await ledger.ClaimNotificationAsync(entry, ClaimedAt.AddSeconds(1), Lease, CancellationToken.None)).ClaimETag);
     }
+
+    private static readonly DateTimeOffset ClaimedAt = new(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private async Task<SubmissionLedger> NewLedgerAsync() => new((await TestStorage.CreateAsync(azurite)).Ledger);
+
+    private static SubmissionEntry Completed(string blobName, string uploadId) =>
+        new(blobName, uploadId, SubmissionState.Completed, 1, DateTimeOffset.UnixEpoch, Accepted: true);
 }

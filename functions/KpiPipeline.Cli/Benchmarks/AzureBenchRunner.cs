@@ -31,10 +31,10 @@ public sealed record AzureBenchOptions(
     string DataFolder, string WorkFolder, DateOnly? AsOf = null, int? WorkerMonths = null, int Concurrency = 8, bool KillWorker = false,
     bool DuplicateEvents = false, bool VerifyRebuild = true);
 
-/// <summary>What <c>kpi bench-azure</c> measured.</summary>
-/// <summary>ComputeKpis in a worker of its own: its time, and the worker's peak resident memory and that before it started.</summary>
-public sealed record AloneCompute(TimeSpan Time, long PeakBytes, long BaselineBytes);
+/// <summary>One ComputeKpis through the worker: its time, and the worker's peak resident memory and that before it started.</summary>
+public sealed record ComputeMeasurement(TimeSpan Time, long PeakBytes, long BaselineBytes);
 
+/// <summary>What <c>kpi bench-azure</c> measured.</summary>
 public sealed record AzureBenchResult(
     DateOnly AsOf,
     int Providers,
@@ -57,7 +57,7 @@ public sealed record AzureBenchResult(
     PublishedComparison Rows)
 {
     /// <summary>ComputeKpis again, in a new worker that has done nothing else (as Flex Consumption runs a timer function).</summary>
-    public AloneCompute? ComputeKpisAlone { get; init; }
+    public ComputeMeasurement? ComputeKpisAlone { get; init; }
 
     public double UploadsPerSecond => IngestedFiles / Ingest.TotalSeconds;
 
@@ -165,22 +165,9 @@ public static class AzureBenchRunner
         }
 
         // ComputeKpis in the worker, its time and the worker's peak resident memory.
-        await local.Host.WaitForWorkerAsync(cancellationToken);
-        var worker = local.Host.WorkerProcessId.ToString(CultureInfo.InvariantCulture);
-        PeakMemory.Reset(worker);
-        var baseline = PeakMemory.PeakBytes(worker);
-        var computeClock = Stopwatch.StartNew();
-        var compute = await local.Host.FireTimerAsync("ComputeKpis", cancellationToken);
-        var computeTime = computeClock.Elapsed;
-        var workerPeak = PeakMemory.PeakBytes(worker);
-        if (!compute.Succeeded)
-        {
-            throw new InvalidOperationException($"ComputeKpis failed: {compute.Exception}");
-        }
-
-        var outcome = compute.Outcome<ComputeOutcome>();
+        var (first, outcome) = await MeasureComputeAsync(local.Host, cancellationToken);
         await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"ComputeKpis through the worker: {computeTime.TotalSeconds:0.00} s ({outcome.Summary}); worker peak {workerPeak / 1_048_576.0:0} MiB"));
+            $"ComputeKpis through the worker: {first.Time.TotalSeconds:0.00} s ({outcome.Summary}); worker peak {first.PeakBytes / 1_048_576.0:0} MiB"));
         var restarts = local.Host.WorkerRestarts;
         var alone = await ComputeInNewWorkerAsync(local.Host, storage, cancellationToken);
         await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -203,7 +190,7 @@ public static class AzureBenchRunner
         return new AzureBenchResult(
             asOf, files.Select(f => f.Path!.ProviderCode).Distinct().Count(), seededMonths.Count, months.Count - seededMonths.Count, seededFiles, seeding,
             ingested.Count, ingestClock.Elapsed, refreshes, drainClock.Elapsed, restarts, problems,
-            computeTime, workerPeak, baseline, outcome, processTime, processPeak, rows)
+            first.Time, first.PeakBytes, first.BaselineBytes, outcome, processTime, processPeak, rows)
         {
             ComputeKpisAlone = alone,
         };
@@ -214,7 +201,7 @@ public static class AzureBenchRunner
     /// function scales on instances of its own, apart from the blob and queue triggers that ingest (docs/benchmarks.md).
     /// The last run's fingerprint and every published file are removed first, so the run computes and uploads everything.
     /// </summary>
-    private static async Task<AloneCompute> ComputeInNewWorkerAsync(FunctionsHostStandIn host, PipelineStorage storage, CancellationToken cancellationToken)
+    private static async Task<ComputeMeasurement> ComputeInNewWorkerAsync(FunctionsHostStandIn host, PipelineStorage storage, CancellationToken cancellationToken)
     {
         await storage.Curated.GetBlobClient(KpiComputeService.LastRunBlob).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         await foreach (var blob in storage.Published.GetBlobsAsync(cancellationToken: cancellationToken))
@@ -229,6 +216,12 @@ public static class AzureBenchRunner
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
+        return (await MeasureComputeAsync(host, cancellationToken)).Measured;
+    }
+
+    /// <summary>Fires ComputeKpis in the current worker (once it runs): its time and the worker's peak resident memory.</summary>
+    private static async Task<(ComputeMeasurement Measured, ComputeOutcome Outcome)> MeasureComputeAsync(FunctionsHostStandIn host, CancellationToken cancellationToken)
+    {
         await host.WaitForWorkerAsync(cancellationToken);
         var worker = host.WorkerProcessId.ToString(CultureInfo.InvariantCulture);
         PeakMemory.Reset(worker);
@@ -238,8 +231,8 @@ public static class AzureBenchRunner
         var time = clock.Elapsed;
         var peak = PeakMemory.PeakBytes(worker);
         return compute.Succeeded
-            ? new AloneCompute(time, peak, baseline)
-            : throw new InvalidOperationException($"ComputeKpis in a new worker failed: {compute.Exception}");
+            ? (new ComputeMeasurement(time, peak, baseline), compute.Outcome<ComputeOutcome>())
+            : throw new InvalidOperationException($"ComputeKpis failed in worker {worker}: {compute.Exception}");
     }
 
     /// <summary>Symbolic links to the given files under <paramref name="folder"/>, at their blob names (kpi process reads a link to a file as the file).</summary>

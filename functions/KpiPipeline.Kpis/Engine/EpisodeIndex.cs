@@ -60,8 +60,8 @@ internal struct EpisodeFact
 /// <summary>
 /// The shared index of a run: every folded episode as an <see cref="EpisodeFact"/>, grouped by interned client (so a client
 /// is visited once per quarter), each marked with its re-presentation, and the reviews of each episode in date order. It
-/// is put together from the providers' <see cref="ProviderFacts"/> in provider order, each taken (and let go) as it is
-/// copied, so that a run never holds the folded rows and their index at once.
+/// is put together from the providers' <see cref="ProviderFacts"/> in provider order, each taken once: their episodes are
+/// copied (and let go), their reviews kept where they are.
 /// </summary>
 internal sealed class EpisodeIndex
 {
@@ -158,6 +158,7 @@ internal sealed class EpisodeIndex
             ProviderCode = row.ProviderCode,
         };
     }
+
     /// <summary>Re-presentation (kpis.md section 0): another episode of the same client with referral in (X, X + 182].</summary>
     private static void MarkRepresentations(EpisodeFact[] facts, int[] order)
     {

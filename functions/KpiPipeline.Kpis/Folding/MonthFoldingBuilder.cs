@@ -37,8 +37,9 @@ public sealed class MonthFoldingBuilder(DateOnly asOf, bool keepRows = true)
     }
 
     /// <summary>
-    /// Adds a provider's fold made elsewhere. It must hold no month starting after this builder's as-of date (such a
-    /// provider is folded again from its files with the date): a fold cannot leave a month out once it has taken it.
+    /// Adds a provider's fold made elsewhere, complete (<see cref="CompleteProvider"/>). It must hold no month starting
+    /// after this builder's as-of date (such a provider is folded again from its files with the date): a fold cannot leave
+    /// a month out once it has taken it.
     /// </summary>
     public void Add(ProviderFold fold)
     {
@@ -57,10 +58,7 @@ public sealed class MonthFoldingBuilder(DateOnly asOf, bool keepRows = true)
             }
         }
 
-        if (!keepRows)
-        {
-            fold.ToFacts(release: true);
-        }
+        Complete(fold);
     }
 
     public void AddEpisodesFile(ReturnPath path, IReadOnlyList<CuratedEpisode> rows)
@@ -101,12 +99,23 @@ public sealed class MonthFoldingBuilder(DateOnly asOf, bool keepRows = true)
             providers.TryGetValue(providerCode, out fold);
         }
 
-        if (fold is not null && !keepRows)
+        if (fold is not null)
+        {
+            Complete(fold);
+        }
+    }
+
+    /// <summary>Completes a provider's fold; without <c>keepRows</c> its rows go once the engine's values are made.</summary>
+    private void Complete(ProviderFold fold)
+    {
+        if (keepRows)
+        {
+            fold.Complete();
+        }
+        else
         {
             fold.ToFacts(release: true);
         }
-
-        fold?.Complete();
     }
 
     /// <summary>The fold of every file added, providers in code order (ordinal, ignoring case). Empties the builder.</summary>

@@ -221,23 +221,27 @@ public sealed class ProviderFold
     }
 
     /// <summary>The episodes to fold into the KPI input: every latest row but the DELETED, with its end (dataset.md 2.3).</summary>
-    internal void FoldEpisodes(List<FoldedEpisode> into)
+    internal void FoldEpisodes(List<FoldedEpisode> into) =>
+        into.AddRange(LiveEpisodes().Select(e => new FoldedEpisode(e.Row, e.Month, e.EffectiveEnd, e.WentMissing)));
+
+    /// <summary>
+    /// Every latest row but the DELETED, with its month and its end: the exit, or for an episode that went missing (no exit
+    /// and a later episodes file) the last day of its month.
+    /// </summary>
+    private IEnumerable<(CuratedEpisode Row, ReportingMonth Month, DateOnly? EffectiveEnd, bool WentMissing)> LiveEpisodes()
     {
         if (lastMonth[(int)ReturnFileKind.Episodes] is not { } lastFileMonth)
         {
-            return;
+            yield break;
         }
 
         foreach (var (row, month) in latest.Values)
         {
-            if (row.RecordStatus == RecordStatus.DELETED)
+            if (row.RecordStatus != RecordStatus.DELETED)
             {
-                continue;
+                var wentMissing = row.ExitDate is null && month < lastFileMonth;
+                yield return (row, month, row.ExitDate ?? (wentMissing ? month.LastDay : null), wentMissing);
             }
-
-            var wentMissing = row.ExitDate is null && month < lastFileMonth;
-            var effectiveEnd = row.ExitDate ?? (wentMissing ? month.LastDay : null);
-            into.Add(new FoldedEpisode(row, month, effectiveEnd, wentMissing));
         }
     }
 
@@ -266,17 +270,14 @@ public sealed class ProviderFold
         var episodes = new List<EpisodeFact>(latest.Count);
         var clients = new List<ClientKey>(latest.Count);
         var live = new Dictionary<string, int>(latest.Count, StringComparer.Ordinal);
-        var folded = new List<FoldedEpisode>(latest.Count);
-        FoldEpisodes(folded);
-        foreach (var episode in folded)
+        foreach (var (row, _, effectiveEnd, _) in LiveEpisodes())
         {
-            var row = episode.Row;
             if (string.Equals(row.ProviderCode, ProviderCode, StringComparison.OrdinalIgnoreCase))
             {
                 live[row.EpisodeId] = episodes.Count;
             }
 
-            episodes.Add(EpisodeIndex.FactOf(row, episode.EffectiveEnd));
+            episodes.Add(EpisodeIndex.FactOf(row, effectiveEnd));
             clients.Add(new ClientKey(row.ClientKey));
         }
 

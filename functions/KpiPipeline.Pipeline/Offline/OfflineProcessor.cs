@@ -43,7 +43,6 @@ public class OfflineRunHooks : KpiRunHooks
     /// </summary>
     public virtual ValueTask ProviderFoldedAsync(ProviderFold fold, IReadOnlyList<OfflineFileResult> files, CancellationToken cancellationToken) =>
         ValueTask.CompletedTask;
-
 }
 
 /// <summary>One input file's fate in an offline run; <paramref name="ReportPath"/> is its JSON report, if one was written.</summary>

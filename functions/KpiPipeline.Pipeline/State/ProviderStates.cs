@@ -263,7 +263,6 @@ public sealed class ProviderStates(PipelineStorage storage, IStateWriteObserver 
                     (fold, inputs) = await RefoldAsync(provider.Key, asOf, token);
                 }
 
-                fold.Complete();
                 builder.Add(fold);
                 hooks?.ProviderFolded();
                 uploadsByProvider[provider.Key] = [.. inputs.SelectMany(i => i.Uploads).Select(u => u.ToOutcome())];

@@ -75,8 +75,7 @@ public sealed class SubmissionLedger(TableClient table)
     public async Task<NotificationClaim> ClaimNotificationAsync(SubmissionEntry entry, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var partition = PartitionOf(entry.BlobName);
-        var rowKey = entry.UploadId + NotifiedSuffix;
+        var (partition, rowKey) = ClaimKeyOf(entry);
         try
         {
             var created = await table.AddEntityAsync(new TableEntity(partition, rowKey) { [ClaimedAtColumn] = now, [SentColumn] = false }, cancellationToken);
@@ -120,10 +119,11 @@ public sealed class SubmissionLedger(TableClient table)
     public async Task MarkNotificationSentAsync(SubmissionEntry entry, ETag claim, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        var (partition, rowKey) = ClaimKeyOf(entry);
         try
         {
             await table.UpdateEntityAsync(
-                new TableEntity(PartitionOf(entry.BlobName), entry.UploadId + NotifiedSuffix) { [ClaimedAtColumn] = now, [SentColumn] = true },
+                new TableEntity(partition, rowKey) { [ClaimedAtColumn] = now, [SentColumn] = true },
                 claim, TableUpdateMode.Replace, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
@@ -135,7 +135,8 @@ public sealed class SubmissionLedger(TableClient table)
     public Task ReleaseNotificationClaimAsync(SubmissionEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return table.DeleteEntityAsync(PartitionOf(entry.BlobName), entry.UploadId + NotifiedSuffix, ETag.All, cancellationToken);
+        var (partition, rowKey) = ClaimKeyOf(entry);
+        return table.DeleteEntityAsync(partition, rowKey, ETag.All, cancellationToken);
     }
 
     private const string ClaimedAtColumn = "ClaimedAt";
@@ -143,6 +144,9 @@ public sealed class SubmissionLedger(TableClient table)
 
     /// <summary>The row key suffix of a notification claim (an upload id, an ETag, never holds '~').</summary>
     private const string NotifiedSuffix = "~notified";
+
+    /// <summary>Where an upload's notification claim is: beside the upload's row, <c>{upload id}~notified</c>.</summary>
+    private static (string Partition, string RowKey) ClaimKeyOf(SubmissionEntry entry) => (PartitionOf(entry.BlobName), entry.UploadId + NotifiedSuffix);
 
     /// <summary>Every completed upload, as the data-quality KPIs need them.</summary>
     public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken) =>
