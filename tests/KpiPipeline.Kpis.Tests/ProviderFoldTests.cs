@@ -30,6 +30,34 @@ public class ProviderFoldTests
     }
 
     [Fact]
+    public void An_episode_sent_twice_in_one_file_is_open_or_not_as_its_last_row_says()
+    {
+        var fold = new ProviderFold("P1");
+        fold.AddEpisodes(PathOf("2025-04"),
+        [
+            Episode.Build(), Episode.Exited("2025-04-20", ExitReason.DROPPED_OUT).Build(),
+            Episode.WithId("E2").Exited("2025-04-20", ExitReason.DROPPED_OUT).Build(), Episode.WithId("E2").Build(),
+            Episode.WithId("E3").Build(),
+        ]);
+
+        Assert.Equal(["E2", "E3"], fold.OpenBefore(new ReportingMonth(2025, 5))!.Order(StringComparer.Ordinal));
+        fold.AddEpisodes(PathOf("2025-05"), [Episode.WithId("E3").Build()]);
+        Assert.Equal(["E2"], fold.MissingEvents.Select(e => e.EpisodeId));
+    }
+
+    [Fact]
+    public void Episodes_that_went_missing_are_found_in_the_order_they_first_appeared_however_the_file_orders_them()
+    {
+        var fold = new ProviderFold("P1");
+        fold.AddEpisodes(PathOf("2025-04"), [Episode.WithId("E1").Build(), Episode.WithId("E2").Build(), Episode.WithId("E3").Build()]);
+        fold.AddEpisodes(PathOf("2025-05"), [Episode.WithId("E4").Build(), Episode.WithId("E3").Build(), Episode.WithId("E2").Build(), Episode.WithId("E1").Build()]);
+        fold.AddEpisodes(PathOf("2025-06"), [Episode.WithId("E5").Build()]);
+
+        Assert.Equal(["E1", "E2", "E3", "E4"], fold.MissingEvents.Select(e => e.EpisodeId));
+        Assert.Equal(["E1", "E2", "E3", "E4", "E5"], fold.LatestEpisodes.Select(e => e.Row.EpisodeId));
+    }
+
+    [Fact]
     public void A_month_after_the_as_of_date_is_validation_history_but_is_left_out_of_the_fold_with_a_warning()
     {
         var fold = new ProviderFold("P1", D("2025-04-30"));

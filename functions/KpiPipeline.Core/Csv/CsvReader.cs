@@ -72,10 +72,8 @@ public sealed class CsvReader : IDisposable
 
     private char[] raw = new char[1024];
     private int rawLength;
-    private int[] rawStart = new int[32];
-    private int[] rawFieldLength = new int[32];
-    private byte[] rawFlags = new byte[32];
-    private int[] valueStart = new int[32];
+    private FieldSlot[] fields = new FieldSlot[32];
+    private bool anyEscapes;
     private char[] unescaped = new char[256];
 
     public CsvReader(Stream stream, bool leaveOpen = false, int maxRecordBytes = DefaultMaxRecordBytes)
@@ -116,9 +114,10 @@ public sealed class CsvReader : IDisposable
     public ReadOnlySpan<char> GetField(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)FieldCount, nameof(index));
-        return (rawFlags[index] & EscapesFlag) != 0
-            ? unescaped.AsSpan(valueStart[index], rawFieldLength[index])
-            : raw.AsSpan(rawStart[index], rawFieldLength[index]);
+        ref readonly var field = ref fields[index];
+        return (field.Flags & EscapesFlag) != 0
+            ? unescaped.AsSpan(field.ValueStart, field.Length)
+            : raw.AsSpan(field.Start, field.Length);
     }
 
     public string GetString(int index) => new(GetField(index));
@@ -127,7 +126,7 @@ public sealed class CsvReader : IDisposable
     public bool IsQuoted(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)FieldCount, nameof(index));
-        return (rawFlags[index] & QuotedFlag) != 0;
+        return (fields[index].Flags & QuotedFlag) != 0;
     }
 
     /// <summary>Reads the next record; false at the end of the data or after a fatal problem.</summary>
@@ -316,13 +315,24 @@ public sealed class CsvReader : IDisposable
             for (; i <= record.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
             {
                 var mask = Vector256.Equals(Vector256.LoadUnsafe(ref first, (nuint)i), commas).ExtractMostSignificantBits();
-                while (mask != 0)
+                if (mask == 0)
+                {
+                    continue;
+                }
+
+                // Room for every comma of the block at once; the slots are then written without a check each.
+                EnsureFieldSlots(FieldCount + Vector256<ushort>.Count);
+                ref var slots = ref MemoryMarshal.GetArrayDataReference(fields);
+                var count = FieldCount;
+                do
                 {
                     var comma = i + BitOperations.TrailingZeroCount(mask);
-                    AddField(start, comma - start, quoted: false, escapes: false);
+                    Unsafe.Add(ref slots, count++) = new FieldSlot(start, comma - start, 0);
                     start = comma + 1;
                     mask &= mask - 1;
                 }
+                while (mask != 0);
+                FieldCount = count;
             }
         }
 
@@ -649,6 +659,7 @@ public sealed class CsvReader : IDisposable
     private void BeginRecord(ReadOnlySpan<char> recordText)
     {
         FieldCount = 0;
+        anyEscapes = false;
         Problem = CsvProblem.None;
         ProblemField = -1;
         KeepText(recordText);
@@ -685,17 +696,18 @@ public sealed class CsvReader : IDisposable
         }
 
         var unescapedLength = 0;
-        for (var i = 0; i < FieldCount; i++)
+        for (var i = 0; anyEscapes && i < FieldCount; i++)
         {
-            if ((rawFlags[i] & EscapesFlag) != 0)
+            ref var field = ref fields[i];
+            if ((field.Flags & EscapesFlag) != 0)
             {
-                var source = raw.AsSpan(rawStart[i], rawFieldLength[i]);
+                var source = raw.AsSpan(field.Start, field.Length);
                 if (unescaped.Length < unescapedLength + source.Length)
                 {
                     Array.Resize(ref unescaped, Math.Max(unescapedLength + source.Length, unescaped.Length * 2));
                 }
 
-                valueStart[i] = unescapedLength;
+                field.ValueStart = unescapedLength;
                 var written = 0;
                 for (var c = 0; c < source.Length; c++)
                 {
@@ -706,7 +718,7 @@ public sealed class CsvReader : IDisposable
                     }
                 }
 
-                rawFieldLength[i] = written;
+                field.Length = written;
                 unescapedLength += written;
             }
         }
@@ -725,7 +737,7 @@ public sealed class CsvReader : IDisposable
     private int FieldAt(int at)
     {
         var field = 0;
-        while (field + 1 < FieldCount && rawStart[field + 1] - ((rawFlags[field + 1] & QuotedFlag) != 0 ? 1 : 0) <= at)
+        while (field + 1 < FieldCount && fields[field + 1].Start - ((fields[field + 1].Flags & QuotedFlag) != 0 ? 1 : 0) <= at)
         {
             field++;
         }
@@ -757,18 +769,28 @@ public sealed class CsvReader : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddField(int start, int length, bool quoted, bool escapes)
     {
-        if (FieldCount == rawStart.Length)
-        {
-            var size = rawStart.Length * 2;
-            Array.Resize(ref rawStart, size);
-            Array.Resize(ref rawFieldLength, size);
-            Array.Resize(ref rawFlags, size);
-            Array.Resize(ref valueStart, size);
-        }
+        EnsureFieldSlots(FieldCount + 1);
+        fields[FieldCount++] = new FieldSlot(start, length, (byte)((quoted ? QuotedFlag : 0) | (escapes ? EscapesFlag : 0)));
+        anyEscapes |= escapes;
+    }
 
-        rawStart[FieldCount] = start;
-        rawFieldLength[FieldCount] = length;
-        rawFlags[FieldCount] = (byte)((quoted ? QuotedFlag : 0) | (escapes ? EscapesFlag : 0));
-        FieldCount++;
+    private void EnsureFieldSlots(int count)
+    {
+        if (count > fields.Length)
+        {
+            Array.Resize(ref fields, Math.Max(count, fields.Length * 2));
+        }
+    }
+
+    /// <summary>
+    /// Where one field of the current record is: its raw text in the record (quotes excluded), and for a field with
+    /// <c>""</c> escapes, where its unescaped text starts (its length then that of the unescaped text).
+    /// </summary>
+    private struct FieldSlot(int start, int length, byte flags)
+    {
+        public int Start = start;
+        public int Length = length;
+        public int ValueStart;
+        public byte Flags = flags;
     }
 }

@@ -41,11 +41,18 @@ internal sealed class EpisodesRules : ReturnFileRules
         new("exit_reason", false), new("record_status", false),
     ];
 
-    private readonly Dictionary<string, long> firstRowOfEpisode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> firstRowOfEpisode;
+
+    // The last day of the reporting month (E06, E09, E13), worked out once per file.
+    private readonly DateOnly monthEnd;
 
     public EpisodesRules(ReturnPath path, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
         : base(Spec, path, context, sink, issues)
     {
+        monthEnd = path.Month.LastDay;
+
+        // Sized for the episodes the last month left open: a provider resends them, so most files hold about that many.
+        firstRowOfEpisode = new(context.PreviouslyOpenEpisodeIds.Count, StringComparer.Ordinal);
     }
 
     public static IReadOnlyList<string> ColumnNames { get; } = Spec.Select(c => c.Name).ToArray();
@@ -64,7 +71,6 @@ internal sealed class EpisodesRules : ReturnFileRules
         }
 
         var issuesBefore = Issues.IssueCount;
-        var monthEnd = FilePath.Month.LastDay;
         ProviderMatches(ProviderCode, Rules.E01, FilePath.ProviderCode);
         var episodeId = CheckEpisodeId();
         Initial(FirstInitial);

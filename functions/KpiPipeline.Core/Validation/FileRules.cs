@@ -9,14 +9,14 @@ internal sealed record ColumnSpec(string Name, bool Required);
 /// The rules of one kind of file: binds the header (F04–F06), then checks one row at a time and finally the
 /// whole file. Subclasses name their columns by index into <see cref="Columns"/>.
 /// </summary>
-internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollector issues)
+internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 {
     private int[] fieldOfColumn = [];
     private CsvReader? csv;
 
     protected IssueCollector Issues { get; } = issues;
 
-    protected IReadOnlyList<ColumnSpec> Columns { get; } = columns;
+    protected ColumnSpec[] Columns { get; } = columns;
 
     /// <summary>False when a required column is missing: rows are then only checked for CSV structure.</summary>
     public bool RowsCheckable { get; private set; }
@@ -36,7 +36,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
     public void BindHeader(CsvReader header)
     {
         csv = header;
-        fieldOfColumn = Enumerable.Repeat(-1, Columns.Count).ToArray();
+        fieldOfColumn = Enumerable.Repeat(-1, Columns.Length).ToArray();
         var allowed = string.Join(", ", Columns.Select(c => c.Name));
         for (var i = 0; i < header.FieldCount; i++)
         {
@@ -68,7 +68,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
         }
 
         RowsCheckable = true;
-        for (var column = 0; column < Columns.Count; column++)
+        for (var column = 0; column < Columns.Length; column++)
         {
             if (Columns[column].Required && fieldOfColumn[column] < 0)
             {
@@ -205,7 +205,7 @@ internal abstract class FileRules(IReadOnlyList<ColumnSpec> columns, IssueCollec
 
     private int IndexOf(ReadOnlySpan<char> name)
     {
-        for (var column = 0; column < Columns.Count; column++)
+        for (var column = 0; column < Columns.Length; column++)
         {
             if (name.Equals(Columns[column].Name, StringComparison.OrdinalIgnoreCase))
             {

@@ -7,7 +7,7 @@ namespace KpiPipeline.Core.Validation;
 /// match, the validation context, and the sink that receives its curated rows.
 /// </summary>
 internal abstract class ReturnFileRules(
-    IReadOnlyList<ColumnSpec> columns, ReturnPath filePath, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
+    ColumnSpec[] columns, ReturnPath filePath, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
     : FileRules(columns, issues)
 {
     protected ReturnPath FilePath { get; } = filePath;

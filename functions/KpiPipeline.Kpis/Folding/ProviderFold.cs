@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Engine;
 using KpiPipeline.Kpis.Returns;
@@ -17,7 +18,8 @@ public sealed class ProviderFold
     private static readonly int Kinds = Enum.GetValues<ReturnFileKind>().Length;
 
     private readonly DateOnly? asOf;
-    private readonly Dictionary<string, (CuratedEpisode Row, ReportingMonth Month)> latest = new(StringComparer.Ordinal);
+    // Each episode's latest row and its month, and the episode's rank in the order episodes first appeared.
+    private readonly Dictionary<string, (CuratedEpisode Row, ReportingMonth Month, int Rank)> latest = new(StringComparer.Ordinal);
     private readonly ReportingMonth?[] lastMonth = new ReportingMonth?[Kinds];
     private readonly ReportingMonth?[] lastAdded = new ReportingMonth?[Kinds];
     private readonly List<ReturnPath>[] used = [.. Enumerable.Range(0, Kinds).Select(_ => new List<ReturnPath>())];
@@ -30,6 +32,10 @@ public sealed class ProviderFold
     private StoredReview[]? completedReviews;
     private HashSet<string>? knownEpisodeIds = new(StringComparer.Ordinal);
     private HashSet<string>? openAtLatest;
+
+    // The ids open at the end of the latest episodes month folded, in first-seen order, as that month's file left them;
+    // null when not known (a restored fold), when they are read from the rows.
+    private List<string>? openAtLastFolded;
 
     /// <param name="providerCode">The provider (upper case, as in a <see cref="ReturnPath"/>).</param>
     /// <param name="asOf">
@@ -70,7 +76,7 @@ public sealed class ProviderFold
             return EmptyIds;
         }
 
-        return latestMonth < month ? openAtLatest ??= [.. OpenAt(latestMonth)] : null;
+        return latestMonth < month ? openAtLatest ??= [.. OpenAtLatestFolded(latestMonth)] : null;
     }
 
     private static readonly IReadOnlySet<string> EmptyIds = new HashSet<string>(StringComparer.Ordinal);
@@ -79,7 +85,7 @@ public sealed class ProviderFold
     public IReadOnlyList<ReturnPath> FilesOf(ReturnFileKind kind) => used[(int)kind];
 
     /// <summary>Each episode's latest row (DELETED ones included) with its month, in the order the episodes first appeared.</summary>
-    public IEnumerable<(CuratedEpisode Row, ReportingMonth Month)> LatestEpisodes => latest.Values;
+    public IEnumerable<(CuratedEpisode Row, ReportingMonth Month)> LatestEpisodes => latest.Values.Select(e => (e.Row, e.Month));
 
     /// <summary>The DQ03 events: episodes a later episodes file left out, in the order they were found.</summary>
     public IReadOnlyList<MissingEpisodeEvent> MissingEvents => missing;
@@ -101,25 +107,41 @@ public sealed class ProviderFold
         ArgumentNullException.ThrowIfNull(rows);
         var counts = Use(path, ReturnFileKind.Episodes);
         var known = KnownEpisodeIds;
-        foreach (var row in rows)
-        {
-            known.Add(row.EpisodeId);
-        }
-
         if (!counts)
         {
             // A month after the as-of date: history for validation only, its open episodes those of its own rows.
+            known.UnionWith(rows.Select(r => r.EpisodeId));
             openAtLatest = [.. rows.Where(IsOpen).Select(r => r.EpisodeId)];
             return;
         }
 
         var files = used[(int)ReturnFileKind.Episodes];
         var previous = files.Count > 1 ? files[^2].Month : (ReportingMonth?)null;
-        var previousOpen = previous is { } month ? OpenAt(month).ToList() : [];
+        var previousOpen = previous is { } month ? OpenAtLatestFolded(month) : [];
+        var open = new List<(int Rank, string Id)>(rows.Count);
+        var sentTwice = false;
         foreach (var row in rows)
         {
-            latest[row.EpisodeId] = (row, path.Month);
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(latest, row.EpisodeId, out var seen);
+            if (!seen)
+            {
+                // Every episode with a latest row is known already; only a new one is added.
+                known.Add(row.EpisodeId);
+                entry.Rank = latest.Count - 1;
+            }
+            else if (entry.Month == path.Month)
+            {
+                sentTwice = true;
+            }
+
+            entry = (row, path.Month, entry.Rank);
+            if (IsOpen(row))
+            {
+                open.Add((entry.Rank, row.EpisodeId));
+            }
         }
+
+        openAtLastFolded = sentTwice ? OpenIn(rows) : InFirstSeenOrder(open);
 
         foreach (var id in previousOpen)
         {
@@ -173,7 +195,7 @@ public sealed class ProviderFold
         var known = KnownEpisodeIds;
         foreach (var (row, month) in latestRows)
         {
-            latest.Add(row.EpisodeId, (row, month));
+            latest.Add(row.EpisodeId, (row, month, latest.Count));
             known.Add(row.EpisodeId);
         }
 
@@ -212,6 +234,7 @@ public sealed class ProviderFold
     {
         knownEpisodeIds = null;
         openAtLatest = null;
+        openAtLastFolded = null;
         if (completedReviews is null)
         {
             completedReviews = [.. reviews];
@@ -235,7 +258,7 @@ public sealed class ProviderFold
             yield break;
         }
 
-        foreach (var (row, month) in latest.Values)
+        foreach (var (row, month, _) in latest.Values)
         {
             if (row.RecordStatus != RecordStatus.DELETED)
             {
@@ -321,9 +344,48 @@ public sealed class ProviderFold
         && kept.Row.RecordStatus != RecordStatus.DELETED
         && string.Equals(kept.Row.ProviderCode, provider, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The ids open at the end of <paramref name="month"/>: its file's rows with no exit and not deleted, in first-seen order.</summary>
-    private IEnumerable<string> OpenAt(ReportingMonth month) =>
-        latest.Values.Where(e => e.Month == month && IsOpen(e.Row)).Select(e => e.Row.EpisodeId);
+    /// <summary>
+    /// The ids open at the end of <paramref name="month"/>, the latest episodes month folded: its file's rows with no exit and
+    /// not deleted, in first-seen order. Kept from the file as it was added; read from every episode's latest row after a restore.
+    /// </summary>
+    private List<string> OpenAtLatestFolded(ReportingMonth month) =>
+        openAtLastFolded ?? [.. latest.Values.Where(e => e.Month == month && IsOpen(e.Row)).Select(e => e.Row.EpisodeId)];
+
+    /// <summary>
+    /// The ids open at the end of the month of <paramref name="rows"/>, just added, when an id was sent twice: those rows
+    /// that are their episode's latest (an id sent twice counts once, by its last row) with no exit and not deleted, in
+    /// first-seen order.
+    /// </summary>
+    private List<string> OpenIn(IReadOnlyList<CuratedEpisode> rows)
+    {
+        var open = new List<(int Rank, string Id)>();
+        foreach (var row in rows)
+        {
+            var entry = latest[row.EpisodeId];
+            if (ReferenceEquals(entry.Row, row) && IsOpen(row))
+            {
+                open.Add((entry.Rank, row.EpisodeId));
+            }
+        }
+
+        return InFirstSeenOrder(open);
+    }
+
+    /// <summary>The ids of <paramref name="open"/> by rank, each once (one row object sent twice under its id is one episode).</summary>
+    private static List<string> InFirstSeenOrder(List<(int Rank, string Id)> open)
+    {
+        open.Sort((a, b) => a.Rank.CompareTo(b.Rank));
+        var ids = new List<string>(open.Count);
+        for (var i = 0; i < open.Count; i++)
+        {
+            if (i == 0 || open[i].Rank != open[i - 1].Rank)
+            {
+                ids.Add(open[i].Id);
+            }
+        }
+
+        return ids;
+    }
 
     private static bool IsOpen(CuratedEpisode row) => row.RecordStatus == RecordStatus.ACTIVE && row.ExitDate is null;
 
