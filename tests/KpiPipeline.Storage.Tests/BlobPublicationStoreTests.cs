@@ -44,6 +44,22 @@ public sealed class BlobPublicationStoreTests(AzuriteFixture azurite) : IClassFi
     }
 
     [Fact]
+    public async Task A_later_run_finds_the_hashes_an_earlier_run_published_and_a_deleted_file_is_written_again()
+    {
+        var published = (await TestStorage.CreateAsync(azurite)).Published;
+        await new BlobPublicationStore(published).WriteAsync(File, Content([1, 2, 3]), CancellationToken.None);
+        var first = (await published.GetBlobClient(File).GetPropertiesAsync()).Value.ETag;
+
+        var later = new BlobPublicationStore(published);
+        Assert.False(await later.WriteAsync(File, Content([1, 2, 3]), CancellationToken.None));
+        Assert.Equal(first, (await published.GetBlobClient(File).GetPropertiesAsync()).Value.ETag);
+
+        await later.DeleteAsync(File, CancellationToken.None);
+        Assert.True(await later.WriteAsync(File, Content([1, 2, 3]), CancellationToken.None));
+        Assert.Equal([1, 2, 3], await published.DownloadBytesAsync(File));
+    }
+
+    [Fact]
     public async Task Concurrent_writes_of_different_files_all_land()
     {
         var published = (await TestStorage.CreateAsync(azurite)).Published;
