@@ -74,17 +74,7 @@ public sealed class StateSeeder(PipelineStorage storage) : ReturnMemoryBetweenPh
     private async Task WriteCuratedCopyAsync(ProviderFold fold, ReturnPath file, string uploadId, CancellationToken cancellationToken)
     {
         using var copy = new MemoryStream();
-        using (var writer = new CuratedCsvWriter(copy, ReturnFileKind.Episodes, leaveOpen: true))
-        {
-            foreach (var (row, month) in fold.LatestEpisodes)
-            {
-                if (month == file.Month)
-                {
-                    writer.Add(row);
-                }
-            }
-        }
-
+        CuratedCsv.WriteEpisodes(copy, fold.LatestEpisodes.Where(e => e.Month == file.Month).Select(e => e.Row));
         copy.Position = 0;
         await storage.Curated.GetBlobClient(CuratedReturns.BlobNameOf(file, uploadId)).UploadAsync(copy, overwrite: true, cancellationToken);
     }

@@ -43,14 +43,9 @@ internal sealed class EpisodesRules : ReturnFileRules
 
     private readonly Dictionary<string, long> firstRowOfEpisode;
 
-    // The last day of the reporting month (E06, E09, E13), worked out once per file.
-    private readonly DateOnly monthEnd;
-
     public EpisodesRules(ReturnPath path, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
         : base(Spec, path, context, sink, issues)
     {
-        monthEnd = path.Month.LastDay;
-
         // Sized for the episodes the last month left open: a provider resends them, so most files hold about that many.
         firstRowOfEpisode = new(context.PreviouslyOpenEpisodeIds.Count, StringComparer.Ordinal);
     }
@@ -79,7 +74,7 @@ internal sealed class EpisodesRules : ReturnFileRules
         Code<Sex>(SexColumn, Rules.E05, out var sex);
 
         Date(ReferralDate, Rules.E06, out var referral);
-        if (referral > monthEnd)
+        if (referral > MonthEnd)
         {
             Report(Rules.E06, ReferralDate, "referral_date is after the end of the reporting month.");
         }
@@ -114,7 +109,7 @@ internal sealed class EpisodesRules : ReturnFileRules
                 Report(Rules.E09, TreatmentStartDate, "treatment_start_date is before referral_date.");
             }
 
-            if (started > monthEnd)
+            if (started > MonthEnd)
             {
                 Report(Rules.E09, TreatmentStartDate, "treatment_start_date is after the end of the reporting month.");
             }
@@ -149,7 +144,7 @@ internal sealed class EpisodesRules : ReturnFileRules
                 Report(Rules.E13, ExitDate, "exit_date is before referral_date (treatment never started).");
             }
 
-            if (exited > monthEnd)
+            if (exited > MonthEnd)
             {
                 Report(Rules.E13, ExitDate, "exit_date is after the end of the reporting month.");
             }

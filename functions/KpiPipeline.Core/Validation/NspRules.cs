@@ -28,15 +28,9 @@ internal sealed class NspRules : ReturnFileRules
     // A file names a handful of outlets on thousands of rows: each code is stored once.
     private readonly Dictionary<string, string> outletCodes = new(StringComparer.Ordinal);
 
-    // The reporting month's first and last day (N04), worked out once per file.
-    private readonly DateOnly monthStart;
-    private readonly DateOnly monthEnd;
-
     public NspRules(ReturnPath path, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
         : base(Spec, path, context, sink, issues)
     {
-        monthStart = path.Month.FirstDay;
-        monthEnd = path.Month.LastDay;
     }
 
     public static IReadOnlyList<string> ColumnNames { get; } = Spec.Select(c => c.Name).ToArray();
@@ -51,7 +45,7 @@ internal sealed class NspRules : ReturnFileRules
 
         Code<OutletType>(OutletTypeColumn, Rules.N03, out var outletType);
         Date(TransactionDate, Rules.N04, out var date);
-        if (date is { } day && (day < monthStart || day > monthEnd))
+        if (date is { } day && (day < MonthStart || day > MonthEnd))
         {
             Report(Rules.N04, TransactionDate, $"transaction_date must be inside the reporting month ({FilePath.Month}).");
         }

@@ -12,6 +12,12 @@ internal abstract class ReturnFileRules(
 {
     protected ReturnPath FilePath { get; } = filePath;
 
+    /// <summary>The first day of the reporting month, worked out once per file.</summary>
+    protected DateOnly MonthStart { get; } = filePath.Month.FirstDay;
+
+    /// <summary>The last day of the reporting month, worked out once per file.</summary>
+    protected DateOnly MonthEnd { get; } = filePath.Month.LastDay;
+
     protected ValidationContext Context { get; } = context;
 
     protected ICuratedRowSink Sink { get; } = sink;

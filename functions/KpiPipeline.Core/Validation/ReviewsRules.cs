@@ -61,7 +61,7 @@ internal sealed class ReviewsRules : ReturnFileRules
         }
 
         Date(ReviewDate, Rules.R02, out var reviewDate);
-        if (reviewDate > FilePath.Month.LastDay)
+        if (reviewDate > MonthEnd)
         {
             Report(Rules.R02, ReviewDate, "review_date is after the end of the reporting month.");
         }

@@ -118,8 +118,7 @@ public sealed class ProviderFold
         var files = used[(int)ReturnFileKind.Episodes];
         var previous = files.Count > 1 ? files[^2].Month : (ReportingMonth?)null;
         var previousOpen = previous is { } month ? OpenAtLatestFolded(month) : [];
-        var open = new List<(int Rank, string Id)>(rows.Count);
-        var sentTwice = false;
+        var sent = new List<(int Rank, int Order, CuratedEpisode Row)>(rows.Count);
         foreach (var row in rows)
         {
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(latest, row.EpisodeId, out var seen);
@@ -129,19 +128,12 @@ public sealed class ProviderFold
                 known.Add(row.EpisodeId);
                 entry.Rank = latest.Count - 1;
             }
-            else if (entry.Month == path.Month)
-            {
-                sentTwice = true;
-            }
 
             entry = (row, path.Month, entry.Rank);
-            if (IsOpen(row))
-            {
-                open.Add((entry.Rank, row.EpisodeId));
-            }
+            sent.Add((entry.Rank, sent.Count, row));
         }
 
-        openAtLastFolded = sentTwice ? OpenIn(rows) : InFirstSeenOrder(open);
+        openAtLastFolded = OpenInFirstSeenOrder(sent);
 
         foreach (var id in previousOpen)
         {
@@ -352,39 +344,24 @@ public sealed class ProviderFold
         openAtLastFolded ?? [.. latest.Values.Where(e => e.Month == month && IsOpen(e.Row)).Select(e => e.Row.EpisodeId)];
 
     /// <summary>
-    /// The ids open at the end of the month of <paramref name="rows"/>, just added, when an id was sent twice: those rows
-    /// that are their episode's latest (an id sent twice counts once, by its last row) with no exit and not deleted, in
+    /// The ids open at the end of the month whose rows were just <paramref name="sent"/> (each with its episode's rank and its
+    /// place in the file): each episode by its last row (an id sent twice counts once), with no exit and not deleted, in
     /// first-seen order.
     /// </summary>
-    private List<string> OpenIn(IReadOnlyList<CuratedEpisode> rows)
+    private static List<string> OpenInFirstSeenOrder(List<(int Rank, int Order, CuratedEpisode Row)> sent)
     {
-        var open = new List<(int Rank, string Id)>();
-        foreach (var row in rows)
+        sent.Sort((a, b) => a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : a.Order.CompareTo(b.Order));
+        var open = new List<string>(sent.Count);
+        for (var i = 0; i < sent.Count; i++)
         {
-            var entry = latest[row.EpisodeId];
-            if (ReferenceEquals(entry.Row, row) && IsOpen(row))
+            var lastOfEpisode = i + 1 == sent.Count || sent[i + 1].Rank != sent[i].Rank;
+            if (lastOfEpisode && IsOpen(sent[i].Row))
             {
-                open.Add((entry.Rank, row.EpisodeId));
+                open.Add(sent[i].Row.EpisodeId);
             }
         }
 
-        return InFirstSeenOrder(open);
-    }
-
-    /// <summary>The ids of <paramref name="open"/> by rank, each once (one row object sent twice under its id is one episode).</summary>
-    private static List<string> InFirstSeenOrder(List<(int Rank, string Id)> open)
-    {
-        open.Sort((a, b) => a.Rank.CompareTo(b.Rank));
-        var ids = new List<string>(open.Count);
-        for (var i = 0; i < open.Count; i++)
-        {
-            if (i == 0 || open[i].Rank != open[i - 1].Rank)
-            {
-                ids.Add(open[i].Id);
-            }
-        }
-
-        return ids;
+        return open;
     }
 
     private static bool IsOpen(CuratedEpisode row) => row.RecordStatus == RecordStatus.ACTIVE && row.ExitDate is null;

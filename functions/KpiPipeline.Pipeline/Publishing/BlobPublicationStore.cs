@@ -61,7 +61,17 @@ public sealed class BlobPublicationStore(BlobContainerClient container) : IPubli
     public async Task DeleteAsync(string relativePath, CancellationToken cancellationToken)
     {
         await container.GetBlobClient(relativePath).DeleteIfExistsAsync(cancellationToken: cancellationToken);
-        (await ContentHashesAsync(cancellationToken)).TryRemove(relativePath, out _);
+        Task<ConcurrentDictionary<string, string>>? listed;
+        lock (gate)
+        {
+            listed = contentHashes;
+        }
+
+        // Not listed yet: the listing, when a write needs it, will not find the deleted blob.
+        if (listed is { IsFaulted: false, IsCanceled: false })
+        {
+            (await listed).TryRemove(relativePath, out _);
+        }
     }
 
     /// <summary>The content hash of every blob of the container, listed on first use and kept up to date by this store's writes.</summary>
