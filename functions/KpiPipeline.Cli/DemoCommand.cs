@@ -113,12 +113,7 @@ public static class DemoCommand
 
         var publishedFolder = Path.Combine(workFolder, "published");
         var published = storage.GetBlobContainerClient("published");
-        await foreach (var blob in published.GetBlobsAsync(cancellationToken: cancellationToken))
-        {
-            var target = Path.Combine(publishedFolder, blob.Name.Replace('/', Path.DirectorySeparatorChar));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await published.GetBlobClient(blob.Name).DownloadToAsync(target, cancellationToken);
-        }
+        await BlobPublicationStore.CopyToFolderAsync(published, publishedFolder, cancellationToken);
 
         var results2 = await ReadRestrictedAsync(publishedFolder, cancellationToken);
         output.WriteLine();

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using KpiPipeline.LocalRun;
 using KpiPipeline.LocalRun.FunctionsHost;
 using KpiPipeline.Pipeline;
+using KpiPipeline.Pipeline.Compute;
 
 namespace KpiPipeline.Cli;
 
@@ -43,6 +44,8 @@ public sealed class LocalPipeline : IAsyncDisposable
             [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.UseDevelopmentSecrets)}"] = "true",
             [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.TrustDeclaredUploadTimes)}"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The KPI run's one line (where its time went: reading, KPIs, publishing) is worth seeing in the demo and benchmarks.
+            [$"Logging:LogLevel:{typeof(KpiComputeService).FullName}"] = "Information",
         };
         foreach (var (name, value) in extraSettings ?? new Dictionary<string, string?>())
         {
@@ -58,7 +61,7 @@ public sealed class LocalPipeline : IAsyncDisposable
                     Settings = settings,
                     Log = line =>
                     {
-                        if (line.Level is "Warning" or "Error" or "Critical")
+                        if (line.Level is "Warning" or "Error" or "Critical" || line.Category == typeof(KpiComputeService).FullName)
                         {
                             output.WriteLine($"  {line}");
                         }

@@ -1,5 +1,7 @@
 using System.IO.Compression;
+using System.Reflection.PortableExecutable;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure.Storage.Blobs;
 using KpiPipeline.Cli.Packaging;
 using KpiPipeline.LocalRun.FunctionsHost;
@@ -30,6 +32,22 @@ public sealed class FunctionAppPackageTests(PackageFixture fixture, AzuriteFixtu
             File.ReadAllText(Path.Combine(package.Folder, "host.json")));
         Assert.True(Directory.Exists(Path.Combine(package.Folder, ".azurefunctions")), "the host-side extensions are missing");
         Assert.False(File.Exists(Path.Combine(package.Folder, "local.settings.json")), "local settings must never be deployed");
+    }
+
+    [Fact]
+    public void The_app_and_its_libraries_are_compiled_ahead_of_time_and_the_worker_runs_with_the_measured_settings()
+    {
+        var package = fixture.Package;
+        foreach (var assembly in new[] { "KpiPipeline.Functions.dll", "KpiPipeline.Pipeline.dll", "KpiPipeline.Kpis.dll", "KpiPipeline.Core.dll", "KpiPipeline.Parquet.dll", "Azure.Storage.Blobs.dll" })
+        {
+            using var pe = new PEReader(File.OpenRead(Path.Combine(package.Folder, assembly)));
+            Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} is not ReadyToRun");
+        }
+
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(package.Folder, "KpiPipeline.Functions.runtimeconfig.json")));
+        var settings = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.False(settings.GetProperty("System.Runtime.TieredPGO").GetBoolean());
+        Assert.False(settings.GetProperty("System.Runtime.TieredCompilation.QuickJitForLoops").GetBoolean());
     }
 
     [Fact]

@@ -10,6 +10,7 @@ using KpiPipeline.Pipeline.Compute;
 using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Offline;
+using KpiPipeline.Pipeline.Publishing;
 using KpiPipeline.Pipeline.State;
 using KpiPipeline.Pipeline.Storage;
 
@@ -185,7 +186,7 @@ public static class AzureBenchRunner
         await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"kpi process on the same returns: {processTime.TotalSeconds:0.00} s"));
 
         var published = Path.Combine(options.WorkFolder, "published");
-        await DownloadAsync(storage.Published, published, cancellationToken);
+        await BlobPublicationStore.CopyToFolderAsync(storage.Published, published, cancellationToken);
         var rows = PublishedComparison.Compare(published, processOut);
         return new AzureBenchResult(
             asOf, files.Select(f => f.Path!.ProviderCode).Distinct().Count(), seededMonths.Count, months.Count - seededMonths.Count, seededFiles, seeding,
@@ -388,15 +389,5 @@ public static class AzureBenchRunner
         }
 
         return problems;
-    }
-
-    private static async Task DownloadAsync(BlobContainerClient container, string folder, CancellationToken cancellationToken)
-    {
-        await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
-        {
-            var target = Path.Combine(folder, blob.Name.Replace('/', Path.DirectorySeparatorChar));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await container.GetBlobClient(blob.Name).DownloadToAsync(target, cancellationToken);
-        }
     }
 }

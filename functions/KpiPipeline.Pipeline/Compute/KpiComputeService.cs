@@ -62,8 +62,9 @@ public sealed class KpiComputeService(
         var parallelism = Environment.ProcessorCount;
         var computation = hooks.FoldAndCompute(builder, read.Uploads, reference, day, parallelism);
         var computing = clock.Elapsed - reading;
+        using var store = new BlobPublicationStore(storage.Published);
         var published = await KpiPublisher.PublishAsync(
-            computation, new PublicationMetadata(day, read.SourceFiles), hooks.Publishing(new BlobPublicationStore(storage.Published)),
+            computation, new PublicationMetadata(day, read.SourceFiles), hooks.Publishing(store),
             cancellationToken, parallelism, ScorecardNames.From(reference));
         var publishing = clock.Elapsed - reading - computing;
         await storage.Curated.GetBlobClient(LastRunBlob).UploadAsync(BinaryData.FromString(fingerprint), overwrite: true, cancellationToken);

@@ -43,6 +43,9 @@ public sealed class FolderPublicationStore(string root) : IPublicationStore
         return true;
     }
 
+    /// <summary>Nothing to wait for: <see cref="WriteAsync"/> returns once the file is in place.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var folder = Describe(prefix);

@@ -10,10 +10,10 @@ namespace KpiPipeline.Pipeline.Publishing;
 /// Writes the two Hive-partitioned datasets and the catalogue (outputs.md sections 1–2): one file per period and dataset,
 /// each replaced whole. Disclosure control is applied here, as the last step before the public files are written. The
 /// scorecards (<see cref="ScorecardPublisher"/>) are rendered from the very rows each period's files were written from.
-/// A publication is exactly the periods it computed: once everything is written, every file under the datasets' and the
-/// scorecards' folders that this run did not write or leave unchanged (a period an earlier run computed and this one did
-/// not, such as the quarters before the earliest referral after a correction, or an interrupted write's temporary file)
-/// is removed.
+/// A publication is exactly the periods it computed: once everything is written (and the store has finished every write it
+/// had under way), every file under the datasets' and the scorecards' folders that this run did not write or leave
+/// unchanged (a period an earlier run computed and this one did not, such as the quarters before the earliest referral
+/// after a correction, or an interrupted write's temporary file) is removed.
 /// </summary>
 public static class KpiPublisher
 {
@@ -72,6 +72,7 @@ public static class KpiPublisher
             unchanged++;
         }
 
+        await store.FlushAsync(cancellationToken);
         var removed = await RemoveUnpublishedAsync(store, publishing.Published, cancellationToken);
         return new PublishedDatasets(written, unchanged, computation.Results.Count, periods.Sum(p => p.PublicRows)) { Removed = removed };
     }
@@ -130,6 +131,8 @@ public static class KpiPublisher
 
             return written;
         }
+
+        public Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
         public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
 
