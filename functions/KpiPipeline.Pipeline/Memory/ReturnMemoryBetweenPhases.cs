@@ -36,7 +36,8 @@ public class ReturnMemoryBetweenPhases(long allowance) : OfflineRunHooks
 
     public override void Computed() => ReturnMemoryAndRestartAllowance();
 
-    public override IPublicationStore Publishing(IPublicationStore store) => new MemoryReturningStore(store, this);
+    /// <summary>Writes through to <paramref name="store"/>, and returns memory after a write once the heap has grown by the allowance.</summary>
+    public override IPublicationStore Publishing(IPublicationStore store) => new WriteObservingStore(store, _ => ReturnMemoryOnceGrown());
 
     /// <summary>Compacts the heap, large objects too, and returns the freed memory to the system.</summary>
     public static void ReturnMemory()
@@ -72,23 +73,4 @@ public class ReturnMemoryBetweenPhases(long allowance) : OfflineRunHooks
     /// garbage since (a scorecard page's text, a row group's arrays) does not count; the ordinary collections take it.
     /// </summary>
     private static long HeapAfterLastCollection() => GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
-
-    /// <summary>Writes through to <paramref name="inner"/>, and returns memory after a write once the heap has grown by the allowance.</summary>
-    private sealed class MemoryReturningStore(IPublicationStore inner, ReturnMemoryBetweenPhases policy) : IPublicationStore
-    {
-        public string Describe(string relativePath) => inner.Describe(relativePath);
-
-        public async Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
-        {
-            var written = await inner.WriteAsync(relativePath, write, cancellationToken);
-            policy.ReturnMemoryOnceGrown();
-            return written;
-        }
-
-        public Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
-
-        public Task DeleteAsync(string relativePath, CancellationToken cancellationToken) => inner.DeleteAsync(relativePath, cancellationToken);
-    }
 }

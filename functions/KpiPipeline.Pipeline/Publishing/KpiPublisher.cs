@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using KpiPipeline.Kpis;
 using KpiPipeline.Kpis.Catalogue;
 using KpiPipeline.Kpis.Disclosure;
@@ -39,8 +40,9 @@ public static class KpiPublisher
         ArgumentNullException.ThrowIfNull(computation);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
-        var publishing = new RecordingStore(store);
-        store = publishing;
+        // Every file written or left unchanged: what is not among them in the owned folders afterwards is stale.
+        var published = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        store = new WriteObservingStore(store, path => published.TryAdd(path, 0));
         using var scorecards = new ScorecardPublisher(store, names ?? ScorecardNames.None, firstPagePeriod: computation.FirstReportedPeriod);
         var periods = new PeriodOutcome[computation.Periods.Count];
         await Parallel.ForEachAsync(
@@ -73,20 +75,20 @@ public static class KpiPublisher
         }
 
         await store.FlushAsync(cancellationToken);
-        var removed = await RemoveUnpublishedAsync(store, publishing.Published, cancellationToken);
+        var removed = await RemoveUnpublishedAsync(store, published, cancellationToken);
         return new PublishedDatasets(written, unchanged, computation.Results.Count, periods.Sum(p => p.PublicRows)) { Removed = removed };
     }
 
     /// <summary>Removes every file of the owned folders that is not in <paramref name="published"/>; returns their paths, sorted.</summary>
     private static async Task<IReadOnlyList<string>> RemoveUnpublishedAsync(
-        IPublicationStore store, IReadOnlySet<string> published, CancellationToken cancellationToken)
+        IPublicationStore store, ConcurrentDictionary<string, byte> published, CancellationToken cancellationToken)
     {
         var stale = new List<string>();
         foreach (var folder in OwnedFolders)
         {
             await foreach (var file in store.ListAsync(folder, cancellationToken))
             {
-                if (!published.Contains(file))
+                if (!published.ContainsKey(file))
                 {
                     stale.Add(file);
                 }
@@ -100,43 +102,6 @@ public static class KpiPublisher
         }
 
         return stale;
-    }
-
-    /// <summary>Passes writes through and remembers the path of every file written or left unchanged.</summary>
-    private sealed class RecordingStore(IPublicationStore inner) : IPublicationStore
-    {
-        private readonly Lock gate = new();
-        private readonly HashSet<string> published = new(StringComparer.Ordinal);
-
-        public IReadOnlySet<string> Published
-        {
-            get
-            {
-                lock (gate)
-                {
-                    return published.ToHashSet(StringComparer.Ordinal);
-                }
-            }
-        }
-
-        public string Describe(string relativePath) => inner.Describe(relativePath);
-
-        public async Task<bool> WriteAsync(string relativePath, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
-        {
-            var written = await inner.WriteAsync(relativePath, write, cancellationToken);
-            lock (gate)
-            {
-                published.Add(relativePath);
-            }
-
-            return written;
-        }
-
-        public Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
-
-        public Task DeleteAsync(string relativePath, CancellationToken cancellationToken) => inner.DeleteAsync(relativePath, cancellationToken);
     }
 
     /// <summary>One period's files (null: unchanged, left as they were) and its public row count.</summary>
