@@ -9,6 +9,10 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 ./scripts/setup.sh
 
 results=$(mktemp -d)
+# The tests' own folders (Azurite data, published files, browser profiles, screenshots): one folder for this run,
+# deleted when every test passed and kept to look at when one failed.
+export KPIPIPELINE_TEST_SCRATCH="$results/scratch"
+mkdir -p "$KPIPIPELINE_TEST_SCRATCH"
 echo "== dotnet test (results in $results)"
 set +e
 dotnet test KpiPipeline.sln --configuration Release --no-build --results-directory "$results" --logger trx \
@@ -29,4 +33,9 @@ if [ "$reported" -ne "$projects" ]; then
   status=1
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -eq 0 ]; then
+  rm -rf "$KPIPIPELINE_TEST_SCRATCH"
+else
+  echo "The tests' folders are kept in $KPIPIPELINE_TEST_SCRATCH" >&2
+fi
 exit "$status"

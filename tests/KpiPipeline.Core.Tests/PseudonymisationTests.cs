@@ -100,6 +100,49 @@ public class PseudonymisationTests
         Assert.NotEqual(Hmac(ClientSecret, token), Pseudonymiser.RegistrantHash(token));
     }
 
+    [Fact]
+    public void Keys_and_hashes_made_on_many_threads_at_once_are_each_the_hmac_of_their_own_input()
+    {
+        // One pseudonymiser serves every concurrent upload of a worker, and it reuses its keyed hash objects.
+        var shared = new Pseudonymiser(Fixture.Secrets);
+        var inputs = Enumerable.Range(0, 50_000)
+            .Select(i => (First: (char)('A' + (i % 26)), Dob: DateOnly.FromDayNumber(700_000 + i), Token: $"PR{i % 97:D4}-{i}"))
+            .ToArray();
+        var clientKeys = new string[inputs.Length];
+        var registrantHashes = new string[inputs.Length];
+
+        // Four threads released together, each taking every fourth input, so that calls overlap on any machine.
+        const int threads = 4;
+        using var start = new Barrier(threads);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                for (var i = t; i < inputs.Length; i += threads)
+                {
+                    clientKeys[i] = shared.ClientKey(inputs[i].First, 'Z', inputs[i].Dob, Sex.F);
+                    registrantHashes[i] = shared.RegistrantHash(inputs[i].Token);
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+
+        Assert.Empty(failures);
+
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            Assert.Equal(Hmac(ClientSecret, $"{inputs[i].First}Z{inputs[i].Dob:yyyyMMdd}F"), clientKeys[i]);
+            Assert.Equal(Hmac(NspSecret, inputs[i].Token), registrantHashes[i]);
+        }
+    }
+
     [Theory]
     [InlineData(null, "nsp")]
     [InlineData("", "nsp")]

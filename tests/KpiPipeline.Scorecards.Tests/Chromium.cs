@@ -1,3 +1,4 @@
+using KpiPipeline.Testing;
 using Microsoft.Playwright;
 
 namespace KpiPipeline.Scorecards.Tests;
@@ -18,8 +19,7 @@ public static class Chromium
             throw new InvalidOperationException($"{ExecutablePath} not found: run scripts/setup.sh (it installs Debian's chromium with apt-get).");
         }
 
-        var profile = Path.Combine(Path.GetTempPath(), "kpipipeline-tests", $"chromium-profile-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(profile);
+        var profile = RepoPaths.NewTempFolder("chromium-profile");
         return playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
         {
             ExecutablePath = ExecutablePath,

@@ -112,7 +112,7 @@ public sealed class ScorecardRun : IAsyncLifetime
     {
         get
         {
-            var folder = Path.Combine(Path.GetTempPath(), "kpipipeline-tests", "scorecard-screenshots");
+            var folder = Path.Combine(RepoPaths.ScratchRoot, "scorecard-screenshots");
             Directory.CreateDirectory(folder);
             return folder;
         }

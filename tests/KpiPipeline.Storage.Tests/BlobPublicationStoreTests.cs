@@ -129,7 +129,7 @@ public sealed class BlobPublicationStoreTests(AzuriteFixture azurite) : IClassFi
         await store.WriteAsync(page, Content(html), CancellationToken.None);
         await store.WriteAsync(File, Content(parquet), CancellationToken.None);
         await store.FlushAsync(CancellationToken.None);
-        var folder = Path.Combine(Path.GetTempPath(), "kpipipeline-tests", AzuriteFixture.UniqueName("copy"));
+        var folder = Path.Combine(RepoPaths.NewTempFolder("copy"), "published");
 
         await BlobPublicationStore.CopyToFolderAsync(published, folder, CancellationToken.None);
 

@@ -20,10 +20,20 @@ public static class RepoPaths
 
     public static string Corpus => Path.Combine(Root, "tests", "corpus");
 
-    /// <summary>A fresh empty folder under the system temp folder, for one test.</summary>
+    /// <summary>
+    /// Where the tests' folders go: the folder scripts/test.sh makes for one run (<c>KPIPIPELINE_TEST_SCRATCH</c>; it deletes it
+    /// when every test passed and keeps it to look at when one failed), or <c>kpipipeline-tests</c> under the system temp
+    /// folder when the tests are run some other way.
+    /// </summary>
+    public static string ScratchRoot =>
+        Environment.GetEnvironmentVariable("KPIPIPELINE_TEST_SCRATCH") is { Length: > 0 } scratch
+            ? scratch
+            : Path.Combine(Path.GetTempPath(), "kpipipeline-tests");
+
+    /// <summary>A fresh empty folder under <see cref="ScratchRoot"/>, for one test.</summary>
     public static string NewTempFolder(string label)
     {
-        var path = Path.Combine(Path.GetTempPath(), "kpipipeline-tests", $"{label}-{Guid.NewGuid():N}");
+        var path = Path.Combine(ScratchRoot, $"{label}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(path);
         return path;
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text;
 using KpiPipeline.Core.Dataset;
 
@@ -12,8 +11,8 @@ namespace KpiPipeline.Core.Pseudonymisation;
 /// </summary>
 public sealed class Pseudonymiser(PseudonymisationSecrets secrets, bool cacheKeys = false)
 {
-    private readonly byte[] clientKeySecret = (secrets ?? throw new ArgumentNullException(nameof(secrets))).ClientKeySecret;
-    private readonly byte[] nspTokenSecret = secrets.NspTokenSecret;
+    private readonly KeyedHash clientKeyHash = new((secrets ?? throw new ArgumentNullException(nameof(secrets))).ClientKeySecret);
+    private readonly KeyedHash registrantHash = new(secrets.NspTokenSecret);
     private readonly ConcurrentDictionary<long, string>? clientKeys = cacheKeys ? new() : null;
     private readonly ConcurrentDictionary<string, string>? registrantHashes = cacheKeys ? new(StringComparer.Ordinal) : null;
 
@@ -58,7 +57,6 @@ public sealed class Pseudonymiser(PseudonymisationSecrets secrets, bool cacheKey
 
     private string ComputeClientKey(char firstInitial, char lastInitial, DateOnly dateOfBirth, Sex sex)
     {
-
         Span<byte> message = stackalloc byte[16];
         message[0] = (byte)char.ToUpperInvariant(firstInitial);
         message[1] = (byte)char.ToUpperInvariant(lastInitial);
@@ -70,7 +68,7 @@ public sealed class Pseudonymiser(PseudonymisationSecrets secrets, bool cacheKey
             Sex.F => (byte)'F',
             _ => (byte)'X',
         };
-        return Hash(clientKeySecret, message[..length]);
+        return clientKeyHash.HexOf(message[..length]);
     }
 
     private string ComputeRegistrantHash(ReadOnlySpan<char> token)
@@ -78,7 +76,7 @@ public sealed class Pseudonymiser(PseudonymisationSecrets secrets, bool cacheKey
         var max = Encoding.UTF8.GetMaxByteCount(token.Length);
         var bytes = max <= 512 ? stackalloc byte[max] : new byte[max];
         var length = Encoding.UTF8.GetBytes(token, bytes);
-        return Hash(nspTokenSecret, bytes[..length]);
+        return registrantHash.HexOf(bytes[..length]);
     }
 
     /// <summary>Whole years from <paramref name="dateOfBirth"/> to <paramref name="on"/> (a 29 February birthday counts from 1 March).</summary>
@@ -91,12 +89,5 @@ public sealed class Pseudonymiser(PseudonymisationSecrets secrets, bool cacheKey
         }
 
         return age;
-    }
-
-    private static string Hash(byte[] key, ReadOnlySpan<byte> message)
-    {
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(key, message, mac);
-        return Convert.ToHexStringLower(mac);
     }
 }
