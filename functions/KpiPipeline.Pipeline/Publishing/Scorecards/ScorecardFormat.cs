@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using KpiPipeline.Kpis;
 using KpiPipeline.Kpis.Catalogue;
 
@@ -11,15 +12,27 @@ public static class ScorecardFormat
     public static string Value(KpiDefinition kpi, double value)
     {
         ArgumentNullException.ThrowIfNull(kpi);
-        return kpi.Unit switch
-        {
-            KpiUnit.Percent => value.ToString("0.0", CultureInfo.InvariantCulture) + "%",
-            KpiUnit.Count => value.ToString("#,##0", CultureInfo.InvariantCulture),
-            KpiUnit.Days => value.ToString("0.#", CultureInfo.InvariantCulture) + " days",
-            KpiUnit.Score => value.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture),
-            _ => value.ToString("0.00", CultureInfo.InvariantCulture),
-        };
+        var (format, suffix) = ValueFormat(kpi.Unit);
+        return value.ToString(format, CultureInfo.InvariantCulture) + suffix;
     }
+
+    /// <summary>Appends <see cref="Value"/> of <paramref name="value"/> to <paramref name="text"/> (no string made on the way).</summary>
+    public static StringBuilder AppendValue(StringBuilder text, KpiDefinition kpi, double value)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(kpi);
+        var (format, suffix) = ValueFormat(kpi.Unit);
+        return AppendFormatted(text, value, format).Append(suffix);
+    }
+
+    private static (string Format, string Suffix) ValueFormat(KpiUnit unit) => unit switch
+    {
+        KpiUnit.Percent => ("0.0", "%"),
+        KpiUnit.Count => (CountFormat, string.Empty),
+        KpiUnit.Days => ("0.#", " days"),
+        KpiUnit.Score => ("+0.0;-0.0;0.0", string.Empty),
+        _ => ("0.00", string.Empty),
+    };
 
     /// <summary>The decimals a KPI's published value has (kpis.md section 0).</summary>
     public static int Decimals(KpiDefinition kpi)
@@ -34,25 +47,60 @@ public static class ScorecardFormat
     }
 
     /// <summary>The size of a change between two published values, without sign: <c>2.1 points</c>, <c>12</c>, <c>1.5 days</c>.</summary>
-    public static string ChangeSize(KpiDefinition kpi, double difference)
+    public static string ChangeSize(KpiDefinition kpi, double difference) => AppendChangeSize(new StringBuilder(), kpi, difference).ToString();
+
+    /// <summary>Appends <see cref="ChangeSize"/> to <paramref name="text"/>.</summary>
+    public static StringBuilder AppendChangeSize(StringBuilder text, KpiDefinition kpi, double difference)
     {
+        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(kpi);
-        var size = Math.Abs(difference);
-        return kpi.Unit switch
+        var (format, suffix) = kpi.Unit switch
         {
-            KpiUnit.Percent => size.ToString("0.0", CultureInfo.InvariantCulture) + " points",
-            KpiUnit.Count => size.ToString("#,##0", CultureInfo.InvariantCulture),
-            KpiUnit.Days => size.ToString("0.#", CultureInfo.InvariantCulture) + " days",
-            KpiUnit.Score => size.ToString("0.0", CultureInfo.InvariantCulture),
-            _ => size.ToString("0.00", CultureInfo.InvariantCulture),
+            KpiUnit.Percent => ("0.0", " points"),
+            KpiUnit.Count => (CountFormat, string.Empty),
+            KpiUnit.Days => ("0.#", " days"),
+            KpiUnit.Score => ("0.0", string.Empty),
+            _ => ("0.00", string.Empty),
         };
+        return AppendFormatted(text, Math.Abs(difference), format).Append(suffix);
     }
 
     /// <summary>A count (numerator, denominator, n) as shown.</summary>
-    public static string Count(long count) => count.ToString("#,##0", CultureInfo.InvariantCulture);
+    public static string Count(long count) => count.ToString(CountFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>Appends <see cref="Count"/> to <paramref name="text"/>.</summary>
+    public static StringBuilder AppendCount(StringBuilder text, long count)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Span<char> digits = stackalloc char[32];
+        return count.TryFormat(digits, out var written, CountFormat, CultureInfo.InvariantCulture)
+            ? text.Append(digits[..written])
+            : text.Append(Count(count));
+    }
 
     /// <summary><c>2025-26-Q1</c> → <c>2025-26 Q1</c>.</summary>
     public static string Quarter(string period) => period.Length > 3 && period[^3] == '-' ? period[..^3] + " " + period[^2..] : period;
+
+    /// <summary>Appends <see cref="Quarter"/> of <paramref name="period"/> to <paramref name="text"/>.</summary>
+    public static StringBuilder AppendQuarter(StringBuilder text, string period)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(period);
+        return period.Length > 3 && period[^3] == '-'
+            ? text.Append(period.AsSpan(0, period.Length - 3)).Append(' ').Append(period.AsSpan(period.Length - 2))
+            : text.Append(period);
+    }
+
+    private const string CountFormat = "#,##0";
+
+    /// <summary>A number formatted into the text directly; through a string only if it is too long for the stack buffer.</summary>
+    private static StringBuilder AppendFormatted(StringBuilder text, double value, string format)
+    {
+        Span<char> digits = stackalloc char[64];
+        return value.TryFormat(digits, out var written, format, CultureInfo.InvariantCulture)
+            ? text.Append(digits[..written])
+            : text.Append(value.ToString(format, CultureInfo.InvariantCulture));
+    }
 
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 

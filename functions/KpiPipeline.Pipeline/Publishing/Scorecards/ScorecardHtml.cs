@@ -415,8 +415,11 @@ public static class ScorecardHtml
                 Cell(kpi, National, NationalRow(kpi.Id), "national");
             }
 
-            html.Append("<td class=\"change\">").Append(Change(kpi, page.Main, main, shortForm: false)).Append("</td>\n")
-                .Append("<td class=\"trend\">").Append(Sparkline(kpi, page.Main, main)).Append("</td>\n");
+            html.Append("<td class=\"change\">");
+            AppendChange(kpi, page.Main, main, shortForm: false);
+            html.Append("</td>\n<td class=\"trend\">");
+            AppendSparkline(kpi, page.Main, main);
+            html.Append("</td>\n");
             foreach (var column in page.Columns)
             {
                 var row = Row(column, kpi.Id);
@@ -499,8 +502,9 @@ public static class ScorecardHtml
             }
             else if (row.Value is { } value)
             {
-                html.Append("<span class=\"value").Append(kpi.Unit == KpiUnit.Count ? " count" : string.Empty).Append("\">")
-                    .Append(E(ScorecardFormat.Value(kpi, value))).Append("</span>");
+                // A value is digits, a point, a comma and a unit: nothing to encode.
+                html.Append("<span class=\"value").Append(kpi.Unit == KpiUnit.Count ? " count" : string.Empty).Append("\">");
+                ScorecardFormat.AppendValue(html, kpi, value).Append("</span>");
             }
             else
             {
@@ -512,7 +516,7 @@ public static class ScorecardHtml
                 html.Append(' ').Append(Badge(row.Rag));
             }
 
-            html.Append(Figures(kpi, row));
+            AppendFigures(kpi, row);
             if (row.Status == KpiVocabulary.StatusProvisional)
             {
                 html.Append(" <span class=\"prov\">provisional</span>");
@@ -520,10 +524,15 @@ public static class ScorecardHtml
 
             if (withRating && row.Dimension == KpiVocabulary.DimensionAll)
             {
-                var change = Change(kpi, unit, row, shortForm: true);
-                if (change.Length > 0)
+                var before = html.Length;
+                html.Append(" <span class=\"chg-s\">");
+                if (AppendChange(kpi, unit, row, shortForm: true))
                 {
-                    html.Append(" <span class=\"chg-s\">").Append(change).Append("</span>");
+                    html.Append("</span>");
+                }
+                else
+                {
+                    html.Length = before;
                 }
             }
 
@@ -534,18 +543,20 @@ public static class ScorecardHtml
         /// The counts behind a value: "45 of 62" for a percent or ratio, "n = 30" for a mean or median, "85 people" for a ratio
         /// with no count below the line (CAP01: its caseload; the FTE it divides by is not published).
         /// </summary>
-        private static string Figures(KpiDefinition kpi, KpiResult row)
+        private void AppendFigures(KpiDefinition kpi, KpiResult row)
         {
             switch (kpi.Unit)
             {
                 case KpiUnit.Percent or KpiUnit.Ratio when row.Numerator is { } n && row.Denominator is { } d:
-                    return $" <span class=\"nd\"><span class=\"count\">{ScorecardFormat.Count(n)}</span> of <span class=\"count\">{ScorecardFormat.Count(d)}</span></span>";
+                    ScorecardFormat.AppendCount(html.Append(" <span class=\"nd\"><span class=\"count\">"), n).Append("</span> of <span class=\"count\">");
+                    ScorecardFormat.AppendCount(html, d).Append("</span></span>");
+                    break;
                 case KpiUnit.Ratio when row.Numerator is { } people:
-                    return $" <span class=\"nd\"><span class=\"count\">{ScorecardFormat.Count(people)}</span> people</span>";
+                    ScorecardFormat.AppendCount(html.Append(" <span class=\"nd\"><span class=\"count\">"), people).Append("</span> people</span>");
+                    break;
                 case KpiUnit.Days or KpiUnit.Score when row.Denominator is { } count:
-                    return $" <span class=\"nd\">n = <span class=\"count\">{ScorecardFormat.Count(count)}</span></span>";
-                default:
-                    return string.Empty;
+                    ScorecardFormat.AppendCount(html.Append(" <span class=\"nd\">n = <span class=\"count\">"), count).Append("</span></span>");
+                    break;
             }
         }
 
@@ -559,26 +570,36 @@ public static class ScorecardHtml
             _ => "Context",
         };
 
-        /// <summary>The value of the same row in the previous quarter, against this one; HTML ("" when this quarter has no value).</summary>
-        private string Change(KpiDefinition kpi, Column unit, KpiResult? row, bool shortForm)
+        /// <summary>
+        /// Appends the value of the same row in the previous quarter, against this one, as HTML; false when nothing was
+        /// appended (this quarter has no value, or in the short form last quarter has none). The text of a change is words,
+        /// numbers and a quarter: nothing in it to encode.
+        /// </summary>
+        private bool AppendChange(KpiDefinition kpi, Column unit, KpiResult? row, bool shortForm)
         {
             if (row?.Value is not { } now)
             {
-                return string.Empty;
+                return false;
             }
 
             var previousQuarter = earlier.Count > 0 ? earlier[^1] : null;
             var point = previousQuarter is null ? default : PointOf(unit, kpi.Id, earlier.Count - 1);
             if (previousQuarter is null || point.Value is not { } before)
             {
-                var why = point.Suppressed ? "last quarter suppressed" : "no figure last quarter";
-                return shortForm ? string.Empty : $"<span class=\"chg none\">{why}</span>";
+                if (shortForm)
+                {
+                    return false;
+                }
+
+                html.Append(point.Suppressed ? "<span class=\"chg none\">last quarter suppressed</span>" : "<span class=\"chg none\">no figure last quarter</span>");
+                return true;
             }
 
             var difference = Math.Round(now - before, ScorecardFormat.Decimals(kpi), MidpointRounding.AwayFromZero);
             if (difference == 0)
             {
-                return shortForm ? "<span class=\"chg same\" title=\"no change on last quarter\">=</span>" : "<span class=\"chg same\">= no change</span>";
+                html.Append(shortForm ? "<span class=\"chg same\" title=\"no change on last quarter\">=</span>" : "<span class=\"chg same\">= no change</span>");
+                return true;
             }
 
             var up = difference > 0;
@@ -589,19 +610,47 @@ public static class ScorecardHtml
                 _ => null,
             };
             var arrow = up ? "↑" : "↓";
-            var text = $"{(up ? "up" : "down")} {ScorecardFormat.ChangeSize(kpi, difference)} on {ScorecardFormat.Quarter(previousQuarter.Period)}";
-            var css = "chg " + (judgement ?? "neutral");
-            return shortForm
-                ? $"<span class=\"{css}\" title=\"{E(text)}\">{arrow}{(judgement is null ? string.Empty : " " + judgement)}</span>"
-                : $"<span class=\"{css}\"><span aria-hidden=\"true\">{arrow}</span> {E(text)}{(judgement is null ? string.Empty : $", <em>{judgement}</em>")}</span>";
+            html.Append("<span class=\"chg ").Append(judgement ?? "neutral");
+            if (shortForm)
+            {
+                html.Append("\" title=\"");
+                AppendChangeText(kpi, up, difference, previousQuarter.Period);
+                html.Append("\">").Append(arrow);
+                if (judgement is not null)
+                {
+                    html.Append(' ').Append(judgement);
+                }
+            }
+            else
+            {
+                html.Append("\"><span aria-hidden=\"true\">").Append(arrow).Append("</span> ");
+                AppendChangeText(kpi, up, difference, previousQuarter.Period);
+                if (judgement is not null)
+                {
+                    html.Append(", <em>").Append(judgement).Append("</em>");
+                }
+            }
+
+            html.Append("</span>");
+            return true;
         }
 
-        /// <summary>An inline SVG line of this unit's published values over the last eight quarters, with a text equivalent.</summary>
-        private string Sparkline(KpiDefinition kpi, Column unit, KpiResult? row)
+        /// <summary><c>up 2.1 points on 2025-26 Q1</c>.</summary>
+        private void AppendChangeText(KpiDefinition kpi, bool up, double difference, string previousPeriod)
+        {
+            ScorecardFormat.AppendChangeSize(html.Append(up ? "up " : "down "), kpi, difference).Append(" on ");
+            ScorecardFormat.AppendQuarter(html, previousPeriod);
+        }
+
+        /// <summary>
+        /// Appends an inline SVG line of this unit's published values over the last eight quarters, with a text equivalent
+        /// (quarters and values: nothing in it to encode).
+        /// </summary>
+        private void AppendSparkline(KpiDefinition kpi, Column unit, KpiResult? row)
         {
             var count = earlier.Count + 1;
             Span<double> values = stackalloc double[count];
-            var label = new StringBuilder(256).Append("Last ").Append(count).Append(" quarters: ");
+            html.Append("<svg class=\"spark\" width=\"104\" height=\"28\" viewBox=\"0 0 104 28\" role=\"img\"><title>Last ").Append(count).Append(" quarters: ");
             double min = double.MaxValue, max = double.MinValue;
             for (var i = 0; i < count; i++)
             {
@@ -609,55 +658,60 @@ public static class ScorecardHtml
                     ? (earlier[i].Period, PointOf(unit, kpi.Id, i))
                     : (rows.Period, new TrendPoint(row?.Value, row?.Suppressed ?? false));
                 values[i] = point.Value ?? double.NaN;
-                label.Append(i == 0 ? string.Empty : "; ").Append(ScorecardFormat.Quarter(period)).Append(' ')
-                    .Append(point.Value is { } v ? ScorecardFormat.Value(kpi, v) : point.Suppressed ? "suppressed" : "no data");
-                if (point.Value is { } w)
+                ScorecardFormat.AppendQuarter(i == 0 ? html : html.Append("; "), period).Append(' ');
+                if (point.Value is { } v)
                 {
-                    min = Math.Min(min, w);
-                    max = Math.Max(max, w);
+                    ScorecardFormat.AppendValue(html, kpi, v);
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                }
+                else
+                {
+                    html.Append(point.Suppressed ? "suppressed" : "no data");
                 }
             }
 
-            var svg = new StringBuilder(512).Append("<svg class=\"spark\" width=\"104\" height=\"28\" viewBox=\"0 0 104 28\" role=\"img\"><title>")
-                .Append(E(label.ToString())).Append("</title>");
+            html.Append("</title>");
             if (min <= max)
             {
-                svg.Append("<line x1=\"3\" x2=\"101\" y1=\"27\" y2=\"27\" class=\"base\"/>");
-                var path = new StringBuilder(128);
-                var dots = new StringBuilder(64);
+                html.Append("<line x1=\"3\" x2=\"101\" y1=\"27\" y2=\"27\" class=\"base\"/>");
                 var offset = TrendQuarters - count;
+                var pathStarted = false;
                 for (var i = 0; i < count; i++)
                 {
-                    if (double.IsNaN(values[i]))
+                    if (!double.IsNaN(values[i]) && Joined(values, i))
                     {
-                        continue;
-                    }
-
-                    var x = Pad + ((offset + i) * (Width - (2 * Pad)) / (TrendQuarters - 1));
-                    var y = max == min ? Height / 2 : (int)Math.Round(Height - Pad - ((values[i] - min) * (Height - (2 * Pad)) / (max - min)));
-                    var joinsPrevious = i > 0 && !double.IsNaN(values[i - 1]);
-                    var joinsNext = i < count - 1 && !double.IsNaN(values[i + 1]);
-                    if (joinsPrevious || joinsNext)
-                    {
-                        path.Append(joinsPrevious ? " L" : " M").Append(x).Append(',').Append(y);
-                    }
-
-                    if (i == count - 1 || !(joinsPrevious || joinsNext))
-                    {
-                        dots.Append("<circle cx=\"").Append(x).Append("\" cy=\"").Append(y).Append(i == count - 1 ? "\" r=\"2.5\"/>" : "\" r=\"1.5\"/>");
+                        var (x, y) = SparkPoint(values, i, offset, min, max);
+                        html.Append(pathStarted ? " " : "<path d=\"").Append(i > 0 && !double.IsNaN(values[i - 1]) ? 'L' : 'M').Append(x).Append(',').Append(y);
+                        pathStarted = true;
                     }
                 }
 
-                if (path.Length > 0)
+                if (pathStarted)
                 {
-                    svg.Append("<path d=\"").Append(path.ToString(1, path.Length - 1)).Append("\"/>");
+                    html.Append("\"/>");
                 }
 
-                svg.Append(dots);
+                for (var i = 0; i < count; i++)
+                {
+                    if (!double.IsNaN(values[i]) && (i == count - 1 || !Joined(values, i)))
+                    {
+                        var (x, y) = SparkPoint(values, i, offset, min, max);
+                        html.Append("<circle cx=\"").Append(x).Append("\" cy=\"").Append(y).Append(i == count - 1 ? "\" r=\"2.5\"/>" : "\" r=\"1.5\"/>");
+                    }
+                }
             }
 
-            return svg.Append("</svg>").ToString();
+            html.Append("</svg>");
         }
+
+        /// <summary>Whether the value at <paramref name="i"/> has a value beside it, so the line passes through it.</summary>
+        private static bool Joined(ReadOnlySpan<double> values, int i) =>
+            (i > 0 && !double.IsNaN(values[i - 1])) || (i < values.Length - 1 && !double.IsNaN(values[i + 1]));
+
+        private static (int X, int Y) SparkPoint(ReadOnlySpan<double> values, int i, int offset, double min, double max) =>
+            (Pad + ((offset + i) * (Width - (2 * Pad)) / (TrendQuarters - 1)),
+             max == min ? Height / 2 : (int)Math.Round(Height - Pad - ((values[i] - min) * (Height - (2 * Pad)) / (max - min))));
 
         private void AreasAtAGlance()
         {
@@ -693,7 +747,22 @@ public static class ScorecardHtml
         private static string ShownText(KpiDefinition kpi, KpiResult row) =>
             (row.Value is { } v ? ScorecardFormat.Value(kpi, v) : "no data") + (row.Target is { } t ? $" (target {ScorecardFormat.Value(kpi, t)})" : string.Empty);
 
-        private static string Badge(string rag) =>
+        /// <summary>A rating as shown; the four of the vocabulary made once.</summary>
+        private static string Badge(string rag) => rag switch
+        {
+            KpiVocabulary.RagGreen => GreenBadge,
+            KpiVocabulary.RagAmber => AmberBadge,
+            KpiVocabulary.RagRed => RedBadge,
+            KpiVocabulary.RagNone => NoneBadge,
+            _ => BadgeOf(rag),
+        };
+
+        private static readonly string GreenBadge = BadgeOf(KpiVocabulary.RagGreen);
+        private static readonly string AmberBadge = BadgeOf(KpiVocabulary.RagAmber);
+        private static readonly string RedBadge = BadgeOf(KpiVocabulary.RagRed);
+        private static readonly string NoneBadge = BadgeOf(KpiVocabulary.RagNone);
+
+        private static string BadgeOf(string rag) =>
             $"<span class=\"rag {rag}\"><span aria-hidden=\"true\">{ScorecardFormat.Shape(rag)}</span> {ScorecardFormat.Rating(rag)}</span>";
 
         private static string E(string text) => WebUtility.HtmlEncode(text);
