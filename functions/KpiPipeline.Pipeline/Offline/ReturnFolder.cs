@@ -201,7 +201,7 @@ public static class ReturnFolder
             if (length <= WholeReadBytes)
             {
                 pooled = ArrayPool<byte>.Shared.Rent((int)length);
-                content = new MemoryStream(pooled, 0, ReadWhole(fullPath, pooled.AsSpan(0, (int)length)), writable: false);
+                content = new MemoryStream(pooled, 0, ReadWhole(fullPath, pooled.AsSpan(0, (int)length)), writable: false, publiclyVisible: true);
             }
             else
             {
