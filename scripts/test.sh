@@ -9,8 +9,8 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 ./scripts/setup.sh
 
 results=$(mktemp -d)
-# The tests' own folders (Azurite data, published files, browser profiles, screenshots): one folder for this run,
-# deleted when every test passed and kept to look at when one failed.
+# The tests' own folders (published files, reports, browser profiles, screenshots, Azurite's data where a test keeps it
+# on disk): one folder for this run, deleted when every test passed and kept to look at when one failed.
 export KPIPIPELINE_TEST_SCRATCH="$results/scratch"
 mkdir -p "$KPIPIPELINE_TEST_SCRATCH"
 echo "== dotnet test (results in $results)"

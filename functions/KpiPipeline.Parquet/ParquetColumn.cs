@@ -228,22 +228,14 @@ internal sealed class RequiredTextColumn<TRow>(string name, Func<TRow, string> v
     private sealed class Chunk(RequiredTextColumn<TRow> column, int count, Utf8Values text) : ColumnChunk<TRow>
     {
         private readonly ByteArray[] bytes = Rent<ByteArray>(count);
-        private string? lastValue;
-        private ByteArray lastBytes;
+        private RepeatedText repeated;
 
         internal override void Fill(ArraySegment<TRow> rows, int from, int to)
         {
             for (var i = from; i < to; i++)
             {
-                var value = column.ValueOf(rows[i])
-                    ?? throw new ArgumentException($"Column '{column.Name}' is required, but row {i} of the row group gives it no value.", nameof(rows));
-                if (!ReferenceEquals(value, lastValue))
-                {
-                    lastValue = value;
-                    lastBytes = text.Of(value);
-                }
-
-                bytes[i] = lastBytes;
+                bytes[i] = repeated.Of(column.ValueOf(rows[i])
+                    ?? throw new ArgumentException($"Column '{column.Name}' is required, but row {i} of the row group gives it no value.", nameof(rows)), text);
             }
         }
 
@@ -271,8 +263,7 @@ internal sealed class OptionalTextColumn<TRow>(string name, Func<TRow, string?> 
         private readonly ByteArray[] bytes = Rent<ByteArray>(count);
         private readonly short[] levels = Rent<short>(count);
         private int presentCount;
-        private string? lastValue;
-        private ByteArray lastBytes;
+        private RepeatedText repeated;
 
         internal override void Fill(ArraySegment<TRow> rows, int from, int to)
         {
@@ -280,14 +271,8 @@ internal sealed class OptionalTextColumn<TRow>(string name, Func<TRow, string?> 
             {
                 if (column.ValueOf(rows[i]) is { } v)
                 {
-                    if (!ReferenceEquals(v, lastValue))
-                    {
-                        lastValue = v;
-                        lastBytes = text.Of(v);
-                    }
-
                     levels[i] = 1;
-                    bytes[presentCount++] = lastBytes;
+                    bytes[presentCount++] = repeated.Of(v, text);
                 }
                 else
                 {

@@ -75,3 +75,25 @@ internal sealed unsafe class Utf8Values : IDisposable
         public int GetHashCode(string obj) => RuntimeHelpers.GetHashCode(obj);
     }
 }
+
+/// <summary>
+/// A text column chunk's last value and its bytes, handed out again while rows repeat the same string: published rows come
+/// in runs of one period, level, KPI, dimension and status, so most values are the row before's. Held in a field of the
+/// chunk (a mutable struct: never copy it).
+/// </summary>
+internal struct RepeatedText
+{
+    private string? value;
+    private ByteArray bytes;
+
+    public ByteArray Of(string text, Utf8Values values)
+    {
+        if (!ReferenceEquals(text, value))
+        {
+            value = text;
+            bytes = values.Of(text);
+        }
+
+        return bytes;
+    }
+}

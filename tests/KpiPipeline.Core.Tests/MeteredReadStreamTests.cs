@@ -13,6 +13,9 @@ public class MeteredReadStreamTests
         /// <summary>A memory stream over part of a pooled buffer, its buffer visible (how kpi process reads a file).</summary>
         VisibleBufferAtAnOffset,
 
+        /// <summary>A writable memory stream whose buffer is visible (hashed read by read, as it could change).</summary>
+        WritableVisibleBuffer,
+
         /// <summary>A memory stream whose buffer is not visible.</summary>
         HiddenBuffer,
 
@@ -57,6 +60,7 @@ public class MeteredReadStreamTests
 
     [Theory]
     [InlineData(Source.VisibleBufferAtAnOffset)]
+    [InlineData(Source.WritableVisibleBuffer)]
     [InlineData(Source.HiddenBuffer)]
     [InlineData(Source.ForwardOnly)]
     public async Task Draining_the_rest_hashes_the_whole_content(Source source)
@@ -81,6 +85,11 @@ public class MeteredReadStreamTests
                 pooled.AsSpan().Fill(0xAB);
                 content.CopyTo(pooled, 11);
                 return new MemoryStream(pooled, 11, content.Length, writable: false, publiclyVisible: true);
+            case Source.WritableVisibleBuffer:
+                var writable = new MemoryStream();
+                writable.Write(content);
+                writable.Position = 0;
+                return writable;
             case Source.HiddenBuffer:
                 return new MemoryStream(content, writable: false);
             default:

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using KpiPipeline.Kpis;
 using KpiPipeline.Kpis.Catalogue;
 using KpiPipeline.Pipeline.Publishing.Scorecards;
 
@@ -18,14 +20,35 @@ public class ScorecardFormatTests
         Gen.Elements(0.0, -0.0, 0.05, -0.05, 0.049999, 99.95, 1e12, -1e12, 123456789.125, double.MaxValue, double.Epsilon));
 
     [Fact]
-    public void Appended_values_and_change_sizes_read_as_the_formatted_values_for_every_unit()
+    public void Values_and_change_sizes_read_the_same_appended_or_as_strings_for_every_unit()
     {
         var gen = from kpi in Gen.Elements(KpiCatalogue.All.ToArray())
                   from value in Values
                   select (kpi, value);
         Check(gen, p =>
-            ScorecardFormat.AppendValue(new StringBuilder("x"), p.kpi, p.value).ToString() == "x" + ScorecardFormat.Value(p.kpi, p.value)
-            && ScorecardFormat.AppendChangeSize(new StringBuilder(), p.kpi, p.value).ToString() == ScorecardFormat.ChangeSize(p.kpi, p.value));
+        {
+            var value = ShownValue(p.kpi.Unit, p.value);
+            var change = ShownChangeSize(p.kpi.Unit, p.value);
+            return ScorecardFormat.Value(p.kpi, p.value) == value
+                && ScorecardFormat.AppendValue(new StringBuilder("x"), p.kpi, p.value).ToString() == "x" + value
+                && ScorecardFormat.ChangeSize(p.kpi, p.value) == change
+                && ScorecardFormat.AppendChangeSize(new StringBuilder("x"), p.kpi, p.value).ToString() == "x" + change;
+        });
+    }
+
+    [Theory]
+    [InlineData(KpiUnit.Percent, 72.44, "72.4%", "72.4 points")]
+    [InlineData(KpiUnit.Count, 1234, "1,234", "1,234")]
+    [InlineData(KpiUnit.Days, 12.5, "12.5 days", "12.5 days")]
+    [InlineData(KpiUnit.Score, 2.3, "+2.3", "2.3")]
+    [InlineData(KpiUnit.Score, -2.3, "-2.3", "2.3")]
+    [InlineData(KpiUnit.Ratio, 0.654, "0.65", "0.65")]
+    public void Shows_values_and_changes_in_the_units_of_the_catalogue(KpiUnit unit, double value, string shown, string changeSize)
+    {
+        var kpi = KpiCatalogue.All.First(k => k.Unit == unit);
+
+        Assert.Equal(shown, ScorecardFormat.AppendValue(new StringBuilder(), kpi, value).ToString());
+        Assert.Equal(changeSize, ScorecardFormat.AppendChangeSize(new StringBuilder(), kpi, value).ToString());
     }
 
     [Fact]
@@ -45,6 +68,26 @@ public class ScorecardFormatTests
         Assert.Equal(shown, ScorecardFormat.Quarter(period));
         Assert.Equal(shown, ScorecardFormat.AppendQuarter(new StringBuilder(), period).ToString());
     }
+
+    /// <summary>The pages' values before they were appended in place (invariant culture, the catalogue's units).</summary>
+    private static string ShownValue(KpiUnit unit, double value) => unit switch
+    {
+        KpiUnit.Percent => value.ToString("0.0", CultureInfo.InvariantCulture) + "%",
+        KpiUnit.Count => value.ToString("#,##0", CultureInfo.InvariantCulture),
+        KpiUnit.Days => value.ToString("0.#", CultureInfo.InvariantCulture) + " days",
+        KpiUnit.Score => value.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture),
+        _ => value.ToString("0.00", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The pages' change sizes before they were appended in place: without sign, in points for a percent.</summary>
+    private static string ShownChangeSize(KpiUnit unit, double difference) => unit switch
+    {
+        KpiUnit.Percent => Math.Abs(difference).ToString("0.0", CultureInfo.InvariantCulture) + " points",
+        KpiUnit.Count => Math.Abs(difference).ToString("#,##0", CultureInfo.InvariantCulture),
+        KpiUnit.Days => Math.Abs(difference).ToString("0.#", CultureInfo.InvariantCulture) + " days",
+        KpiUnit.Score => Math.Abs(difference).ToString("0.0", CultureInfo.InvariantCulture),
+        _ => Math.Abs(difference).ToString("0.00", CultureInfo.InvariantCulture),
+    };
 
     private static void Check<T>(Gen<T> generator, Func<T, bool> property)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Enumeration;
+using System.Runtime.ExceptionServices;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Validation;
 
@@ -73,20 +74,29 @@ public static class ReturnFolder
         var entries = new List<(string FullPath, bool LinkToFolder)>();
         var folders = Entries(root, entries);
         var below = new List<(string FullPath, bool LinkToFolder)>[folders.Count];
-        Parallel.For(0, folders.Count, i =>
+        try
         {
-            var found = new List<(string FullPath, bool LinkToFolder)>();
-            var pending = new Stack<string>([folders[i]]);
-            while (pending.TryPop(out var folder))
+            Parallel.For(0, folders.Count, i =>
             {
-                foreach (var inner in Entries(folder, found))
+                var found = new List<(string FullPath, bool LinkToFolder)>();
+                var pending = new Stack<string>([folders[i]]);
+                while (pending.TryPop(out var folder))
                 {
-                    pending.Push(inner);
+                    foreach (var inner in Entries(folder, found))
+                    {
+                        pending.Push(inner);
+                    }
                 }
-            }
 
-            below[i] = found;
-        });
+                below[i] = found;
+            });
+        }
+        catch (AggregateException failed) when (failed.InnerExceptions.Count > 0)
+        {
+            // A folder that cannot be listed fails the run as it would listed on this thread (an IOException or
+            // UnauthorizedAccessException the command reports), not as the parallel loop's wrapper.
+            ExceptionDispatchInfo.Throw(failed.InnerExceptions[0]);
+        }
 
         foreach (var found in below)
         {

@@ -573,7 +573,7 @@ public static class ScorecardHtml
         /// <summary>
         /// Appends the value of the same row in the previous quarter, against this one, as HTML; false when nothing was
         /// appended (this quarter has no value, or in the short form last quarter has none). The text of a change is words,
-        /// numbers and a quarter: nothing in it to encode.
+        /// numbers (nothing to encode) and a quarter (<see cref="AppendQuarter"/>).
         /// </summary>
         private bool AppendChange(KpiDefinition kpi, Column unit, KpiResult? row, bool shortForm)
         {
@@ -635,16 +635,27 @@ public static class ScorecardHtml
             return true;
         }
 
+        /// <summary>
+        /// A quarter as shown (<see cref="ScorecardFormat.Quarter"/>), HTML-encoded like every text of the page. A period label
+        /// (<c>2025-26-Q1</c>) never needs encoding, so it is appended as it is, without a string on the way.
+        /// </summary>
+        private StringBuilder AppendQuarter(string period) =>
+            period.AsSpan().ContainsAnyExcept(PlainText) ? html.Append(E(ScorecardFormat.Quarter(period))) : ScorecardFormat.AppendQuarter(html, period);
+
+        /// <summary>Characters HTML encoding leaves as they are.</summary>
+        private static readonly SearchValues<char> PlainText =
+            SearchValues.Create(" -.,_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
         /// <summary><c>up 2.1 points on 2025-26 Q1</c>.</summary>
         private void AppendChangeText(KpiDefinition kpi, bool up, double difference, string previousPeriod)
         {
             ScorecardFormat.AppendChangeSize(html.Append(up ? "up " : "down "), kpi, difference).Append(" on ");
-            ScorecardFormat.AppendQuarter(html, previousPeriod);
+            AppendQuarter(previousPeriod);
         }
 
         /// <summary>
         /// Appends an inline SVG line of this unit's published values over the last eight quarters, with a text equivalent
-        /// (quarters and values: nothing in it to encode).
+        /// (values, which need no encoding, and quarters, <see cref="AppendQuarter"/>).
         /// </summary>
         private void AppendSparkline(KpiDefinition kpi, Column unit, KpiResult? row)
         {
@@ -658,7 +669,12 @@ public static class ScorecardHtml
                     ? (earlier[i].Period, PointOf(unit, kpi.Id, i))
                     : (rows.Period, new TrendPoint(row?.Value, row?.Suppressed ?? false));
                 values[i] = point.Value ?? double.NaN;
-                ScorecardFormat.AppendQuarter(i == 0 ? html : html.Append("; "), period).Append(' ');
+                if (i > 0)
+                {
+                    html.Append("; ");
+                }
+
+                AppendQuarter(period).Append(' ');
                 if (point.Value is { } v)
                 {
                     ScorecardFormat.AppendValue(html, kpi, v);
