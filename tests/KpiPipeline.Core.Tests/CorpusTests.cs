@@ -57,6 +57,26 @@ public class CorpusTests
     }
 
     /// <summary>
+    /// Content already in memory is read synchronously (kpi process), a stream asynchronously (a blob download): both give
+    /// the same report, hash included, and the same curated rows.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task Corpus_file_gets_the_same_report_and_rows_read_from_memory_as_streamed(string file)
+    {
+        var entry = Entry(file);
+        var (streamed, streamedRows) = await ValidateAsync(entry, unchangedRows: null);
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(RepoPaths.Corpus, file));
+        var (fromMemory, memoryRows) = await ValidateAsync(entry, unchangedRows: null, new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true));
+
+        Assert.Equal(ReportRenderers.ToJson(streamed), ReportRenderers.ToJson(fromMemory));
+        Assert.Equal(streamedRows.Episodes, memoryRows.Episodes);
+        Assert.Equal(streamedRows.Reviews, memoryRows.Reviews);
+        Assert.Equal(streamedRows.Nsp, memoryRows.Nsp);
+        Assert.Equal(streamedRows.Workforce, memoryRows.Workforce);
+    }
+
+    /// <summary>
     /// A file that follows an accepted month (<c>previous</c>) gets the same report and rows through the offline memory of
     /// unchanged rows as through a full check: a header that swaps two column names over February's exact bytes is read
     /// as what it says.
@@ -166,14 +186,15 @@ public class CorpusTests
     private static JsonElement Entry(string file) =>
         Manifest().GetProperty("files").EnumerateArray().Single(e => e.GetProperty("file").GetString() == file);
 
-    private static async Task<(ValidationReport Report, CollectingRowSink Sink)> ValidateAsync(JsonElement entry, UnchangedEpisodeRows? unchangedRows)
+    private static async Task<(ValidationReport Report, CollectingRowSink Sink)> ValidateAsync(
+        JsonElement entry, UnchangedEpisodeRows? unchangedRows, Stream? from = null)
     {
         var context = Fixture.Context(
             previouslyOpen: Ids(entry, "previously_open_episode_ids"),
             known: Ids(entry, "known_episode_ids"),
             uploadedAt: DateTimeOffset.Parse(Manifest().GetProperty("uploaded_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
         var sink = new CollectingRowSink();
-        await using var content = File.OpenRead(Path.Combine(RepoPaths.Corpus, entry.GetProperty("file").GetString()!));
+        await using var content = from ?? File.OpenRead(Path.Combine(RepoPaths.Corpus, entry.GetProperty("file").GetString()!));
         var report = await ReturnValidator.ValidateAsync(
             entry.GetProperty("blob_name").GetString()!, content, new ValidationContext
             {

@@ -17,6 +17,9 @@ public sealed class MeteredReadStream(Stream inner) : Stream
 
     public long BytesRead { get; private set; }
 
+    /// <summary>Whether the content is in memory already, so that no read can wait: it is then read synchronously.</summary>
+    public bool ReadsFromMemory => inner is MemoryStream;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;

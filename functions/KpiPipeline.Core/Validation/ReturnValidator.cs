@@ -65,7 +65,8 @@ public static class ReturnValidator
         MeteredReadStream content, FileRules rules, IssueCollector issues, long maxFileBytes, CancellationToken cancellationToken)
     {
         using var csv = new CsvReader(content, leaveOpen: true);
-        if (!await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var inMemory = content.ReadsFromMemory;
+        if (!await NextAsync(csv, inMemory, cancellationToken).ConfigureAwait(false))
         {
             if (TooLarge(content, issues, maxFileBytes))
             {
@@ -87,7 +88,7 @@ public static class ReturnValidator
 
         rules.BindHeader(csv);
         long rows = 0;
-        while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await NextAsync(csv, inMemory, cancellationToken).ConfigureAwait(false))
         {
             if (TooLarge(content, issues, maxFileBytes))
             {
@@ -112,6 +113,21 @@ public static class ReturnValidator
 
         rules.Finish(rows);
         return (rows, true);
+    }
+
+    /// <summary>
+    /// The next record. Content already in memory (<c>kpi process</c> reads each file whole) is read synchronously: no read
+    /// can wait, and an asynchronous read per row cost the reader's and Sep's state machines on every one of millions of rows.
+    /// </summary>
+    private static ValueTask<bool> NextAsync(CsvReader csv, bool inMemory, CancellationToken cancellationToken)
+    {
+        if (!inMemory)
+        {
+            return csv.ReadAsync(cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<bool>(csv.Read());
     }
 
     /// <summary>
