@@ -72,14 +72,11 @@ public static class ScorecardFormat
     public static StringBuilder AppendCount(StringBuilder text, long count)
     {
         ArgumentNullException.ThrowIfNull(text);
-        Span<char> digits = stackalloc char[32];
-        return count.TryFormat(digits, out var written, CountFormat, CultureInfo.InvariantCulture)
-            ? text.Append(digits[..written])
-            : text.Append(Count(count));
+        return AppendFormatted(text, count, CountFormat);
     }
 
     /// <summary><c>2025-26-Q1</c> → <c>2025-26 Q1</c>.</summary>
-    public static string Quarter(string period) => period.Length > 3 && period[^3] == '-' ? period[..^3] + " " + period[^2..] : period;
+    public static string Quarter(string period) => AppendQuarter(new StringBuilder(), period).ToString();
 
     /// <summary>Appends <see cref="Quarter"/> of <paramref name="period"/> to <paramref name="text"/>.</summary>
     public static StringBuilder AppendQuarter(StringBuilder text, string period)
@@ -94,7 +91,8 @@ public static class ScorecardFormat
     private const string CountFormat = "#,##0";
 
     /// <summary>A number formatted into the text directly; through a string only if it is too long for the stack buffer.</summary>
-    private static StringBuilder AppendFormatted(StringBuilder text, double value, string format)
+    private static StringBuilder AppendFormatted<T>(StringBuilder text, T value, string format)
+        where T : ISpanFormattable
     {
         Span<char> digits = stackalloc char[64];
         return value.TryFormat(digits, out var written, format, CultureInfo.InvariantCulture)
