@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+
 namespace KpiPipeline.Testing;
 
 /// <summary>Finds the repository root (the folder holding KpiPipeline.sln) from the test's output folder.</summary>
@@ -22,13 +25,77 @@ public static class RepoPaths
 
     /// <summary>
     /// Where the tests' folders go: the folder scripts/test.sh makes for one run (<c>KPIPIPELINE_TEST_SCRATCH</c>; it deletes it
-    /// when every test passed and keeps it to look at when one failed), or <c>kpipipeline-tests</c> under the system temp
-    /// folder when the tests are run some other way.
+    /// when every test passed and keeps it to look at when one failed). When the tests are run some other way (<c>dotnet test</c>,
+    /// an IDE), each test process gets <c>kpipipeline-tests/process-{id}</c> under the system temp folder, and the first test
+    /// that asks for a folder removes what earlier processes left there (<see cref="ProcessScratch"/>): the folders of the
+    /// latest runs stay to look at, and nothing piles up run after run.
     /// </summary>
-    public static string ScratchRoot =>
+    public static string ScratchRoot => ScratchRootLazy.Value;
+
+    private static readonly Lazy<string> ScratchRootLazy = new(() =>
         Environment.GetEnvironmentVariable("KPIPIPELINE_TEST_SCRATCH") is { Length: > 0 } scratch
             ? scratch
-            : Path.Combine(Path.GetTempPath(), "kpipipeline-tests");
+            : ProcessScratch(Path.Combine(Path.GetTempPath(), "kpipipeline-tests")));
+
+    /// <summary>
+    /// This process's folder <c>process-{id}</c> under <paramref name="shared"/>, made after everything else in
+    /// <paramref name="shared"/> is removed, except the folders of test processes still running (test projects run at once,
+    /// each in a process of its own).
+    /// </summary>
+    public static string ProcessScratch(string shared)
+    {
+        var own = Path.Combine(shared, ProcessFolderPrefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(own);
+        foreach (var entry in new DirectoryInfo(shared).EnumerateFileSystemInfos())
+        {
+            if (!OfRunningProcess(entry.Name))
+            {
+                TryDelete(entry);
+            }
+        }
+
+        return own;
+    }
+
+    private const string ProcessFolderPrefix = "process-";
+
+    private static bool OfRunningProcess(string name)
+    {
+        if (!name.StartsWith(ProcessFolderPrefix, StringComparison.Ordinal)
+            || !int.TryParse(name.AsSpan(ProcessFolderPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(id);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(FileSystemInfo entry)
+    {
+        try
+        {
+            if (entry is DirectoryInfo folder)
+            {
+                folder.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another process removing it at the same time, or not ours to remove: left for a later run.
+        }
+    }
 
     /// <summary>A fresh empty folder under <see cref="ScratchRoot"/>, for one test.</summary>
     public static string NewTempFolder(string label)
