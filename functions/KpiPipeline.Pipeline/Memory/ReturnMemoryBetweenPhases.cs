@@ -6,16 +6,20 @@ namespace KpiPipeline.Pipeline.Memory;
 
 /// <summary>
 /// The memory policy of the commands that run over a nation's returns (<c>kpi process</c>, <c>kpi bench</c> and the function
-/// app's ComputeKpis, which registers it): a national run must fit one instance. At each phase boundary the heap is
-/// compacted and returned to the system once: before the run, whatever the process did before it (the worker's ingests);
-/// after folding, the pseudonymisers' caches and the providers' histories; after the KPI phase, its indexes of every
-/// episode and review; the next phase would otherwise grow on top of them. Within the folding and publishing phases,
-/// memory is returned after a provider's fold or a file's write once the heap the last collection left has grown by more
-/// than the allowance: the downloads, decoded columns and encoded files are large buffers that would otherwise pile up as
-/// garbage in the large-object heap, which only a full collection empties.
+/// app's ComputeKpis, which registers it): a national run must fit one instance. Before the run the heap is compacted and
+/// returned to the system, whatever the process did before it (the worker's ingests). Then memory is returned after a
+/// provider's fold, at each phase boundary (after folding: the pseudonymisers' caches and the providers' histories; after
+/// the KPI phase: its indexes of every episode and review) and after a file's write once the heap the last collection left
+/// has grown by more than the allowance: the downloads, decoded columns and encoded files are large buffers that would
+/// otherwise pile up as garbage in the large-object heap, which only a full collection empties. A run whose heap never grows
+/// that far (a fifth of national size under <c>kpi process</c>) spends no time on it.
 /// </summary>
-/// <param name="allowance">How far the heap may grow within a phase before memory is returned (bytes).</param>
-public class ReturnMemoryBetweenPhases(long allowance) : OfflineRunHooks
+/// <param name="allowance">How far the heap may grow before memory is returned (bytes).</param>
+/// <param name="atEveryPhaseBoundary">
+/// Return memory at every phase boundary, grown or not: ComputeKpis, whose national peak is within a tenth of its 1 GiB,
+/// so that the next phase never grows on top of the last one's garbage.
+/// </param>
+public class ReturnMemoryBetweenPhases(long allowance, bool atEveryPhaseBoundary = false) : OfflineRunHooks
 {
     /// <summary>The allowance of <c>kpi process</c>: national runs fit a 2 GiB instance.</summary>
     public const long DefaultAllowance = 384L << 20;
@@ -32,9 +36,9 @@ public class ReturnMemoryBetweenPhases(long allowance) : OfflineRunHooks
 
     public override void ProviderFolded() => ReturnMemoryOnceGrown();
 
-    public override void Folded() => ReturnMemoryAndRestartAllowance();
+    public override void Folded() => ReturnMemoryAtPhaseBoundary();
 
-    public override void Computed() => ReturnMemoryAndRestartAllowance();
+    public override void Computed() => ReturnMemoryAtPhaseBoundary();
 
     /// <summary>Writes through to <paramref name="store"/>, and returns memory after a write once the heap has grown by the allowance.</summary>
     public override IPublicationStore Publishing(IPublicationStore store) => new WriteObservingStore(store, _ => ReturnMemoryOnceGrown());
@@ -52,6 +56,18 @@ public class ReturnMemoryBetweenPhases(long allowance) : OfflineRunHooks
         {
             ReturnMemory();
             baseline = HeapAfterLastCollection();
+        }
+    }
+
+    private void ReturnMemoryAtPhaseBoundary()
+    {
+        if (atEveryPhaseBoundary)
+        {
+            ReturnMemoryAndRestartAllowance();
+        }
+        else
+        {
+            ReturnMemoryOnceGrown();
         }
     }
 
