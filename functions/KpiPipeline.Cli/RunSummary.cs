@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using KpiPipeline.Core.Validation;
 using KpiPipeline.Kpis;
 using KpiPipeline.Pipeline.Offline;
 
@@ -21,10 +23,7 @@ public static class RunSummary
             $"(garbage collection paused the run for {GC.GetTotalPauseDuration().TotalSeconds:0.0} s in {GC.CollectionCount(0)} collections, {GC.CollectionCount(2)} full)."));
         foreach (var rejected in result.Rejected)
         {
-            var first = rejected.Report.Issues.FirstOrDefault(i => i.Severity == Core.Validation.IssueSeverity.Error);
-            output.WriteLine($"  rejected {rejected.BlobName}: {rejected.Report.ErrorCount} errors" +
-                             (first is null ? string.Empty : $", first: row {first.Row}, {first.Column}, {first.RuleId}: {first.Message}") +
-                             $" (report {rejected.ReportPath})");
+            output.WriteLine(RejectedLine(rejected));
         }
 
         foreach (var warning in result.Computation.Warnings)
@@ -48,5 +47,23 @@ public static class RunSummary
         output.WriteLine($"Scorecards (HTML, one per area and quarter, and a national page per quarter): {Path.Combine(result.OutFolder, "restricted", "scorecards")}, " +
                          $"{Path.Combine(result.OutFolder, "public", "scorecards")}");
         output.WriteLine($"Read with DuckDB: SELECT * FROM read_parquet('{Path.Combine(result.OutFolder, "public", "kpi_results")}/*/*.parquet', hive_partitioning = true);");
+    }
+
+    /// <summary>
+    /// The line of a rejected file: its errors and the first of them, where it is (<see cref="ValidationIssue.Place"/>), its
+    /// rule and message, and the report. A place is named only when the issue has one: a file refused unread has none.
+    /// </summary>
+    private static string RejectedLine(OfflineFileResult rejected)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        var errors = rejected.Report.ErrorCount;
+        var line = new StringBuilder().Append(CultureInfo.InvariantCulture, $"  rejected {rejected.BlobName}: {errors} {(errors == 1 ? "error" : "errors")}");
+        if (rejected.Report.Issues.FirstOrDefault(i => i.Severity == IssueSeverity.Error) is { } first)
+        {
+            line.Append(", first: ").Append(first.Place is { Length: > 0 } place ? place + ", " : string.Empty);
+            line.Append($"{first.RuleId}: {first.Message}");
+        }
+
+        return line.Append(rejected.ReportPath is { } report ? $" (report {report})" : string.Empty).ToString();
     }
 }

@@ -100,6 +100,34 @@ public sealed class ProcessCommandTests
     }
 
     [Fact]
+    public async Task Names_where_the_first_error_of_a_rejected_file_is_and_no_place_for_a_file_refused_unread()
+    {
+        var (returns, reference) = SyntheticFolder.Create("first-error");
+        var episodes = Directory.EnumerateFiles(returns, "episodes.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var lines = await File.ReadAllLinesAsync(episodes);
+        var sex = Array.IndexOf(lines[0].Split(','), "sex");
+        var fields = lines[2].Split(',');
+        fields[sex] = "Q";
+        lines[2] = string.Join(',', fields);
+        await File.WriteAllLinesAsync(episodes, lines);
+        var reviews = Directory.EnumerateFiles(returns, "reviews.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Last();
+        File.Delete(reviews);
+        File.CreateSymbolicLink(reviews, Path.Combine(returns, "nothing-here.csv"));
+        var output = RepoPaths.NewTempFolder("first-error-out");
+        using var stdout = new StringWriter();
+
+        Assert.Equal(0, await ProcessCommand.RunAsync(returns, reference, output, "2025-10-15", true, stdout, TextWriter.Null, CancellationToken.None));
+
+        var rejected = stdout.ToString().Split('\n').Where(l => l.StartsWith("  rejected ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rejected.Count);
+        Assert.Contains(rejected, l => l.StartsWith($"  rejected {Relative(returns, episodes)}: 1 error, first: row 2, column sex, E05: ", StringComparison.Ordinal));
+        Assert.Contains(rejected, l => l.StartsWith($"  rejected {Relative(returns, reviews)}: 1 error, first: F12: ", StringComparison.Ordinal));
+        Assert.All(rejected, l => Assert.EndsWith(".report.json)", l.TrimEnd(), StringComparison.Ordinal));
+    }
+
+    private static string Relative(string returns, string file) => Path.GetRelativePath(returns, file).Replace('\\', '/');
+
+    [Fact]
     public async Task Lists_every_file_and_issue_in_the_run_tables_and_writes_full_reports_only_for_rejected_files()
     {
         var (returns, reference) = SyntheticFolder.Create("reports", defects: 2);

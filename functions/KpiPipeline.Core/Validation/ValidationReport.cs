@@ -17,7 +17,23 @@ public sealed record ValidationIssue(
     bool ValueWithheld,
     string RuleId,
     IssueSeverity Severity,
-    string Message);
+    string Message)
+{
+    /// <summary>
+    /// Where the issue is, as a person reads it: <c>row 12, column sex</c>; <c>line 1, column sex</c> in the header;
+    /// <c>column episode_id</c> for a file-level rule about one column (W02); empty for the whole file (a path, a file
+    /// refused unread).
+    /// </summary>
+    public string Place =>
+        string.Join(", ", new[]
+        {
+            Row is { } row ? $"row {row}" : Line is { } line ? $"line {line}" : null,
+            Column is { } column ? $"column {column}" : null,
+        }.OfType<string>());
+
+    /// <summary>The issue in one line of a message: <c>providers.csv row 3, column area_code: R03 …</c>.</summary>
+    public string Describe(string fileName) => $"{fileName}{(Place.Length == 0 ? string.Empty : " " + Place)}: {RuleId} {Message}";
+}
 
 /// <summary>How often one rule fired (every occurrence, listed or not).</summary>
 public sealed record RuleCount(string RuleId, IssueSeverity Severity, long Count);

@@ -101,7 +101,7 @@ public static class OfflineProcessor
             options.ReferenceFolder, KpiCatalogue.All.Select(k => k.Id).ToHashSet(), cancellationToken);
         if (referenceResult.Data is not { } reference)
         {
-            var problems = referenceResult.Reports.SelectMany(r => r.Issues.Select(i => $"{r.FileName} row {i.Row}: {i.RuleId} {i.Message}"));
+            var problems = referenceResult.Reports.SelectMany(r => r.Issues.Select(i => i.Describe(r.FileName)));
             throw new OfflineRunException("Reference data is missing or invalid:\n  " + string.Join("\n  ", problems.Take(20)));
         }
 

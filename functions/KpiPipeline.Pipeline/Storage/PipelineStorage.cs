@@ -110,6 +110,6 @@ public sealed class PipelineStorage
             providers, areas, targets, KpiCatalogue.All.Select(k => k.Id).ToHashSet(), cancellationToken);
         return result.Data ?? throw new InvalidOperationException(
             $"Reference data in container '{Reference.Name}' is missing or invalid: " +
-            string.Join("; ", result.Reports.SelectMany(r => r.Issues.Take(5).Select(i => $"{r.FileName} row {i.Row}: {i.RuleId} {i.Message}"))));
+            string.Join("; ", result.Reports.SelectMany(r => r.Issues.Take(5).Select(i => i.Describe(r.FileName)))));
     }
 }
