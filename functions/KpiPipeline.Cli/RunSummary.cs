@@ -50,18 +50,16 @@ public static class RunSummary
     }
 
     /// <summary>
-    /// The line of a rejected file: its errors and the first of them, where it is (<see cref="ValidationIssue.Place"/>), its
-    /// rule and message, and the report. A place is named only when the issue has one: a file refused unread has none.
+    /// The line of a rejected file: its errors, the first of them (<see cref="ValidationIssue.Describe"/>: where it is when it
+    /// has a place, its rule and message) and the report.
     /// </summary>
     private static string RejectedLine(OfflineFileResult rejected)
     {
-        ArgumentNullException.ThrowIfNull(rejected);
         var errors = rejected.Report.ErrorCount;
         var line = new StringBuilder().Append(CultureInfo.InvariantCulture, $"  rejected {rejected.BlobName}: {errors} {(errors == 1 ? "error" : "errors")}");
         if (rejected.Report.Issues.FirstOrDefault(i => i.Severity == IssueSeverity.Error) is { } first)
         {
-            line.Append(", first: ").Append(first.Place is { Length: > 0 } place ? place + ", " : string.Empty);
-            line.Append($"{first.RuleId}: {first.Message}");
+            line.Append(", first: ").Append(first.Describe());
         }
 
         return line.Append(rejected.ReportPath is { } report ? $" (report {report})" : string.Empty).ToString();

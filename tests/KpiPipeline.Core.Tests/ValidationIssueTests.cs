@@ -25,6 +25,8 @@ public sealed class ValidationIssueTests
         var wholeFile = new ValidationIssue(null, null, null, null, false, "R01", IssueSeverity.Error, "The file is missing.");
 
         Assert.Equal("providers.csv row 3, column area_code: R03 area_code is not in areas.csv.", inRow.Describe("providers.csv"));
+        Assert.Equal("row 3, column area_code: R03 area_code is not in areas.csv.", inRow.Describe());
         Assert.Equal("areas.csv: R01 The file is missing.", wholeFile.Describe("areas.csv"));
+        Assert.Equal("R01 The file is missing.", wholeFile.Describe());
     }
 }

@@ -7,7 +7,7 @@ namespace KpiPipeline.Functions.Tests;
 /// <c>kpi process</c> only once the heap has grown by its allowance. A returned memory is a full collection, counted here;
 /// the heap is the process's, so these tests run while no other test allocates.
 /// </summary>
-[Collection(nameof(ReturnMemoryBetweenPhasesTests))]
+[Collection(HeapMeasuringCollection.Name)]
 public sealed class ReturnMemoryBetweenPhasesTests
 {
     [Fact]
@@ -42,5 +42,9 @@ public sealed class ReturnMemoryBetweenPhasesTests
     }
 }
 
-[CollectionDefinition(nameof(ReturnMemoryBetweenPhasesTests), DisableParallelization = true)]
-public sealed class HeapMeasuringCollection;
+/// <summary>Tests that count the process's collections: run while no other test of the assembly allocates.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HeapMeasuringCollection
+{
+    public const string Name = "Heap measuring";
+}

@@ -27,8 +27,9 @@ public static class RepoPaths
     /// Where the tests' folders go: the folder scripts/test.sh makes for one run (<c>KPIPIPELINE_TEST_SCRATCH</c>; it deletes it
     /// when every test passed and keeps it to look at when one failed). When the tests are run some other way (<c>dotnet test</c>,
     /// an IDE), each test process gets <c>kpipipeline-tests/process-{id}</c> under the system temp folder, and the first test
-    /// that asks for a folder removes what earlier processes left there (<see cref="ProcessScratch"/>): the folders of the
-    /// latest runs stay to look at, and nothing piles up run after run.
+    /// that asks for a folder removes what ended processes left there over an hour before (<see cref="ProcessScratch"/>): the
+    /// folders of the latest runs stay to look at (the test projects of one run start one after another, minutes apart), and
+    /// nothing piles up run after run.
     /// </summary>
     public static string ScratchRoot => ScratchRootLazy.Value;
 
@@ -38,17 +39,18 @@ public static class RepoPaths
             : ProcessScratch(Path.Combine(Path.GetTempPath(), "kpipipeline-tests")));
 
     /// <summary>
-    /// This process's folder <c>process-{id}</c> under <paramref name="shared"/>, made after everything else in
-    /// <paramref name="shared"/> is removed, except the folders of test processes still running (test projects run at once,
-    /// each in a process of its own).
+    /// This process's folder <c>process-{id}</c> under <paramref name="shared"/>, made after every other entry of
+    /// <paramref name="shared"/> last written more than <see cref="LeftoverAge"/> ago is removed, except the folders of test
+    /// processes still running (each test project runs in a process of its own).
     /// </summary>
     public static string ProcessScratch(string shared)
     {
         var own = Path.Combine(shared, ProcessFolderPrefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(own);
+        var before = DateTime.UtcNow - LeftoverAge;
         foreach (var entry in new DirectoryInfo(shared).EnumerateFileSystemInfos())
         {
-            if (!OfRunningProcess(entry.Name))
+            if (entry.LastWriteTimeUtc < before && !OfRunningProcess(entry.Name))
             {
                 TryDelete(entry);
             }
@@ -56,6 +58,9 @@ public static class RepoPaths
 
         return own;
     }
+
+    /// <summary>How long what an ended test process left stays: longer than one run of every test project takes.</summary>
+    public static TimeSpan LeftoverAge { get; } = TimeSpan.FromHours(1);
 
     private const string ProcessFolderPrefix = "process-";
 

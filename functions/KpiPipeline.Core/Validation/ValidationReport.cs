@@ -31,8 +31,15 @@ public sealed record ValidationIssue(
             Column is { } column ? $"column {column}" : null,
         }.OfType<string>());
 
-    /// <summary>The issue in one line of a message: <c>providers.csv row 3, column area_code: R03 …</c>.</summary>
-    public string Describe(string fileName) => $"{fileName}{(Place.Length == 0 ? string.Empty : " " + Place)}: {RuleId} {Message}";
+    /// <summary>
+    /// The issue in one line of a message, after the file it is in when given: <c>providers.csv row 3, column area_code: R03 …</c>;
+    /// <c>row 3, column sex: E05 …</c>; <c>F12 …</c> for a file refused unread, with no file named.
+    /// </summary>
+    public string Describe(string? fileName = null)
+    {
+        var where = string.Join(' ', new[] { fileName, Place }.Where(part => !string.IsNullOrEmpty(part)));
+        return where.Length == 0 ? $"{RuleId} {Message}" : $"{where}: {RuleId} {Message}";
+    }
 }
 
 /// <summary>How often one rule fired (every occurrence, listed or not).</summary>

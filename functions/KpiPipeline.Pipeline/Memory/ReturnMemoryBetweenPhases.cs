@@ -12,7 +12,8 @@ namespace KpiPipeline.Pipeline.Memory;
 /// the KPI phase: its indexes of every episode and review) and after a file's write once the heap the last collection left
 /// has grown by more than the allowance: the downloads, decoded columns and encoded files are large buffers that would
 /// otherwise pile up as garbage in the large-object heap, which only a full collection empties. A run whose heap never grows
-/// that far (a fifth of national size under <c>kpi process</c>) spends no time on it.
+/// that far (a fifth of national size under <c>kpi process</c>) spends no time on it. ComputeKpis returns memory at every
+/// phase boundary, grown or not (<c>atEveryPhaseBoundary</c>).
 /// </summary>
 /// <param name="allowance">How far the heap may grow before memory is returned (bytes).</param>
 /// <param name="atEveryPhaseBoundary">
