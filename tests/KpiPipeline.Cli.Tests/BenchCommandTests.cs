@@ -39,6 +39,7 @@ public sealed partial class BenchCommandTests
         Assert.Matches(@"Project peak memory: \d+ MiB", text);
         Assert.Matches(@"DuckDB reading every episodes\.csv and folding the months, nothing else: median \d+\.\d\d s; ratio \d+\.\d\d", text);
         Assert.Matches(@"Throughput: project [\d,]+ rows/s, DuckDB [\d,]+ rows/s", text);
+        Assert.Matches(@"Processor time \(user and system, every thread\): project median \d+\.\d\d s, DuckDB reading and folding \d+\.\d\d s; ratio \d+\.\d\d", text);
         Assert.Equal(2, Regex.Count(text, @"Run \d/2: project"));
     }
 
@@ -59,6 +60,10 @@ public sealed partial class BenchCommandTests
         Assert.True(result.Input.EpisodeRows > 0 && result.Input.ReviewRows > 0 && result.Input.NspRows > 0);
         Assert.True(result.PeakProjectBytes > 0);
         Assert.All(result.Runs, run => Assert.True(run.DuckDbReadAndFold > TimeSpan.Zero && run.DuckDbReadAndFold < run.DuckDb));
+        // Each side's processor time is its own: more than nothing, and at most every core busy for the whole time (with room
+        // for the child opening its database around the timed statement).
+        Assert.All(result.Runs, run => Assert.InRange(run.ProjectCpu, TimeSpan.FromTicks(1), (run.Project * Environment.ProcessorCount) + TimeSpan.FromSeconds(1)));
+        Assert.All(result.Runs, run => Assert.InRange(run.DuckDbReadAndFoldCpu, TimeSpan.FromTicks(1), (run.DuckDbReadAndFold * Environment.ProcessorCount) + TimeSpan.FromSeconds(1)));
     }
 
     [GeneratedRegex(@"Agreement: all [\d,]+ compared KPI rows agree")]
