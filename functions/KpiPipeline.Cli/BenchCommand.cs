@@ -14,7 +14,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "Folder with returns/ and reference/; generated there first when returns/ is missing", Required = true };
-        var work = new Option<DirectoryInfo?>("--work") { Description = "Folder for both sides' outputs (default: a new temporary folder)" };
+        var work = new Option<DirectoryInfo?>("--work") { Description = "Folder for both sides' outputs, kept (default: a new temporary folder, removed at the end)" };
         var runs = new Option<int>("--runs") { Description = "Repeats; the median is reported", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads") { Description = "Threads for both sides", DefaultValueFactory = _ => Environment.ProcessorCount };
         var asOf = new Option<string?>("--as-of") { Description = "As-of date YYYY-MM-DD (default: the last day of the latest month)" };
@@ -32,15 +32,19 @@ public static class BenchCommand
             }
 
             var generation = synthetic.Resolve(parse) with { MaxDegreeOfParallelism = Environment.ProcessorCount };
+            var keep = parse.GetValue(work) is not null;
             var workFolder = parse.GetValue(work)?.FullName ?? Path.Combine(Path.GetTempPath(), $"kpi-bench-{Guid.NewGuid():N}");
             var options = new BenchmarkOptions(parse.GetValue(data)!.FullName, workFolder, parse.GetValue(runs), parse.GetValue(threads), asOfDate);
-            return await RunAsync(options, generation, Console.Out, cancellationToken);
+            return await RunAsync(options, generation, keep, Console.Out, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>Generates the data when missing, runs the benchmark and prints its report; 0 when both sides agree, 1 when not.</summary>
-    public static async Task<int> RunAsync(BenchmarkOptions options, SyntheticOptions generation, TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Generates the data when missing, runs the benchmark and prints its report; 0 when both sides agree, 1 when not. The
+    /// work folder (DuckDB's outputs) is removed at the end unless <paramref name="keepWork"/> (<c>--work</c> given).
+    /// </summary>
+    public static async Task<int> RunAsync(BenchmarkOptions options, SyntheticOptions generation, bool keepWork, TextWriter stdout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(generation);
@@ -53,9 +57,19 @@ public static class BenchCommand
 
         await BenchData.EnsureGeneratedAsync(options.DataFolder, generation, stdout, cancellationToken);
 
-        var result = await BenchmarkRunner.RunAsync(options, stdout, cancellationToken);
-        WriteReport(stdout, result);
-        return result.Comparison.Agree ? 0 : 1;
+        try
+        {
+            var result = await BenchmarkRunner.RunAsync(options, stdout, cancellationToken);
+            WriteReport(stdout, result);
+            return result.Comparison.Agree ? 0 : 1;
+        }
+        finally
+        {
+            if (!keepWork && Directory.Exists(options.WorkFolder))
+            {
+                Directory.Delete(options.WorkFolder, recursive: true);
+            }
+        }
     }
 
     private static void WriteReport(TextWriter stdout, BenchmarkResult result)

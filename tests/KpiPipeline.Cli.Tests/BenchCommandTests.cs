@@ -29,7 +29,7 @@ public sealed partial class BenchCommandTests
         var output = new StringWriter();
 
         var exit = await BenchCommand.RunAsync(
-            new BenchmarkOptions(data, work, Runs: 2, Threads: 2), Tiny, output, CancellationToken.None);
+            new BenchmarkOptions(data, work, Runs: 2, Threads: 2), Tiny, keepWork: false, output, CancellationToken.None);
 
         var text = output.ToString();
         Assert.True(exit == 0, text);
@@ -41,6 +41,7 @@ public sealed partial class BenchCommandTests
         Assert.Matches(@"Throughput: project [\d,]+ rows/s, DuckDB [\d,]+ rows/s", text);
         Assert.Matches(@"Processor time \(user and system, every thread\): project median \d+\.\d\d s, DuckDB reading and folding \d+\.\d\d s; ratio \d+\.\d\d", text);
         Assert.Equal(2, Regex.Count(text, @"Run \d/2: project"));
+        Assert.False(Directory.Exists(work), "the work folder, not asked to be kept, is removed at the end");
     }
 
     [Fact]
