@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using KpiPipeline.Pipeline.Offline;
@@ -23,7 +22,6 @@ public sealed class VersionOneFiguresTests
     /// <summary>The as-of date of the pinned run: some quarters final, the latest ones provisional.</summary>
     private const string AsOf = "2026-10-20";
 
-    private static readonly string Golden = Path.Combine(RepoPaths.Root, "tests", "golden", "v1");
 
     /// <summary>The version 1 KPI ids (kpis.md sections 1–8): no 1.1 id starts with these families' numbers.</summary>
     private const string VersionOneKpis =
@@ -37,17 +35,7 @@ public sealed class VersionOneFiguresTests
     [Fact]
     public async Task Every_version_1_row_of_both_datasets_is_unchanged_on_the_pinned_returns()
     {
-        var input = RepoPaths.NewTempFolder("golden-in");
-        await using (var archive = new GZipStream(File.OpenRead(Path.Combine(Golden, "returns.tgz")), CompressionMode.Decompress))
-        {
-            await TarFile.ExtractToDirectoryAsync(archive, input, overwriteFiles: false);
-        }
-
-        var output = RepoPaths.NewTempFolder("golden-out");
-        var exit = await ProcessCommand.RunAsync(
-            Path.Combine(input, "returns"), Path.Combine(input, "reference"), output, AsOf, developmentSecrets: true,
-            TextWriter.Null, TextWriter.Null, CancellationToken.None);
-        Assert.Equal(0, exit);
+        var output = await PinnedReturns.ProcessAsync(AsOf);
 
         var rows = new StringBuilder();
         foreach (var dataset in new[] { "restricted", "public" })
@@ -60,7 +48,7 @@ public sealed class VersionOneFiguresTests
             rows.Append(result[0, "rows"].GetString()).Append('\n');
         }
 
-        var pinned = Path.Combine(Golden, "rows.csv.gz");
+        var pinned = Path.Combine(PinnedReturns.Folder, "rows.csv.gz");
         if (Environment.GetEnvironmentVariable("KPI_GOLDEN_WRITE") == "1")
         {
             await using var gzip = new GZipStream(File.Create(pinned), CompressionLevel.SmallestSize);
