@@ -40,10 +40,10 @@ public static class BenchAzureCommand
                 return 2;
             }
 
-            var keep = parse.GetValue(work) is not null;
+            var (workFolder, keep) = BenchData.WorkFolder(parse.GetValue(work), "kpi-bench-azure");
             var options = new AzureBenchOptions(
                 parse.GetValue(data)!.FullName,
-                parse.GetValue(work)?.FullName ?? Path.Combine(Path.GetTempPath(), $"kpi-bench-azure-{Guid.NewGuid():N}"),
+                workFolder,
                 asOfDate, parse.GetValue(workerMonths), parse.GetValue(concurrency), parse.GetValue(kill), parse.GetValue(duplicates));
             return await RunAsync(options, synthetic.Resolve(parse) with { MaxDegreeOfParallelism = Environment.ProcessorCount }, keep, Console.Out, cancellationToken);
         });
@@ -72,10 +72,7 @@ public static class BenchAzureCommand
         }
         finally
         {
-            if (!keepWork && Directory.Exists(options.WorkFolder))
-            {
-                Directory.Delete(options.WorkFolder, recursive: true);
-            }
+            BenchData.RemoveWorkFolder(options.WorkFolder, keepWork);
         }
     }
 

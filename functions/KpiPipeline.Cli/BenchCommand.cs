@@ -32,8 +32,7 @@ public static class BenchCommand
             }
 
             var generation = synthetic.Resolve(parse) with { MaxDegreeOfParallelism = Environment.ProcessorCount };
-            var keep = parse.GetValue(work) is not null;
-            var workFolder = parse.GetValue(work)?.FullName ?? Path.Combine(Path.GetTempPath(), $"kpi-bench-{Guid.NewGuid():N}");
+            var (workFolder, keep) = BenchData.WorkFolder(parse.GetValue(work), "kpi-bench");
             var options = new BenchmarkOptions(parse.GetValue(data)!.FullName, workFolder, parse.GetValue(runs), parse.GetValue(threads), asOfDate);
             return await RunAsync(options, generation, keep, Console.Out, cancellationToken);
         });
@@ -65,10 +64,7 @@ public static class BenchCommand
         }
         finally
         {
-            if (!keepWork && Directory.Exists(options.WorkFolder))
-            {
-                Directory.Delete(options.WorkFolder, recursive: true);
-            }
+            BenchData.RemoveWorkFolder(options.WorkFolder, keepWork);
         }
     }
 

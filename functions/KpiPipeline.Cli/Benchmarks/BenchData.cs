@@ -3,9 +3,25 @@ using KpiPipeline.Synthetic;
 
 namespace KpiPipeline.Cli.Benchmarks;
 
-/// <summary>What the benchmark commands share: the data folder generated when missing, and the <c>--as-of</c> argument.</summary>
+/// <summary>
+/// What the benchmark commands share: the data folder generated when missing, the <c>--as-of</c> argument, and the work
+/// folder (kept when <c>--work</c> names it, otherwise a temporary one removed at the end).
+/// </summary>
 public static class BenchData
 {
+    /// <summary><paramref name="given"/> (<c>--work</c>), kept; or a new temporary folder named after <paramref name="benchmark"/>, not kept.</summary>
+    public static (string Folder, bool Keep) WorkFolder(DirectoryInfo? given, string benchmark) =>
+        given is not null ? (given.FullName, true) : (Path.Combine(Path.GetTempPath(), $"{benchmark}-{Guid.NewGuid():N}"), false);
+
+    /// <summary>Removes <paramref name="folder"/> unless <paramref name="keep"/>: a benchmark's own temporary work folder.</summary>
+    public static void RemoveWorkFolder(string folder, bool keep)
+    {
+        if (!keep && Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>Generates returns/ and reference/ into <paramref name="dataFolder"/> when it has no returns/ yet.</summary>
     public static async Task EnsureGeneratedAsync(string dataFolder, SyntheticOptions generation, TextWriter stdout, CancellationToken cancellationToken)
     {

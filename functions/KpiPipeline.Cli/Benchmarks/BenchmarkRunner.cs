@@ -123,13 +123,13 @@ public static class BenchmarkRunner
         // or its retained memory would count towards this run's peak.
         ReturnMemoryBetweenPhases.ReturnMemory();
         PeakMemory.Reset();
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         var result = await OfflineProcessor.RunAsync(
             new OfflineRunOptions(returns, reference, projectOut, asOf, PseudonymisationSecrets.Development, options.Threads, Hooks: new ReturnMemoryBetweenPhases()),
             cancellationToken);
         var projectTime = clock.Elapsed;
-        var projectCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var projectCpu = Environment.CpuUsage.TotalTime - cpuBefore;
         var peak = PeakMemory.PeakBytes();
         var live = GC.GetTotalMemory(forceFullCollection: true);
         var t = result.Timings;

@@ -79,9 +79,9 @@ public static class DuckDbSide
         {
             var (seconds, rows) = Run(parse.GetValue(returns)!, parse.GetValue(reference)!, parse.GetValue(asOf)!,
                 parse.GetValue(parquet)!, parse.GetValue(csv)!, parse.GetValue(threads));
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var cpuBefore = Environment.CpuUsage.TotalTime;
             var fold = Execute(ReadSql("bench-fold.sql").Replace("{{returns}}", Quote(parse.GetValue(returns)!), StringComparison.Ordinal), parse.GetValue(threads));
-            var foldCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var foldCpu = Environment.CpuUsage.TotalTime - cpuBefore;
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"seconds\": {seconds:R}, \"rows\": {rows}, \"fold_seconds\": {fold.TotalSeconds:R}, \"fold_cpu_seconds\": {foldCpu.TotalSeconds:R}}}"));
             return 0;
