@@ -39,6 +39,35 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_upload_finished_by_a_racing_invocation_is_never_set_back_to_processing_or_failed()
+    {
+        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
+        var processing = new SubmissionEntry("P1/2025-04/reviews.csv", "u1", SubmissionState.Processing, 1, DateTimeOffset.UnixEpoch);
+        var completed = processing with { State = SubmissionState.Completed, Accepted = true, Rows = 12, ReportBlob = "r.json" };
+        Assert.Equal(processing, await ledger.SaveAsync(processing, CancellationToken.None));
+        Assert.Equal(completed, await ledger.SaveAsync(completed, CancellationToken.None));
+
+        // The duplicate event's invocation read the row while it was Processing and writes its own attempt, or gives up.
+        Assert.Equal(completed, await ledger.SaveAsync(processing with { Attempts = 2 }, CancellationToken.None));
+        Assert.Equal(completed, await ledger.SaveAsync(processing with { State = SubmissionState.Failed, Attempts = 5 }, CancellationToken.None));
+
+        Assert.Equal(completed, await ledger.GetAsync(processing.BlobName, "u1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Of_invocations_racing_to_record_an_upload_the_completed_one_stands()
+    {
+        var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);
+        var processing = new SubmissionEntry("P1/2025-04/nsp.csv", "u1", SubmissionState.Processing, 1, DateTimeOffset.UnixEpoch);
+        var completed = processing with { State = SubmissionState.Completed, Accepted = true };
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => ledger.SaveAsync(
+            i == 7 ? completed : processing with { Attempts = 1 + (i % 3) }, CancellationToken.None))));
+
+        Assert.Equal(completed, await ledger.GetAsync(processing.BlobName, "u1", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Odd_blob_names_are_kept_exactly_and_unknown_uploads_are_absent()
     {
         var ledger = new SubmissionLedger((await TestStorage.CreateAsync(azurite)).Ledger);

@@ -59,14 +59,7 @@ public sealed class ReturnIngestService(
         var entry = await ledger.GetAsync(blobName, uploadId, cancellationToken);
         if (entry is { State: not SubmissionState.Processing })
         {
-            if (entry.State == SubmissionState.Completed)
-            {
-                await NotifyOnceAsync(entry, cancellationToken);
-                await QueueStateRefreshAsync(entry, cancellationToken);
-            }
-
-            await DisposeRawAsync(entry, properties.ETag, cancellationToken);
-            return Outcome(entry, IngestStatus.AlreadyProcessed);
+            return await AlreadyProcessedAsync(entry, properties.ETag, cancellationToken);
         }
 
         var attempts = (entry?.Attempts ?? 0) + 1;
@@ -74,10 +67,15 @@ public sealed class ReturnIngestService(
         if (attempts > options.Value.MaxIngestAttempts)
         {
             var failed = await RecordFailedAsync(processing with { Attempts = attempts - 1 }, properties.ETag, null, cancellationToken);
-            return Outcome(failed, IngestStatus.Failed);
+            return failed.State == SubmissionState.Failed ? Outcome(failed, IngestStatus.Failed) : await AlreadyProcessedAsync(failed, properties.ETag, cancellationToken);
         }
 
-        await ledger.SaveAsync(processing, cancellationToken);
+        if (await ledger.SaveAsync(processing, cancellationToken) is { State: not SubmissionState.Processing } finished)
+        {
+            // A racing invocation of the same upload (a duplicate event) finished it between the read above and this write.
+            return await AlreadyProcessedAsync(finished, properties.ETag, cancellationToken);
+        }
+
         SubmissionEntry done;
         try
         {
@@ -96,6 +94,22 @@ public sealed class ReturnIngestService(
         logger.LogInformation("Upload {Blob} {Status}: {Rows} rows, {Errors} errors, {Warnings} warnings",
             blobName, done.Accepted ? "accepted" : "rejected", done.Rows, done.Errors, done.Warnings);
         return Outcome(done, done.Accepted ? IngestStatus.Accepted : IngestStatus.Rejected);
+    }
+
+    /// <summary>
+    /// An upload the ledger holds as finished: a completed one's notification and state refresh are made sure of (both
+    /// idempotent), and the raw upload is disposed of.
+    /// </summary>
+    private async Task<IngestOutcome> AlreadyProcessedAsync(SubmissionEntry entry, ETag etag, CancellationToken cancellationToken)
+    {
+        if (entry.State == SubmissionState.Completed)
+        {
+            await NotifyOnceAsync(entry, cancellationToken);
+            await QueueStateRefreshAsync(entry, cancellationToken);
+        }
+
+        await DisposeRawAsync(entry, etag, cancellationToken);
+        return Outcome(entry, IngestStatus.AlreadyProcessed);
     }
 
     private async Task<SubmissionEntry> ProcessAsync(SubmissionEntry upload, ETag etag, CancellationToken cancellationToken)
@@ -226,14 +240,21 @@ public sealed class ReturnIngestService(
         await storage.ProviderStateRefreshes.SendMessageAsync(path.ProviderCode, cancellationToken: cancellationToken);
     }
 
-    /// <summary>Records an upload that kept failing as Failed in the ledger, and quarantines its raw file.</summary>
+    /// <summary>
+    /// Records an upload that kept failing as Failed in the ledger and quarantines its raw file; returns what the ledger
+    /// holds, which is the Completed entry (left as it is, raw file not quarantined) when a racing invocation completed it.
+    /// </summary>
     private async Task<SubmissionEntry> RecordFailedAsync(SubmissionEntry upload, ETag etag, Exception? error, CancellationToken cancellationToken)
     {
-        var failed = upload with { State = SubmissionState.Failed };
-        await ledger.SaveAsync(failed, cancellationToken);
-        await DisposeRawAsync(failed, etag, cancellationToken);
-        logger.LogError(error, "Upload {Blob} failed {Attempts} times and is recorded as failed", failed.BlobName, failed.Attempts);
-        return failed;
+        var stored = await ledger.SaveAsync(upload with { State = SubmissionState.Failed }, cancellationToken);
+        if (stored.State != SubmissionState.Failed)
+        {
+            return stored;
+        }
+
+        await DisposeRawAsync(stored, etag, cancellationToken);
+        logger.LogError(error, "Upload {Blob} failed {Attempts} times and is recorded as failed", stored.BlobName, stored.Attempts);
+        return stored;
     }
 
     /// <summary>Accepted: delete the raw upload. Rejected or failed: copy it to quarantine beside its report, then delete it.

@@ -59,11 +59,56 @@ public sealed class SubmissionLedger(TableClient table)
     public async Task<SubmissionEntry?> GetAsync(string blobName, string uploadId, CancellationToken cancellationToken) =>
         await table.GetEntityOrNullAsync(PartitionOf(blobName), uploadId, cancellationToken) is { } entity ? FromEntity(entity) : null;
 
-    public Task SaveAsync(SubmissionEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves <paramref name="entry"/> (the whole row) and returns what the ledger holds for the upload afterwards. An upload
+    /// never goes back: Processing, then Failed, then Completed. A Completed entry is always written (the upload's files
+    /// are stored and committed); a Processing or Failed one only over a row that is not further on, conditional on the row
+    /// as it was read, so that an invocation racing one that has just finished the same upload (a duplicate blob event)
+    /// cannot set it back to Processing and leave it there. When the row is further on, nothing is written and that row
+    /// is returned.
+    /// </summary>
+    public async Task<SubmissionEntry> SaveAsync(SubmissionEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return table.UpsertEntityAsync(ToEntity(entry), TableUpdateMode.Replace, cancellationToken);
+        var row = ToEntity(entry);
+        if (entry.State == SubmissionState.Completed)
+        {
+            await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+            return entry;
+        }
+
+        while (true)
+        {
+            try
+            {
+                if (await table.GetEntityOrNullAsync(row.PartitionKey, row.RowKey, cancellationToken) is not { } stored)
+                {
+                    await table.AddEntityAsync(row, cancellationToken);
+                    return entry;
+                }
+
+                if (FromEntity(stored) is var current && Progress(current.State) > Progress(entry.State))
+                {
+                    return current;
+                }
+
+                await table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, cancellationToken);
+                return entry;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Written by another invocation between the read and the write: read it again.
+            }
+        }
     }
+
+    /// <summary>How far an upload has come: a save never moves it back.</summary>
+    private static int Progress(SubmissionState state) => state switch
+    {
+        SubmissionState.Processing => 0,
+        SubmissionState.Failed => 1,
+        _ => 2,
+    };
 
     /// <summary>
     /// Claims the one report notification of an upload at <paramref name="now"/>. The claim is a row beside the upload's row,
