@@ -7,8 +7,8 @@ namespace KpiPipeline.Cli.Tests;
 /// <summary><c>kpi process</c> over a returns folder with files that cannot be read as returns: each is rejected with a report, the run goes on.</summary>
 public sealed class OfflineRunKeepsGoingTests
 {
-    private const string Providers = "provider_code,provider_name,area_code\nPROV1,Provider One,A1\nPROV2,Provider Two,A1\n";
-    private const string Areas = "area_code,area_name,nation,estimated_opiate_users,estimated_pwid\nA1,Area One,ENGLAND,1000,300\n";
+    internal const string Providers = "provider_code,provider_name,area_code\nPROV1,Provider One,A1\nPROV2,Provider Two,A1\n";
+    internal const string Areas = "area_code,area_name,nation,estimated_opiate_users,estimated_pwid\nA1,Area One,ENGLAND,1000,300\n";
 
     [Fact]
     public async Task One_file_that_cannot_be_read_rejects_that_file_with_a_report_and_the_run_goes_on()
@@ -68,7 +68,7 @@ public sealed class OfflineRunKeepsGoingTests
         Assert.Equal(await OutputFigures.AllAsync(expected), await OutputFigures.AllAsync(output));
     }
 
-    private static void Write(string root, string blobName, string content)
+    internal static void Write(string root, string blobName, string content)
     {
         var path = Path.Combine(root, blobName.Replace('/', Path.DirectorySeparatorChar));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -76,7 +76,7 @@ public sealed class OfflineRunKeepsGoingTests
     }
 
     /// <summary>The rules of a rejected file's full report, which the run's table of files names and agrees with.</summary>
-    private static List<string> Rules(string output, IReadOnlyDictionary<string, RunReportRow> table, string blobName)
+    internal static List<string> Rules(string output, IReadOnlyDictionary<string, RunReportRow> table, string blobName)
     {
         var row = table[blobName];
         Assert.False(row.Accepted);
