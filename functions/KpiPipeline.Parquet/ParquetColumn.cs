@@ -25,6 +25,9 @@ public abstract class ParquetColumn<TRow>
     /// <summary>Whether the column's chunks are dictionary-encoded (the string columns: a period file repeats few values many times).</summary>
     internal virtual bool DictionaryEncoded => false;
 
+    /// <summary>Whether the column's chunks carry statistics (every column but a REQUIRED text column declared without min/max).</summary>
+    internal virtual bool HasStatistics => true;
+
     /// <summary>The column's node in the file schema ParquetSharp writes (physical and logical type, repetition).</summary>
     internal abstract Node CreateNode();
 
@@ -214,9 +217,12 @@ internal sealed class OptionalValueColumn<TRow, T>(string name, Func<TRow, T?> v
 }
 
 /// <summary>A REQUIRED UTF-8 string column (BYTE_ARRAY, STRING logical type): a null value is refused, naming the column.</summary>
-internal sealed class RequiredTextColumn<TRow>(string name, Func<TRow, string> value) : ParquetColumn<TRow, string>(new DataField<string>(name, false), value)
+internal sealed class RequiredTextColumn<TRow>(string name, Func<TRow, string> value, bool minMax)
+    : ParquetColumn<TRow, string>(new DataField<string>(name, false), value)
 {
     internal override bool DictionaryEncoded => true;
+
+    internal override bool HasStatistics => minMax;
 
     internal override Node CreateNode() => PrimitiveNode(Repetition.Required, typeof(string));
 

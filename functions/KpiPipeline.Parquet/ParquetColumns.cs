@@ -7,10 +7,16 @@ namespace KpiPipeline.Parquet;
 /// </summary>
 public sealed class ParquetColumns<TRow>
 {
-    /// <summary>REQUIRED BYTE_ARRAY, STRING logical type (UTF-8).</summary>
-    public ParquetColumn<TRow, string> Text(string name, Func<TRow, string> value) => new RequiredTextColumn<TRow>(name, value);
+    /// <summary>
+    /// REQUIRED BYTE_ARRAY, STRING logical type (UTF-8). Its chunks carry min/max statistics only with
+    /// <paramref name="minMax"/>: the writer compares every value twice for them, and they let a reader skip a file only
+    /// when the column's values are few or sorted within it (a period label, a status), not when every file holds every
+    /// KPI and unit. A REQUIRED column has no nulls to count, so without min/max it has no statistics at all.
+    /// </summary>
+    public ParquetColumn<TRow, string> Text(string name, Func<TRow, string> value, bool minMax = false) =>
+        new RequiredTextColumn<TRow>(name, value, minMax);
 
-    /// <summary>OPTIONAL BYTE_ARRAY, STRING logical type (UTF-8).</summary>
+    /// <summary>OPTIONAL BYTE_ARRAY, STRING logical type (UTF-8), with statistics (null_count, min/max).</summary>
     public ParquetColumn<TRow, string?> OptionalText(string name, Func<TRow, string?> value) => new OptionalTextColumn<TRow>(name, value);
 
     /// <summary>REQUIRED INT32, DATE logical type (days since 1970-01-01).</summary>

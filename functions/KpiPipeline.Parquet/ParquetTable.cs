@@ -8,7 +8,7 @@ namespace KpiPipeline.Parquet;
 /// <summary>
 /// A flat Parquet file layout: its columns in order, each described once with the value it takes from a
 /// <typeparamref name="TRow"/>. Writes rows through ParquetSharp (Apache Parquet C++: SNAPPY, dictionary encoding, chunk
-/// statistics, row groups of <see cref="RowGroupSize"/> rows, footer key/value metadata sorted by key) and reads files of
+/// statistics where the column has them, row groups of <see cref="RowGroupSize"/> rows, footer key/value metadata sorted by key) and reads files of
 /// the same layout back through Parquet.Net. Writing is the hot path (every period of every run); docs/parquet.md gives
 /// the benchmark behind the split.
 /// </summary>
@@ -73,6 +73,11 @@ public sealed class ParquetTable<TRow>
             {
                 // Dictionaries for the string columns only, as before: for numbers and dates they cost more time than they save bytes.
                 builder.EnableDictionary(column.Name);
+            }
+
+            foreach (var column in Columns.Where(c => !c.HasStatistics))
+            {
+                builder.DisableStatistics(column.Name);
             }
 
             using var properties = builder.Build();

@@ -70,8 +70,17 @@ public sealed class KpiResultsFileTests
         Assert.Equal("499", byName["numerator"].GetProperty("max").GetString());
         Assert.Equal("333", byName["area_code"].GetProperty("nulls").GetString());
         Assert.Equal("2025-10-15", byName["as_of"].GetProperty("min").GetString());
-        Assert.Equal("ACC01_waited_3_weeks_or_less", byName["kpi_id"].GetProperty("min").GetString());
-        Assert.Equal("VOL01_in_treatment", byName["kpi_id"].GetProperty("max").GetString());
+        Assert.Equal("2025-26-Q1", byName["period"].GetProperty("min").GetString());
+        Assert.Equal("2025-26-Q1", byName["period"].GetProperty("max").GetString());
+        Assert.Equal("final", byName["status"].GetProperty("min").GetString());
+        Assert.Equal("final", byName["status"].GetProperty("max").GetString());
+
+        // The other REQUIRED text columns carry no statistics (docs/parquet.md): every file holds every KPI and unit.
+        foreach (var name in new[] { "level", "unit_code", "kpi_id", "dimension", "dimension_value", "rag", "rag_basis" })
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, byName[name].GetProperty("min").ValueKind);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, byName[name].GetProperty("max").ValueKind);
+        }
 
         var footer = await DuckDb.QueryAsync($"SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata({DuckDb.Literal(file)})");
         Assert.Equal(

@@ -39,6 +39,37 @@ public sealed class ParquetTableTests
     }
 
     [Fact]
+    public async Task A_required_text_column_has_min_and_max_only_when_declared_with_them_and_reads_back_the_same_either_way()
+    {
+        var column = new ParquetColumns<(string Sorted, string Mixed, string? Optional)>();
+        var sorted = column.Text("sorted", r => r.Sorted, minMax: true);
+        var mixed = column.Text("mixed", r => r.Mixed);
+        var optional = column.OptionalText("optional", r => r.Optional);
+        var table = new ParquetTable<(string Sorted, string Mixed, string? Optional)>(sorted, mixed, optional);
+        var rows = Enumerable.Range(0, 300).Select(i => ($"S{i / 100}", $"M{(i * 7) % 11:00}", i % 4 == 0 ? null : $"O{i % 5}")).ToList();
+        var path = Path.Combine(RepoPaths.NewTempFolder("text-statistics"), "text.parquet");
+        await using (var file = File.Create(path))
+        {
+            await table.WriteAsync(file, rows, new Dictionary<string, string>(), CancellationToken.None);
+        }
+
+        var chunks = (await DuckDb.QueryAsync(
+            $"SELECT path_in_schema AS name, stats_min_value AS min, stats_max_value AS max, stats_null_count AS nulls FROM parquet_metadata({DuckDb.Literal(path)})"))
+            .Rows.ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.Equal(("S0", "S2"), (chunks["sorted"].GetProperty("min").GetString(), chunks["sorted"].GetProperty("max").GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, chunks["mixed"].GetProperty("min").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, chunks["mixed"].GetProperty("max").ValueKind);
+        Assert.Equal(("O0", "O4", "75"), (chunks["optional"].GetProperty("min").GetString(), chunks["optional"].GetProperty("max").GetString(),
+            chunks["optional"].GetProperty("nulls").GetString()));
+
+        var filtered = await DuckDb.QueryAsync($"SELECT count(*)::INTEGER AS n FROM read_parquet({DuckDb.Literal(path)}) WHERE mixed = 'M03'");
+        Assert.Equal(rows.Count(r => r.Item2 == "M03"), filtered[0, "n"].GetInt32());
+        await using var input = File.OpenRead(path);
+        var contents = await table.ReadAsync(input, row => (row.Get(sorted), row.Get(mixed), row.Get(optional)), CancellationToken.None);
+        Assert.Equal(rows, contents.Rows);
+    }
+
+    [Fact]
     public async Task The_catalogue_has_one_row_per_kpi_with_the_columns_of_outputs_md()
     {
         var path = Path.Combine(RepoPaths.NewTempFolder("catalogue"), KpiPublisher.CatalogueFile);

@@ -11,7 +11,7 @@ public static class KpiResultsParquet
 {
     private static readonly ParquetColumns<KpiResult> Column = new();
 
-    public static readonly ParquetColumn<KpiResult, string> Period = Column.Text("period", r => r.Period);
+    public static readonly ParquetColumn<KpiResult, string> Period = Column.Text("period", r => r.Period, minMax: true);
     public static readonly ParquetColumn<KpiResult, DateOnly> PeriodStart = Column.Date("period_start", r => r.PeriodStart);
     public static readonly ParquetColumn<KpiResult, DateOnly> PeriodEnd = Column.Date("period_end", r => r.PeriodEnd);
     public static readonly ParquetColumn<KpiResult, DateOnly> AsOf = Column.Date("as_of", r => r.AsOf);
@@ -27,7 +27,7 @@ public static class KpiResultsParquet
     public static readonly ParquetColumn<KpiResult, double?> Target = Column.OptionalDouble("target", r => r.Target);
     public static readonly ParquetColumn<KpiResult, string> Rag = Column.Text("rag", r => r.Rag);
     public static readonly ParquetColumn<KpiResult, string> RagBasis = Column.Text("rag_basis", r => r.RagBasis);
-    public static readonly ParquetColumn<KpiResult, string> Status = Column.Text("status", r => r.Status);
+    public static readonly ParquetColumn<KpiResult, string> Status = Column.Text("status", r => r.Status, minMax: true);
     public static readonly ParquetColumn<KpiResult, bool> Suppressed = Column.Boolean("suppressed", r => r.Suppressed);
     public static readonly ParquetColumn<KpiResult, int> SchemaVersion = Column.Int32("schema_version", r => r.SchemaVersion);
 
