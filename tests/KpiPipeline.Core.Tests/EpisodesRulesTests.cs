@@ -453,6 +453,16 @@ public class EpisodesRulesTests
     }
 
     [Fact]
+    public async Task W02_warns_once_for_an_episode_the_previous_month_list_names_twice()
+    {
+        // The fold hands the list of the month before, not a set: only gone through, never looked up.
+        var context = Context(previouslyOpen: ["EP9", "EP1", "EP9"]);
+        var (report, _) = await Upload("PROV1/2024-03/episodes.csv", Lines(EpisodesHeader, [EpisodeRow()]), context);
+
+        Assert.Equal(["EP9"], report.Issues.Where(i => i.RuleId == "W02").Select(i => i.Value!));
+    }
+
+    [Fact]
     public async Task W02_does_not_warn_when_the_previously_open_episode_is_present_even_as_DELETED()
     {
         var context = Context(previouslyOpen: new HashSet<string>(StringComparer.Ordinal) { "EP1", "EP2" });

@@ -102,7 +102,7 @@ internal static class Fixture
     public static string Lines(string header, IEnumerable<string> rows) => string.Join("\n", [header, .. rows]) + "\n";
 
     public static ValidationContext Context(
-        IReadOnlySet<string>? previouslyOpen = null, IReadOnlySet<string>? known = null, DateTimeOffset? uploadedAt = null,
+        IReadOnlyCollection<string>? previouslyOpen = null, IReadOnlySet<string>? known = null, DateTimeOffset? uploadedAt = null,
         long maxFileBytes = ValidationContext.DefaultMaxFileBytes) => new()
         {
             MaxFileBytes = maxFileBytes,

@@ -211,7 +211,7 @@ internal sealed class EpisodesRules : ReturnFileRules
             return;
         }
 
-        foreach (var missing in Context.PreviouslyOpenEpisodeIds.Where(id => !firstRowOfEpisode.ContainsKey(id)).Order(StringComparer.Ordinal))
+        foreach (var missing in Context.PreviouslyOpenEpisodeIds.Where(id => !firstRowOfEpisode.ContainsKey(id)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             Issues.Add(Rules.W02, null, null, "episode_id", missing,
                 "This episode was open at the end of the provider's previous accepted month but is missing from this file: it will stop counting as in treatment after the last month it appeared in.");

@@ -9,7 +9,7 @@ public sealed class ValidationContext
     /// <summary>Default size limit (rule F09).</summary>
     public const long DefaultMaxFileBytes = 16L * 1024 * 1024;
 
-    private static readonly IReadOnlySet<string> NoIds = new HashSet<string>(StringComparer.Ordinal);
+    private static readonly HashSet<string> NoIds = new(StringComparer.Ordinal);
 
     public required ReferenceData Reference { get; init; }
 
@@ -20,9 +20,10 @@ public sealed class ValidationContext
 
     /// <summary>
     /// For W02: the episode ids open (no exit, not deleted) at the end of the provider's previous accepted episodes
-    /// month, from <see cref="OpenEpisodes.AtMonthEnd"/>. Empty when the provider has no earlier accepted month.
+    /// month, from <see cref="OpenEpisodes.AtMonthEnd"/> or the provider's fold; only gone through, never looked up, so a
+    /// list will do (an id listed twice is reported once). Empty when the provider has no earlier accepted month.
     /// </summary>
-    public IReadOnlySet<string> PreviouslyOpenEpisodeIds { get; init; } = NoIds;
+    public IReadOnlyCollection<string> PreviouslyOpenEpisodeIds { get; init; } = NoIds;
 
     /// <summary>For W03: every episode id known for the provider (accepted episodes files, this month's included).</summary>
     public IReadOnlySet<string> KnownEpisodeIds { get; init; } = NoIds;

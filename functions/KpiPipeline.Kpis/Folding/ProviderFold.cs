@@ -31,7 +31,7 @@ public sealed class ProviderFold
     private List<StoredReview> reviews = [];
     private StoredReview[]? completedReviews;
     private HashSet<string>? knownEpisodeIds = new(StringComparer.Ordinal);
-    private HashSet<string>? openAtLatest;
+    private List<string>? openAtLatest;
 
     // The ids open at the end of the latest episodes month folded, in first-seen order, as that month's file left them;
     // null when not known (a restored fold), when they are read from the rows.
@@ -66,20 +66,21 @@ public sealed class ProviderFold
 
     /// <summary>
     /// W02: the episode ids open (no exit, not deleted) at the end of the latest accepted episodes month before
-    /// <paramref name="month"/>; empty when there is none. Null when that month is not the latest episodes month this fold
-    /// holds (a resubmission of an older month): the caller reads the file of that month instead.
+    /// <paramref name="month"/>, each once, in the order they first appeared; empty when there is none. Null when that month
+    /// is not the latest episodes month this fold holds (a resubmission of an older month): the caller reads the file of that
+    /// month instead. The fold's own list, not a set made for each month: W02 only goes through it.
     /// </summary>
-    public IReadOnlySet<string>? OpenBefore(ReportingMonth month)
+    public IReadOnlyCollection<string>? OpenBefore(ReportingMonth month)
     {
         if (LatestEpisodesMonth is not { } latestMonth)
         {
             return EmptyIds;
         }
 
-        return latestMonth < month ? openAtLatest ??= [.. OpenAtLatestFolded(latestMonth)] : null;
+        return latestMonth < month ? openAtLatest ??= OpenAtLatestFolded(latestMonth) : null;
     }
 
-    private static readonly IReadOnlySet<string> EmptyIds = new HashSet<string>(StringComparer.Ordinal);
+    private static readonly IReadOnlyCollection<string> EmptyIds = [];
 
     /// <summary>The files folded of one kind, in month order.</summary>
     public IReadOnlyList<ReturnPath> FilesOf(ReturnFileKind kind) => used[(int)kind];
@@ -111,7 +112,7 @@ public sealed class ProviderFold
         {
             // A month after the as-of date: history for validation only, its open episodes those of its own rows.
             known.UnionWith(rows.Select(r => r.EpisodeId));
-            openAtLatest = [.. rows.Where(IsOpen).Select(r => r.EpisodeId)];
+            openAtLatest = [.. rows.Where(IsOpen).Select(r => r.EpisodeId).Distinct(StringComparer.Ordinal)];
             return;
         }
 

@@ -30,7 +30,7 @@ public static class ValidationContexts
     /// <param name="unchangedRows">Rows of earlier months that need not be checked again (a batch run), or null.</param>
     public static ValidationContext For(
         ValidationSettings settings, ReturnPath? path, DateTimeOffset uploadedAt, ProviderFold? history,
-        IReadOnlySet<string>? openBefore = null, UnchangedEpisodeRows? unchangedRows = null)
+        IReadOnlyCollection<string>? openBefore = null, UnchangedEpisodeRows? unchangedRows = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return new ValidationContext
