@@ -1,3 +1,5 @@
+using System.Globalization;
+using FsCheck.Fluent;
 using KpiPipeline.Core.Validation;
 
 namespace KpiPipeline.Core.Tests;
@@ -19,8 +21,32 @@ public class IdentifierGuardTests
     [InlineData("1971-11")]
     [InlineData("11/1971")]
     [InlineData("1971-11-23T00:00:00")]
+    [InlineData("5171980")]
+    [InlineData("1111980")]
+    [InlineData("800517")]
+    [InlineData("198005")]
+    [InlineData("051980")]
+    [InlineData("E19800517")]
+    [InlineData("EP231171X")]
     public void Withholds_what_could_be_initials_or_a_date_of_birth(string value) =>
         Assert.True(IdentifierGuard.CouldBeIdentifier(value));
+
+    /// <summary>The layouts a date of birth is written in without separators, each with and without leading zeros.</summary>
+    private static readonly string[] CompactLayouts =
+        ["yyyyMMdd", "ddMMyyyy", "MMddyyyy", "yyMMdd", "ddMMyy", "MMddyy", "yyyyMd", "dMyyyy", "Mdyyyy", "dMyy", "yyyyMM", "MMyyyy"];
+
+    [Fact]
+    public void Withholds_every_date_of_birth_written_without_separators_alone_or_inside_an_id()
+    {
+        var dates = Gen.Choose(new DateOnly(1900, 1, 1).DayNumber, new DateOnly(2099, 12, 31).DayNumber).Select(DateOnly.FromDayNumber);
+        var values =
+            from date in dates
+            from layout in Gen.Elements(CompactLayouts)
+            from prefix in Gen.Elements("", "E", "EP-", "x")
+            from suffix in Gen.Elements("", "A", "-1")
+            select (Text: prefix + date.ToString(layout, CultureInfo.InvariantCulture) + suffix, Digits: date.ToString(layout, CultureInfo.InvariantCulture));
+        Fixture.CheckProperty(values.Where(v => v.Digits.Length is >= 6 and <= 8), v => IdentifierGuard.CouldBeIdentifier(v.Text), tests: 2000);
+    }
 
     [Theory]
     [InlineData("male")]
@@ -33,6 +59,12 @@ public class IdentifierGuardTests
     [InlineData("+SUM(1;2)")]
     [InlineData("9999999999999")]
     [InlineData("PH-001")]
+    [InlineData("E0000001")]
+    [InlineData("EP0123456")]
+    [InlineData("1234567")]
+    [InlineData("12345678")]
+    [InlineData("999999")]
+    [InlineData("EP-00042")]
     public void Shows_values_that_cannot_be_initials_or_a_date(string value) =>
         Assert.False(IdentifierGuard.CouldBeIdentifier(value));
 

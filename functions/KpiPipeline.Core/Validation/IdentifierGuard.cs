@@ -12,9 +12,12 @@ public static class IdentifierGuard
 
     /// <summary>
     /// True when <paramref name="value"/> could be initials or a date of birth: one or two letters and no digits (one
-    /// initial or both, with any dots or spaces), or anything that reads as a date — a run of 6 to 8 digits
-    /// (<c>19800517</c>, <c>170580</c>), three or more groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), or two groups
-    /// with a month name (<c>17 May 1980</c>) or a year and a month (<c>1980-05</c>).
+    /// initial or both, with any dots or spaces), or anything that reads as a date — a run of 6 to 8 digits that reads as
+    /// a day, month and year in some order, or a year and a month (<c>19800517</c>, <c>170580</c>, <c>5171980</c>,
+    /// <c>E19800517</c>), three or more groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), or two groups with a month
+    /// name (<c>17 May 1980</c>) or a year and a month (<c>1980-05</c>). A run of digits that no order makes a date (the
+    /// numbers of episode ids such as <c>E0000001</c> or <c>12345678</c>) is shown: withholding every such run hid the
+    /// episode a W02, W03 or E02 is about from the provider who has to find it.
     /// </summary>
     public static bool CouldBeIdentifier(ReadOnlySpan<char> value)
     {
@@ -39,7 +42,7 @@ public static class IdentifierGuard
             if (run > 0)
             {
                 groups++;
-                if (run is >= 6 and <= 8)
+                if (run is >= 6 and <= 8 && CouldBeCompactDate(value.Slice(i - run, run)))
                 {
                     return true;
                 }
@@ -69,6 +72,73 @@ public static class IdentifierGuard
         return (digits == 0 && letters is 1 or 2)
             || groups >= 3
             || (groups == 2 && (monthName || yearAndMonth));
+    }
+
+    /// <summary>
+    /// Whether 6 to 8 digits read as a date in any order a date of birth is written without separators: day, month and a
+    /// year of two or four digits, in the order day-month-year, month-day-year or year-month-day, the day and month of one
+    /// or two digits; or a four-digit year and a month, either way round. Months 1–12, days 1–31, four-digit years
+    /// 1900–2099: generous, since a date shown in a report by mistake costs more than an id withheld by mistake.
+    /// </summary>
+    private static bool CouldBeCompactDate(ReadOnlySpan<char> digits)
+    {
+        var n = digits.Length;
+        if (n == 6 && ((Year4(digits[..4]) && Month(digits[4..])) || (Month(digits[..2]) && Year4(digits[2..]))))
+        {
+            return true;
+        }
+
+        foreach (var yearLength in (ReadOnlySpan<int>)[2, 4])
+        {
+            var rest = n - yearLength;
+            for (var first = 1; first <= 2; first++)
+            {
+                var second = rest - first;
+                if (second is < 1 or > 2)
+                {
+                    continue;
+                }
+
+                // Year last: day-month or month-day before it.
+                var a = digits[..first];
+                var b = digits[first..rest];
+                var year = digits[rest..];
+                if (Year(year) && ((Day(a) && Month(b)) || (Month(a) && Day(b))))
+                {
+                    return true;
+                }
+
+                // Year first: month then day.
+                year = digits[..yearLength];
+                a = digits[yearLength..(yearLength + first)];
+                b = digits[(yearLength + first)..];
+                if (Year(year) && Month(a) && Day(b))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+
+        static int Number(ReadOnlySpan<char> d)
+        {
+            var v = 0;
+            foreach (var c in d)
+            {
+                v = (v * 10) + (c - '0');
+            }
+
+            return v;
+        }
+
+        static bool Day(ReadOnlySpan<char> d) => Number(d) is >= 1 and <= 31;
+
+        static bool Month(ReadOnlySpan<char> d) => Number(d) is >= 1 and <= 12;
+
+        static bool Year4(ReadOnlySpan<char> d) => d.Length == 4 && Number(d) is >= 1900 and <= 2099;
+
+        static bool Year(ReadOnlySpan<char> d) => d.Length == 2 || Year4(d);
     }
 
     /// <summary>
