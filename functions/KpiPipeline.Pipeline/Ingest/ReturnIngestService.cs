@@ -138,10 +138,10 @@ public sealed class ReturnIngestService(
             staged.Position = 0;
             await storage.Curated.GetBlobClient(curatedBlob).UploadAsync(staged, WithContentType("text/csv"), cancellationToken);
             await steps.AfterAsync(IngestStep.CuratedStored, upload.BlobName, cancellationToken);
-            var current = await storage.Returns.GetBlobClient(upload.BlobName).GetPropertiesOrNullAsync(cancellationToken);
             await index.CommitAsync(
                 new AcceptedVersion(path, upload.UploadId, upload.UploadedAt, curatedBlob, report.RowsRead),
-                isCurrentBlob: current is not null && UploadIdOf(current.ETag) == upload.UploadId,
+                isCurrentBlob: async token => await storage.Returns.GetBlobClient(upload.BlobName).GetPropertiesOrNullAsync(token) is { } current
+                    && UploadIdOf(current.ETag) == upload.UploadId,
                 cancellationToken);
             await steps.AfterAsync(IngestStep.Committed, upload.BlobName, cancellationToken);
         }

@@ -20,11 +20,17 @@ public sealed class AcceptedReturnsIndex(TableClient table)
 
     /// <summary>Makes <paramref name="candidate"/> the version in force unless a later upload already is. Returns whether it is now.</summary>
     /// <param name="candidate">The upload to commit.</param>
-    /// <param name="isCurrentBlob">Whether the upload is still the blob at its path in the returns container.</param>
+    /// <param name="isCurrentBlob">
+    /// Whether the upload is still the blob at its path in the returns container, asked after each read of the row in force
+    /// and before the write that is conditional on it. Asked before the read, a replacement uploaded and committed in
+    /// between would be overwritten by the upload it replaced: the answer would be stale, and the condition on the row as
+    /// read would not catch it.
+    /// </param>
     /// <param name="cancellationToken">Cancels the commit.</param>
-    public async Task<bool> CommitAsync(AcceptedVersion candidate, bool isCurrentBlob, CancellationToken cancellationToken)
+    public async Task<bool> CommitAsync(AcceptedVersion candidate, Func<CancellationToken, Task<bool>> isCurrentBlob, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(isCurrentBlob);
         while (true)
         {
             var current = await table.GetEntityOrNullAsync(candidate.Path.ProviderCode, RowKeyOf(candidate.Path), cancellationToken);
@@ -36,7 +42,7 @@ public sealed class AcceptedReturnsIndex(TableClient table)
                     return true;
                 }
 
-                if (!isCurrentBlob && existing.UploadedAt >= candidate.UploadedAt)
+                if (existing.UploadedAt >= candidate.UploadedAt && !await isCurrentBlob(cancellationToken))
                 {
                     return false;
                 }
@@ -61,6 +67,13 @@ public sealed class AcceptedReturnsIndex(TableClient table)
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="CommitAsync(AcceptedVersion, Func{CancellationToken, Task{bool}}, CancellationToken)"/> for a caller whose
+    /// answer cannot change while it commits (tests, seeded history).
+    /// </summary>
+    public Task<bool> CommitAsync(AcceptedVersion candidate, bool isCurrentBlob, CancellationToken cancellationToken) =>
+        CommitAsync(candidate, _ => Task.FromResult(isCurrentBlob), cancellationToken);
 
     /// <summary>
     /// Makes <paramref name="versions"/> the versions in force without comparing upload times (a benchmark's seeded history,

@@ -1,0 +1,103 @@
+using System.Text;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using KpiPipeline.Core.Pseudonymisation;
+using KpiPipeline.Pipeline;
+using KpiPipeline.Pipeline.Ingest;
+using KpiPipeline.Pipeline.State;
+using KpiPipeline.Pipeline.Storage;
+using KpiPipeline.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace KpiPipeline.Storage.Tests;
+
+/// <summary>
+/// Interleavings and crash points of the ingest that the real host cannot be made to hit on demand: ReturnIngestService in
+/// process on Azurite, paused or failed at chosen places.
+/// </summary>
+public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private const string Providers = "provider_code,provider_name,area_code\nP1,Provider One,A1\n";
+    private const string Areas = "area_code,area_name,nation,estimated_opiate_users,estimated_pwid\nA1,Area One,ENGLAND,1000,400\n";
+    private const string NspHeader = "provider_code,outlet_code,outlet_type,transaction_date,registrant_token,new_registration,needles_supplied";
+
+    private static string Nsp(int needles) => $"{NspHeader}\nP1,OUT-1,PHARMACY,2025-04-03,token-1,N,{needles}\n";
+
+    /// <summary>
+    /// v1 is paused at its commit's read of the index; v2 replaces it and is ingested and committed; v1 resumes. Until
+    /// 2026-12-05 v1 had asked whether it was the current blob before that read, kept its stale "yes" and overwrote v2:
+    /// the provider's correction was silently lost, though both got an "accepted" report.
+    /// </summary>
+    [Fact]
+    public async Task A_replacement_committed_while_the_upload_it_replaced_is_committing_stays_in_force()
+    {
+        var names = TestStorage.UniqueNames();
+        var gate = new PauseFirstEntityRead(names.AcceptedReturnsTable);
+        var settings = StorageAccountSettings.FromConnectionString(azurite.ConnectionString);
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(gate, HttpPipelinePosition.PerCall);
+        var paused = new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(tableOptions),
+            settings.CreateQueueServiceClient(), Options.Create(names));
+        var plain = PipelineStorage.Connect(settings, names);
+        await SetUpAsync(plain);
+        const string blob = "P1/2025-04/nsp.csv";
+
+        var v1 = await UploadAsync(plain, blob, Nsp(20));
+        var first = Ingest(paused, names, new NoIngestFaults()).IngestAsync(blob, CancellationToken.None);
+        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));   // v1 has seen itself current and is about to read the index
+
+        var v2 = await UploadAsync(plain, blob, Nsp(30));
+        var second = await Ingest(plain, names, new NoIngestFaults()).IngestAsync(blob, CancellationToken.None);
+        Assert.Equal(IngestStatus.Accepted, second.Status);
+        gate.Release.SetResult();
+        Assert.Equal(IngestStatus.Accepted, (await first).Status);
+
+        var inForce = Assert.Single(await new AcceptedReturnsIndex(plain.AcceptedReturns).OfProviderAsync("P1", CancellationToken.None));
+        Assert.NotEqual(v1, v2);
+        Assert.Equal(v2, inForce.UploadId);
+    }
+
+    private static async Task SetUpAsync(PipelineStorage storage)
+    {
+        await storage.EnsureCreatedAsync(CancellationToken.None);
+        await storage.Reference.GetBlobClient("providers.csv").UploadAsync(BinaryData.FromString(Providers), overwrite: true);
+        await storage.Reference.GetBlobClient("areas.csv").UploadAsync(BinaryData.FromString(Areas), overwrite: true);
+    }
+
+    private static async Task<string> UploadAsync(PipelineStorage storage, string blob, string content) =>
+        ReturnIngestService.UploadIdOf((await storage.Returns.GetBlobClient(blob).UploadAsync(
+            BinaryData.FromBytes(Encoding.UTF8.GetBytes(content)), overwrite: true)).Value.ETag);
+
+    private static ReturnIngestService Ingest(PipelineStorage storage, KpiPipelineOptions names, IIngestStepObserver steps) => new(
+        storage, new ProviderStates(storage, new NoStateWriteFaults()), new Pseudonymiser(PseudonymisationSecrets.Development),
+        Options.Create(names), steps, TimeProvider.System, NullLogger<ReturnIngestService>.Instance);
+
+    /// <summary>Holds the first single-entity GET on one table until released.</summary>
+    private sealed class PauseFirstEntityRead(string table) : HttpPipelinePolicy
+    {
+        private int seen;
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (Matches(message) && Interlocked.Exchange(ref seen, 1) == 0)
+            {
+                Reached.SetResult();
+                await Release.Task;
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessNext(message, pipeline);
+
+        private bool Matches(HttpMessage message) =>
+            message.Request.Method == RequestMethod.Get
+            && message.Request.Uri.ToUri().AbsolutePath.Contains($"/{table}(PartitionKey=", StringComparison.Ordinal);
+    }
+}
