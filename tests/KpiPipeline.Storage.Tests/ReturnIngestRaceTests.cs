@@ -2,6 +2,7 @@ using System.Text;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Pipeline;
 using KpiPipeline.Pipeline.Ingest;
@@ -57,6 +58,53 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         var inForce = Assert.Single(await new AcceptedReturnsIndex(plain.AcceptedReturns).OfProviderAsync("P1", CancellationToken.None));
         Assert.NotEqual(v1, v2);
         Assert.Equal(v2, inForce.UploadId);
+    }
+
+    /// <summary>
+    /// Every try of an accepted upload fails after its commit (its report or ledger write failing): the fifth records it
+    /// Failed and quarantines it. Until 2026-12-05 it stayed the version in force and was folded into the KPIs, though the
+    /// provider was never told it was accepted; now it is taken out of force, and the upload before it is back.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_upload_recorded_failed_after_its_commit_is_not_in_force_and_the_accepted_one_before_it_is(bool earlierUpload)
+    {
+        var names = TestStorage.UniqueNames();
+        var storage = PipelineStorage.Connect(StorageAccountSettings.FromConnectionString(azurite.ConnectionString), names);
+        await SetUpAsync(storage);
+        const string blob = "P1/2025-04/nsp.csv";
+        string? earlier = null;
+        if (earlierUpload)
+        {
+            earlier = await UploadAsync(storage, blob, Nsp(10));
+            Assert.Equal(IngestStatus.Accepted, (await Ingest(storage, names, new NoIngestFaults()).IngestAsync(blob, CancellationToken.None)).Status);
+        }
+
+        var upload = await UploadAsync(storage, blob, Nsp(20));
+        var ingest = Ingest(storage, names, new FailAfter(IngestStep.Committed));
+        for (var attempt = 1; attempt <= names.MaxIngestAttempts; attempt++)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => ingest.IngestAsync(blob, CancellationToken.None));
+        }
+
+        var entry = await new SubmissionLedger(storage.Ledger).GetAsync(blob, upload, CancellationToken.None);
+        Assert.Equal(SubmissionState.Failed, entry!.State);
+        Assert.False(await storage.Returns.BlobExistsAsync(blob));
+        var inForce = await new AcceptedReturnsIndex(storage.AcceptedReturns).OfProviderAsync("P1", CancellationToken.None);
+        Assert.Equal(earlier is null ? [] : [earlier], inForce.Select(v => v.UploadId));
+
+        // The provider's state is refreshed from the versions in force: its NSP month is the earlier upload's, or none.
+        var states = new ProviderStates(storage, new NoStateWriteFaults());
+        await states.RefreshAsync("P1", CancellationToken.None);
+        var state = await states.CurrentAsync("P1", ReturnFileKind.Nsp, CancellationToken.None);
+        Assert.Equal(earlier is null ? 0 : 10, state.Nsp.Sum(t => t.Needles));
+    }
+
+    private sealed class FailAfter(IngestStep step) : IIngestStepObserver
+    {
+        public Task AfterAsync(IngestStep done, string blobName, CancellationToken cancellationToken) =>
+            done == step ? throw new InvalidOperationException($"failed after {done}") : Task.CompletedTask;
     }
 
     private static async Task SetUpAsync(PipelineStorage storage)

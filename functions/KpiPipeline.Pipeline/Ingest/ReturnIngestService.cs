@@ -243,6 +243,9 @@ public sealed class ReturnIngestService(
     /// <summary>
     /// Records an upload that kept failing as Failed in the ledger and quarantines its raw file; returns what the ledger
     /// holds, which is the Completed entry (left as it is, raw file not quarantined) when a racing invocation completed it.
+    /// An upload that failed after its commit (its report or ledger write kept failing) is taken out of force again, the
+    /// path's latest other accepted upload put back, and its provider's state refreshed: an upload never reported accepted
+    /// must not count in the KPIs.
     /// </summary>
     private async Task<SubmissionEntry> RecordFailedAsync(SubmissionEntry upload, ETag etag, Exception? error, CancellationToken cancellationToken)
     {
@@ -252,9 +255,30 @@ public sealed class ReturnIngestService(
             return stored;
         }
 
+        await WithdrawIfCommittedAsync(stored, cancellationToken);
         await DisposeRawAsync(stored, etag, cancellationToken);
         logger.LogError(error, "Upload {Blob} failed {Attempts} times and is recorded as failed", stored.BlobName, stored.Attempts);
         return stored;
+    }
+
+    private async Task WithdrawIfCommittedAsync(SubmissionEntry failed, CancellationToken cancellationToken)
+    {
+        if (failed.Path is not { } path)
+        {
+            return;
+        }
+
+        var previous = (await ledger.UploadsOfAsync(failed.BlobName, cancellationToken))
+            .Where(e => e.UploadId != failed.UploadId && e is { State: SubmissionState.Completed, Accepted: true, CuratedBlob: not null })
+            .MaxBy(e => e.UploadedAt);
+        if (await index.WithdrawAsync(
+                path, failed.UploadId,
+                previous is null ? null : new AcceptedVersion(path, previous.UploadId, previous.UploadedAt, previous.CuratedBlob!, previous.Rows),
+                cancellationToken))
+        {
+            logger.LogWarning("Upload {Blob} was committed before it failed; the version in force is {Previous} again", failed.BlobName, previous?.UploadId ?? "none");
+            await storage.ProviderStateRefreshes.SendMessageAsync(path.ProviderCode, cancellationToken: cancellationToken);
+        }
     }
 
     /// <summary>Accepted: delete the raw upload. Rejected or failed: copy it to quarantine beside its report, then delete it.

@@ -69,6 +69,43 @@ public sealed class AcceptedReturnsIndex(TableClient table)
     }
 
     /// <summary>
+    /// Takes upload <paramref name="uploadId"/> out of force at <paramref name="path"/> if it is the version in force there,
+    /// putting <paramref name="previous"/> back (the latest other accepted upload of the path), or removing the row when there
+    /// is none; a later upload in force is left alone. For an upload committed but then recorded as failed: one that was never
+    /// reported accepted must not count. Returns whether it was in force.
+    /// </summary>
+    public async Task<bool> WithdrawAsync(ReturnPath path, string uploadId, AcceptedVersion? previous, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        while (true)
+        {
+            var current = await table.GetEntityOrNullAsync(path.ProviderCode, RowKeyOf(path), cancellationToken);
+            if (current is null || FromEntity(current).UploadId != uploadId)
+            {
+                return false;
+            }
+
+            try
+            {
+                if (previous is null)
+                {
+                    await table.DeleteEntityAsync(current.PartitionKey, current.RowKey, current.ETag, cancellationToken);
+                }
+                else
+                {
+                    await table.UpdateEntityAsync(ToEntity(previous), current.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return true;
+            }
+            catch (RequestFailedException e) when (e.IsConflict() || e.IsNotFound())
+            {
+                // The row changed (another upload committed) or went between our read and write: read again and decide again.
+            }
+        }
+    }
+
+    /// <summary>
     /// <see cref="CommitAsync(AcceptedVersion, Func{CancellationToken, Task{bool}}, CancellationToken)"/> for a caller whose
     /// answer cannot change while it commits (tests, seeded history).
     /// </summary>

@@ -197,6 +197,15 @@ public sealed class SubmissionLedger(TableClient table)
     public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken) =>
         [.. (await CompletedEntriesAsync(cancellationToken)).Select(e => new UploadOutcome(e.BlobName, e.Path, e.ProviderRegistered, e.UploadedAt, e.Accepted))];
 
+    /// <summary>Every upload of <paramref name="blobName"/> the ledger holds, in any state (one partition).</summary>
+    public async Task<IReadOnlyList<SubmissionEntry>> UploadsOfAsync(string blobName, CancellationToken cancellationToken) =>
+    [
+        .. (await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(blobName)}"), cancellationToken))
+            .Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal))
+            .Select(FromEntity)
+            .Where(e => e.BlobName == blobName),
+    ];
+
     /// <summary>Every upload in state <c>Completed</c> (a scan of the whole ledger).</summary>
     public async Task<IReadOnlyList<SubmissionEntry>> CompletedEntriesAsync(CancellationToken cancellationToken) =>
     [
