@@ -37,6 +37,9 @@ param computeKpisSchedule string = '0 30 2 * * *'
 @description('NCRONTAB (6 fields, UTC) of the quarantine purge.')
 param purgeQuarantineSchedule string = '0 0 3 * * *'
 
+@description('NCRONTAB (6 fields, UTC) of the sweep that records stalled uploads as failed.')
+param recordStalledUploadsSchedule string = '0 */15 * * * *'
+
 @description('Days a rejected upload is kept in quarantine.')
 param quarantineRetentionDays int = 30
 
@@ -188,6 +191,7 @@ module functionApp 'modules/functionapp.bicep' = {
     registrantSecretUri: keyVault.outputs.registrantSecretUri
     computeKpisSchedule: computeKpisSchedule
     purgeQuarantineSchedule: purgeQuarantineSchedule
+    recordStalledUploadsSchedule: recordStalledUploadsSchedule
     quarantineRetentionDays: quarantineRetentionDays
   }
   // The identity must hold its storage and Key Vault roles before the host starts with it.

@@ -41,6 +41,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             [KpiPipelineOptions.StorageConnectionName] = azurite.ConnectionString,
             ["ComputeKpisSchedule"] = "0 30 2 * * *",
             ["PurgeQuarantineSchedule"] = "0 0 3 * * *",
+            ["RecordStalledUploadsSchedule"] = "0 */15 * * * *",
             [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.UseDevelopmentSecrets)}"] = "true",
             [$"{KpiPipelineOptions.Section}:{nameof(KpiPipelineOptions.TrustDeclaredUploadTimes)}"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",

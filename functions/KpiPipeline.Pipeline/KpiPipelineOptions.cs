@@ -70,4 +70,12 @@ public sealed class KpiPipelineOptions
 
     /// <summary>Attempts after which an upload that keeps failing is recorded as failed instead of retried.</summary>
     public int MaxIngestAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Minutes after its last ledger write an upload still <c>Processing</c> is taken for stalled by
+    /// <c>RecordStalledUploads</c> and recorded as failed: the host has stopped trying it (a worker killed on its last try, an
+    /// attempt cancelled, a replacement upload taken up by its retry). The host's tries of one upload follow each other within
+    /// seconds and an ingest takes seconds, so an hour leaves no live attempt behind.
+    /// </summary>
+    public int StalledUploadMinutes { get; set; } = 60;
 }

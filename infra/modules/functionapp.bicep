@@ -36,6 +36,9 @@ param computeKpisSchedule string
 @description('NCRONTAB (6 fields, UTC) of the quarantine purge.')
 param purgeQuarantineSchedule string
 
+@description('NCRONTAB (6 fields, UTC) of the sweep that records stalled uploads as failed.')
+param recordStalledUploadsSchedule string
+
 @description('Days a rejected upload stays in quarantine.')
 param quarantineRetentionDays int
 
@@ -142,6 +145,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     ComputeKpisSchedule: computeKpisSchedule
     PurgeQuarantineSchedule: purgeQuarantineSchedule
+    RecordStalledUploadsSchedule: recordStalledUploadsSchedule
     KpiPipeline__PseudonymisationSecret: '@Microsoft.KeyVault(SecretUri=${pseudonymisationSecretUri})'
     KpiPipeline__RegistrantSecret: '@Microsoft.KeyVault(SecretUri=${registrantSecretUri})'
     KpiPipeline__QuarantineRetentionDays: string(quarantineRetentionDays)

@@ -25,7 +25,7 @@ public sealed class FunctionAppPackageTests(PackageFixture fixture, AzuriteFixtu
     {
         var package = fixture.Package;
         Assert.Empty(FunctionAppPackager.Verify(package.Folder));
-        Assert.Equal(["ComputeKpis", "IngestReturn", "PurgeQuarantine", "RefreshProviderState"], package.Functions);
+        Assert.Equal(["ComputeKpis", "IngestReturn", "PurgeQuarantine", "RecordStalledUploads", "RefreshProviderState"], package.Functions);
         Assert.Equal("KpiPipeline.Functions.dll", Path.GetFileName(package.WorkerAssemblyPath));
         Assert.Equal(
             File.ReadAllText(Path.Combine(DeploymentSources.FunctionsProject, "host.json")),
@@ -106,6 +106,7 @@ public sealed class FunctionAppPackageTests(PackageFixture fixture, AzuriteFixtu
                     ["KpiPipeline__RegistrantSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                     ["ComputeKpisSchedule"] = "0 30 2 * * *",
                     ["PurgeQuarantineSchedule"] = "0 0 3 * * *",
+                    ["RecordStalledUploadsSchedule"] = "0 */15 * * * *",
                 },
                 Log = line => { lock (logs) { logs.Add(line); } },
             },

@@ -6,5 +6,6 @@ public static class FunctionNames
     public const string IngestReturn = nameof(IngestReturn);
     public const string ComputeKpis = nameof(ComputeKpis);
     public const string PurgeQuarantine = nameof(PurgeQuarantine);
+    public const string RecordStalledUploads = nameof(RecordStalledUploads);
     public const string RefreshProviderState = nameof(RefreshProviderState);
 }

@@ -76,6 +76,32 @@ public sealed class IngestFaultTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Empty(await harness.Host.PollBlobsAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task An_upload_the_host_gave_up_on_while_the_ledger_still_said_processing_is_recorded_failed_by_the_stalled_upload_sweep()
+    {
+        var settings = Faults(IngestStep.Validated, times: int.MaxValue);
+        // The ledger's count one above the host's five tries: no try is the last by the ledger, as when the last try is killed
+        // or attempts fail before the ledger counts them. The host poisons the event and the upload is left Processing.
+        settings["KpiPipeline:MaxIngestAttempts"] = "6";
+        settings["KpiPipeline:StalledUploadMinutes"] = "0";
+        await using var harness = await PipelineHarness.StartAsync(azurite, settings);
+        await harness.UploadReferenceAsync();
+        var upload = (await harness.UploadReturnAsync(Path, Good)).Trim('"');
+        var result = await harness.TriggerIngestAsync(Path);
+        Assert.True(result.Poisoned);
+        var ledger = new SubmissionLedger(harness.Storage.Ledger);
+        Assert.Equal(SubmissionState.Processing, (await ledger.GetAsync(Path, upload, CancellationToken.None))!.State);
+
+        var sweep = await harness.TriggerTimerAsync(FunctionNames.RecordStalledUploads);
+
+        Assert.True(sweep.Succeeded, sweep.Exception);
+        var entry = await ledger.GetAsync(Path, upload, CancellationToken.None);
+        Assert.Equal((SubmissionState.Failed, 5), (entry!.State, entry.Attempts));
+        Assert.False(await harness.Storage.Returns.BlobExistsAsync(Path));
+        Assert.True(await harness.Storage.Quarantine.BlobExistsAsync($"{Path}.{upload}"));
+        Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.Curated));
+    }
+
     private async Task<(StorageState State, int AcceptedFiles)> RunAsync(string content, IngestStep? crash)
     {
         await using var harness = await PipelineHarness.StartAsync(azurite, crash is null ? null : Faults(crash.Value, times: 1));

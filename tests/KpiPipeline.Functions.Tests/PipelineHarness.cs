@@ -83,6 +83,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             [KpiPipelineOptions.StorageConnectionName] = connectionString,
             ["ComputeKpisSchedule"] = "0 30 2 * * *",
             ["PurgeQuarantineSchedule"] = "0 0 3 * * *",
+            ["RecordStalledUploadsSchedule"] = "0 */15 * * * *",
             ["KpiPipeline:PseudonymisationSecret"] = ClientKeySecret,
             ["KpiPipeline:RegistrantSecret"] = RegistrantSecret,
             ["KpiPipeline:QuarantineContainer"] = $"quarantine-{suffix}",

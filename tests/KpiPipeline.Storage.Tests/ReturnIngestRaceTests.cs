@@ -101,6 +101,79 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(earlier is null ? 0 : 10, state.Nsp.Sum(t => t.Needles));
     }
 
+    /// <summary>
+    /// Every try the host makes is killed (an OOM, a scale-in; modelled by an exception the failure handler lets through, as a
+    /// kill skips it), so no try records the upload. It stayed Processing for ever, unreported, its raw file (initials and
+    /// dates of birth) in returns; RecordStalledUploads now records it Failed and quarantines it.
+    /// </summary>
+    [Fact]
+    public async Task An_upload_whose_every_try_is_killed_is_recorded_failed_and_quarantined_by_the_stalled_upload_sweep()
+    {
+        var names = TestStorage.UniqueNames();
+        names.StalledUploadMinutes = 0;
+        var storage = PipelineStorage.Connect(StorageAccountSettings.FromConnectionString(azurite.ConnectionString), names);
+        await SetUpAsync(storage);
+        const string blob = "P1/2025-04/nsp.csv";
+        var upload = await UploadAsync(storage, blob, Nsp(20));
+        var ingest = Ingest(storage, names, new KillAfter(IngestStep.Validated, int.MaxValue));
+        for (var attempt = 1; attempt <= names.MaxIngestAttempts; attempt++)
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ingest.IngestAsync(blob, CancellationToken.None));
+        }
+
+        var ledger = new SubmissionLedger(storage.Ledger);
+        Assert.Equal(SubmissionState.Processing, (await ledger.GetAsync(blob, upload, CancellationToken.None))!.State);
+
+        var recorded = await Ingest(storage, names, new NoIngestFaults()).RecordStalledAsync(CancellationToken.None);
+
+        Assert.Equal([upload], recorded.Select(e => e.UploadId));
+        Assert.Equal(SubmissionState.Failed, (await ledger.GetAsync(blob, upload, CancellationToken.None))!.State);
+        Assert.False(await storage.Returns.BlobExistsAsync(blob));
+        Assert.True(await storage.Quarantine.GetBlobClient($"{blob}.{upload}").ExistsAsync());
+        Assert.Empty(await Ingest(storage, names, new NoIngestFaults()).RecordStalledAsync(CancellationToken.None));
+    }
+
+    /// <summary>
+    /// v1 (accepted) is killed after its commit; the provider then replaces it (v2, rejected) and the host's retry of v1's
+    /// event takes up v2. v1 stayed Processing for ever yet in force, folded into the KPIs though never reported; the sweep
+    /// records it Failed and takes it out of force, and v2, the blob now at the path, is left alone.
+    /// </summary>
+    [Fact]
+    public async Task An_upload_killed_after_its_commit_then_replaced_is_recorded_failed_and_taken_out_of_force_by_the_sweep()
+    {
+        var names = TestStorage.UniqueNames();
+        names.StalledUploadMinutes = 0;
+        var storage = PipelineStorage.Connect(StorageAccountSettings.FromConnectionString(azurite.ConnectionString), names);
+        await SetUpAsync(storage);
+        const string blob = "P1/2025-04/nsp.csv";
+        var v1 = await UploadAsync(storage, blob, Nsp(20));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Ingest(storage, names, new KillAfter(IngestStep.Committed, 1)).IngestAsync(blob, CancellationToken.None));
+        var index = new AcceptedReturnsIndex(storage.AcceptedReturns);
+        Assert.Equal([v1], (await index.OfProviderAsync("P1", CancellationToken.None)).Select(v => v.UploadId));
+
+        var v2 = await UploadAsync(storage, blob, Nsp(5000));   // over the NSP needle limit: rejected
+        var ingest = Ingest(storage, names, new NoIngestFaults());
+        Assert.Equal(IngestStatus.Rejected, (await ingest.IngestAsync(blob, CancellationToken.None)).Status);   // the host's retry of v1's event
+        Assert.Equal([v1], (await index.OfProviderAsync("P1", CancellationToken.None)).Select(v => v.UploadId));
+
+        Assert.Equal([v1], (await ingest.RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
+
+        var ledger = new SubmissionLedger(storage.Ledger);
+        Assert.Equal(SubmissionState.Failed, (await ledger.GetAsync(blob, v1, CancellationToken.None))!.State);
+        Assert.Equal(SubmissionState.Completed, (await ledger.GetAsync(blob, v2, CancellationToken.None))!.State);
+        Assert.Empty(await index.OfProviderAsync("P1", CancellationToken.None));
+        Assert.True(await storage.Quarantine.GetBlobClient($"{blob}.{v2}").ExistsAsync());
+    }
+
+    /// <summary>Stands for a kill after a step: nothing after it runs, and the ingest's failure handler does not see it.</summary>
+    private sealed class KillAfter(IngestStep step, int times) : IIngestStepObserver
+    {
+        private int remaining = times;
+
+        public Task AfterAsync(IngestStep done, string blobName, CancellationToken cancellationToken) =>
+            done == step && Interlocked.Decrement(ref remaining) >= 0 ? throw new OperationCanceledException($"killed after {done}") : Task.CompletedTask;
+    }
+
     private sealed class FailAfter(IngestStep step) : IIngestStepObserver
     {
         public Task AfterAsync(IngestStep done, string blobName, CancellationToken cancellationToken) =>

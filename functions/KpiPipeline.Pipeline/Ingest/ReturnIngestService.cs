@@ -97,6 +97,32 @@ public sealed class ReturnIngestService(
     }
 
     /// <summary>
+    /// Records as failed every upload left <c>Processing</c> for <see cref="KpiPipelineOptions.StalledUploadMinutes"/>: one
+    /// the host stopped trying without the last try recording it (the worker killed or the attempt cancelled on the host's
+    /// last try; attempts that failed before the ledger counted them), or one whose retry found a replacement at its path and
+    /// took that up instead. Each is recorded as <see cref="RecordFailedAsync"/> does after the last attempt: taken out of
+    /// force if it was committed, its raw file quarantined if it is still the blob at its path. Returns the uploads recorded.
+    /// </summary>
+    public async Task<IReadOnlyList<SubmissionEntry>> RecordStalledAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var stalledBefore = time.GetUtcNow() - TimeSpan.FromMinutes(options.Value.StalledUploadMinutes);
+        var recorded = new List<SubmissionEntry>();
+        foreach (var stalled in await ledger.ProcessingSinceAsync(stalledBefore, cancellationToken))
+        {
+            // The upload's own ETag: a replacement at the path (another ETag) is never quarantined or deleted in its stead.
+            var etag = new ETag($"\"{stalled.UploadId}\"");
+            var failed = await RecordFailedAsync(stalled, etag, null, cancellationToken);
+            if (failed.State == SubmissionState.Failed)
+            {
+                recorded.Add(failed);
+            }
+        }
+
+        return recorded;
+    }
+
+    /// <summary>
     /// An upload the ledger holds as finished: a completed one's notification and state refresh are made sure of (both
     /// idempotent), and the raw upload is disposed of.
     /// </summary>

@@ -206,6 +206,15 @@ public sealed class SubmissionLedger(TableClient table)
             .Where(e => e.BlobName == blobName),
     ];
 
+    /// <summary>Every upload still <c>Processing</c> whose row was last written before <paramref name="lastWrittenBefore"/>.</summary>
+    public async Task<IReadOnlyList<SubmissionEntry>> ProcessingSinceAsync(DateTimeOffset lastWrittenBefore, CancellationToken cancellationToken) =>
+    [
+        .. (await table.QueryAllAsync(
+                TableClient.CreateQueryFilter($"State eq {nameof(SubmissionState.Processing)} and Timestamp lt {lastWrittenBefore}"), cancellationToken))
+            .Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal))
+            .Select(FromEntity),
+    ];
+
     /// <summary>Every upload in state <c>Completed</c> (a scan of the whole ledger).</summary>
     public async Task<IReadOnlyList<SubmissionEntry>> CompletedEntriesAsync(CancellationToken cancellationToken) =>
     [
