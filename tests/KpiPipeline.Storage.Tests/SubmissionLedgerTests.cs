@@ -143,11 +143,27 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
     {
         var ledger = await NewLedgerAsync();
         var entry = Completed("P1/2025-04/reviews.csv", "u3") with { Accepted = false };
-        Assert.NotNull((await ledger.ClaimNotificationAsync(entry, ClaimedAt, Lease, CancellationToken.None)).ClaimETag);
+        var won = (await ledger.ClaimNotificationAsync(entry, ClaimedAt, Lease, CancellationToken.None)).ClaimETag;
+        Assert.NotNull(won);
 
-        await ledger.ReleaseNotificationClaimAsync(entry, CancellationToken.None);
+        await ledger.ReleaseNotificationClaimAsync(entry, won.Value, CancellationToken.None);
 
         Assert.NotNull((await ledger.ClaimNotificationAsync(entry, ClaimedAt.AddSeconds(1), Lease, CancellationToken.None)).ClaimETag);
+    }
+
+    [Fact]
+    public async Task A_claim_taken_over_and_sent_is_not_given_back_by_the_holder_whose_lease_ran_out()
+    {
+        var ledger = await NewLedgerAsync();
+        var entry = Completed("P1/2025-04/nsp.csv", "u4");
+        var slow = (await ledger.ClaimNotificationAsync(entry, ClaimedAt, Lease, CancellationToken.None)).ClaimETag!.Value;
+        var taken = (await ledger.ClaimNotificationAsync(entry, ClaimedAt + Lease, Lease, CancellationToken.None)).ClaimETag!.Value;
+        await ledger.MarkNotificationSentAsync(entry, taken, ClaimedAt + Lease + TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        // The slow holder's send fails at last, and it gives back what it claimed: the sent mark of the new holder stays.
+        await ledger.ReleaseNotificationClaimAsync(entry, slow, CancellationToken.None);
+
+        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, ClaimedAt.AddMinutes(5), Lease, CancellationToken.None));
     }
 
     private static readonly DateTimeOffset ClaimedAt = new(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);

@@ -216,7 +216,7 @@ public sealed class ReturnIngestService(
 
             if (claim.ClaimETag is { } won)
             {
-                await SendNotificationAsync(completed, cancellationToken);
+                await SendNotificationAsync(completed, won, cancellationToken);
                 await ledger.MarkNotificationSentAsync(completed, won, time.GetUtcNow(), cancellationToken);
                 return;
             }
@@ -226,7 +226,7 @@ public sealed class ReturnIngestService(
         }
     }
 
-    private async Task SendNotificationAsync(SubmissionEntry completed, CancellationToken cancellationToken)
+    private async Task SendNotificationAsync(SubmissionEntry completed, ETag claim, CancellationToken cancellationToken)
     {
         try
         {
@@ -243,7 +243,7 @@ public sealed class ReturnIngestService(
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // Not sent: give the claim back so that the host's retry of this invocation (or a racing one) sends it.
-            await ledger.ReleaseNotificationClaimAsync(completed, CancellationToken.None);
+            await ledger.ReleaseNotificationClaimAsync(completed, claim, CancellationToken.None);
             throw;
         }
     }

@@ -176,12 +176,22 @@ public sealed class SubmissionLedger(TableClient table)
         }
     }
 
-    /// <summary>Gives back a claim whose notification could not be sent.</summary>
-    public Task ReleaseNotificationClaimAsync(SubmissionEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives back a won claim whose notification could not be sent. A claim taken over meanwhile (its lease ran out while the
+    /// send hung, and another invocation won it and may have sent and marked it) is left as it is: giving that back would
+    /// let a third invocation send the notification again.
+    /// </summary>
+    public async Task ReleaseNotificationClaimAsync(SubmissionEntry entry, ETag claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var (partition, rowKey) = ClaimKeyOf(entry);
-        return table.DeleteEntityAsync(partition, rowKey, ETag.All, cancellationToken);
+        try
+        {
+            await table.DeleteEntityAsync(partition, rowKey, claim, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+        }
     }
 
     private const string ClaimedAtColumn = "ClaimedAt";
