@@ -103,6 +103,7 @@ internal static class Fixture
 
     public static ValidationContext Context(
         IReadOnlyCollection<string>? previouslyOpen = null, IReadOnlySet<string>? known = null, DateTimeOffset? uploadedAt = null,
+        IReadOnlySet<string>? deleted = null,
         long maxFileBytes = ValidationContext.DefaultMaxFileBytes) => new()
         {
             MaxFileBytes = maxFileBytes,
@@ -111,6 +112,7 @@ internal static class Fixture
             UploadedAt = uploadedAt ?? new DateTimeOffset(2024, 4, 5, 10, 0, 0, TimeSpan.Zero),
             PreviouslyOpenEpisodeIds = previouslyOpen ?? new HashSet<string>(StringComparer.Ordinal),
             KnownEpisodeIds = known ?? new HashSet<string>(StringComparer.Ordinal) { "EP1", "EP2", "EP3" },
+            DeletedEpisodeIds = deleted ?? new HashSet<string>(StringComparer.Ordinal),
         };
 
     public static Task<(ValidationReport Report, CollectingRowSink Sink)> Upload(string blobName, string content, ValidationContext? context = null) =>

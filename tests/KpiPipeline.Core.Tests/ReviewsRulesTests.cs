@@ -181,6 +181,19 @@ public class ReviewsRulesTests
     }
 
     [Fact]
+    public async Task W03_warns_about_a_review_of_a_deleted_episode_whose_review_is_left_out_of_KPIs()
+    {
+        var context = Context(deleted: new HashSet<string>(StringComparer.Ordinal) { "EP2" });
+        var (report, sink) = await Upload("PROV1/2024-03/reviews.csv", Lines(ReviewsHeader, [ReviewRow(), ReviewRow(("episode_id", "EP2"))]), context);
+
+        Assert.True(report.Accepted);
+        var issue = Assert.Single(report.Issues);
+        Assert.Equal(("W03", 2L, "EP2"), (issue.RuleId, issue.Row!.Value, issue.Value));
+        Assert.Contains("deleted", issue.Message, StringComparison.Ordinal);
+        Assert.Equal(2, sink.Reviews.Count);
+    }
+
+    [Fact]
     public async Task Stores_review_values_as_sent_and_codes_upper_case()
     {
         var (report, sink) = await Reviews(ReviewRow(("stage", "post_exit"), ("shared_equipment", "y")));

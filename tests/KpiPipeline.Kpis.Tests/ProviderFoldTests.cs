@@ -30,6 +30,21 @@ public class ProviderFoldTests
     }
 
     [Fact]
+    public void Deleted_episodes_are_those_whose_latest_row_is_DELETED_and_one_sent_again_as_ACTIVE_is_not()
+    {
+        var fold = new ProviderFold("P1");
+        fold.AddEpisodes(PathOf("2025-04"), [Episode.Build(), Episode.WithId("E2").Deleted().Build(), Episode.WithId("E3").Build()]);
+        Assert.Equal(["E2"], fold.DeletedEpisodeIds);
+
+        fold.AddEpisodes(PathOf("2025-05"), [Episode.Deleted().Build(), Episode.WithId("E2").Build(), Episode.WithId("E3").Build()]);
+        Assert.Equal(["E1"], fold.DeletedEpisodeIds);
+
+        // Two rows of one episode in one file: the last says.
+        fold.AddEpisodes(PathOf("2025-06"), [Episode.Build(), Episode.Deleted().Build(), Episode.WithId("E3").Deleted().Build(), Episode.WithId("E3").Build()]);
+        Assert.Equal(["E1"], fold.DeletedEpisodeIds);
+    }
+
+    [Fact]
     public void An_episode_sent_twice_in_one_file_is_open_or_not_as_its_last_row_says()
     {
         var fold = new ProviderFold("P1");
@@ -146,5 +161,6 @@ public class ProviderFoldTests
         && a.Reviews.SequenceEqual(b.Reviews)
         && a.Nsp.SequenceEqual(b.Nsp)
         && a.KnownEpisodeIds.SetEquals(b.KnownEpisodeIds)
+        && a.DeletedEpisodeIds.SetEquals(b.DeletedEpisodeIds)
         && a.OpenBefore(new ReportingMonth(9000, 1))!.Order(StringComparer.Ordinal).SequenceEqual(b.OpenBefore(new ReportingMonth(9000, 1))!.Order(StringComparer.Ordinal));
 }

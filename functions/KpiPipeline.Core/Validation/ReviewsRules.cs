@@ -97,6 +97,10 @@ internal sealed class ReviewsRules : ReturnFileRules
         {
             Report(Rules.W03, EpisodeId, "No episode with this episode_id is known for this provider: the review is left out of KPIs until the episode arrives.");
         }
+        else if (episodeId is not null && Context.DeletedEpisodeIds.Contains(episodeId))
+        {
+            Report(Rules.W03, EpisodeId, "This episode is deleted (record_status DELETED in the provider's latest episodes file that sent it): the review is left out of KPIs unless the episode is sent again as ACTIVE.");
+        }
 
         if (Issues.HasErrors)
         {

@@ -86,7 +86,7 @@ public static class Rules
     public static readonly Rule R08 = new("R08", IssueSeverity.Error, Reviews, "barc10_score", "Blank or a whole number 10–60.");
     public static readonly Rule R09 = new("R09", IssueSeverity.Error, Reviews, "goals_set, goals_progressed", "Blank or a whole number 0–50; goals_progressed ≤ goals_set.");
     public static readonly Rule R10 = new("R10", IssueSeverity.Error, Reviews, "episode_id", "1–64 of A-Z a-z 0-9 _ - (required).");
-    public static readonly Rule W03 = new("W03", IssueSeverity.Warning, Reviews, "episode_id", "The episode is not known for this provider; the review is left out of KPIs until it arrives.");
+    public static readonly Rule W03 = new("W03", IssueSeverity.Warning, Reviews, "episode_id", "The episode is not known for this provider, or is deleted; the review is left out of KPIs until it arrives (or is sent again as ACTIVE).");
 
     public static readonly Rule N01 = new("N01", IssueSeverity.Error, Nsp, "provider_code", "Equals the provider in the upload path.");
     public static readonly Rule N02 = new("N02", IssueSeverity.Error, Nsp, "outlet_code", "1–32 of A-Z 0-9 _ - (letters case-insensitive).");

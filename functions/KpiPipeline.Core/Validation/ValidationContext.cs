@@ -29,6 +29,12 @@ public sealed class ValidationContext
     public IReadOnlySet<string> KnownEpisodeIds { get; init; } = NoIds;
 
     /// <summary>
+    /// For W03 too: the known episodes whose latest accepted row is <c>DELETED</c> (dataset.md 2.3: it removes the episode),
+    /// whose reviews are left out of the KPIs as an unknown episode's are.
+    /// </summary>
+    public IReadOnlySet<string> DeletedEpisodeIds { get; init; } = NoIds;
+
+    /// <summary>
     /// Rows of the provider's earlier accepted episodes files that need not be checked again when sent unchanged (a batch
     /// run over months of returns); null to check every row.
     /// </summary>

@@ -31,6 +31,7 @@ public sealed class ProviderFold
     private List<StoredReview> reviews = [];
     private StoredReview[]? completedReviews;
     private HashSet<string>? knownEpisodeIds = new(StringComparer.Ordinal);
+    private HashSet<string>? deletedEpisodeIds = new(StringComparer.Ordinal);
     private List<string>? openAtLatest;
 
     // The ids open at the end of the latest episodes month folded, in first-seen order, as that month's file left them;
@@ -54,6 +55,13 @@ public sealed class ProviderFold
     /// <summary>Every episode id of every accepted episodes file (W03), one string per episode shared with the rows.</summary>
     /// <exception cref="InvalidOperationException">After <see cref="Complete"/>.</exception>
     public HashSet<string> KnownEpisodeIds => knownEpisodeIds ?? throw new InvalidOperationException($"The fold of {ProviderCode} is completed.");
+
+    /// <summary>
+    /// The known episodes whose latest accepted row is <c>DELETED</c> (W03: their reviews are left out of the KPIs), kept as
+    /// rows are added: a set changed only when an episode's status changes, not made for every month.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">After <see cref="Complete"/>.</exception>
+    public IReadOnlySet<string> DeletedEpisodeIds => deletedEpisodeIds ?? throw new InvalidOperationException($"The fold of {ProviderCode} is completed.");
 
     /// <summary>The month of the latest accepted episodes file, months after the as-of date included.</summary>
     public ReportingMonth? LatestEpisodesMonth => lastAdded[(int)ReturnFileKind.Episodes];
@@ -112,6 +120,11 @@ public sealed class ProviderFold
         {
             // A month after the as-of date: history for validation only, its open episodes those of its own rows.
             known.UnionWith(rows.Select(r => r.EpisodeId));
+            foreach (var row in rows)
+            {
+                NoteDeleted(row.EpisodeId, row.RecordStatus == RecordStatus.DELETED);
+            }
+
             openAtLatest = [.. rows.Where(IsOpen).Select(r => r.EpisodeId).Distinct(StringComparer.Ordinal)];
             return;
         }
@@ -128,6 +141,12 @@ public sealed class ProviderFold
                 // Every episode with a latest row is known already; only a new one is added.
                 known.Add(row.EpisodeId);
                 entry.Rank = latest.Count - 1;
+            }
+
+            var deleted = row.RecordStatus == RecordStatus.DELETED;
+            if (deleted != (seen && entry.Row.RecordStatus == RecordStatus.DELETED))
+            {
+                NoteDeleted(row.EpisodeId, deleted);
             }
 
             entry = (row, path.Month, entry.Rank);
@@ -190,6 +209,10 @@ public sealed class ProviderFold
         {
             latest.Add(row.EpisodeId, (row, month, latest.Count));
             known.Add(row.EpisodeId);
+            if (row.RecordStatus == RecordStatus.DELETED)
+            {
+                NoteDeleted(row.EpisodeId, deleted: true);
+            }
         }
 
         missing.AddRange(events);
@@ -226,6 +249,7 @@ public sealed class ProviderFold
     public void Complete()
     {
         knownEpisodeIds = null;
+        deletedEpisodeIds = null;
         openAtLatest = null;
         openAtLastFolded = null;
         if (completedReviews is null)
@@ -363,6 +387,19 @@ public sealed class ProviderFold
         }
 
         return open;
+    }
+
+    private void NoteDeleted(string episodeId, bool deleted)
+    {
+        var ids = deletedEpisodeIds ?? throw new InvalidOperationException($"The fold of {ProviderCode} is completed.");
+        if (deleted)
+        {
+            ids.Add(episodeId);
+        }
+        else
+        {
+            ids.Remove(episodeId);
+        }
     }
 
     private static bool IsOpen(CuratedEpisode row) => row.RecordStatus == RecordStatus.ACTIVE && row.ExitDate is null;

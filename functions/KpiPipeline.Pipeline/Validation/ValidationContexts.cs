@@ -44,6 +44,7 @@ public static class ValidationContexts
                 : openBefore ?? history.OpenBefore(path.Month) ?? throw new ArgumentException(
                     $"{path.BlobName} is not after the latest episodes month the fold holds: pass the open episodes of the month before.", nameof(openBefore)),
             KnownEpisodeIds = history?.KnownEpisodeIds ?? NoIds,
+            DeletedEpisodeIds = history?.DeletedEpisodeIds ?? NoIds,
             UnchangedRows = unchangedRows,
         };
     }
