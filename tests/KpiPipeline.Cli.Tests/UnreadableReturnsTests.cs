@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using KpiPipeline.Testing;
@@ -80,25 +79,8 @@ public sealed class UnreadableReturnsTests
 
         try
         {
-            var start = new ProcessStartInfo(Environment.IsPrivilegedProcess ? "setpriv" : "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-            if (Environment.IsPrivilegedProcess)
-            {
-                foreach (var argument in new[] { "--bounding-set=-dac_override,-dac_read_search", "--", "dotnet" })
-                {
-                    start.ArgumentList.Add(argument);
-                }
-            }
-
-            foreach (var argument in new[]
-                     {
-                         Path.Combine(AppContext.BaseDirectory, "kpi.dll"), "process", "--returns", returns, "--reference", reference,
-                         "--out", output, "--as-of", AsOf, "--development-secrets",
-                     })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start)!;
+            using var process = KpiProcessCommand.Start(
+                returns, reference, output, AsOf, Environment.IsPrivilegedProcess ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] : []);
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));

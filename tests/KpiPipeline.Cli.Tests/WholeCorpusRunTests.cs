@@ -167,21 +167,7 @@ public sealed class WholeCorpusRunTests(ITestOutputHelper log)
     /// <summary>Runs <c>kpi process</c> as a process of its own, sampling its peak resident set (VmHWM) until it exits.</summary>
     private static async Task<(int Exit, long PeakBytes, string Stderr)> RunKpiProcessAsync(string returns, string reference, string output)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        foreach (var argument in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "kpi.dll"), "process", "--returns", returns, "--reference", reference,
-                     "--out", output, "--as-of", AsOf, "--development-secrets",
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = KpiProcessCommand.Start(returns, reference, output, AsOf);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         long peak = 0;

@@ -43,7 +43,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
             settings.CreateQueueServiceClient(), Options.Create(names));
         var plain = PipelineStorage.Connect(settings, names);
         await SetUpAsync(plain);
-        const string blob = "P1/2025-04/nsp.csv";
+        const string blob = NspBlob;
 
         var v1 = await UploadAsync(plain, blob, Nsp(20));
         var first = Ingest(paused, names, new NoIngestFaults()).IngestAsync(blob, CancellationToken.None);
@@ -70,10 +70,8 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [InlineData(true)]
     public async Task An_upload_recorded_failed_after_its_commit_is_not_in_force_and_the_accepted_one_before_it_is(bool earlierUpload)
     {
-        var names = TestStorage.UniqueNames();
-        var storage = PipelineStorage.Connect(StorageAccountSettings.FromConnectionString(azurite.ConnectionString), names);
-        await SetUpAsync(storage);
-        const string blob = "P1/2025-04/nsp.csv";
+        var (names, storage) = await NewPipelineAsync();
+        const string blob = NspBlob;
         string? earlier = null;
         if (earlierUpload)
         {
@@ -109,11 +107,8 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task An_upload_whose_every_try_is_killed_is_recorded_failed_and_quarantined_by_the_stalled_upload_sweep()
     {
-        var names = TestStorage.UniqueNames();
-        names.StalledUploadMinutes = 0;
-        var storage = PipelineStorage.Connect(StorageAccountSettings.FromConnectionString(azurite.ConnectionString), names);
-        await SetUpAsync(storage);
-        const string blob = "P1/2025-04/nsp.csv";
+        var (names, storage) = await NewPipelineAsync(stalledUploadMinutes: 0);
+        const string blob = NspBlob;
         var upload = await UploadAsync(storage, blob, Nsp(20));
         var ingest = Ingest(storage, names, new KillAfter(IngestStep.Validated, int.MaxValue));
         for (var attempt = 1; attempt <= names.MaxIngestAttempts; attempt++)
@@ -141,11 +136,8 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task An_upload_killed_after_its_commit_then_replaced_is_recorded_failed_and_taken_out_of_force_by_the_sweep()
     {
-        var names = TestStorage.UniqueNames();
-        names.StalledUploadMinutes = 0;
-        var storage = PipelineStorage.Connect(StorageAccountSettings.FromConnectionString(azurite.ConnectionString), names);
-        await SetUpAsync(storage);
-        const string blob = "P1/2025-04/nsp.csv";
+        var (names, storage) = await NewPipelineAsync(stalledUploadMinutes: 0);
+        const string blob = NspBlob;
         var v1 = await UploadAsync(storage, blob, Nsp(20));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Ingest(storage, names, new KillAfter(IngestStep.Committed, 1)).IngestAsync(blob, CancellationToken.None));
         var index = new AcceptedReturnsIndex(storage.AcceptedReturns);
@@ -178,6 +170,18 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     {
         public Task AfterAsync(IngestStep done, string blobName, CancellationToken cancellationToken) =>
             done == step ? throw new InvalidOperationException($"failed after {done}") : Task.CompletedTask;
+    }
+
+    private const string NspBlob = "P1/2025-04/nsp.csv";
+
+    /// <summary>Storage of unique names on Azurite with the reference data, and its options.</summary>
+    private async Task<(KpiPipelineOptions Names, PipelineStorage Storage)> NewPipelineAsync(int stalledUploadMinutes = 60)
+    {
+        var names = TestStorage.UniqueNames();
+        names.StalledUploadMinutes = stalledUploadMinutes;
+        var storage = PipelineStorage.Connect(StorageAccountSettings.FromConnectionString(azurite.ConnectionString), names);
+        await SetUpAsync(storage);
+        return (names, storage);
     }
 
     private static async Task SetUpAsync(PipelineStorage storage)
