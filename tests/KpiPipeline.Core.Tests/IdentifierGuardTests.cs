@@ -28,22 +28,29 @@ public class IdentifierGuardTests
     [InlineData("051980")]
     [InlineData("E19800517")]
     [InlineData("EP231171X")]
+    [InlineData("JS1705801")]
+    [InlineData("JS17058001")]
+    [InlineData("19801705")]
+    [InlineData("4857771980051")]
     public void Withholds_what_could_be_initials_or_a_date_of_birth(string value) =>
         Assert.True(IdentifierGuard.CouldBeIdentifier(value));
 
     /// <summary>The layouts a date of birth is written in without separators, each with and without leading zeros.</summary>
     private static readonly string[] CompactLayouts =
-        ["yyyyMMdd", "ddMMyyyy", "MMddyyyy", "yyMMdd", "ddMMyy", "MMddyy", "yyyyMd", "dMyyyy", "Mdyyyy", "dMyy", "yyyyMM", "MMyyyy"];
+    [
+        "yyyyMMdd", "ddMMyyyy", "MMddyyyy", "yyyyddMM", "yyMMdd", "ddMMyy", "MMddyy", "yyddMM", "yyyyMd", "dMyyyy", "Mdyyyy", "dMyy",
+        "yyyyMM", "MMyyyy",
+    ];
 
     [Fact]
-    public void Withholds_every_date_of_birth_written_without_separators_alone_or_inside_an_id()
+    public void Withholds_every_date_of_birth_written_without_separators_alone_or_inside_an_id_among_other_digits()
     {
         var dates = Gen.Choose(new DateOnly(1900, 1, 1).DayNumber, new DateOnly(2099, 12, 31).DayNumber).Select(DateOnly.FromDayNumber);
         var values =
             from date in dates
             from layout in Gen.Elements(CompactLayouts)
-            from prefix in Gen.Elements("", "E", "EP-", "x")
-            from suffix in Gen.Elements("", "A", "-1")
+            from prefix in Gen.Elements("", "E", "EP-", "x", "JS", "7", "42", "E00")
+            from suffix in Gen.Elements("", "A", "-1", "1", "01", "9A")
             select (Text: prefix + date.ToString(layout, CultureInfo.InvariantCulture) + suffix, Digits: date.ToString(layout, CultureInfo.InvariantCulture));
         Fixture.CheckProperty(values.Where(v => v.Digits.Length is >= 6 and <= 8), v => IdentifierGuard.CouldBeIdentifier(v.Text), tests: 2000);
     }
@@ -60,7 +67,7 @@ public class IdentifierGuardTests
     [InlineData("9999999999999")]
     [InlineData("PH-001")]
     [InlineData("E0000001")]
-    [InlineData("EP0123456")]
+    [InlineData("EP0000042")]
     [InlineData("1234567")]
     [InlineData("12345678")]
     [InlineData("999999")]

@@ -13,10 +13,11 @@ public static class IdentifierGuard
     /// <summary>
     /// True when <paramref name="value"/> could be initials or a date of birth: one or two letters and no digits (one
     /// initial or both, with any dots or spaces), or anything that reads as a date — a run of 6 to 8 digits that reads as
-    /// a day, month and year in some order, or a year and a month (<c>19800517</c>, <c>170580</c>, <c>5171980</c>,
-    /// <c>E19800517</c>), three or more groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), or two groups with a month
-    /// name (<c>17 May 1980</c>) or a year and a month (<c>1980-05</c>). A run of digits that no order makes a date (the
-    /// numbers of episode ids such as <c>E0000001</c> or <c>12345678</c>) is shown: withholding every such run hid the
+    /// a day, month and year in some order, or a year and a month, anywhere in a run of six or more digits
+    /// (<c>19800517</c>, <c>170580</c>, <c>5171980</c>, <c>E19800517</c>, <c>JS1705801</c>, an NHS number that happens to
+    /// hold one), three or more groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), or two groups with a month name
+    /// (<c>17 May 1980</c>) or a year and a month (<c>1980-05</c>). A run of digits no part of which any order makes a date
+    /// (the numbers of episode ids such as <c>E0000001</c> or <c>12345678</c>) is shown: withholding every such run hid the
     /// episode a W02, W03 or E02 is about from the provider who has to find it.
     /// </summary>
     public static bool CouldBeIdentifier(ReadOnlySpan<char> value)
@@ -42,7 +43,7 @@ public static class IdentifierGuard
             if (run > 0)
             {
                 groups++;
-                if (run is >= 6 and <= 8 && CouldBeCompactDate(value.Slice(i - run, run)))
+                if (run >= 6 && HoldsCompactDate(value.Slice(i - run, run)))
                 {
                     return true;
                 }
@@ -74,11 +75,29 @@ public static class IdentifierGuard
             || (groups == 2 && (monthName || yearAndMonth));
     }
 
+    /// <summary>Whether any 6 to 8 consecutive digits of <paramref name="run"/> read as a date (<see cref="CouldBeCompactDate"/>).</summary>
+    private static bool HoldsCompactDate(ReadOnlySpan<char> run)
+    {
+        for (var length = 6; length <= Math.Min(8, run.Length); length++)
+        {
+            for (var start = 0; start + length <= run.Length; start++)
+            {
+                if (CouldBeCompactDate(run.Slice(start, length)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Whether 6 to 8 digits read as a date in any order a date of birth is written without separators: day, month and a
-    /// year of two or four digits, in the order day-month-year, month-day-year or year-month-day, the day and month of one
-    /// or two digits; or a four-digit year and a month, either way round. Months 1–12, days 1–31, four-digit years
-    /// 1900–2099: generous, since a date shown in a report by mistake costs more than an id withheld by mistake.
+    /// year of two or four digits, in the order day-month-year, month-day-year, year-month-day or year-day-month, the day
+    /// and month of one or two digits; or a four-digit year and a month, either way round. Months 1–12, days 1–31,
+    /// four-digit years 1900–2099: generous, since a date shown in a report by mistake costs more than an id withheld by
+    /// mistake.
     /// </summary>
     private static bool CouldBeCompactDate(ReadOnlySpan<char> digits)
     {
@@ -108,11 +127,11 @@ public static class IdentifierGuard
                     return true;
                 }
 
-                // Year first: month then day.
+                // Year first: month then day, or day then month.
                 year = digits[..yearLength];
                 a = digits[yearLength..(yearLength + first)];
                 b = digits[(yearLength + first)..];
-                if (Year(year) && Month(a) && Day(b))
+                if (Year(year) && ((Month(a) && Day(b)) || (Day(a) && Month(b))))
                 {
                     return true;
                 }
