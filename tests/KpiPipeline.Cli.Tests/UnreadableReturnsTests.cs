@@ -80,7 +80,7 @@ public sealed class UnreadableReturnsTests
         try
         {
             using var process = KpiProcessCommand.Start(
-                returns, reference, output, AsOf, Environment.IsPrivilegedProcess ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] : []);
+                returns, reference, output, AsOf, Environment.IsPrivilegedProcess ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search", "--"] : []);
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));

@@ -66,17 +66,18 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     /// provider was never told it was accepted; now it is taken out of force, and the upload before it is back.
     /// </summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task An_upload_recorded_failed_after_its_commit_is_not_in_force_and_the_accepted_one_before_it_is(bool earlierUpload)
+    [InlineData(null)]
+    [InlineData(NspBlob)]
+    [InlineData("p1/2025-04/nsp.csv")]   // the same return under the provider folder in lower case: one accepted-returns row
+    public async Task An_upload_recorded_failed_after_its_commit_is_not_in_force_and_the_accepted_one_before_it_is(string? earlierBlob)
     {
         var (names, storage) = await NewPipelineAsync();
         const string blob = NspBlob;
         string? earlier = null;
-        if (earlierUpload)
+        if (earlierBlob is not null)
         {
-            earlier = await UploadAsync(storage, blob, Nsp(10));
-            Assert.Equal(IngestStatus.Accepted, (await Ingest(storage, names, new NoIngestFaults()).IngestAsync(blob, CancellationToken.None)).Status);
+            earlier = await UploadAsync(storage, earlierBlob, Nsp(10));
+            Assert.Equal(IngestStatus.Accepted, (await Ingest(storage, names, new NoIngestFaults()).IngestAsync(earlierBlob, CancellationToken.None)).Status);
         }
 
         var upload = await UploadAsync(storage, blob, Nsp(20));
@@ -87,7 +88,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         }
 
         var entry = await new SubmissionLedger(storage.Ledger).GetAsync(blob, upload, CancellationToken.None);
-        Assert.Equal(SubmissionState.Failed, entry!.State);
+        Assert.Equal((SubmissionState.Failed, true), (entry!.State, entry.Settled));
         Assert.False(await storage.Returns.BlobExistsAsync(blob));
         var inForce = await new AcceptedReturnsIndex(storage.AcceptedReturns).OfProviderAsync("P1", CancellationToken.None);
         Assert.Equal(earlier is null ? [] : [earlier], inForce.Select(v => v.UploadId));
@@ -155,6 +156,30 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(SubmissionState.Completed, (await ledger.GetAsync(blob, v2, CancellationToken.None))!.State);
         Assert.Empty(await index.OfProviderAsync("P1", CancellationToken.None));
         Assert.True(await storage.Quarantine.GetBlobClient($"{blob}.{v2}").ExistsAsync());
+    }
+
+    /// <summary>
+    /// An upload recorded Failed whose settling was cut short (storage failing after the ledger write): still in force, its
+    /// raw file still in returns. The sweep finishes it: taken out of force, quarantined, marked settled.
+    /// </summary>
+    [Fact]
+    public async Task The_sweep_settles_an_upload_recorded_failed_whose_settling_was_cut_short()
+    {
+        var (names, storage) = await NewPipelineAsync(stalledUploadMinutes: 0);
+        var upload = await UploadAsync(storage, NspBlob, Nsp(20));
+        var index = new AcceptedReturnsIndex(storage.AcceptedReturns);
+        Assert.True(await index.CommitAsync(new AcceptedVersion(TestStorage.Path(NspBlob), upload, DateTimeOffset.UtcNow, "curated-copy", 1), isCurrentBlob: true, CancellationToken.None));
+        var ledger = new SubmissionLedger(storage.Ledger);
+        await ledger.SaveAsync(new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, DateTimeOffset.UtcNow, Settled: false), CancellationToken.None);
+
+        Assert.Equal([upload], (await Ingest(storage, names, new NoIngestFaults()).RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
+
+        var settled = await ledger.GetAsync(NspBlob, upload, CancellationToken.None);
+        Assert.Equal((SubmissionState.Failed, true), (settled!.State, settled.Settled));
+        Assert.Empty(await index.OfProviderAsync("P1", CancellationToken.None));
+        Assert.False(await storage.Returns.BlobExistsAsync(NspBlob));
+        Assert.True(await storage.Quarantine.GetBlobClient($"{NspBlob}.{upload}").ExistsAsync());
+        Assert.Empty(await Ingest(storage, names, new NoIngestFaults()).RecordStalledAsync(CancellationToken.None));
     }
 
     /// <summary>Stands for a kill after a step: nothing after it runs, and the ingest's failure handler does not see it.</summary>

@@ -139,6 +139,29 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_stalled_upload_is_recorded_failed_only_if_its_row_is_as_listed()
+    {
+        var ledger = await NewLedgerAsync();
+        var processing = new SubmissionEntry("P1/2025-04/nsp.csv", "u5", SubmissionState.Processing, 1, DateTimeOffset.UnixEpoch);
+        await ledger.SaveAsync(processing, CancellationToken.None);
+        var (listed, row) = Assert.Single(await ledger.StalledAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        Assert.Equal(processing, listed);
+
+        // A new try of the upload since the listing: the sweep leaves it to run.
+        await ledger.SaveAsync(processing with { Attempts = 2 }, CancellationToken.None);
+        Assert.False(await ledger.SaveIfUnchangedAsync(listed with { State = SubmissionState.Failed, Settled = false }, row, CancellationToken.None));
+        var current = await ledger.GetAsync(processing.BlobName, "u5", CancellationToken.None);
+        Assert.Equal((SubmissionState.Processing, 2), (current!.State, current.Attempts));
+
+        // Listed again, unchanged: recorded; unsettled, it is listed again until settled.
+        var (again, againRow) = Assert.Single(await ledger.StalledAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        Assert.True(await ledger.SaveIfUnchangedAsync(again with { State = SubmissionState.Failed, Settled = false }, againRow, CancellationToken.None));
+        Assert.Equal(SubmissionState.Failed, Assert.Single(await ledger.StalledAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None)).Entry.State);
+        await ledger.SaveAsync(again with { State = SubmissionState.Failed, Settled = true }, CancellationToken.None);
+        Assert.Empty(await ledger.StalledAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_released_claim_is_won_again()
     {
         var ledger = await NewLedgerAsync();

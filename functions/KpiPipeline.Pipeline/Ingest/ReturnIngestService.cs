@@ -100,27 +100,50 @@ public sealed class ReturnIngestService(
     /// Records as failed every upload left <c>Processing</c> for <see cref="KpiPipelineOptions.StalledUploadMinutes"/>: one
     /// the host stopped trying without the last try recording it (the worker killed or the attempt cancelled on the host's
     /// last try; attempts that failed before the ledger counted them), or one whose retry found a replacement at its path and
-    /// took that up instead. Each is recorded as <see cref="RecordFailedAsync"/> does after the last attempt: taken out of
-    /// force if it was committed, its raw file quarantined if it is still the blob at its path. Returns the uploads recorded.
+    /// took that up instead; and settles every upload recorded <c>Failed</c> whose settling did not finish (storage failing
+    /// after the ledger write). Each is recorded and settled as after the host's last attempt (<see cref="RecordFailedAsync"/>),
+    /// the ledger write conditional on the row as listed, so a try that started since is left to run. A row that cannot be
+    /// recorded does not stop the others; the invocation fails at the end. Returns the uploads recorded or settled.
     /// </summary>
     public async Task<IReadOnlyList<SubmissionEntry>> RecordStalledAsync(CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
-        var stalledBefore = time.GetUtcNow() - TimeSpan.FromMinutes(options.Value.StalledUploadMinutes);
-        var recorded = new List<SubmissionEntry>();
-        foreach (var stalled in await ledger.ProcessingSinceAsync(stalledBefore, cancellationToken))
+        var minutes = options.Value.StalledUploadMinutes;
+        if (minutes < MinimumStalledUploadMinutes)
         {
-            // The upload's own ETag: a replacement at the path (another ETag) is never quarantined or deleted in its stead.
-            var etag = new ETag($"\"{stalled.UploadId}\"");
-            var failed = await RecordFailedAsync(stalled, etag, null, cancellationToken);
-            if (failed.State == SubmissionState.Failed)
+            logger.LogWarning("StalledUploadMinutes is {Minutes}, under the function timeout of {Timeout} minutes: a live attempt may be recorded as failed", minutes, MinimumStalledUploadMinutes);
+        }
+
+        var recorded = new List<SubmissionEntry>();
+        var errors = new List<Exception>();
+        foreach (var (entry, row) in await ledger.StalledAsync(time.GetUtcNow() - TimeSpan.FromMinutes(minutes), cancellationToken))
+        {
+            try
             {
-                recorded.Add(failed);
+                var failed = entry with { State = SubmissionState.Failed, Settled = false };
+                if (entry.State == SubmissionState.Processing && !await ledger.SaveIfUnchangedAsync(failed, row, cancellationToken))
+                {
+                    continue;
+                }
+
+                // The upload's own ETag: a replacement at the path (another ETag) is never quarantined or deleted in its stead.
+                if (await SettleFailedAsync(failed, new ETag($"\"{entry.UploadId}\""), cancellationToken) is { State: SubmissionState.Failed } settled)
+                {
+                    recorded.Add(settled);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Stalled upload {Blob} ({Upload}) could not be recorded as failed; the next sweep tries again", entry.BlobName, entry.UploadId);
+                errors.Add(e);
             }
         }
 
-        return recorded;
+        return errors.Count == 0 ? recorded : throw new AggregateException("Some stalled uploads could not be recorded as failed.", errors);
     }
+
+    /// <summary>host.json's function timeout, in minutes: an attempt can run no longer.</summary>
+    public const int MinimumStalledUploadMinutes = 30;
 
     /// <summary>
     /// An upload the ledger holds as finished: a completed one's notification and state refresh are made sure of (both
@@ -166,8 +189,7 @@ public sealed class ReturnIngestService(
             await steps.AfterAsync(IngestStep.CuratedStored, upload.BlobName, cancellationToken);
             await index.CommitAsync(
                 new AcceptedVersion(path, upload.UploadId, upload.UploadedAt, curatedBlob, report.RowsRead),
-                isCurrentBlob: async token => await storage.Returns.GetBlobClient(upload.BlobName).GetPropertiesOrNullAsync(token) is { } current
-                    && UploadIdOf(current.ETag) == upload.UploadId,
+                isCurrentBlob: token => IsCurrentBlobAsync(upload, token),
                 cancellationToken);
             await steps.AfterAsync(IngestStep.Committed, upload.BlobName, cancellationToken);
         }
@@ -275,37 +297,60 @@ public sealed class ReturnIngestService(
     /// </summary>
     private async Task<SubmissionEntry> RecordFailedAsync(SubmissionEntry upload, ETag etag, Exception? error, CancellationToken cancellationToken)
     {
-        var stored = await ledger.SaveAsync(upload with { State = SubmissionState.Failed }, cancellationToken);
+        var stored = await ledger.SaveAsync(upload with { State = SubmissionState.Failed, Settled = false }, cancellationToken);
         if (stored.State != SubmissionState.Failed)
         {
             return stored;
         }
 
-        await WithdrawIfCommittedAsync(stored, cancellationToken);
-        await DisposeRawAsync(stored, etag, cancellationToken);
         logger.LogError(error, "Upload {Blob} failed {Attempts} times and is recorded as failed", stored.BlobName, stored.Attempts);
-        return stored;
+        return await SettleFailedAsync(stored, etag, cancellationToken);
     }
 
-    private async Task WithdrawIfCommittedAsync(SubmissionEntry failed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles an upload recorded <c>Failed</c> (unsettled): takes it out of force if it was committed, queues its provider's
+    /// state refresh, quarantines its raw file, then marks it settled. Every step can be done again, so a settling cut short
+    /// is finished by <see cref="RecordStalledAsync"/>. Returns what the ledger holds afterwards (Completed when a duplicate
+    /// invocation completed the upload meanwhile).
+    /// </summary>
+    private async Task<SubmissionEntry> SettleFailedAsync(SubmissionEntry failed, ETag etag, CancellationToken cancellationToken)
     {
-        if (failed.Path is not { } path)
+        if (failed.Path is { } path)
+        {
+            await WithdrawIfCommittedAsync(failed, path, cancellationToken);
+            await storage.ProviderStateRefreshes.SendMessageAsync(path.ProviderCode, cancellationToken: cancellationToken);
+        }
+
+        await DisposeRawAsync(failed, etag, cancellationToken);
+        return await ledger.SaveAsync(failed with { Settled = true }, cancellationToken);
+    }
+
+    private async Task WithdrawIfCommittedAsync(SubmissionEntry failed, ReturnPath path, CancellationToken cancellationToken)
+    {
+        var previous = (await ledger.UploadsOfAsync(path, cancellationToken))
+            .Where(e => e.UploadId != failed.UploadId && e is { State: SubmissionState.Completed, Accepted: true, CuratedBlob: not null })
+            .MaxBy(e => e.UploadedAt);
+        if (!await index.WithdrawAsync(path, failed.UploadId, previous is null ? null : VersionOf(previous, path), cancellationToken))
         {
             return;
         }
 
-        var previous = (await ledger.UploadsOfAsync(failed.BlobName, cancellationToken))
-            .Where(e => e.UploadId != failed.UploadId && e is { State: SubmissionState.Completed, Accepted: true, CuratedBlob: not null })
-            .MaxBy(e => e.UploadedAt);
-        if (await index.WithdrawAsync(
-                path, failed.UploadId,
-                previous is null ? null : new AcceptedVersion(path, previous.UploadId, previous.UploadedAt, previous.CuratedBlob!, previous.Rows),
-                cancellationToken))
+        logger.LogWarning("Upload {Blob} was committed before it failed; the version in force is {Previous} again", failed.BlobName, previous?.UploadId ?? "none");
+
+        // A duplicate invocation of the same upload may have completed it meanwhile (Completed wins in the ledger): it was
+        // reported accepted, so it goes back in force, unless a later upload is.
+        if (await ledger.GetAsync(failed.BlobName, failed.UploadId, cancellationToken) is { State: SubmissionState.Completed, Accepted: true, CuratedBlob: not null } completed)
         {
-            logger.LogWarning("Upload {Blob} was committed before it failed; the version in force is {Previous} again", failed.BlobName, previous?.UploadId ?? "none");
-            await storage.ProviderStateRefreshes.SendMessageAsync(path.ProviderCode, cancellationToken: cancellationToken);
+            await index.CommitAsync(VersionOf(completed, path), token => IsCurrentBlobAsync(completed, token), cancellationToken);
         }
     }
+
+    private static AcceptedVersion VersionOf(SubmissionEntry upload, ReturnPath path) =>
+        new(path, upload.UploadId, upload.UploadedAt, upload.CuratedBlob!, upload.Rows);
+
+    private async Task<bool> IsCurrentBlobAsync(SubmissionEntry upload, CancellationToken cancellationToken) =>
+        await storage.Returns.GetBlobClient(upload.BlobName).GetPropertiesOrNullAsync(cancellationToken) is { } current
+        && UploadIdOf(current.ETag) == upload.UploadId;
 
     /// <summary>Accepted: delete the raw upload. Rejected or failed: copy it to quarantine beside its report, then delete it.
     /// The delete is conditional on the ETag, so a newer upload of the same path is never removed.</summary>

@@ -12,7 +12,8 @@ public sealed record AcceptedVersion(ReturnPath Path, string UploadId, DateTimeO
 /// Switching this pointer is the commit of an ingest: curated copies are immutable and named by upload, so a rejected or
 /// half-finished resubmission never disturbs the version in force. The latest upload wins, even when two arrive at once:
 /// an upload that is still the current blob at its path is by definition the latest (a later upload would have replaced it);
-/// otherwise the later upload time wins and a tie keeps the version in force.
+/// otherwise the later upload time wins and a tie keeps the version in force. The one way back: an upload recorded failed
+/// after its commit is withdrawn (<see cref="WithdrawAsync"/>).
 /// </summary>
 public sealed class AcceptedReturnsIndex(TableClient table)
 {

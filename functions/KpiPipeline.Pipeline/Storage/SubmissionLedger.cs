@@ -25,7 +25,8 @@ public sealed record SubmissionEntry(
     long SizeBytes = 0,
     string? Sha256 = null,
     string? ReportBlob = null,
-    string? CuratedBlob = null)
+    string? CuratedBlob = null,
+    bool Settled = true)
 {
     public ReturnPath? Path => ReturnPath.TryParse(BlobName, out var path, out _) ? path : null;
 }
@@ -207,23 +208,45 @@ public sealed class SubmissionLedger(TableClient table)
     public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken) =>
         [.. (await CompletedEntriesAsync(cancellationToken)).Select(e => new UploadOutcome(e.BlobName, e.Path, e.ProviderRegistered, e.UploadedAt, e.Accepted))];
 
-    /// <summary>Every upload of <paramref name="blobName"/> the ledger holds, in any state (one partition).</summary>
-    public async Task<IReadOnlyList<SubmissionEntry>> UploadsOfAsync(string blobName, CancellationToken cancellationToken) =>
-    [
-        .. (await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(blobName)}"), cancellationToken))
-            .Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal))
-            .Select(FromEntity)
-            .Where(e => e.BlobName == blobName),
-    ];
+    /// <summary>
+    /// Every upload of <paramref name="path"/> the ledger holds, in any state, whatever the case of its provider folder (one
+    /// accepted-returns row stands for them all).
+    /// </summary>
+    public async Task<IReadOnlyList<SubmissionEntry>> UploadsOfAsync(ReturnPath path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var filter = TableClient.CreateQueryFilter($"ProviderCode eq {path.ProviderCode} and Month eq {path.Month.ToString()} and FileKind eq {path.Kind.ToString()}");
+        return [.. (await table.QueryAllAsync(filter, cancellationToken)).Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal)).Select(FromEntity)];
+    }
 
-    /// <summary>Every upload still <c>Processing</c> whose row was last written before <paramref name="lastWrittenBefore"/>.</summary>
-    public async Task<IReadOnlyList<SubmissionEntry>> ProcessingSinceAsync(DateTimeOffset lastWrittenBefore, CancellationToken cancellationToken) =>
-    [
-        .. (await table.QueryAllAsync(
-                TableClient.CreateQueryFilter($"State eq {nameof(SubmissionState.Processing)} and Timestamp lt {lastWrittenBefore}"), cancellationToken))
-            .Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal))
-            .Select(FromEntity),
-    ];
+    /// <summary>
+    /// Every upload whose row was last written before <paramref name="lastWrittenBefore"/> and is still <c>Processing</c>, or
+    /// <c>Failed</c> but not settled (taken out of force, its raw file disposed of), each with its row's ETag.
+    /// </summary>
+    public async Task<IReadOnlyList<(SubmissionEntry Entry, ETag Row)>> StalledAsync(DateTimeOffset lastWrittenBefore, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"(State eq {nameof(SubmissionState.Processing)} or (State eq {nameof(SubmissionState.Failed)} and Settled eq {false})) and Timestamp lt {lastWrittenBefore}");
+        return [.. (await table.QueryAllAsync(filter, cancellationToken)).Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal)).Select(e => (FromEntity(e), e.ETag))];
+    }
+
+    /// <summary>
+    /// Writes <paramref name="failed"/> only over the row as it was when listed (<paramref name="row"/>, its ETag): false when
+    /// the row has changed since (a try that started after the listing), and nothing is written.
+    /// </summary>
+    public async Task<bool> SaveIfUnchangedAsync(SubmissionEntry failed, ETag row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failed);
+        try
+        {
+            await table.UpdateEntityAsync(ToEntity(failed), row, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Every upload in state <c>Completed</c> (a scan of the whole ledger).</summary>
     public async Task<IReadOnlyList<SubmissionEntry>> CompletedEntriesAsync(CancellationToken cancellationToken) =>
@@ -259,6 +282,11 @@ public sealed class SubmissionLedger(TableClient table)
         SetIfPresent(entity, "Sha256", e.Sha256);
         SetIfPresent(entity, "ReportBlob", e.ReportBlob);
         SetIfPresent(entity, "CuratedBlob", e.CuratedBlob);
+        if (e.State == SubmissionState.Failed)
+        {
+            entity["Settled"] = e.Settled;
+        }
+
         return entity;
     }
 
@@ -284,7 +312,8 @@ public sealed class SubmissionLedger(TableClient table)
         entity.GetInt64("SizeBytes") ?? 0,
         entity.GetString("Sha256"),
         entity.GetString("ReportBlob"),
-        entity.GetString("CuratedBlob"));
+        entity.GetString("CuratedBlob"),
+        entity.GetBoolean("Settled") is not false);
 }
 
 /// <summary>What <see cref="SubmissionLedger.ClaimNotificationAsync"/> found: this caller sends (with the claim's ETag), the
