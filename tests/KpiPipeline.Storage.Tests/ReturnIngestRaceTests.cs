@@ -108,7 +108,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task An_upload_whose_every_try_is_killed_is_recorded_failed_and_quarantined_by_the_stalled_upload_sweep()
     {
-        var (names, storage) = await NewPipelineAsync(stalledUploadMinutes: 0);
+        var (names, storage) = await NewPipelineAsync();
         const string blob = NspBlob;
         var upload = await UploadAsync(storage, blob, Nsp(20));
         var ingest = Ingest(storage, names, new KillAfter(IngestStep.Validated, int.MaxValue));
@@ -120,13 +120,13 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         var ledger = new SubmissionLedger(storage.Ledger);
         Assert.Equal(SubmissionState.Processing, (await ledger.GetAsync(blob, upload, CancellationToken.None))!.State);
 
-        var recorded = await Ingest(storage, names, new NoIngestFaults()).RecordStalledAsync(CancellationToken.None);
+        var recorded = await Sweep(storage, names).RecordStalledAsync(CancellationToken.None);
 
         Assert.Equal([upload], recorded.Select(e => e.UploadId));
         Assert.Equal(SubmissionState.Failed, (await ledger.GetAsync(blob, upload, CancellationToken.None))!.State);
         Assert.False(await storage.Returns.BlobExistsAsync(blob));
         Assert.True(await storage.Quarantine.GetBlobClient($"{blob}.{upload}").ExistsAsync());
-        Assert.Empty(await Ingest(storage, names, new NoIngestFaults()).RecordStalledAsync(CancellationToken.None));
+        Assert.Empty(await Sweep(storage, names).RecordStalledAsync(CancellationToken.None));
     }
 
     /// <summary>
@@ -137,7 +137,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task An_upload_killed_after_its_commit_then_replaced_is_recorded_failed_and_taken_out_of_force_by_the_sweep()
     {
-        var (names, storage) = await NewPipelineAsync(stalledUploadMinutes: 0);
+        var (names, storage) = await NewPipelineAsync();
         const string blob = NspBlob;
         var v1 = await UploadAsync(storage, blob, Nsp(20));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Ingest(storage, names, new KillAfter(IngestStep.Committed, 1)).IngestAsync(blob, CancellationToken.None));
@@ -149,7 +149,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(IngestStatus.Rejected, (await ingest.IngestAsync(blob, CancellationToken.None)).Status);   // the host's retry of v1's event
         Assert.Equal([v1], (await index.OfProviderAsync("P1", CancellationToken.None)).Select(v => v.UploadId));
 
-        Assert.Equal([v1], (await ingest.RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
+        Assert.Equal([v1], (await Sweep(storage, names).RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
 
         var ledger = new SubmissionLedger(storage.Ledger);
         Assert.Equal(SubmissionState.Failed, (await ledger.GetAsync(blob, v1, CancellationToken.None))!.State);
@@ -165,21 +165,21 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task The_sweep_settles_an_upload_recorded_failed_whose_settling_was_cut_short()
     {
-        var (names, storage) = await NewPipelineAsync(stalledUploadMinutes: 0);
+        var (names, storage) = await NewPipelineAsync();
         var upload = await UploadAsync(storage, NspBlob, Nsp(20));
         var index = new AcceptedReturnsIndex(storage.AcceptedReturns);
         Assert.True(await index.CommitAsync(new AcceptedVersion(TestStorage.Path(NspBlob), upload, DateTimeOffset.UtcNow, "curated-copy", 1), isCurrentBlob: true, CancellationToken.None));
         var ledger = new SubmissionLedger(storage.Ledger);
         await ledger.SaveAsync(new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, DateTimeOffset.UtcNow, Settled: false), CancellationToken.None);
 
-        Assert.Equal([upload], (await Ingest(storage, names, new NoIngestFaults()).RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
+        Assert.Equal([upload], (await Sweep(storage, names).RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
 
         var settled = await ledger.GetAsync(NspBlob, upload, CancellationToken.None);
         Assert.Equal((SubmissionState.Failed, true), (settled!.State, settled.Settled));
         Assert.Empty(await index.OfProviderAsync("P1", CancellationToken.None));
         Assert.False(await storage.Returns.BlobExistsAsync(NspBlob));
         Assert.True(await storage.Quarantine.GetBlobClient($"{NspBlob}.{upload}").ExistsAsync());
-        Assert.Empty(await Ingest(storage, names, new NoIngestFaults()).RecordStalledAsync(CancellationToken.None));
+        Assert.Empty(await Sweep(storage, names).RecordStalledAsync(CancellationToken.None));
     }
 
     /// <summary>Stands for a kill after a step: nothing after it runs, and the ingest's failure handler does not see it.</summary>
@@ -200,10 +200,9 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     private const string NspBlob = "P1/2025-04/nsp.csv";
 
     /// <summary>Storage of unique names on Azurite with the reference data, and its options.</summary>
-    private async Task<(KpiPipelineOptions Names, PipelineStorage Storage)> NewPipelineAsync(int stalledUploadMinutes = 60)
+    private async Task<(KpiPipelineOptions Names, PipelineStorage Storage)> NewPipelineAsync()
     {
         var names = TestStorage.UniqueNames();
-        names.StalledUploadMinutes = stalledUploadMinutes;
         var storage = PipelineStorage.Connect(StorageAccountSettings.FromConnectionString(azurite.ConnectionString), names);
         await SetUpAsync(storage);
         return (names, storage);
@@ -220,9 +219,18 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         ReturnIngestService.UploadIdOf((await storage.Returns.GetBlobClient(blob).UploadAsync(
             BinaryData.FromBytes(Encoding.UTF8.GetBytes(content)), overwrite: true)).Value.ETag);
 
-    private static ReturnIngestService Ingest(PipelineStorage storage, KpiPipelineOptions names, IIngestStepObserver steps) => new(
+    private static ReturnIngestService Ingest(PipelineStorage storage, KpiPipelineOptions names, IIngestStepObserver steps, TimeProvider? time = null) => new(
         storage, new ProviderStates(storage, new NoStateWriteFaults()), new Pseudonymiser(PseudonymisationSecrets.Development),
-        Options.Create(names), steps, TimeProvider.System, NullLogger<ReturnIngestService>.Instance);
+        Options.Create(names), steps, time ?? TimeProvider.System, NullLogger<ReturnIngestService>.Instance);
+
+    /// <summary>The ingest service as the stalled-upload sweep runs it, a little more than <c>StalledUploadMinutes</c> later.</summary>
+    private static ReturnIngestService Sweep(PipelineStorage storage, KpiPipelineOptions names) =>
+        Ingest(storage, names, new NoIngestFaults(), new Later(TimeSpan.FromMinutes(names.StalledUploadMinutes + 1)));
+
+    private sealed class Later(TimeSpan by) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + by;
+    }
 
     /// <summary>Holds the first single-entity GET on one table until released.</summary>
     private sealed class PauseFirstEntityRead(string table) : HttpPipelinePolicy
