@@ -318,7 +318,13 @@ public sealed class ReturnIngestService(
         if (failed.Path is { } path)
         {
             await WithdrawIfCommittedAsync(failed, path, cancellationToken);
-            await storage.ProviderStateRefreshes.SendMessageAsync(path.ProviderCode, cancellationToken: cancellationToken);
+
+            // Every time, not only when this call withdrew it: a settling cut short after the withdrawal is finished by one
+            // that finds nothing to withdraw. Only a registered provider has a state.
+            if ((await storage.LoadReferenceAsync(cancellationToken)).FindProvider(path.ProviderCode) is not null)
+            {
+                await storage.ProviderStateRefreshes.SendMessageAsync(path.ProviderCode, cancellationToken: cancellationToken);
+            }
         }
 
         await DisposeRawAsync(failed, etag, cancellationToken);
