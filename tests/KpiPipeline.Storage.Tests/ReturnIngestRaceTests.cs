@@ -182,6 +182,81 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Empty(await Sweep(storage, names).RecordStalledAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Settling_a_failed_upload_queues_its_provider_state_refresh_for_a_registered_provider_only()
+    {
+        var (names, storage) = await NewPipelineAsync();
+        await storage.ProviderStateRefreshes.ClearMessagesAsync();
+        foreach (var blob in new[] { NspBlob, "P8/2025-04/nsp.csv" })   // P8 is not in providers.csv
+        {
+            await UploadAsync(storage, blob, Nsp(20));
+            var ingest = Ingest(storage, names, new FailAfter(IngestStep.Validated));
+            for (var attempt = 1; attempt <= names.MaxIngestAttempts; attempt++)
+            {
+                await Assert.ThrowsAsync<InvalidOperationException>(() => ingest.IngestAsync(blob, CancellationToken.None));
+            }
+        }
+
+        var queued = (await storage.ProviderStateRefreshes.PeekMessagesAsync(32)).Value.Select(m => m.MessageText).ToList();
+        Assert.Equal(["P1"], queued);
+    }
+
+    /// <summary>
+    /// The sweep takes an upload recorded failed out of force, and in that very moment a duplicate invocation of the upload
+    /// (which committed it before) records it Completed: it was reported accepted, so the sweep puts it back in force.
+    /// </summary>
+    [Fact]
+    public async Task An_upload_a_duplicate_invocation_completes_while_its_failure_is_settled_goes_back_in_force()
+    {
+        var names = TestStorage.UniqueNames();
+        var settings = StorageAccountSettings.FromConnectionString(azurite.ConnectionString);
+        var plain = PipelineStorage.Connect(settings, names);
+        await SetUpAsync(plain);
+        var upload = await UploadAsync(plain, NspBlob, Nsp(20));
+        var ledger = new SubmissionLedger(plain.Ledger);
+        var failed = new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, DateTimeOffset.UtcNow, Settled: false);
+        await ledger.SaveAsync(failed, CancellationToken.None);
+        var version = new AcceptedVersion(TestStorage.Path(NspBlob), upload, failed.UploadedAt, "curated-copy", 1);
+        var index = new AcceptedReturnsIndex(plain.AcceptedReturns);
+        Assert.True(await index.CommitAsync(version, isCurrentBlob: true, CancellationToken.None));
+
+        // The twin's Completed write lands just before the sweep's withdrawal reaches the accepted-returns table.
+        var twin = new BeforeFirstWrite(names.AcceptedReturnsTable, () => ledger.SaveAsync(
+            failed with { State = SubmissionState.Completed, Accepted = true, CuratedBlob = "curated-copy", Rows = 1 }, CancellationToken.None));
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(twin, HttpPipelinePosition.PerCall);
+        var watched = new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(tableOptions),
+            settings.CreateQueueServiceClient(), Options.Create(names));
+
+        Assert.Empty(await Sweep(watched, names).RecordStalledAsync(CancellationToken.None));
+
+        Assert.True(twin.Happened);
+        Assert.Equal(SubmissionState.Completed, (await ledger.GetAsync(NspBlob, upload, CancellationToken.None))!.State);
+        Assert.Equal([upload], (await index.OfProviderAsync("P1", CancellationToken.None)).Select(v => v.UploadId));
+    }
+
+    /// <summary>Runs an action before the first write (DELETE, PUT, MERGE) to one table's rows goes out.</summary>
+    private sealed class BeforeFirstWrite(string table, Func<Task> action) : HttpPipelinePolicy
+    {
+        private int seen;
+
+        public bool Happened => seen == 1;
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method != RequestMethod.Get
+                && message.Request.Uri.ToUri().AbsolutePath.Contains($"/{table}(PartitionKey=", StringComparison.Ordinal)
+                && Interlocked.Exchange(ref seen, 1) == 0)
+            {
+                await action();
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessNext(message, pipeline);
+    }
+
     /// <summary>Stands for a kill after a step: nothing after it runs, and the ingest's failure handler does not see it.</summary>
     private sealed class KillAfter(IngestStep step, int times) : IIngestStepObserver
     {

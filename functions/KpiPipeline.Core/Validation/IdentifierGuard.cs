@@ -15,7 +15,8 @@ public static class IdentifierGuard
     /// initial or both, with any dots or spaces), or anything that reads as a date — a run of 6 to 8 digits that reads as
     /// a day, month and year in some order, or a year and a month, anywhere in a run of six or more digits
     /// (<c>19800517</c>, <c>170580</c>, <c>5171980</c>, <c>E19800517</c>, <c>JS1705801</c>, an NHS number that happens to
-    /// hold one), three or more groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), or two groups with a month name
+    /// hold one), or a run of four or five next to a letter that reads as a day, month and two-digit year (<c>JS17580</c>,
+    /// <c>E1580</c>; a bare four- or five-digit number, a dose or a count, is shown), any script's digits, three or more groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), or two groups with a month name
     /// (<c>17 May 1980</c>) or a year and a month (<c>1980-05</c>). A run of digits no part of which any order makes a date
     /// (the numbers of episode ids such as <c>E0000001</c> or <c>12345678</c>) is shown: withholding every such run hid the
     /// episode a W02, W03 or E02 is about from the provider who has to find it.
@@ -33,7 +34,7 @@ public static class IdentifierGuard
         for (var i = 0; i <= value.Length; i++)
         {
             var c = i < value.Length ? value[i] : '\0';
-            if (char.IsAsciiDigit(c))
+            if (char.IsDigit(c))
             {
                 digits++;
                 run++;
@@ -43,7 +44,8 @@ public static class IdentifierGuard
             if (run > 0)
             {
                 groups++;
-                if (run >= 6 && HoldsCompactDate(value.Slice(i - run, run)))
+                if ((run >= 6 && HoldsCompactDate(value.Slice(i - run, run)))
+                    || (run is 4 or 5 && TouchesLetter(value, i - run, i) && CouldBeCompactDate(value.Slice(i - run, run))))
                 {
                     return true;
                 }
@@ -75,6 +77,10 @@ public static class IdentifierGuard
             || (groups == 2 && (monthName || yearAndMonth));
     }
 
+    /// <summary>Whether the characters just before or after <c>value[start..end]</c> include a letter (initials, an id's prefix).</summary>
+    private static bool TouchesLetter(ReadOnlySpan<char> value, int start, int end) =>
+        (start > 0 && char.IsLetter(value[start - 1])) || (end < value.Length && char.IsLetter(value[end]));
+
     /// <summary>Whether any 6 to 8 consecutive digits of <paramref name="run"/> read as a date (<see cref="CouldBeCompactDate"/>).</summary>
     private static bool HoldsCompactDate(ReadOnlySpan<char> run)
     {
@@ -93,7 +99,7 @@ public static class IdentifierGuard
     }
 
     /// <summary>
-    /// Whether 6 to 8 digits read as a date in any order a date of birth is written without separators: day, month and a
+    /// Whether 4 to 8 digits read as a date in any order a date of birth is written without separators: day, month and a
     /// year of two or four digits, in the order day-month-year, month-day-year, year-month-day or year-day-month, the day
     /// and month of one or two digits; or a four-digit year and a month, either way round. Months 1–12, days 1–31,
     /// four-digit years 1900–2099: generous, since a date shown in a report by mistake costs more than an id withheld by
@@ -145,7 +151,7 @@ public static class IdentifierGuard
             var v = 0;
             foreach (var c in d)
             {
-                v = (v * 10) + (c - '0');
+                v = (v * 10) + (int)char.GetNumericValue(c);
             }
 
             return v;

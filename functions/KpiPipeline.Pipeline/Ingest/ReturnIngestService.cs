@@ -147,10 +147,17 @@ public sealed class ReturnIngestService(
 
     /// <summary>
     /// An upload the ledger holds as finished: a completed one's notification and state refresh are made sure of (both
-    /// idempotent), and the raw upload is disposed of.
+    /// idempotent), and the raw upload is disposed of. A failed one is settled again (<see cref="SettleFailedAsync"/>, every
+    /// step of which can be repeated): a duplicate invocation of the upload may have committed it after its failure was
+    /// settled.
     /// </summary>
     private async Task<IngestOutcome> AlreadyProcessedAsync(SubmissionEntry entry, ETag etag, CancellationToken cancellationToken)
     {
+        if (entry.State == SubmissionState.Failed)
+        {
+            return Outcome(await SettleFailedAsync(entry, etag, cancellationToken), IngestStatus.AlreadyProcessed);
+        }
+
         if (entry.State == SubmissionState.Completed)
         {
             await NotifyOnceAsync(entry, cancellationToken);
@@ -211,6 +218,13 @@ public sealed class ReturnIngestService(
             CuratedBlob = curatedBlob,
         };
         await ledger.SaveAsync(completed, cancellationToken);
+        if (curatedBlob is not null)
+        {
+            // Again, now that the ledger says Completed (a no-op unless it was withdrawn): an invocation of this upload that
+            // recorded it failed meanwhile may have taken it out of force after reading the ledger while it said Processing.
+            await index.CommitAsync(VersionOf(completed, path!), token => IsCurrentBlobAsync(completed, token), cancellationToken);
+        }
+
         await NotifyOnceAsync(completed, cancellationToken);
         await steps.AfterAsync(IngestStep.Recorded, upload.BlobName, cancellationToken);
         await QueueStateRefreshAsync(completed, cancellationToken);
