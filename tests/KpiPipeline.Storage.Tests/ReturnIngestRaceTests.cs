@@ -35,7 +35,13 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     public async Task A_replacement_committed_while_the_upload_it_replaced_is_committing_stays_in_force()
     {
         var names = TestStorage.UniqueNames();
-        var gate = new PauseFirstEntityRead(names.AcceptedReturnsTable);
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new BeforeFirstRowRequest(names.AcceptedReturnsTable, method => method == RequestMethod.Get, () =>
+        {
+            reached.SetResult();
+            return release.Task;
+        });
         var settings = StorageAccountSettings.FromConnectionString(azurite.ConnectionString);
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(gate, HttpPipelinePosition.PerCall);
@@ -47,12 +53,12 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
 
         var v1 = await UploadAsync(plain, blob, Nsp(20));
         var first = Ingest(paused, names, new NoIngestFaults()).IngestAsync(blob, CancellationToken.None);
-        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));   // v1 has seen itself current and is about to read the index
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(60));   // v1 has seen itself current and is about to read the index
 
         var v2 = await UploadAsync(plain, blob, Nsp(30));
         var second = await Ingest(plain, names, new NoIngestFaults()).IngestAsync(blob, CancellationToken.None);
         Assert.Equal(IngestStatus.Accepted, second.Status);
-        gate.Release.SetResult();
+        release.SetResult();
         Assert.Equal(IngestStatus.Accepted, (await first).Status);
 
         var inForce = Assert.Single(await new AcceptedReturnsIndex(plain.AcceptedReturns).OfProviderAsync("P1", CancellationToken.None));
@@ -123,10 +129,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         var recorded = await Sweep(storage, names).RecordStalledAsync(CancellationToken.None);
 
         Assert.Equal([upload], recorded.Select(e => e.UploadId));
-        Assert.Equal(SubmissionState.Failed, (await ledger.GetAsync(blob, upload, CancellationToken.None))!.State);
-        Assert.False(await storage.Returns.BlobExistsAsync(blob));
-        Assert.True(await storage.Quarantine.GetBlobClient($"{blob}.{upload}").ExistsAsync());
-        Assert.Empty(await Sweep(storage, names).RecordStalledAsync(CancellationToken.None));
+        await AssertSettledAsync(storage, names, blob, upload);
     }
 
     /// <summary>
@@ -174,12 +177,8 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
 
         Assert.Equal([upload], (await Sweep(storage, names).RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
 
-        var settled = await ledger.GetAsync(NspBlob, upload, CancellationToken.None);
-        Assert.Equal((SubmissionState.Failed, true), (settled!.State, settled.Settled));
         Assert.Empty(await index.OfProviderAsync("P1", CancellationToken.None));
-        Assert.False(await storage.Returns.BlobExistsAsync(NspBlob));
-        Assert.True(await storage.Quarantine.GetBlobClient($"{NspBlob}.{upload}").ExistsAsync());
-        Assert.Empty(await Sweep(storage, names).RecordStalledAsync(CancellationToken.None));
+        await AssertSettledAsync(storage, names, NspBlob, upload);
     }
 
     [Fact]
@@ -221,7 +220,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.True(await index.CommitAsync(version, isCurrentBlob: true, CancellationToken.None));
 
         // The twin's Completed write lands just before the sweep's withdrawal reaches the accepted-returns table.
-        var twin = new BeforeFirstWrite(names.AcceptedReturnsTable, () => ledger.SaveAsync(
+        var twin = new BeforeFirstRowRequest(names.AcceptedReturnsTable, method => method != RequestMethod.Get, () => ledger.SaveAsync(
             failed with { State = SubmissionState.Completed, Accepted = true, CuratedBlob = "curated-copy", Rows = 1 }, CancellationToken.None));
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(twin, HttpPipelinePosition.PerCall);
@@ -233,28 +232,6 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.True(twin.Happened);
         Assert.Equal(SubmissionState.Completed, (await ledger.GetAsync(NspBlob, upload, CancellationToken.None))!.State);
         Assert.Equal([upload], (await index.OfProviderAsync("P1", CancellationToken.None)).Select(v => v.UploadId));
-    }
-
-    /// <summary>Runs an action before the first write (DELETE, PUT, MERGE) to one table's rows goes out.</summary>
-    private sealed class BeforeFirstWrite(string table, Func<Task> action) : HttpPipelinePolicy
-    {
-        private int seen;
-
-        public bool Happened => seen == 1;
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            if (message.Request.Method != RequestMethod.Get
-                && message.Request.Uri.ToUri().AbsolutePath.Contains($"/{table}(PartitionKey=", StringComparison.Ordinal)
-                && Interlocked.Exchange(ref seen, 1) == 0)
-            {
-                await action();
-            }
-
-            await ProcessNextAsync(message, pipeline);
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessNext(message, pipeline);
     }
 
     /// <summary>Stands for a kill after a step: nothing after it runs, and the ingest's failure handler does not see it.</summary>
@@ -273,6 +250,16 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     private const string NspBlob = "P1/2025-04/nsp.csv";
+
+    /// <summary>The upload is recorded Failed and settled, its raw file quarantined, and a sweep finds nothing more to do.</summary>
+    private static async Task AssertSettledAsync(PipelineStorage storage, KpiPipelineOptions names, string blob, string upload)
+    {
+        var entry = await new SubmissionLedger(storage.Ledger).GetAsync(blob, upload, CancellationToken.None);
+        Assert.Equal((SubmissionState.Failed, true), (entry!.State, entry.Settled));
+        Assert.False(await storage.Returns.BlobExistsAsync(blob));
+        Assert.True(await storage.Quarantine.GetBlobClient($"{blob}.{upload}").ExistsAsync());
+        Assert.Empty(await Sweep(storage, names).RecordStalledAsync(CancellationToken.None));
+    }
 
     /// <summary>Storage of unique names on Azurite with the reference data, and its options.</summary>
     private async Task<(KpiPipelineOptions Names, PipelineStorage Storage)> NewPipelineAsync()
@@ -307,30 +294,28 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + by;
     }
 
-    /// <summary>Holds the first single-entity GET on one table until released.</summary>
-    private sealed class PauseFirstEntityRead(string table) : HttpPipelinePolicy
+    /// <summary>
+    /// Runs <paramref name="before"/> ahead of the first request to one table's rows that <paramref name="matches"/> (by its
+    /// method): a place to pause an invocation, or to let another one act, at an exact step.
+    /// </summary>
+    private sealed class BeforeFirstRowRequest(string table, Func<RequestMethod, bool> matches, Func<Task> before) : HttpPipelinePolicy
     {
         private int seen;
 
-        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool Happened => seen == 1;
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            if (Matches(message) && Interlocked.Exchange(ref seen, 1) == 0)
+            if (matches(message.Request.Method)
+                && message.Request.Uri.ToUri().AbsolutePath.Contains($"/{table}(PartitionKey=", StringComparison.Ordinal)
+                && Interlocked.Exchange(ref seen, 1) == 0)
             {
-                Reached.SetResult();
-                await Release.Task;
+                await before();
             }
 
             await ProcessNextAsync(message, pipeline);
         }
 
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessNext(message, pipeline);
-
-        private bool Matches(HttpMessage message) =>
-            message.Request.Method == RequestMethod.Get
-            && message.Request.Uri.ToUri().AbsolutePath.Contains($"/{table}(PartitionKey=", StringComparison.Ordinal);
     }
 }
