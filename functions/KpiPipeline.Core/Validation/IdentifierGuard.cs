@@ -16,8 +16,9 @@ public static class IdentifierGuard
     /// a day, month and year in some order, or a year and a month, anywhere in a run of six or more digits
     /// (<c>19800517</c>, <c>170580</c>, <c>5171980</c>, <c>E19800517</c>, <c>JS1705801</c>, an NHS number that happens to
     /// hold one), or a run of four or five next to a letter that reads as a day, month and two-digit year (<c>JS17580</c>,
-    /// <c>E1580</c>; a bare four- or five-digit number, a dose or a count, is shown), any script's digits, three or more groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), or two groups with a month name
-    /// (<c>17 May 1980</c>) or a year and a month (<c>1980-05</c>). A run of digits no part of which any order makes a date
+    /// <c>E1580</c>; a bare four- or five-digit number, a dose or a count, is shown), in any script's digits; three or more
+    /// groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), or two groups with a month name (<c>17 May 1980</c>) or a year
+    /// and a month (<c>1980-05</c>). A run of digits no part of which any order makes a date
     /// (the numbers of episode ids such as <c>E0000001</c> or <c>12345678</c>) is shown: withholding every such run hid the
     /// episode a W02, W03 or E02 is about from the provider who has to find it.
     /// </summary>
@@ -124,20 +125,9 @@ public static class IdentifierGuard
                     continue;
                 }
 
-                // Year last: day-month or month-day before it.
-                var a = digits[..first];
-                var b = digits[first..rest];
-                var year = digits[rest..];
-                if (Year(year) && ((Day(a) && Month(b)) || (Month(a) && Day(b))))
-                {
-                    return true;
-                }
-
-                // Year first: month then day, or day then month.
-                year = digits[..yearLength];
-                a = digits[yearLength..(yearLength + first)];
-                b = digits[(yearLength + first)..];
-                if (Year(year) && ((Month(a) && Day(b)) || (Day(a) && Month(b))))
+                // Year last, or year first; day and month either way round.
+                if ((Year(digits[rest..]) && DayAndMonth(digits[..first], digits[first..rest]))
+                    || (Year(digits[..yearLength]) && DayAndMonth(digits[yearLength..(yearLength + first)], digits[(yearLength + first)..])))
                 {
                     return true;
                 }
@@ -156,6 +146,8 @@ public static class IdentifierGuard
 
             return v;
         }
+
+        static bool DayAndMonth(ReadOnlySpan<char> a, ReadOnlySpan<char> b) => (Day(a) && Month(b)) || (Month(a) && Day(b));
 
         static bool Day(ReadOnlySpan<char> d) => Number(d) is >= 1 and <= 31;
 

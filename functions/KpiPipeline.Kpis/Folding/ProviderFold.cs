@@ -54,14 +54,14 @@ public sealed class ProviderFold
 
     /// <summary>Every episode id of every accepted episodes file (W03), one string per episode shared with the rows.</summary>
     /// <exception cref="InvalidOperationException">After <see cref="Complete"/>.</exception>
-    public HashSet<string> KnownEpisodeIds => knownEpisodeIds ?? throw new InvalidOperationException($"The fold of {ProviderCode} is completed.");
+    public HashSet<string> KnownEpisodeIds => knownEpisodeIds ?? throw CompletedError();
 
     /// <summary>
     /// The known episodes whose latest accepted row is <c>DELETED</c> (W03: their reviews are left out of the KPIs), kept as
     /// rows are added: a set changed only when an episode's status changes, not made for every month.
     /// </summary>
     /// <exception cref="InvalidOperationException">After <see cref="Complete"/>.</exception>
-    public IReadOnlySet<string> DeletedEpisodeIds => deletedEpisodeIds ?? throw new InvalidOperationException($"The fold of {ProviderCode} is completed.");
+    public IReadOnlySet<string> DeletedEpisodeIds => deletedEpisodeIds ?? throw CompletedError();
 
     /// <summary>The month of the latest accepted episodes file, months after the as-of date included.</summary>
     public ReportingMonth? LatestEpisodesMonth => lastAdded[(int)ReturnFileKind.Episodes];
@@ -389,9 +389,12 @@ public sealed class ProviderFold
         return open;
     }
 
+    /// <summary>What asking a completed fold for its validation history throws.</summary>
+    private InvalidOperationException CompletedError() => new($"The fold of {ProviderCode} is completed.");
+
     private void NoteDeleted(string episodeId, bool deleted)
     {
-        var ids = deletedEpisodeIds ?? throw new InvalidOperationException($"The fold of {ProviderCode} is completed.");
+        var ids = deletedEpisodeIds ?? throw CompletedError();
         if (deleted)
         {
             ids.Add(episodeId);

@@ -127,7 +127,7 @@ public sealed class ReturnIngestService(
                 }
 
                 // The upload's own ETag: a replacement at the path (another ETag) is never quarantined or deleted in its stead.
-                if (await SettleFailedAsync(failed, new ETag($"\"{entry.UploadId}\""), cancellationToken) is { State: SubmissionState.Failed } settled)
+                if (await SettleFailedAsync(failed, ETagOf(entry.UploadId), cancellationToken) is { State: SubmissionState.Failed } settled)
                 {
                     recorded.Add(settled);
                 }
@@ -187,17 +187,14 @@ public sealed class ReturnIngestService(
         }
 
         await steps.AfterAsync(IngestStep.Validated, upload.BlobName, cancellationToken);
-        string? curatedBlob = null;
+        AcceptedVersion? version = null;
         if (report.Accepted && path is not null)
         {
-            curatedBlob = CuratedReturns.BlobNameOf(path, upload.UploadId);
+            version = new AcceptedVersion(path, upload.UploadId, upload.UploadedAt, CuratedReturns.BlobNameOf(path, upload.UploadId), report.RowsRead);
             staged.Position = 0;
-            await storage.Curated.GetBlobClient(curatedBlob).UploadAsync(staged, WithContentType("text/csv"), cancellationToken);
+            await storage.Curated.GetBlobClient(version.CuratedBlob).UploadAsync(staged, WithContentType("text/csv"), cancellationToken);
             await steps.AfterAsync(IngestStep.CuratedStored, upload.BlobName, cancellationToken);
-            await index.CommitAsync(
-                new AcceptedVersion(path, upload.UploadId, upload.UploadedAt, curatedBlob, report.RowsRead),
-                isCurrentBlob: token => IsCurrentBlobAsync(upload, token),
-                cancellationToken);
+            await index.CommitAsync(version, token => IsCurrentBlobAsync(upload, token), cancellationToken);
             await steps.AfterAsync(IngestStep.Committed, upload.BlobName, cancellationToken);
         }
 
@@ -215,14 +212,14 @@ public sealed class ReturnIngestService(
             SizeBytes = report.SizeBytes ?? 0,
             Sha256 = report.Sha256,
             ReportBlob = reportBlob,
-            CuratedBlob = curatedBlob,
+            CuratedBlob = version?.CuratedBlob,
         };
         await ledger.SaveAsync(completed, cancellationToken);
-        if (curatedBlob is not null)
+        if (version is not null)
         {
             // Again, now that the ledger says Completed (a no-op unless it was withdrawn): an invocation of this upload that
             // recorded it failed meanwhile may have taken it out of force after reading the ledger while it said Processing.
-            await index.CommitAsync(VersionOf(completed, path!), token => IsCurrentBlobAsync(completed, token), cancellationToken);
+            await index.CommitAsync(version, token => IsCurrentBlobAsync(upload, token), cancellationToken);
         }
 
         await NotifyOnceAsync(completed, cancellationToken);
@@ -299,8 +296,12 @@ public sealed class ReturnIngestService(
 
         await providerUploads.RecordAsync(
             new ProviderUpload(completed.BlobName, path, completed.UploadId, completed.UploadedAt, completed.Accepted), cancellationToken);
-        await storage.ProviderStateRefreshes.SendMessageAsync(path.ProviderCode, cancellationToken: cancellationToken);
+        await RequestStateRefreshAsync(path.ProviderCode, cancellationToken);
     }
+
+    /// <summary>Asks the queue-triggered <c>RefreshProviderState</c> to bring the provider's state up to date.</summary>
+    private async Task RequestStateRefreshAsync(string providerCode, CancellationToken cancellationToken) =>
+        await storage.ProviderStateRefreshes.SendMessageAsync(providerCode, cancellationToken: cancellationToken);
 
     /// <summary>
     /// Records an upload that kept failing as Failed in the ledger and quarantines its raw file; returns what the ledger
@@ -337,7 +338,7 @@ public sealed class ReturnIngestService(
             // that finds nothing to withdraw. Only a registered provider has a state.
             if ((await storage.LoadReferenceAsync(cancellationToken)).FindProvider(path.ProviderCode) is not null)
             {
-                await storage.ProviderStateRefreshes.SendMessageAsync(path.ProviderCode, cancellationToken: cancellationToken);
+                await RequestStateRefreshAsync(path.ProviderCode, cancellationToken);
             }
         }
 
@@ -429,6 +430,9 @@ public sealed class ReturnIngestService(
 
     /// <summary>The upload id of a version of a blob: its ETag without the quotes.</summary>
     public static string UploadIdOf(ETag etag) => etag.ToString().Trim('"');
+
+    /// <summary>The ETag of the blob version an upload id names (<see cref="UploadIdOf"/> the other way round).</summary>
+    private static ETag ETagOf(string uploadId) => new($"\"{uploadId}\"");
 
     /// <summary>The blob metadata a demo upload declares its upload time in (honoured only with <see cref="KpiPipelineOptions.TrustDeclaredUploadTimes"/>).</summary>
     public const string DeclaredUploadTimeMetadata = "uploaded_at";

@@ -34,8 +34,8 @@ public sealed record RebuiltState(string ProviderCode, ReturnFileKind Kind, byte
 /// (<see cref="ProviderStateFile"/>), the <see cref="ProviderFold"/> of the accepted versions in force with the provider's
 /// completed uploads. It is always a function of the accepted-returns index and the provider uploads table, which move
 /// forward but for one step back (an upload recorded failed after its commit, withdrawn from the index; a state folded
-/// from it then folds every month again, as for a resubmitted month): a refresh reads the state (with its ETag) first and the tables second, folds what the state lacks —
-/// months after the state's latest one added to it, anything else (an older month resubmitted) by folding every month
+/// from it then folds every month again, as for a resubmitted month): a refresh reads the state (with its ETag) first and
+/// the tables second, folds what the state lacks — months after the state's latest one added to it, anything else (an older month resubmitted) by folding every month
 /// again from the immutable curated files — and writes under the ETag it read, so two refreshes of one provider never
 /// lose each other's change, and a refresh that loses the race reads again. Rebuilding from the curated files gives the
 /// same bytes (<see cref="RebuildAsync"/>).

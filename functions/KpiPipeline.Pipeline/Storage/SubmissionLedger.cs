@@ -216,7 +216,7 @@ public sealed class SubmissionLedger(TableClient table)
     {
         ArgumentNullException.ThrowIfNull(path);
         var filter = TableClient.CreateQueryFilter($"ProviderCode eq {path.ProviderCode} and Month eq {path.Month.ToString()} and FileKind eq {path.Kind.ToString()}");
-        return [.. (await table.QueryAllAsync(filter, cancellationToken)).Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal)).Select(FromEntity)];
+        return [.. (await UploadRowsAsync(filter, cancellationToken)).Select(FromEntity)];
     }
 
     /// <summary>
@@ -227,7 +227,7 @@ public sealed class SubmissionLedger(TableClient table)
     {
         var filter = TableClient.CreateQueryFilter(
             $"(State eq {nameof(SubmissionState.Processing)} or (State eq {nameof(SubmissionState.Failed)} and Settled eq {false})) and Timestamp lt {lastWrittenBefore}");
-        return [.. (await table.QueryAllAsync(filter, cancellationToken)).Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal)).Select(e => (FromEntity(e), e.ETag))];
+        return [.. (await UploadRowsAsync(filter, cancellationToken)).Select(e => (FromEntity(e), e.ETag))];
     }
 
     /// <summary>
@@ -250,12 +250,11 @@ public sealed class SubmissionLedger(TableClient table)
 
     /// <summary>Every upload in state <c>Completed</c> (a scan of the whole ledger).</summary>
     public async Task<IReadOnlyList<SubmissionEntry>> CompletedEntriesAsync(CancellationToken cancellationToken) =>
-    [
-        .. (await table.QueryAllAsync(null, cancellationToken))
-            .Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal))
-            .Select(FromEntity)
-            .Where(e => e.State == SubmissionState.Completed),
-    ];
+        [.. (await UploadRowsAsync(null, cancellationToken)).Select(FromEntity).Where(e => e.State == SubmissionState.Completed)];
+
+    /// <summary>The upload rows <paramref name="filter"/> selects (null: all), the notification claims beside them left out.</summary>
+    private async Task<IEnumerable<TableEntity>> UploadRowsAsync(string? filter, CancellationToken cancellationToken) =>
+        (await table.QueryAllAsync(filter, cancellationToken)).Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal));
 
     private static TableEntity ToEntity(SubmissionEntry e)
     {
