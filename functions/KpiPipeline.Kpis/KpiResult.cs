@@ -27,6 +27,12 @@ public sealed record KpiResult(
     /// divisor. Not a published column: disclosure control recomputes the public value from the rounded numerator and it.
     /// </summary>
     public decimal? Divisor { get; init; }
+
+    /// <summary>
+    /// The amber margin of the target in force, where the row is rated on basis <c>target</c>. Not a published column:
+    /// disclosure control rates the public value against the target with it.
+    /// </summary>
+    public decimal? AmberMargin { get; init; }
 }
 
 /// <summary>The string values used in <see cref="KpiResult"/> columns.</summary>

@@ -15,7 +15,9 @@ namespace KpiPipeline.Cli.Tests;
 /// <remarks>
 /// The pinned rows were written by this test with <c>KPI_GOLDEN_WRITE=1</c> on main at 3aeba23, the last commit before
 /// the version 1.1 work; the returns came from
-/// <c>kpi generate --seed 1101 --areas 3 --providers 5 --months 30 --people-per-provider 80 --defects 4</c>.
+/// <c>kpi generate --seed 1101 --areas 3 --providers 5 --months 30 --people-per-provider 80 --defects 4</c>. Re-pinned once,
+/// on 2026-12-05, when public rows came to be rated on their published value (docs/kpis.md, "Disclosure: ratings"): the
+/// rag of 446 public rows changed and nothing else, in either dataset.
 /// </remarks>
 public sealed class VersionOneFiguresTests
 {

@@ -7,9 +7,9 @@ namespace KpiPipeline.Kpis.Tests;
 /// <summary>Disclosure control of the public dataset (outputs.md section 4), on single rows and on rows the engine produced.</summary>
 public class DisclosureTests
 {
-    private static KpiResult Row(string kpiId, long? numerator, long? denominator, double? value, string level = "area", string rag = "green") =>
+    private static KpiResult Row(string kpiId, long? numerator, long? denominator, double? value, string level = "area", string rag = "green", double? target = 25) =>
         new("2025-26-Q1", D("2025-04-01"), D("2025-06-30"), D("2025-09-30"), level, "A1", "A1", kpiId, "all", "ALL",
-            numerator, denominator, value, null, rag, "target", "final", false);
+            numerator, denominator, value, target, rag, target is null ? "none" : "target", "final", false);
 
     private static KpiResult Protect(KpiResult row) => Assert.Single(Disclosure.Disclosure.Apply([row]));
 
@@ -34,6 +34,56 @@ public class DisclosureTests
         var row = Protect(Row(KpiIds.Acc01, 12, 33, 36.4));
 
         Assert.Equal((10L, 35L, 28.6, false, "green"), (row.Numerator, row.Denominator, row.Value, row.Suppressed, row.Rag));
+    }
+
+    /// <summary>
+    /// Found by an independent check on 2026-12-05: 13 of 17 (76.5, red against 90) was published as 15 of 15 = 100.0 and
+    /// still rated red, which no published figure explains, and which left 13 of 17 the only figures that fit.
+    /// </summary>
+    [Theory]
+    [InlineData(13L, 17L, 76.5, "red", 15L, 15L, 100.0, "green")]
+    [InlineData(43L, 52L, 82.7, "red", 45L, 50L, 90.0, "green")]
+    [InlineData(8L, 12L, 66.7, "red", 10L, 10L, 100.0, "green")]
+    [InlineData(92L, 98L, 93.9, "green", 90L, 100L, 90.0, "green")]
+    [InlineData(88L, 103L, 85.4, "amber", 90L, 105L, 85.7, "amber")]
+    public void A_public_percent_is_rated_on_its_published_value_against_its_target(
+        long numerator, long denominator, double value, string rag, long publishedNumerator, long publishedDenominator, double publishedValue, string publishedRag)
+    {
+        var row = Protect(Row(KpiIds.Acc01, numerator, denominator, value, rag: rag, target: 90) with { AmberMargin = 5 });
+
+        Assert.Equal((publishedNumerator, publishedDenominator, publishedValue, publishedRag), (row.Numerator, row.Denominator, row.Value, row.Rag));
+    }
+
+    [Fact]
+    public void A_public_rating_uses_the_amber_margin_of_the_target_in_force()
+    {
+        // 70 of 80 = 87.5 is published as 70 of 80; against 90 it is amber within a margin of 5 and red within one of 2.
+        Assert.Equal("amber", Protect(Row(KpiIds.Acc01, 70, 80, 87.5, rag: "amber", target: 90) with { AmberMargin = 5 }).Rag);
+        Assert.Equal("red", Protect(Row(KpiIds.Acc01, 70, 80, 87.5, rag: "red", target: 90) with { AmberMargin = 2 }).Rag);
+    }
+
+    [Fact]
+    public void A_public_national_benchmark_rating_compares_the_published_value_with_the_published_all_value()
+    {
+        // EXT02: area 27 of 280 (9.6) beats the ALL row's 9.2 in the restricted figures; published, 25 of 280 = 8.9 is within
+        // a tenth below the ALL row's published 9.2 (amber), not above it.
+        Assert.True(KpiCatalogue.Get(KpiIds.Ext02).NationalBenchmark);
+        KpiResult Benchmarked(string level, string unit, long n, long d, double v, string rag) =>
+            Row(KpiIds.Ext02, n, d, v, level: level, rag: rag, target: null) with { UnitCode = unit, RagBasis = "national_benchmark" };
+        var rows = Disclosure.Disclosure.Apply([
+            Benchmarked("area", "A1", 27, 280, 9.6, "green"),
+            Benchmarked("nation", "ENGLAND", 3003, 32640, 9.2, "green"),
+            Benchmarked("all", "ALL", 3002, 32641, 9.2, "none")]);
+
+        Assert.Equal([("A1", 8.9, "amber"), ("ENGLAND", 9.2, "green"), ("ALL", 9.2, "none")], rows.Select(r => (r.UnitCode, r.Value!.Value, r.Rag)));
+    }
+
+    [Fact]
+    public void A_mean_or_median_keeps_its_rating_since_its_value_is_published_as_it_is()
+    {
+        var row = Protect(Row(KpiIds.Acc02, null, 12, 21.5, rag: "red", target: 14) with { AmberMargin = 5 });
+
+        Assert.Equal((10L, 21.5, "red"), (row.Denominator!.Value, row.Value!.Value, row.Rag));
     }
 
     [Fact]
@@ -134,14 +184,16 @@ public class DisclosureTests
     private static (long?, long?, double?, bool) Counted(KpiResult row) => (row.Numerator, row.Denominator, row.Value, row.Suppressed);
 
     [Fact]
-    public void Percents_are_recomputed_from_rounded_figures_and_keep_the_rating_of_the_unsuppressed_figures()
+    public void Percents_are_recomputed_from_rounded_figures_and_rated_on_the_published_value()
     {
         var (run, rows) = SeventeenAndEighteen();
 
+        // 88.9 is amber against the target of 90; what is published, 75.0, is red. Rated amber, the public row would contradict
+        // its own value and tell a reader that the figures behind 15 of 20 lie within 5 points of 90.
         var restricted = run.Find(KpiIds.Acc01, "A2");
         Assert.Equal((16L, 18L, 88.9, "amber"), (restricted.Numerator, restricted.Denominator, restricted.Value, restricted.Rag));
         var published = PublicRow(rows, KpiIds.Acc01, "A2");
-        Assert.Equal((15L, 20L, 75.0, "amber", false), (published.Numerator, published.Denominator, published.Value, published.Rag, published.Suppressed));
+        Assert.Equal((15L, 20L, 75.0, "red", false), (published.Numerator, published.Denominator, published.Value, published.Rag, published.Suppressed));
         var a1 = PublicRow(rows, KpiIds.Acc01, "A1");
         Assert.Equal((15L, 15L, 100.0, "green"), (a1.Numerator, a1.Denominator, a1.Value, a1.Rag));
         var none = PublicRow(rows, KpiIds.Acc03, "A1");

@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Catalogue;
 using KpiPipeline.Kpis.Engine;
+using KpiPipeline.Kpis.Rag;
 using Microsoft.FSharp.Core;
 
 namespace KpiPipeline.Kpis.Tests;
@@ -95,6 +96,31 @@ public class PropertyTests
             var area = run.All().Single(r => r.Period == p.Label && r.KpiId == KpiIds.Vol01 && r.UnitCode == "A1" && r.DimensionValue == "ALL").Value;
             return area <= providers;
         }));
+
+    /// <summary>
+    /// A public rating follows from published figures alone (the value, the target and margin in force, the ALL row's
+    /// value): a rating made on the unrounded figures would tell a reader more about them than the rounding lets through.
+    /// </summary>
+    [Fact]
+    public void Public_ratings_follow_from_the_published_figures_alone() => Check(run =>
+    {
+        var rows = Disclosure.Disclosure.Apply(run.All());
+        var all = rows.Where(r => r.Level == "all").ToDictionary(r => (r.Period, r.KpiId, r.Dimension, r.DimensionValue), r => r.Value);
+        return rows.All(r => r.Rag == PublicRating(r, all.GetValueOrDefault((r.Period, r.KpiId, r.Dimension, r.DimensionValue))));
+    });
+
+    private static string PublicRating(KpiResult row, double? allValue)
+    {
+        var polarity = KpiCatalogue.Get(row.KpiId).Polarity;
+        var value = row.Value is { } v ? (decimal)v : (decimal?)null;
+        return row switch
+        {
+            { Suppressed: true } => "none",
+            { RagBasis: "target", Target: { } target } => RagRating.AgainstTarget(polarity, value, new TargetInForce((decimal)target, row.AmberMargin!.Value)),
+            { RagBasis: "national_benchmark", Level: not "all" } => RagRating.AgainstBenchmark(polarity, value, allValue is { } b ? (decimal)b : null),
+            _ => "none",
+        };
+    }
 
     [Fact]
     public void Public_rows_never_show_a_provider_or_a_count_of_1_to_7_or_a_count_not_divisible_by_5() => Check(run =>
