@@ -74,6 +74,15 @@ public sealed class IngestFaultTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.True(await harness.Storage.Quarantine.BlobExistsAsync($"{Path}.{etag.Trim('"')}"));
         Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.Curated));
         Assert.Empty(await harness.Host.PollBlobsAsync(CancellationToken.None));
+        AssertToldItFailed(await harness.Storage.ReportNotifications.PeekNotificationsAsync(), etag.Trim('"'));
+    }
+
+    /// <summary>The provider is told once that the upload could not be processed, and of nothing else.</summary>
+    private static void AssertToldItFailed(List<ReportNotification> notifications, string upload)
+    {
+        var told = Assert.Single(notifications);
+        Assert.Equal((Path, upload, "P1", ReportNotification.Failed, null), (told.Blob, told.Upload, told.Provider, told.Status, told.Report));
+        Assert.Contains("could not be processed", told.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,6 +109,7 @@ public sealed class IngestFaultTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.False(await harness.Storage.Returns.BlobExistsAsync(Path));
         Assert.True(await harness.Storage.Quarantine.BlobExistsAsync($"{Path}.{upload}"));
         Assert.Empty(await StorageReads.ContentsAsync(harness.Storage.Curated));
+        AssertToldItFailed(await harness.Storage.ReportNotifications.PeekNotificationsAsync(), upload);
     }
 
     private async Task<(StorageState State, int AcceptedFiles)> RunAsync(string content, IngestStep? crash)

@@ -232,6 +232,9 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.True(twin.Happened);
         Assert.Equal(SubmissionState.Completed, (await ledger.GetAsync(NspBlob, upload, CancellationToken.None))!.State);
         Assert.Equal([upload], (await index.OfProviderAsync("P1", CancellationToken.None)).Select(v => v.UploadId));
+
+        // Completed before its failure was told: the provider is not told it failed (the completing invocation sends the report's).
+        Assert.Empty(await plain.ReportNotifications.PeekNotificationsAsync());
     }
 
     /// <summary>Stands for a kill after a step: nothing after it runs, and the ingest's failure handler does not see it.</summary>
@@ -259,6 +262,10 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.False(await storage.Returns.BlobExistsAsync(blob));
         Assert.True(await storage.Quarantine.GetBlobClient($"{blob}.{upload}").ExistsAsync());
         Assert.Empty(await Sweep(storage, names).RecordStalledAsync(CancellationToken.None));
+
+        // Told once, by the settling, that it could not be processed; not again by the sweep after it.
+        var told = Assert.Single(await storage.ReportNotifications.PeekNotificationsAsync(), n => n.Upload == upload);
+        Assert.Equal((blob, "P1", ReportNotification.Failed, false, null, ReturnIngestService.FailedUploadMessage), (told.Blob, told.Provider, told.Status, told.IsAccepted, told.Report, told.Message));
     }
 
     /// <summary>Storage of unique names on Azurite with the reference data, and its options.</summary>

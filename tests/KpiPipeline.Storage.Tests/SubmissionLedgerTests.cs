@@ -138,6 +138,29 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, at.AddMinutes(5), lease, CancellationToken.None));
     }
 
+    /// <summary>
+    /// A failed upload's notification ("it could not be processed") is claimed apart from its report's: a duplicate
+    /// invocation that completes the upload after the failure was told still tells the provider its report is ready. Neither
+    /// claim is listed as an upload.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_uploads_notification_is_claimed_apart_from_its_reports_and_neither_claim_is_an_upload()
+    {
+        var ledger = await NewLedgerAsync();
+        var failed = new SubmissionEntry("P1/2025-04/nsp.csv", "u6", SubmissionState.Failed, 5, DateTimeOffset.UnixEpoch, Settled: false);
+        await ledger.SaveAsync(failed, CancellationToken.None);
+        var failure = (await ledger.ClaimNotificationAsync(failed, ClaimedAt, Lease, CancellationToken.None)).ClaimETag;
+        await ledger.MarkNotificationSentAsync(failed, failure!.Value, ClaimedAt, CancellationToken.None);
+        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(failed, ClaimedAt.AddMinutes(1), Lease, CancellationToken.None));
+
+        var completed = failed with { State = SubmissionState.Completed, Accepted = true, Settled = true };
+        await ledger.SaveAsync(completed, CancellationToken.None);
+        Assert.NotNull((await ledger.ClaimNotificationAsync(completed, ClaimedAt.AddMinutes(2), Lease, CancellationToken.None)).ClaimETag);
+
+        Assert.Equal([completed], await ledger.UploadsOfAsync(completed.Path!, CancellationToken.None));
+        Assert.Equal([completed], await ledger.CompletedEntriesAsync(CancellationToken.None));
+    }
+
     [Fact]
     public async Task A_stalled_upload_is_recorded_failed_only_if_its_row_is_as_listed()
     {

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using KpiPipeline.Pipeline.Ingest;
 
 namespace KpiPipeline.Testing;
 
@@ -77,6 +79,14 @@ public static class StorageReads
         }
 
         return contents;
+    }
+
+    /// <summary>Every message on the report-notification queue, read without taking it off (at most 32).</summary>
+    public static async Task<List<ReportNotification>> PeekNotificationsAsync(this QueueClient queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        var messages = (await queue.PeekMessagesAsync(32)).Value;
+        return [.. messages.Select(m => JsonSerializer.Deserialize<ReportNotification>(m.Body.ToString())!)];
     }
 
     /// <summary>Receives up to <paramref name="maxMessages"/> messages (decoded as the queue client is configured) and gives their text.</summary>

@@ -230,18 +230,18 @@ public sealed class ReturnIngestService(
     }
 
     /// <summary>
-    /// Tells the provider its report is ready, once per upload: the invocation that claims the notification in the ledger
-    /// sends it and marks it sent; any other (a duplicate event, a rerun after a crash) waits until it is marked sent. A
+    /// Tells the provider its report is ready (a completed upload) or that its upload could not be processed (a failed one),
+    /// once per upload and state: the invocation that claims the notification in the ledger sends it and marks it sent; any other (a duplicate event, a rerun after a crash) waits until it is marked sent. A
     /// rerun that finds the upload completed but unclaimed (a crash between the ledger write and the claim, or a send that
     /// failed and gave its claim back) sends it then; a claim left unsent for <see cref="NotificationLease"/> (a process
     /// killed between the claim and the send) is taken over by the next invocation, which waits for the lease to run out.
     /// </summary>
-    private async Task NotifyOnceAsync(SubmissionEntry completed, CancellationToken cancellationToken)
+    private async Task NotifyOnceAsync(SubmissionEntry upload, CancellationToken cancellationToken)
     {
         var wait = TimeSpan.FromMilliseconds(100);
         while (true)
         {
-            var claim = await ledger.ClaimNotificationAsync(completed, time.GetUtcNow(), NotificationLease, cancellationToken);
+            var claim = await ledger.ClaimNotificationAsync(upload, time.GetUtcNow(), NotificationLease, cancellationToken);
             if (claim.Sent)
             {
                 return;
@@ -249,8 +249,8 @@ public sealed class ReturnIngestService(
 
             if (claim.ClaimETag is { } won)
             {
-                await SendNotificationAsync(completed, won, cancellationToken);
-                await ledger.MarkNotificationSentAsync(completed, won, time.GetUtcNow(), cancellationToken);
+                await SendNotificationAsync(upload, won, cancellationToken);
+                await ledger.MarkNotificationSentAsync(upload, won, time.GetUtcNow(), cancellationToken);
                 return;
             }
 
@@ -259,27 +259,42 @@ public sealed class ReturnIngestService(
         }
     }
 
-    private async Task SendNotificationAsync(SubmissionEntry completed, ETag claim, CancellationToken cancellationToken)
+    private async Task SendNotificationAsync(SubmissionEntry upload, ETag claim, CancellationToken cancellationToken)
     {
         try
         {
-            await storage.ReportNotifications.SendMessageAsync(JsonSerializer.Serialize(new
-            {
-                blob = completed.BlobName,
-                provider = completed.Path?.ProviderCode,
-                accepted = completed.Accepted,
-                errors = completed.Errors,
-                warnings = completed.Warnings,
-                report = completed.ReportBlob,
-            }), cancellationToken: cancellationToken);
+            await storage.ReportNotifications.SendMessageAsync(JsonSerializer.Serialize(NotificationOf(upload)), cancellationToken: cancellationToken);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // Not sent: give the claim back so that the host's retry of this invocation (or a racing one) sends it.
-            await ledger.ReleaseNotificationClaimAsync(completed, claim, CancellationToken.None);
+            await ledger.ReleaseNotificationClaimAsync(upload, claim, CancellationToken.None);
             throw;
         }
     }
+
+    /// <summary>What the provider is told about an upload (docs/ingest.md, "Notifications").</summary>
+    public static ReportNotification NotificationOf(SubmissionEntry upload)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        var failed = upload.State == SubmissionState.Failed;
+        return new ReportNotification(
+            upload.BlobName,
+            upload.UploadId,
+            upload.Path?.ProviderCode,
+            failed ? ReportNotification.Failed : upload.Accepted ? ReportNotification.Accepted : ReportNotification.Rejected,
+            upload.Accepted,
+            upload.Errors,
+            upload.Warnings,
+            upload.ReportBlob,
+            failed ? FailedUploadMessage : null);
+    }
+
+    /// <summary>What a provider whose upload could not be processed is told (the ledger and the logs hold the cause).</summary>
+    public const string FailedUploadMessage =
+        "This upload could not be processed: the pipeline failed on it on every try, so it has no validation report. "
+        + "Nothing from it is in use; the version of this return accepted before it, if any, still is. "
+        + "The file is kept for the data team to examine. Please upload it again, and contact the data team if it fails again.";
 
     /// <summary>
     /// Lists a completed upload of a registered provider in the provider uploads table and asks for the provider's state to
@@ -324,7 +339,7 @@ public sealed class ReturnIngestService(
 
     /// <summary>
     /// Settles an upload recorded <c>Failed</c> (unsettled): takes it out of force if it was committed, queues its provider's
-    /// state refresh, quarantines its raw file, then marks it settled. Every step can be done again, so a settling cut short
+    /// state refresh, quarantines its raw file, tells the provider it failed (once), then marks it settled. Every step can be done again, so a settling cut short
     /// is finished by <see cref="RecordStalledAsync"/>. Returns what the ledger holds afterwards (Completed when a duplicate
     /// invocation completed the upload meanwhile).
     /// </summary>
@@ -343,6 +358,14 @@ public sealed class ReturnIngestService(
         }
 
         await DisposeRawAsync(failed, etag, cancellationToken);
+
+        // Told once that it failed, unless a duplicate invocation has completed it meanwhile: that one sends its report's
+        // notification instead. Before the settled mark, so a settling cut short before the send is finished by the sweep.
+        if (await ledger.GetAsync(failed.BlobName, failed.UploadId, cancellationToken) is { State: SubmissionState.Failed } stillFailed)
+        {
+            await NotifyOnceAsync(stillFailed, cancellationToken);
+        }
+
         return await ledger.SaveAsync(failed with { Settled = true }, cancellationToken);
     }
 

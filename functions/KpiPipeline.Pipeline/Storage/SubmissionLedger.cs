@@ -112,8 +112,9 @@ public sealed class SubmissionLedger(TableClient table)
     };
 
     /// <summary>
-    /// Claims the one report notification of an upload at <paramref name="now"/>. The claim is a row beside the upload's row,
-    /// <c>{upload id}~notified</c>, created only if absent (so of any number of racing invocations one wins), and marked
+    /// Claims the one notification of an upload in its state (<see cref="SubmissionState.Completed"/>: its report is ready;
+    /// <see cref="SubmissionState.Failed"/>: it could not be processed) at <paramref name="now"/>. The claim is a row beside
+    /// the upload's row, <c>{upload id}~notified</c> or <c>{upload id}~failure-notified</c>, created only if absent (so of any number of racing invocations one wins), and marked
     /// <c>Sent</c> once the message is out (<see cref="MarkNotificationSentAsync"/>). A claim still unsent after
     /// <paramref name="lease"/> belongs to an invocation that died between the claim and the send (a killed process); the
     /// first caller after that takes it over (a write conditional on the claim's ETag, so again only one wins).
@@ -198,11 +199,16 @@ public sealed class SubmissionLedger(TableClient table)
     private const string ClaimedAtColumn = "ClaimedAt";
     private const string SentColumn = "Sent";
 
-    /// <summary>The row key suffix of a notification claim (an upload id, an ETag, never holds '~').</summary>
-    private const string NotifiedSuffix = "~notified";
+    /// <summary>What separates an upload id from the rest of a notification claim's row key (an upload id, an ETag, never holds it).</summary>
+    private const char ClaimSeparator = '~';
 
-    /// <summary>Where an upload's notification claim is: beside the upload's row, <c>{upload id}~notified</c>.</summary>
-    private static (string Partition, string RowKey) ClaimKeyOf(SubmissionEntry entry) => (PartitionOf(entry.BlobName), entry.UploadId + NotifiedSuffix);
+    /// <summary>
+    /// Where an upload's notification claim is: beside the upload's row, <c>{upload id}~notified</c> for a completed upload and
+    /// <c>{upload id}~failure-notified</c> for a failed one. A failed upload that a duplicate invocation completes afterwards
+    /// has both: the provider is told it failed, then given its report.
+    /// </summary>
+    private static (string Partition, string RowKey) ClaimKeyOf(SubmissionEntry entry) =>
+        (PartitionOf(entry.BlobName), entry.UploadId + ClaimSeparator + (entry.State == SubmissionState.Failed ? "failure-notified" : "notified"));
 
     /// <summary>Every completed upload, as the data-quality KPIs need them.</summary>
     public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken) =>
@@ -254,7 +260,7 @@ public sealed class SubmissionLedger(TableClient table)
 
     /// <summary>The upload rows <paramref name="filter"/> selects (null: all), the notification claims beside them left out.</summary>
     private async Task<IEnumerable<TableEntity>> UploadRowsAsync(string? filter, CancellationToken cancellationToken) =>
-        (await table.QueryAllAsync(filter, cancellationToken)).Where(e => !e.RowKey.EndsWith(NotifiedSuffix, StringComparison.Ordinal));
+        (await table.QueryAllAsync(filter, cancellationToken)).Where(e => !e.RowKey.Contains(ClaimSeparator, StringComparison.Ordinal));
 
     private static TableEntity ToEntity(SubmissionEntry e)
     {
