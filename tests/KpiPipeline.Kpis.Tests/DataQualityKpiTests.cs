@@ -142,6 +142,27 @@ public class DataQualityKpiTests
         Assert.Equal((0L, 2L, 0.0), run.Figures(KpiIds.Dq01, "P3"));
     }
 
+    /// <summary>
+    /// Found by an independent check on 2026-12-05: a run as of 20 January counted the rejected March uploads in 2025-26-Q4,
+    /// although the month is ignored (dataset.md 2.3) and DQ01 expected no return for it.
+    /// </summary>
+    [Fact]
+    public void Rejected_uploads_of_a_month_after_the_as_of_date_count_nowhere()
+    {
+        var returns = new ReturnsBuilder()
+            .Episodes("P1", "2025-07", Episode)
+            .Upload("P1", "2025-08", ReturnFileKind.Episodes, "2025-08-05T00:00:00Z", accepted: false)
+            .Upload("P1", "2025-09", ReturnFileKind.Episodes, "2025-08-09T00:00:00Z", accepted: false)
+            .Upload("P3", "2025-09", ReturnFileKind.Nsp, "2025-08-09T00:00:00Z", accepted: false)
+            .Build();
+
+        var run = Rows.Compute(returns, "2025-08-10");
+
+        Assert.Equal((1L, null, 1.0), run.Figures(KpiIds.Dq02, "P1", "2025-26-Q2"));
+        Assert.Equal((0L, null, 0.0), run.Figures(KpiIds.Dq02, "P3", "2025-26-Q2"));
+        Assert.Equal((1L, null, 1.0), run.Figures(KpiIds.Dq02, "ALL", "2025-26-Q2"));
+    }
+
     [Fact]
     public void Rejected_uploads_count_in_the_quarter_of_the_month_in_their_path_for_registered_providers_only()
     {

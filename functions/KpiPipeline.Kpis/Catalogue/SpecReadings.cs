@@ -77,7 +77,7 @@ public static class SpecReadings
         ("DQ01 on time",
             "An expected provider-month is on time when an accepted upload of the provider's episodes.csv for that month was made, as a UTC date, on or before the 15th of the following month. A later correction does not make an on-time month late, but a month whose only on-time upload was rejected and whose accepted resubmission came after the 15th is late: commissioners count usable data by the deadline. A path accepted but absent from the ledger (the offline command) counts as on time."),
         ("DQ02",
-            "Each rejected upload counts (a rejected resubmission of an accepted file counts too), in the provider's unit chain for the month of its path; uploads rejected for a bad path or an unregistered provider count nowhere."),
+            "Each rejected upload counts (a rejected resubmission of an accepted file counts too), in the provider's unit chain for the month of its path; uploads rejected for a bad path or an unregistered provider count nowhere, nor do uploads for a month whose first day is after the as-of date (the month is ignored, dataset.md 2.3; until 2026-12-05 its rejected uploads were counted in the as-of date's quarter)."),
         ("Disclosure: POP01 and NSP04",
             "Both are recomputed from the rounded numerator and rounded denominator: NSP04 = rounded needles × 4 ÷ rounded estimate (two decimals); POP01 = 100 − 100 × rounded clients ÷ rounded estimate (one decimal). A numerator or estimate of 1–7 blanks the value and suppresses the row."),
         ("Disclosure: means and medians",

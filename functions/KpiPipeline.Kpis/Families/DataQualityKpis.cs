@@ -68,7 +68,8 @@ internal sealed class DataQualityKpis(CounterSpace space, UnitIndex units, Quart
         CountOnTime(uploads, usedFiles);
         foreach (var upload in uploads)
         {
-            if (upload.Accepted || upload.Path is not { } path || !upload.ProviderRegistered)
+            // A month whose first day is after the as-of date is ignored (dataset.md 2.3), its rejected uploads too.
+            if (upload.Accepted || upload.Path is not { } path || !upload.ProviderRegistered || path.Month.FirstDay > asOf)
             {
                 continue;
             }
