@@ -240,10 +240,11 @@ public sealed class ReturnIngestService(
 
     /// <summary>
     /// Tells the provider its report is ready (a completed upload) or that its upload could not be processed (a failed one),
-    /// once per upload and state: the invocation that claims the notification in the ledger sends it and marks it sent; any other (a duplicate event, a rerun after a crash) waits until it is marked sent. A
-    /// rerun that finds the upload completed but unclaimed (a crash between the ledger write and the claim, or a send that
-    /// failed and gave its claim back) sends it then; a claim left unsent for <see cref="NotificationLease"/> (a process
-    /// killed between the claim and the send) is taken over by the next invocation, which waits for the lease to run out.
+    /// once per upload and state: the invocation that claims the notification in the ledger sends it and marks it sent; any
+    /// other (a duplicate event, a rerun after a crash) waits until it is marked sent. A rerun that finds the upload
+    /// completed but unclaimed (a crash between the ledger write and the claim, or a send that failed and gave its claim
+    /// back) sends it then; a claim left unsent for <see cref="NotificationLease"/> (a process killed between the claim and
+    /// the send) is taken over by the next invocation, which waits for the lease to run out.
     /// </summary>
     private async Task NotifyOnceAsync(SubmissionEntry upload, CancellationToken cancellationToken)
     {
@@ -283,9 +284,8 @@ public sealed class ReturnIngestService(
     }
 
     /// <summary>What the provider is told about an upload (docs/ingest.md, "Notifications").</summary>
-    public static ReportNotification NotificationOf(SubmissionEntry upload)
+    private static ReportNotification NotificationOf(SubmissionEntry upload)
     {
-        ArgumentNullException.ThrowIfNull(upload);
         var failed = upload.State == SubmissionState.Failed;
         return new ReportNotification(
             upload.BlobName,
@@ -348,9 +348,9 @@ public sealed class ReturnIngestService(
 
     /// <summary>
     /// Settles an upload recorded <c>Failed</c> (unsettled): takes it out of force if it was committed, queues its provider's
-    /// state refresh, quarantines its raw file, tells the provider it failed (once), then marks it settled. Every step can be done again, so a settling cut short
-    /// is finished by <see cref="RecordStalledAsync"/>. Returns what the ledger holds afterwards (Completed when a duplicate
-    /// invocation completed the upload meanwhile).
+    /// state refresh, quarantines its raw file, tells the provider it failed (once), then marks it settled. Every step can be
+    /// done again, so a settling cut short is finished by <see cref="RecordStalledAsync"/>. Returns what the ledger holds
+    /// afterwards (Completed when a duplicate invocation completed the upload meanwhile).
     /// </summary>
     private async Task<SubmissionEntry> SettleFailedAsync(SubmissionEntry failed, ETag etag, CancellationToken cancellationToken)
     {
