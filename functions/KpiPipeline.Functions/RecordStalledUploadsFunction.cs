@@ -12,5 +12,5 @@ public sealed class RecordStalledUploadsFunction(ReturnIngestService ingest)
 {
     [Function(FunctionNames.RecordStalledUploads)]
     public Task<IReadOnlyList<SubmissionEntry>> RunAsync([TimerTrigger("%RecordStalledUploadsSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        ingest.RecordStalledAsync(timer.IsPastDue, cancellationToken);
+        ingest.RecordStalledAsync(cancellationToken);
 }

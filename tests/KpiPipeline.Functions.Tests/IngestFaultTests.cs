@@ -101,12 +101,6 @@ public sealed class IngestFaultTests(AzuriteFixture azurite) : IClassFixture<Azu
         var ledger = new SubmissionLedger(harness.Storage.Ledger);
         Assert.Equal(SubmissionState.Processing, (await ledger.GetAsync(Path, upload, CancellationToken.None))!.State);
 
-        // Fired past due (the app was down at its time), the sweep leaves the upload to the host's retries.
-        var pastDue = await harness.Host.FirePastDueTimerAsync(FunctionNames.RecordStalledUploads, CancellationToken.None);
-        Assert.True(pastDue.Succeeded, pastDue.Exception);
-        Assert.Equal(SubmissionState.Processing, (await ledger.GetAsync(Path, upload, CancellationToken.None))!.State);
-        Assert.True(await harness.Storage.Returns.BlobExistsAsync(Path));
-
         var sweep = await harness.TriggerTimerAsync(FunctionNames.RecordStalledUploads);
 
         Assert.True(sweep.Succeeded, sweep.Exception);

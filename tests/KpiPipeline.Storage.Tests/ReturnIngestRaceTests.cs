@@ -126,31 +126,10 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         var ledger = new SubmissionLedger(storage.Ledger);
         Assert.Equal(SubmissionState.Processing, (await ledger.GetAsync(blob, upload, CancellationToken.None))!.State);
 
-        var recorded = await Sweep(storage, names).RecordStalledAsync(pastDue: false, CancellationToken.None);
+        var recorded = await Sweep(storage, names).RecordStalledAsync(CancellationToken.None);
 
         Assert.Equal([upload], recorded.Select(e => e.UploadId));
         await AssertSettledAsync(storage, names, blob, upload);
-    }
-
-    /// <summary>
-    /// The app comes back after an outage: the sweep that was due meanwhile fires past due while an upload caught by the
-    /// outage still looks stalled, and the host's retry of it is about to run. The sweep leaves it alone; the retry ingests
-    /// it, and the provider is told it was accepted, never that it failed.
-    /// </summary>
-    [Fact]
-    public async Task A_past_due_sweep_leaves_a_stalled_upload_to_the_hosts_retry()
-    {
-        var (names, storage) = await NewPipelineAsync();
-        const string blob = NspBlob;
-        var upload = await UploadAsync(storage, blob, Nsp(20));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Ingest(storage, names, new KillAfter(IngestStep.Validated, 1)).IngestAsync(blob, CancellationToken.None));
-
-        Assert.Empty(await Sweep(storage, names).RecordStalledAsync(pastDue: true, CancellationToken.None));
-        var ledger = new SubmissionLedger(storage.Ledger);
-        Assert.Equal(SubmissionState.Processing, (await ledger.GetAsync(blob, upload, CancellationToken.None))!.State);
-
-        Assert.Equal(IngestStatus.Accepted, (await Ingest(storage, names, new NoIngestFaults()).IngestAsync(blob, CancellationToken.None)).Status);
-        Assert.Equal([(upload, ReportNotification.Accepted)], (await storage.ReportNotifications.PeekNotificationsAsync()).Select(n => (n.Upload, n.Status)));
     }
 
     /// <summary>
@@ -173,7 +152,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(IngestStatus.Rejected, (await ingest.IngestAsync(blob, CancellationToken.None)).Status);   // the host's retry of v1's event
         Assert.Equal([v1], (await index.OfProviderAsync("P1", CancellationToken.None)).Select(v => v.UploadId));
 
-        Assert.Equal([v1], (await Sweep(storage, names).RecordStalledAsync(pastDue: false, CancellationToken.None)).Select(e => e.UploadId));
+        Assert.Equal([v1], (await Sweep(storage, names).RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
 
         var ledger = new SubmissionLedger(storage.Ledger);
         Assert.Equal(SubmissionState.Failed, (await ledger.GetAsync(blob, v1, CancellationToken.None))!.State);
@@ -196,7 +175,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         var ledger = new SubmissionLedger(storage.Ledger);
         await ledger.SaveAsync(new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, DateTimeOffset.UtcNow, Settled: false), CancellationToken.None);
 
-        Assert.Equal([upload], (await Sweep(storage, names).RecordStalledAsync(pastDue: false, CancellationToken.None)).Select(e => e.UploadId));
+        Assert.Equal([upload], (await Sweep(storage, names).RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
 
         Assert.Empty(await index.OfProviderAsync("P1", CancellationToken.None));
         await AssertSettledAsync(storage, names, NspBlob, upload);
@@ -248,7 +227,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         var watched = new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(tableOptions),
             settings.CreateQueueServiceClient(), Options.Create(names));
 
-        Assert.Empty(await Sweep(watched, names).RecordStalledAsync(pastDue: false, CancellationToken.None));
+        Assert.Empty(await Sweep(watched, names).RecordStalledAsync(CancellationToken.None));
 
         Assert.True(twin.Happened);
         Assert.Equal(SubmissionState.Completed, (await ledger.GetAsync(NspBlob, upload, CancellationToken.None))!.State);
@@ -282,7 +261,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal((SubmissionState.Failed, true), (entry!.State, entry.Settled));
         Assert.False(await storage.Returns.BlobExistsAsync(blob));
         Assert.True(await storage.Quarantine.GetBlobClient($"{blob}.{upload}").ExistsAsync());
-        Assert.Empty(await Sweep(storage, names).RecordStalledAsync(pastDue: false, CancellationToken.None));
+        Assert.Empty(await Sweep(storage, names).RecordStalledAsync(CancellationToken.None));
 
         // Told once, by the settling, that it could not be processed; not again by the sweep after it.
         var told = Assert.Single(await storage.ReportNotifications.PeekNotificationsAsync(), n => n.Upload == upload);

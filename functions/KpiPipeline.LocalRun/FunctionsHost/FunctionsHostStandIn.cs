@@ -593,10 +593,6 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
     public Task<InvocationResult> FireTimerAsync(string functionName, CancellationToken cancellationToken) =>
         FireTimerAsync(Function(functionName), isPastDue: false, cancellationToken);
 
-    /// <summary>Fires a timer-triggered function now as the host fires a missed occurrence once it is back (<c>IsPastDue</c>).</summary>
-    public Task<InvocationResult> FirePastDueTimerAsync(string functionName, CancellationToken cancellationToken) =>
-        FireTimerAsync(Function(functionName), isPastDue: true, cancellationToken);
-
     private async Task<InvocationResult> FireTimerAsync(FunctionTrigger function, bool isPastDue, CancellationToken cancellationToken)
     {
         var schedule = Schedule(function);

@@ -104,18 +104,9 @@ public sealed class ReturnIngestService(
     /// after the ledger write). Each is recorded and settled as after the host's last attempt (<see cref="RecordFailedAsync"/>),
     /// the ledger write conditional on the row as listed, so a try that started since is left to run. A row that cannot be
     /// recorded does not stop the others; the invocation fails at the end. Returns the uploads recorded or settled.
-    /// A sweep that is <paramref name="pastDue"/> (the app was down at its scheduled time) does nothing: the host's retries
-    /// of uploads caught by the outage run as the app comes back, and their rows look stalled until they do; the next
-    /// scheduled sweep finds what is still stalled then.
     /// </summary>
-    public async Task<IReadOnlyList<SubmissionEntry>> RecordStalledAsync(bool pastDue, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SubmissionEntry>> RecordStalledAsync(CancellationToken cancellationToken)
     {
-        if (pastDue)
-        {
-            logger.LogInformation("The stalled-upload sweep is past due (the app was down at its scheduled time): left to the next one, so the host's retries run first");
-            return [];
-        }
-
         await storage.EnsureCreatedAsync(cancellationToken);
         var minutes = options.Value.StalledUploadMinutes;
         if (minutes < MinimumStalledUploadMinutes)
