@@ -159,6 +159,10 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(SubmissionState.Completed, (await ledger.GetAsync(blob, v2, CancellationToken.None))!.State);
         Assert.Empty(await index.OfProviderAsync("P1", CancellationToken.None));
         Assert.True(await storage.Quarantine.GetBlobClient($"{blob}.{v2}").ExistsAsync());
+
+        // v2's report is what the provider needs; told that v1 failed and to upload it again, they could put v1's content
+        // back over their correction.
+        Assert.Equal([(v2, ReportNotification.Rejected)], (await storage.ReportNotifications.PeekNotificationsAsync()).Select(n => (n.Upload, n.Status)));
     }
 
     /// <summary>
@@ -237,6 +241,39 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Empty(await plain.ReportNotifications.PeekNotificationsAsync());
     }
 
+    /// <summary>
+    /// The sweep settles an upload recorded failed and wins its failure notice's claim; in that very moment a duplicate
+    /// invocation records the upload Completed (and sends its report). Checked only before the claim, the notice went out
+    /// after the report and told the provider that an upload in force was not in use.
+    /// </summary>
+    [Fact]
+    public async Task A_failure_notice_is_not_sent_for_an_upload_a_duplicate_invocation_completes_while_it_is_claimed()
+    {
+        var names = TestStorage.UniqueNames();
+        var settings = StorageAccountSettings.FromConnectionString(azurite.ConnectionString);
+        var plain = PipelineStorage.Connect(settings, names);
+        await SetUpAsync(plain);
+        var upload = await UploadAsync(plain, NspBlob, Nsp(20));
+        var ledger = new SubmissionLedger(plain.Ledger);
+        var failed = new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, DateTimeOffset.UtcNow, Settled: false);
+        await ledger.SaveAsync(failed, CancellationToken.None);
+
+        // The twin's Completed write lands just before the sweep's claim of the failure notice (the first insert into the ledger).
+        var twin = new BeforeFirstRowRequest(names.LedgerTable, method => method == RequestMethod.Post, () => ledger.SaveAsync(
+            failed with { State = SubmissionState.Completed, Accepted = true, CuratedBlob = "curated-copy", Rows = 1 }, CancellationToken.None));
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(twin, HttpPipelinePosition.PerCall);
+        var watched = new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(tableOptions),
+            settings.CreateQueueServiceClient(), Options.Create(names));
+
+        await Sweep(watched, names).RecordStalledAsync(CancellationToken.None);
+
+        Assert.True(twin.Happened);
+        Assert.Equal(SubmissionState.Completed, (await ledger.GetAsync(NspBlob, upload, CancellationToken.None))!.State);
+        Assert.Empty(await plain.ReportNotifications.PeekNotificationsAsync());
+        Assert.Empty(await Sweep(plain, names).RecordStalledAsync(CancellationToken.None));
+    }
+
     /// <summary>Stands for a kill after a step: nothing after it runs, and the ingest's failure handler does not see it.</summary>
     private sealed class KillAfter(IngestStep step, int times) : IIngestStepObserver
     {
@@ -302,8 +339,9 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     /// <summary>
-    /// Runs <paramref name="before"/> ahead of the first request to one table's rows that <paramref name="matches"/> (by its
-    /// method): a place to pause an invocation, or to let another one act, at an exact step.
+    /// Runs <paramref name="before"/> ahead of the first request to one table's rows (an entity's address, or an insert into
+    /// the table) that <paramref name="matches"/> (by its method): a place to pause an invocation, or to let another one
+    /// act, at an exact step.
     /// </summary>
     private sealed class BeforeFirstRowRequest(string table, Func<RequestMethod, bool> matches, Func<Task> before) : HttpPipelinePolicy
     {
@@ -313,8 +351,9 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
+            var path = message.Request.Uri.ToUri().AbsolutePath;
             if (matches(message.Request.Method)
-                && message.Request.Uri.ToUri().AbsolutePath.Contains($"/{table}(PartitionKey=", StringComparison.Ordinal)
+                && (path.Contains($"/{table}(PartitionKey=", StringComparison.Ordinal) || path.EndsWith($"/{table}", StringComparison.Ordinal))
                 && Interlocked.Exchange(ref seen, 1) == 0)
             {
                 await before();

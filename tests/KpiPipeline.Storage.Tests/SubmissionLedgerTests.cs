@@ -106,13 +106,13 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
         var entry = Completed("P1/2025-04/episodes.csv", "u1");
         var (at, lease) = (ClaimedAt, Lease);
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ledger.ClaimNotificationAsync(entry, at, lease, CancellationToken.None)));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ledger.ClaimNotificationAsync(entry, NotificationKind.Report, at, lease, CancellationToken.None)));
 
         var won = Assert.Single(claims, c => c.ClaimETag is not null);
         Assert.All(claims.Where(c => c != won), c => Assert.Equal(NotificationClaim.HeldElsewhere, c));
-        await ledger.MarkNotificationSentAsync(entry, won.ClaimETag!.Value, at.AddSeconds(1), CancellationToken.None);
-        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, at.AddSeconds(2), lease, CancellationToken.None));
-        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, at.AddHours(1), lease, CancellationToken.None));
+        await ledger.MarkNotificationSentAsync(entry, NotificationKind.Report, won.ClaimETag!.Value, at.AddSeconds(1), CancellationToken.None);
+        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, at.AddSeconds(2), lease, CancellationToken.None));
+        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, at.AddHours(1), lease, CancellationToken.None));
         Assert.Null(await ledger.GetAsync(entry.BlobName, entry.UploadId, CancellationToken.None));
     }
 
@@ -122,20 +122,20 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
         var ledger = await NewLedgerAsync();
         var entry = Completed("P1/2025-04/nsp.csv", "u2");
         var (at, lease) = (ClaimedAt, Lease);
-        var killed = await ledger.ClaimNotificationAsync(entry, at, lease, CancellationToken.None);
+        var killed = await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, at, lease, CancellationToken.None);
 
         // Still within the lease (29 s): the holder may yet send. At 30 s it is overtaken, by one of two racing callers.
-        Assert.Equal(NotificationClaim.HeldElsewhere, await ledger.ClaimNotificationAsync(entry, at.AddSeconds(29), lease, CancellationToken.None));
+        Assert.Equal(NotificationClaim.HeldElsewhere, await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, at.AddSeconds(29), lease, CancellationToken.None));
         var overtaking = await Task.WhenAll(
-            ledger.ClaimNotificationAsync(entry, at.AddSeconds(30), lease, CancellationToken.None),
-            ledger.ClaimNotificationAsync(entry, at.AddSeconds(30), lease, CancellationToken.None));
+            ledger.ClaimNotificationAsync(entry, NotificationKind.Report, at.AddSeconds(30), lease, CancellationToken.None),
+            ledger.ClaimNotificationAsync(entry, NotificationKind.Report, at.AddSeconds(30), lease, CancellationToken.None));
         var taken = Assert.Single(overtaking, c => c.ClaimETag is not null);
 
         // The first holder's late mark does not count; the new holder's does.
-        await ledger.MarkNotificationSentAsync(entry, killed.ClaimETag!.Value, at.AddSeconds(31), CancellationToken.None);
-        Assert.Equal(NotificationClaim.HeldElsewhere, await ledger.ClaimNotificationAsync(entry, at.AddSeconds(32), lease, CancellationToken.None));
-        await ledger.MarkNotificationSentAsync(entry, taken.ClaimETag!.Value, at.AddSeconds(33), CancellationToken.None);
-        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, at.AddMinutes(5), lease, CancellationToken.None));
+        await ledger.MarkNotificationSentAsync(entry, NotificationKind.Report, killed.ClaimETag!.Value, at.AddSeconds(31), CancellationToken.None);
+        Assert.Equal(NotificationClaim.HeldElsewhere, await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, at.AddSeconds(32), lease, CancellationToken.None));
+        await ledger.MarkNotificationSentAsync(entry, NotificationKind.Report, taken.ClaimETag!.Value, at.AddSeconds(33), CancellationToken.None);
+        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, at.AddMinutes(5), lease, CancellationToken.None));
     }
 
     /// <summary>
@@ -149,13 +149,13 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
         var ledger = await NewLedgerAsync();
         var failed = new SubmissionEntry("P1/2025-04/nsp.csv", "u6", SubmissionState.Failed, 5, DateTimeOffset.UnixEpoch, Settled: false);
         await ledger.SaveAsync(failed, CancellationToken.None);
-        var failure = (await ledger.ClaimNotificationAsync(failed, ClaimedAt, Lease, CancellationToken.None)).ClaimETag;
-        await ledger.MarkNotificationSentAsync(failed, failure!.Value, ClaimedAt, CancellationToken.None);
-        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(failed, ClaimedAt.AddMinutes(1), Lease, CancellationToken.None));
+        var failure = (await ledger.ClaimNotificationAsync(failed, NotificationKind.Failure, ClaimedAt, Lease, CancellationToken.None)).ClaimETag;
+        await ledger.MarkNotificationSentAsync(failed, NotificationKind.Failure, failure!.Value, ClaimedAt, CancellationToken.None);
+        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(failed, NotificationKind.Failure, ClaimedAt.AddMinutes(1), Lease, CancellationToken.None));
 
         var completed = failed with { State = SubmissionState.Completed, Accepted = true, Settled = true };
         await ledger.SaveAsync(completed, CancellationToken.None);
-        Assert.NotNull((await ledger.ClaimNotificationAsync(completed, ClaimedAt.AddMinutes(2), Lease, CancellationToken.None)).ClaimETag);
+        Assert.NotNull((await ledger.ClaimNotificationAsync(completed, NotificationKind.Report, ClaimedAt.AddMinutes(2), Lease, CancellationToken.None)).ClaimETag);
 
         Assert.Equal([completed], await ledger.UploadsOfAsync(completed.Path!, CancellationToken.None));
         Assert.Equal([completed], await ledger.CompletedEntriesAsync(CancellationToken.None));
@@ -189,12 +189,12 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
     {
         var ledger = await NewLedgerAsync();
         var entry = Completed("P1/2025-04/reviews.csv", "u3") with { Accepted = false };
-        var won = (await ledger.ClaimNotificationAsync(entry, ClaimedAt, Lease, CancellationToken.None)).ClaimETag;
+        var won = (await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, ClaimedAt, Lease, CancellationToken.None)).ClaimETag;
         Assert.NotNull(won);
 
-        await ledger.ReleaseNotificationClaimAsync(entry, won.Value, CancellationToken.None);
+        await ledger.ReleaseNotificationClaimAsync(entry, NotificationKind.Report, won.Value, CancellationToken.None);
 
-        Assert.NotNull((await ledger.ClaimNotificationAsync(entry, ClaimedAt.AddSeconds(1), Lease, CancellationToken.None)).ClaimETag);
+        Assert.NotNull((await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, ClaimedAt.AddSeconds(1), Lease, CancellationToken.None)).ClaimETag);
     }
 
     [Fact]
@@ -202,14 +202,14 @@ public sealed class SubmissionLedgerTests(AzuriteFixture azurite) : IClassFixtur
     {
         var ledger = await NewLedgerAsync();
         var entry = Completed("P1/2025-04/nsp.csv", "u4");
-        var slow = (await ledger.ClaimNotificationAsync(entry, ClaimedAt, Lease, CancellationToken.None)).ClaimETag!.Value;
-        var taken = (await ledger.ClaimNotificationAsync(entry, ClaimedAt + Lease, Lease, CancellationToken.None)).ClaimETag!.Value;
-        await ledger.MarkNotificationSentAsync(entry, taken, ClaimedAt + Lease + TimeSpan.FromSeconds(1), CancellationToken.None);
+        var slow = (await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, ClaimedAt, Lease, CancellationToken.None)).ClaimETag!.Value;
+        var taken = (await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, ClaimedAt + Lease, Lease, CancellationToken.None)).ClaimETag!.Value;
+        await ledger.MarkNotificationSentAsync(entry, NotificationKind.Report, taken, ClaimedAt + Lease + TimeSpan.FromSeconds(1), CancellationToken.None);
 
         // The slow holder's send fails at last, and it gives back what it claimed: the sent mark of the new holder stays.
-        await ledger.ReleaseNotificationClaimAsync(entry, slow, CancellationToken.None);
+        await ledger.ReleaseNotificationClaimAsync(entry, NotificationKind.Report, slow, CancellationToken.None);
 
-        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, ClaimedAt.AddMinutes(5), Lease, CancellationToken.None));
+        Assert.Equal(NotificationClaim.AlreadySent, await ledger.ClaimNotificationAsync(entry, NotificationKind.Report, ClaimedAt.AddMinutes(5), Lease, CancellationToken.None));
     }
 
     private static readonly DateTimeOffset ClaimedAt = new(2025, 5, 10, 9, 0, 0, TimeSpan.Zero);

@@ -5,8 +5,8 @@ namespace KpiPipeline.Pipeline.Ingest;
 /// <summary>
 /// The message on the <c>report-notifications</c> queue that tells a provider about one upload (docs/ingest.md,
 /// "Notifications"): its report is ready (<see cref="Accepted"/> or <see cref="Rejected"/>), or it could not be processed
-/// (<see cref="Failed"/>, with <see cref="Message"/> and no report). An upload recorded failed that a duplicate invocation
-/// completes afterwards gets both, the failure first.
+/// (<see cref="Failed"/>, with <see cref="Message"/> and no report). A report of an upload supersedes a failure notice of
+/// the same upload, whichever arrives first: a duplicate invocation may complete an upload recorded failed.
 /// </summary>
 public sealed record ReportNotification(
     [property: JsonPropertyName("blob")] string Blob,

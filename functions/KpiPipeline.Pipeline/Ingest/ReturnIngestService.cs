@@ -160,7 +160,7 @@ public sealed class ReturnIngestService(
 
         if (entry.State == SubmissionState.Completed)
         {
-            await NotifyOnceAsync(entry, cancellationToken);
+            await NotifyOnceAsync(entry, NotificationKind.Report, stillToTell: null, cancellationToken);
             await QueueStateRefreshAsync(entry, cancellationToken);
         }
 
@@ -222,7 +222,7 @@ public sealed class ReturnIngestService(
             await index.CommitAsync(version, token => IsCurrentBlobAsync(upload, token), cancellationToken);
         }
 
-        await NotifyOnceAsync(completed, cancellationToken);
+        await NotifyOnceAsync(completed, NotificationKind.Report, stillToTell: null, cancellationToken);
         await steps.AfterAsync(IngestStep.Recorded, upload.BlobName, cancellationToken);
         await QueueStateRefreshAsync(completed, cancellationToken);
         await steps.AfterAsync(IngestStep.StateRefreshQueued, upload.BlobName, cancellationToken);
@@ -230,19 +230,22 @@ public sealed class ReturnIngestService(
     }
 
     /// <summary>
-    /// Tells the provider its report is ready (a completed upload) or that its upload could not be processed (a failed one),
-    /// once per upload and state: the invocation that claims the notification in the ledger sends it and marks it sent; any
-    /// other (a duplicate event, a rerun after a crash) waits until it is marked sent. A rerun that finds the upload
-    /// completed but unclaimed (a crash between the ledger write and the claim, or a send that failed and gave its claim
-    /// back) sends it then; a claim left unsent for <see cref="NotificationLease"/> (a process killed between the claim and
-    /// the send) is taken over by the next invocation, which waits for the lease to run out.
+    /// Tells the provider its report is ready (<see cref="NotificationKind.Report"/>) or that its upload could not be
+    /// processed (<see cref="NotificationKind.Failure"/>), once per upload and kind: the invocation that claims the
+    /// notification in the ledger sends it and marks it sent; any other (a duplicate event, a rerun after a crash) waits
+    /// until it is marked sent. A rerun that finds the upload completed but unclaimed (a crash between the ledger write and
+    /// the claim, or a send that failed and gave its claim back) sends it then; a claim left unsent for
+    /// <see cref="NotificationLease"/> (a process killed between the claim and the send) is taken over by the next
+    /// invocation, which waits for the lease to run out. <paramref name="stillToTell"/>, asked once the claim is won and
+    /// just before the send, can find that there is nothing to tell any more: the claim is then marked done unsent.
     /// </summary>
-    private async Task NotifyOnceAsync(SubmissionEntry upload, CancellationToken cancellationToken)
+    private async Task NotifyOnceAsync(
+        SubmissionEntry upload, NotificationKind kind, Func<CancellationToken, Task<bool>>? stillToTell, CancellationToken cancellationToken)
     {
         var wait = TimeSpan.FromMilliseconds(100);
         while (true)
         {
-            var claim = await ledger.ClaimNotificationAsync(upload, time.GetUtcNow(), NotificationLease, cancellationToken);
+            var claim = await ledger.ClaimNotificationAsync(upload, kind, time.GetUtcNow(), NotificationLease, cancellationToken);
             if (claim.Sent)
             {
                 return;
@@ -250,8 +253,12 @@ public sealed class ReturnIngestService(
 
             if (claim.ClaimETag is { } won)
             {
-                await SendNotificationAsync(upload, won, cancellationToken);
-                await ledger.MarkNotificationSentAsync(upload, won, time.GetUtcNow(), cancellationToken);
+                if (stillToTell is null || await stillToTell(cancellationToken))
+                {
+                    await SendNotificationAsync(upload, kind, won, cancellationToken);
+                }
+
+                await ledger.MarkNotificationSentAsync(upload, kind, won, time.GetUtcNow(), cancellationToken);
                 return;
             }
 
@@ -260,7 +267,7 @@ public sealed class ReturnIngestService(
         }
     }
 
-    private async Task SendNotificationAsync(SubmissionEntry upload, ETag claim, CancellationToken cancellationToken)
+    private async Task SendNotificationAsync(SubmissionEntry upload, NotificationKind kind, ETag claim, CancellationToken cancellationToken)
     {
         try
         {
@@ -269,7 +276,7 @@ public sealed class ReturnIngestService(
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // Not sent: give the claim back so that the host's retry of this invocation (or a racing one) sends it.
-            await ledger.ReleaseNotificationClaimAsync(upload, claim, CancellationToken.None);
+            await ledger.ReleaseNotificationClaimAsync(upload, kind, claim, CancellationToken.None);
             throw;
         }
     }
@@ -290,11 +297,14 @@ public sealed class ReturnIngestService(
             failed ? FailedUploadMessage : null);
     }
 
-    /// <summary>What a provider whose upload could not be processed is told (the ledger and the logs hold the cause).</summary>
+    /// <summary>
+    /// What a provider whose upload could not be processed is told (the ledger and the logs hold the cause). A report of the
+    /// same upload supersedes it, whichever arrives first (a duplicate invocation may yet complete the upload).
+    /// </summary>
     public const string FailedUploadMessage =
-        "This upload could not be processed: the pipeline failed on it on every try, so it has no validation report. "
-        + "Nothing from it is in use; the version of this return accepted before it, if any, still is. "
-        + "The file is kept for the data team to examine. Please upload it again, and contact the data team if it fails again.";
+        "This upload could not be processed, so it has no validation report and nothing from it is in use; the version of "
+        + "this return accepted before it, if any, still is. Please upload it again, and contact the data team if it fails "
+        + "again. If a report of this same upload reaches you, it replaces this message.";
 
     /// <summary>
     /// Lists a completed upload of a registered provider in the provider uploads table and asks for the provider's state to
@@ -359,14 +369,35 @@ public sealed class ReturnIngestService(
 
         await DisposeRawAsync(failed, etag, cancellationToken);
 
-        // Told once that it failed, unless a duplicate invocation has completed it meanwhile: that one sends its report's
-        // notification instead. Before the settled mark, so a settling cut short before the send is finished by the sweep.
-        if (await ledger.GetAsync(failed.BlobName, failed.UploadId, cancellationToken) is { State: SubmissionState.Failed } stillFailed)
+        // Told once that it failed, before the settled mark, so a settling cut short before the send is finished by the sweep.
+        await NotifyOnceAsync(failed, NotificationKind.Failure, token => IsStillToBeToldItFailedAsync(failed, token), cancellationToken);
+        return await ledger.SaveAsync(failed with { Settled = true }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether a failed upload's provider is still to be told it failed, asked just before the send: not when a duplicate
+    /// invocation has completed it meanwhile (that one sends its report), nor when a later upload of the same path (or blob
+    /// name) has superseded it, whose own report is what the provider needs; "upload it again" would have them put the
+    /// superseded file back over its correction. Upload times have one-second resolution: an upload of the same second
+    /// counts as later (counted the other way, the earlier of two uploads within one second would be told to come back).
+    /// </summary>
+    private async Task<bool> IsStillToBeToldItFailedAsync(SubmissionEntry failed, CancellationToken cancellationToken)
+    {
+        if (await ledger.GetAsync(failed.BlobName, failed.UploadId, cancellationToken) is not { State: SubmissionState.Failed })
         {
-            await NotifyOnceAsync(stillFailed, cancellationToken);
+            return false;
         }
 
-        return await ledger.SaveAsync(failed with { Settled = true }, cancellationToken);
+        if (await storage.Returns.GetBlobClient(failed.BlobName).GetPropertiesOrNullAsync(cancellationToken) is { } current
+            && UploadIdOf(current.ETag) != failed.UploadId)
+        {
+            return false;
+        }
+
+        var others = failed.Path is { } path
+            ? await ledger.UploadsOfAsync(path, cancellationToken)
+            : await ledger.UploadsOfBlobAsync(failed.BlobName, cancellationToken);
+        return !others.Any(e => e.UploadId != failed.UploadId && e.UploadedAt >= failed.UploadedAt);
     }
 
     private async Task WithdrawIfCommittedAsync(SubmissionEntry failed, ReturnPath path, CancellationToken cancellationToken)

@@ -112,17 +112,17 @@ public sealed class SubmissionLedger(TableClient table)
     };
 
     /// <summary>
-    /// Claims the one notification of an upload in its state (<see cref="SubmissionState.Completed"/>: its report is ready;
-    /// <see cref="SubmissionState.Failed"/>: it could not be processed) at <paramref name="now"/>. The claim is a row beside
-    /// the upload's row, <c>{upload id}~notified</c> or <c>{upload id}~failure-notified</c>, created only if absent (so of any number of racing invocations one wins), and marked
-    /// <c>Sent</c> once the message is out (<see cref="MarkNotificationSentAsync"/>). A claim still unsent after
-    /// <paramref name="lease"/> belongs to an invocation that died between the claim and the send (a killed process); the
-    /// first caller after that takes it over (a write conditional on the claim's ETag, so again only one wins).
+    /// Claims the one notification of <paramref name="kind"/> of an upload at <paramref name="now"/>. The claim is a row
+    /// beside the upload's row (<see cref="ClaimKeyOf"/>), created only if absent (so of any number of racing invocations
+    /// one wins), and marked <c>Sent</c> once the message is out (<see cref="MarkNotificationSentAsync"/>). A claim still
+    /// unsent after <paramref name="lease"/> belongs to an invocation that died between the claim and the send (a killed
+    /// process); the first caller after that takes it over (a write conditional on the claim's ETag, so again only one wins).
     /// </summary>
-    public async Task<NotificationClaim> ClaimNotificationAsync(SubmissionEntry entry, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<NotificationClaim> ClaimNotificationAsync(
+        SubmissionEntry entry, NotificationKind kind, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var (partition, rowKey) = ClaimKeyOf(entry);
+        var (partition, rowKey) = ClaimKeyOf(entry, kind);
         try
         {
             var created = await table.AddEntityAsync(new TableEntity(partition, rowKey) { [ClaimedAtColumn] = now, [SentColumn] = false }, cancellationToken);
@@ -163,10 +163,10 @@ public sealed class SubmissionLedger(TableClient table)
     }
 
     /// <summary>Marks a won claim's notification as sent; a claim taken over meanwhile (its ETag changed) is left as it is.</summary>
-    public async Task MarkNotificationSentAsync(SubmissionEntry entry, ETag claim, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task MarkNotificationSentAsync(SubmissionEntry entry, NotificationKind kind, ETag claim, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var (partition, rowKey) = ClaimKeyOf(entry);
+        var (partition, rowKey) = ClaimKeyOf(entry, kind);
         try
         {
             await table.UpdateEntityAsync(
@@ -183,10 +183,10 @@ public sealed class SubmissionLedger(TableClient table)
     /// send hung, and another invocation won it and may have sent and marked it) is left as it is: giving that back would
     /// let a third invocation send the notification again.
     /// </summary>
-    public async Task ReleaseNotificationClaimAsync(SubmissionEntry entry, ETag claim, CancellationToken cancellationToken)
+    public async Task ReleaseNotificationClaimAsync(SubmissionEntry entry, NotificationKind kind, ETag claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var (partition, rowKey) = ClaimKeyOf(entry);
+        var (partition, rowKey) = ClaimKeyOf(entry, kind);
         try
         {
             await table.DeleteEntityAsync(partition, rowKey, claim, cancellationToken);
@@ -203,12 +203,11 @@ public sealed class SubmissionLedger(TableClient table)
     private const char ClaimSeparator = '~';
 
     /// <summary>
-    /// Where an upload's notification claim is: beside the upload's row, <c>{upload id}~notified</c> for a completed upload and
-    /// <c>{upload id}~failure-notified</c> for a failed one. A failed upload that a duplicate invocation completes afterwards
-    /// has both: the provider is told it failed, then given its report.
+    /// Where an upload's notification claim of <paramref name="kind"/> is: beside the upload's row, <c>{upload id}~notified</c>
+    /// for its report and <c>{upload id}~failure-notified</c> for the notice that it could not be processed.
     /// </summary>
-    private static (string Partition, string RowKey) ClaimKeyOf(SubmissionEntry entry) =>
-        (PartitionOf(entry.BlobName), entry.UploadId + ClaimSeparator + (entry.State == SubmissionState.Failed ? "failure-notified" : "notified"));
+    private static (string Partition, string RowKey) ClaimKeyOf(SubmissionEntry entry, NotificationKind kind) =>
+        (PartitionOf(entry.BlobName), entry.UploadId + ClaimSeparator + (kind == NotificationKind.Failure ? "failure-notified" : "notified"));
 
     /// <summary>Every completed upload, as the data-quality KPIs need them.</summary>
     public async Task<IReadOnlyList<UploadOutcome>> CompletedUploadsAsync(CancellationToken cancellationToken) =>
@@ -223,6 +222,14 @@ public sealed class SubmissionLedger(TableClient table)
         ArgumentNullException.ThrowIfNull(path);
         var filter = TableClient.CreateQueryFilter($"ProviderCode eq {path.ProviderCode} and Month eq {path.Month.ToString()} and FileKind eq {path.Kind.ToString()}");
         return [.. (await UploadRowsAsync(filter, cancellationToken)).Select(FromEntity)];
+    }
+
+    /// <summary>Every upload of the blob name <paramref name="blobName"/> the ledger holds, in any state.</summary>
+    public async Task<IReadOnlyList<SubmissionEntry>> UploadsOfBlobAsync(string blobName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(blobName)}");
+        return [.. (await UploadRowsAsync(filter, cancellationToken)).Select(FromEntity).Where(e => e.BlobName == blobName)];
     }
 
     /// <summary>
@@ -330,4 +337,11 @@ public sealed record NotificationClaim(ETag? ClaimETag, bool Sent)
     public static NotificationClaim HeldElsewhere { get; } = new(null, false);
 
     public static NotificationClaim Won(ETag claim) => new(claim, false);
+}
+
+/// <summary>Which of an upload's notifications a claim is for: its report (accepted or rejected), or the notice that it failed.</summary>
+public enum NotificationKind
+{
+    Report,
+    Failure,
 }
