@@ -1,3 +1,5 @@
+using KpiPipeline.Kpis.Rag;
+
 namespace KpiPipeline.Kpis;
 
 /// <summary>One row of <c>kpi_results</c> (outputs.md section 2).</summary>
@@ -29,10 +31,10 @@ public sealed record KpiResult(
     public decimal? Divisor { get; init; }
 
     /// <summary>
-    /// The amber margin of the target in force, where the row is rated on basis <c>target</c>. Not a published column:
-    /// disclosure control rates the public value against the target with it.
+    /// The target in force with its amber margin, exactly, where the row is rated on basis <c>target</c>. Not a published
+    /// column (<see cref="Target"/> is the target as published): disclosure control rates the public value against it.
     /// </summary>
-    public decimal? AmberMargin { get; init; }
+    public TargetInForce? TargetInForce { get; init; }
 }
 
 /// <summary>The string values used in <see cref="KpiResult"/> columns.</summary>

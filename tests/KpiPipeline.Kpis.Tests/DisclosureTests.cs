@@ -1,5 +1,6 @@
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis.Catalogue;
+using KpiPipeline.Kpis.Rag;
 using static KpiPipeline.Kpis.Tests.EpisodeBuilder;
 
 namespace KpiPipeline.Kpis.Tests;
@@ -7,9 +8,13 @@ namespace KpiPipeline.Kpis.Tests;
 /// <summary>Disclosure control of the public dataset (outputs.md section 4), on single rows and on rows the engine produced.</summary>
 public class DisclosureTests
 {
-    private static KpiResult Row(string kpiId, long? numerator, long? denominator, double? value, string level = "area", string rag = "green", double? target = 25) =>
+    private static KpiResult Row(
+        string kpiId, long? numerator, long? denominator, double? value, string level = "area", string rag = "green", double? target = 25, decimal margin = 5) =>
         new("2025-26-Q1", D("2025-04-01"), D("2025-06-30"), D("2025-09-30"), level, "A1", "A1", kpiId, "all", "ALL",
-            numerator, denominator, value, target, rag, target is null ? "none" : "target", "final", false);
+            numerator, denominator, value, target, rag, target is null ? "none" : "target", "final", false)
+        {
+            TargetInForce = target is { } t ? new TargetInForce((decimal)t, margin) : null,
+        };
 
     private static KpiResult Protect(KpiResult row) => Assert.Single(Disclosure.Disclosure.Apply([row]));
 
@@ -49,7 +54,7 @@ public class DisclosureTests
     public void A_public_percent_is_rated_on_its_published_value_against_its_target(
         long numerator, long denominator, double value, string rag, long publishedNumerator, long publishedDenominator, double publishedValue, string publishedRag)
     {
-        var row = Protect(Row(KpiIds.Acc01, numerator, denominator, value, rag: rag, target: 90) with { AmberMargin = 5 });
+        var row = Protect(Row(KpiIds.Acc01, numerator, denominator, value, rag: rag, target: 90));
 
         Assert.Equal((publishedNumerator, publishedDenominator, publishedValue, publishedRag), (row.Numerator, row.Denominator, row.Value, row.Rag));
     }
@@ -58,8 +63,8 @@ public class DisclosureTests
     public void A_public_rating_uses_the_amber_margin_of_the_target_in_force()
     {
         // 70 of 80 = 87.5 is published as 70 of 80; against 90 it is amber within a margin of 5 and red within one of 2.
-        Assert.Equal("amber", Protect(Row(KpiIds.Acc01, 70, 80, 87.5, rag: "amber", target: 90) with { AmberMargin = 5 }).Rag);
-        Assert.Equal("red", Protect(Row(KpiIds.Acc01, 70, 80, 87.5, rag: "red", target: 90) with { AmberMargin = 2 }).Rag);
+        Assert.Equal("amber", Protect(Row(KpiIds.Acc01, 70, 80, 87.5, rag: "amber", target: 90, margin: 5)).Rag);
+        Assert.Equal("red", Protect(Row(KpiIds.Acc01, 70, 80, 87.5, rag: "red", target: 90, margin: 2)).Rag);
     }
 
     [Fact]
@@ -81,9 +86,18 @@ public class DisclosureTests
     [Fact]
     public void A_mean_or_median_keeps_its_rating_since_its_value_is_published_as_it_is()
     {
-        var row = Protect(Row(KpiIds.Acc02, null, 12, 21.5, rag: "red", target: 14) with { AmberMargin = 5 });
+        // SOFT01 (a mean score change, higher is better) with a target of 5: 3.2 is amber within the margin of 5.
+        var row = Protect(Row(KpiIds.Soft01, null, 12, 3.2, rag: "amber", target: 5));
 
-        Assert.Equal((10L, 21.5, "red"), (row.Denominator!.Value, row.Value!.Value, row.Rag));
+        Assert.Equal((10L, 3.2, "amber"), (row.Denominator!.Value, row.Value!.Value, row.Rag));
+    }
+
+    [Fact]
+    public void A_row_rated_on_a_target_without_the_target_in_force_is_refused()
+    {
+        var row = Row(KpiIds.Acc01, 70, 80, 87.5, target: 90) with { TargetInForce = null };
+
+        Assert.Throws<ArgumentException>(() => Protect(row));
     }
 
     [Fact]

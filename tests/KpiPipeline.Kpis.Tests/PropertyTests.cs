@@ -98,11 +98,11 @@ public class PropertyTests
         }));
 
     /// <summary>
-    /// A public rating follows from published figures alone (the value, the target and margin in force, the ALL row's
+    /// A public rating follows from the published figures and the targets in force, which are set by commissioners, not by the data (the value, the target and margin in force, the ALL row's
     /// value): a rating made on the unrounded figures would tell a reader more about them than the rounding lets through.
     /// </summary>
     [Fact]
-    public void Public_ratings_follow_from_the_published_figures_alone() => Check(run =>
+    public void Public_ratings_follow_from_the_published_figures_and_the_targets_in_force() => Check(run =>
     {
         var rows = Disclosure.Disclosure.Apply(run.All());
         var all = rows.Where(r => r.Level == "all").ToDictionary(r => (r.Period, r.KpiId, r.Dimension, r.DimensionValue), r => r.Value);
@@ -116,7 +116,7 @@ public class PropertyTests
         return row switch
         {
             { Suppressed: true } => "none",
-            { RagBasis: "target", Target: { } target } => RagRating.AgainstTarget(polarity, value, new TargetInForce((decimal)target, row.AmberMargin!.Value)),
+            { RagBasis: "target" } => RagRating.AgainstTarget(polarity, value, row.TargetInForce!.Value),
             { RagBasis: "national_benchmark", Level: not "all" } => RagRating.AgainstBenchmark(polarity, value, allValue is { } b ? (decimal)b : null),
             _ => "none",
         };

@@ -33,7 +33,7 @@ public static class Disclosure
                 publicRows.Add(protectedRow);
                 if (entry.Definition.NationalBenchmark && row.Level == KpiVocabulary.LevelAll)
                 {
-                    benchmarks[(row.Period, row.KpiId, row.Dimension, row.DimensionValue)] = Decimal(protectedRow.Value);
+                    benchmarks[(row.Period, row.KpiId, row.Dimension, row.DimensionValue)] = ValueAsRated(protectedRow.Value);
                 }
             }
         }
@@ -47,7 +47,7 @@ public static class Disclosure
                 if (row.RagBasis == KpiVocabulary.BasisNationalBenchmark && row.Level != KpiVocabulary.LevelAll && !row.Suppressed)
                 {
                     var benchmark = benchmarks.GetValueOrDefault((row.Period, row.KpiId, row.Dimension, row.DimensionValue));
-                    publicRows[i] = row with { Rag = RagRating.AgainstBenchmark(EntryOf(row).Definition.Polarity, Decimal(row.Value), benchmark) };
+                    publicRows[i] = row with { Rag = RagRating.AgainstBenchmark(EntryOf(row).Definition.Polarity, ValueAsRated(row.Value), benchmark) };
                 }
             }
         }
@@ -105,14 +105,14 @@ public static class Disclosure
     /// <summary>The rating of a published value on the row's basis (outputs.md section 3); the ALL row of a benchmark is none.</summary>
     private static string RatingOf(KpiResult row, KpiDefinition kpi, decimal? value, decimal? benchmark) => row.RagBasis switch
     {
-        KpiVocabulary.BasisTarget when row.Target is { } target =>
-            RagRating.AgainstTarget(kpi.Polarity, value, new TargetInForce((decimal)target, row.AmberMargin ?? TargetsInForce.DefaultAmberMargin)),
+        KpiVocabulary.BasisTarget => RagRating.AgainstTarget(kpi.Polarity, value, row.TargetInForce
+            ?? throw new ArgumentException($"A {row.KpiId} row of {row.UnitCode} is rated on a target but carries no target in force.", nameof(row))),
         KpiVocabulary.BasisNationalBenchmark when row.Level != KpiVocabulary.LevelAll => RagRating.AgainstBenchmark(kpi.Polarity, value, benchmark),
         _ => KpiVocabulary.RagNone,
     };
 
     /// <summary>A published percent or ratio as the rating compares it (published with at most two decimals, so exactly).</summary>
-    private static decimal? Decimal(double? value) => value is { } v ? (decimal)v : null;
+    private static decimal? ValueAsRated(double? value) => value is { } v ? (decimal)v : null;
 
     /// <summary>A count of 1–7 → blank (and suppressed); 0 → 0; otherwise the nearest multiple of 5, halves up.</summary>
     public static long? RoundCount(long? count, ref bool suppressed)

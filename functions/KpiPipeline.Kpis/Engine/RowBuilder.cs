@@ -121,7 +121,7 @@ internal sealed class RowBuilder
             KpiVocabulary.SchemaVersion)
         {
             Divisor = figures.Divisor,
-            AmberMargin = target?.AmberMargin,
+            TargetInForce = target,
         };
     }
 
