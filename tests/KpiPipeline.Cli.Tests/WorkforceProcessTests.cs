@@ -33,6 +33,7 @@ public sealed class WorkforceProcessTests
         Write(returns, "P1/2024-06/episodes.csv", Episodes);
         Write(returns, "P1/2024-04/workforce.csv", Workforce + "P1,12,10.5,0.5,1,4\n");
         Write(returns, "P1/2024-06/workforce.csv", Workforce);
+        Write(returns, "P1/2024-09/episodes.csv", Episodes);   // after the as-of date: accepted, but not used
 
         Assert.Equal(0, await ProcessCommand.RunAsync(returns, reference, output, "2024-08-01", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
 
@@ -42,7 +43,7 @@ public sealed class WorkforceProcessTests
         Assert.Equal(["K07"], table["P1/2024-06/workforce.csv"].Rules);
         var kinds = await DuckDb.QueryAsync(
             $"SELECT string_agg(file_kind, ',' ORDER BY file_name) AS kinds FROM read_csv({DuckDb.Literal(Path.Combine(output, "reports", "files.csv"))}, header = true, all_varchar = true)");
-        Assert.Equal("workforce,episodes,episodes,workforce", kinds[0, "kinds"].GetString());
+        Assert.Equal("workforce,episodes,episodes,workforce,episodes", kinds[0, "kinds"].GetString());
 
         // April to June: May and June expected (both on time); April is before the first month with an accepted episodes.csv.
         Assert.Equal("2|2|100.0", await FigureAsync(output, "DQ01_returns_on_time", "2024-25-Q1"));
@@ -51,7 +52,7 @@ public sealed class WorkforceProcessTests
         var metadata = await DuckDb.QueryAsync(
             $"SELECT decode(value) AS v FROM parquet_kv_metadata({DuckDb.Literal(Path.Combine(output, "restricted", "kpi_results", "period=2024-25-Q1", "part-0.parquet"))}) " +
             "WHERE decode(key) = 'source_returns'");
-        Assert.Equal("3", metadata[0, "v"].GetString());
+        Assert.Equal("3", metadata[0, "v"].GetString());   // the returns used: not June's rejected workforce.csv, nor September's
     }
 
     /// <summary>numerator|denominator|value of a provider-level KPI row of P1 (dimension all), as text.</summary>

@@ -66,6 +66,36 @@ public sealed class ComputeKpisFunctionTests(AzuriteFixture azurite) : IClassFix
         Assert.Equal(KpiPipeline.Kpis.Catalogue.KpiCatalogue.Rows.Count, catalogue[0, "n"].ValueKind == JsonValueKind.String ? int.Parse(catalogue[0, "n"].GetString()!, System.Globalization.CultureInfo.InvariantCulture) : catalogue[0, "n"].GetInt32());
     }
 
+    /// <summary>
+    /// The footer's <c>source_returns</c> and the answer count the returns used (outputs.md 2): a month after the as-of date
+    /// is left out (dataset.md 2.3), though it is accepted and in force. Found by review on 2026-12-05 (it was counted).
+    /// </summary>
+    [Fact]
+    public async Task Returns_of_a_month_after_the_as_of_date_are_not_counted_as_used()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite, new Dictionary<string, string?> { ["KpiPipeline:ComputeAsOf"] = "2025-04-30" });
+        await harness.UploadReferenceAsync();
+        await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode()));
+        await harness.UploadReturnAsync("P1/2025-05/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode()));
+        Assert.True((await harness.TriggerIngestAsync("P1/2025-04/episodes.csv")).Succeeded);
+        Assert.True((await harness.TriggerIngestAsync("P1/2025-05/episodes.csv")).Succeeded);
+
+        var answer = await harness.TriggerComputeAsync();
+
+        Assert.True(answer.Succeeded, answer.Exception);
+        Assert.Equal(1, answer.Compute().SourceReturns);
+        var footer = await DuckDbFooterAsync(harness, "restricted/kpi_results/period=2025-26-Q1/part-0.parquet");
+        Assert.Equal("1", footer);
+    }
+
+    private static async Task<string?> DuckDbFooterAsync(PipelineHarness harness, string blob)
+    {
+        var file = Path.Combine(RepoPaths.NewTempFolder("footer"), "part-0.parquet");
+        await File.WriteAllBytesAsync(file, await harness.Storage.Published.DownloadBytesAsync(blob));
+        var rows = await DuckDb.QueryAsync($"SELECT decode(value) AS v FROM parquet_kv_metadata({DuckDb.Literal(file)}) WHERE decode(key) = 'source_returns'");
+        return rows[0, "v"].GetString();
+    }
+
     [Fact]
     public async Task A_run_with_nothing_new_recomputes_nothing_and_a_new_return_is_published()
     {

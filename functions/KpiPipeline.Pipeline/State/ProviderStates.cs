@@ -267,7 +267,8 @@ public sealed class ProviderStates(PipelineStorage storage, IStateWriteObserver 
                 builder.Add(fold);
                 hooks?.ProviderFolded();
                 uploadsByProvider[provider.Key] = [.. inputs.SelectMany(i => i.Uploads).Select(u => u.ToOutcome())];
-                Interlocked.Add(ref sourceFiles, inputs.Sum(i => i.Files.Count));
+                // The returns used (outputs.md 2): months after the as-of date are left out of the fold (dataset.md 2.3).
+                Interlocked.Add(ref sourceFiles, inputs.Sum(i => i.Files.Count(f => f.Path.Month.FirstDay <= asOf)));
             });
         var uploads = uploadsByProvider.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value).ToList();
         return new StatesRead(uploads, sourceFiles, byProvider.Count, refolded);
