@@ -157,6 +157,18 @@ public class EpisodesRulesTests
     public async Task E06_referral_date_is_a_date_not_after_the_end_of_the_reporting_month(string referral, string? rule) =>
         await Expect(rule, EpisodeRow([("referral_date", referral), .. NotStarted]));
 
+    /// <summary>A report often withholds a date's value (it could be a date of birth), so its message must say what is wrong.</summary>
+    [Theory]
+    [InlineData("2024-02-30", "referral_date is in the form YYYY-MM-DD but is not a real calendar date")]
+    [InlineData("2024-13-01", "referral_date is in the form YYYY-MM-DD but is not a real calendar date")]
+    [InlineData("30/01/2024", "referral_date is not a date in the form YYYY-MM-DD.")]
+    public async Task E06_says_whether_a_date_has_the_wrong_form_or_is_not_in_the_calendar(string referral, string message)
+    {
+        var (report, _) = await Episodes(EpisodeRow([("referral_date", referral), .. NotStarted]));
+
+        Assert.StartsWith(message, Assert.Single(report.Issues, i => i.RuleId == "E06").Message, StringComparison.Ordinal);
+    }
+
     // E07, E08
     [Theory]
     [InlineData("SELF", null)]

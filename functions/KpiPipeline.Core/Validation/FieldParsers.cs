@@ -9,8 +9,7 @@ public static class FieldParsers
     public static bool TryParseDate(ReadOnlySpan<char> text, out DateOnly date)
     {
         date = default;
-        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
-            || !AllDigits(text[..4]) || !AllDigits(text.Slice(5, 2)) || !AllDigits(text.Slice(8, 2)))
+        if (!HasDateForm(text))
         {
             return false;
         }
@@ -26,6 +25,11 @@ public static class FieldParsers
         date = new DateOnly(year, month, day);
         return true;
     }
+
+    /// <summary>Four digits, a hyphen, two digits, a hyphen, two digits: the form of a date, whether or not the calendar has it.</summary>
+    public static bool HasDateForm(ReadOnlySpan<char> text) =>
+        text.Length == 10 && text[4] == '-' && text[7] == '-'
+        && AllDigits(text[..4]) && AllDigits(text.Slice(5, 2)) && AllDigits(text.Slice(8, 2));
 
     /// <summary><c>Y</c> or <c>N</c>, either case.</summary>
     public static bool TryParseYesNo(ReadOnlySpan<char> text, out bool value)
