@@ -17,7 +17,18 @@ public static class CliSecrets
             return PseudonymisationSecrets.Development;
         }
 
-        return new PseudonymisationSecrets(
-            Environment.GetEnvironmentVariable(ClientKeyVariable), Environment.GetEnvironmentVariable(RegistrantVariable));
+        try
+        {
+            return new PseudonymisationSecrets(
+                Environment.GetEnvironmentVariable(ClientKeyVariable), Environment.GetEnvironmentVariable(RegistrantVariable));
+        }
+        catch (PseudonymisationSecretException e)
+        {
+            // The core's message speaks of configuration; on the command line the settings are two environment variables.
+            throw new PseudonymisationSecretException(
+                $"{e.Message} On the command line, set {ClientKeyVariable} and {RegistrantVariable} (two different secrets); " +
+                "for synthetic data only, --development-secrets uses fixed ones.",
+                e);
+        }
     }
 }

@@ -11,7 +11,7 @@ public static class ProcessCommand
 {
     public static Command Create()
     {
-        var returns = new Option<DirectoryInfo>("--returns") { Description = "Folder of {provider_code}/{YYYY-MM}/{episodes|reviews|nsp}.csv", Required = true };
+        var returns = new Option<DirectoryInfo>("--returns") { Description = "Folder of {provider_code}/{YYYY-MM}/{episodes|reviews|nsp|workforce}.csv", Required = true };
         var reference = new Option<DirectoryInfo>("--reference") { Description = "Folder with providers.csv, areas.csv and optionally targets.csv", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder: restricted/, public/, kpi_catalogue.parquet, reports/", Required = true };
         var asOf = new Option<string?>("--as-of") { Description = "As-of date YYYY-MM-DD (default: today)" };

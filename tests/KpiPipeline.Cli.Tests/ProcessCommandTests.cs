@@ -255,6 +255,26 @@ public sealed class ProcessCommandTests
         Assert.Contains("Reference data", stderr.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A file whose name is not a return path has no month to have been on time for: its report gives the run's as-of date
+    /// as its upload time. Until 2026-12-05 it gave 1970-01-01, which read to a provider as a fault.
+    /// </summary>
+    [Fact]
+    public async Task A_file_that_is_not_a_return_path_is_reported_as_seen_on_the_as_of_date()
+    {
+        var (returns, reference) = SyntheticFolder.Create("badname");
+        var misnamed = Path.Combine(returns, "PR0001", "2025-05", "episode.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(misnamed)!);
+        await File.WriteAllTextAsync(misnamed, "provider_code\n");
+        var output = RepoPaths.NewTempFolder("badname-out");
+
+        Assert.Equal(0, await ProcessCommand.RunAsync(returns, reference, output, "2025-10-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "reports", "PR0001", "2025-05", "episode.csv.report.json")));
+        Assert.Equal("F01", report.RootElement.GetProperty("issues")[0].GetProperty("rule_id").GetString());
+        Assert.Equal(new DateTimeOffset(2025, 10, 15, 0, 0, 0, TimeSpan.Zero), report.RootElement.GetProperty("uploaded_at").GetDateTimeOffset());
+    }
+
     [Fact]
     public async Task Refuses_to_run_without_a_configured_secret()
     {
@@ -265,6 +285,11 @@ public sealed class ProcessCommandTests
 
         Assert.Equal(1, exit);
         Assert.Contains("secret", stderr.ToString(), StringComparison.OrdinalIgnoreCase);
+
+        // What to do about it on the command line (the core's own message speaks of configuration and Key Vault).
+        Assert.Contains(CliSecrets.ClientKeyVariable, stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains(CliSecrets.RegistrantVariable, stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--development-secrets", stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class StateSeeder(PipelineStorage storage) : ReturnMemoryBetweenPh
         ArgumentNullException.ThrowIfNull(files);
         var completed = files
             .Where(f => f.Report.Path is not null && f.Report.Sha256 is not null && f.Report.CountOf(Rules.F02) == 0)
-            .Select(f => (File: f, Upload: new ProviderUpload(f.BlobName, f.Report.Path!, UploadIdOf(f.Report.Sha256!), ReturnFolder.OnTime(f.Report.Path), f.Report.Accepted)))
+            .Select(f => (File: f, Upload: new ProviderUpload(f.BlobName, f.Report.Path!, UploadIdOf(f.Report.Sha256!), ReturnFolder.OnTime(f.Report.Path!), f.Report.Accepted)))
             .ToList();
         foreach (var kind in ProviderStates.Kinds)
         {

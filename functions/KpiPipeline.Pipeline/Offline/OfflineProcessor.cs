@@ -161,7 +161,7 @@ public static class OfflineProcessor
                 var settings = new ValidationSettings(reference, new Pseudonymiser(options.Secrets, cacheKeys: true));
                 foreach (var (file, order) in provider)
                 {
-                    outcomes[order] = await ProcessFileAsync(file, settings, history, unchangedRows, reportsFolder, reports, token);
+                    outcomes[order] = await ProcessFileAsync(file, settings, options.AsOf, history, unchangedRows, reportsFolder, reports, token);
                 }
 
                 if (history is not null)
@@ -190,11 +190,11 @@ public static class OfflineProcessor
     }
 
     private static async Task<FileOutcome> ProcessFileAsync(
-        ReturnFile file, ValidationSettings settings, ProviderFold? history, UnchangedEpisodeRows unchangedRows, string reportsFolder,
-        ValidationReportWriter reports, CancellationToken cancellationToken)
+        ReturnFile file, ValidationSettings settings, DateOnly asOf, ProviderFold? history, UnchangedEpisodeRows unchangedRows,
+        string reportsFolder, ValidationReportWriter reports, CancellationToken cancellationToken)
     {
         var path = file.Path;
-        var uploadedAt = ReturnFolder.OnTime(path);
+        var uploadedAt = path is null ? ReturnFolder.Seen(asOf) : ReturnFolder.OnTime(path);
         // A file refused unread (a second file naming the same return, F11) is validated with no history.
         var context = ValidationContexts.For(settings, path, uploadedAt, file.Refusal is null ? history : null, unchangedRows: unchangedRows);
         var rows = new AcceptedRows();

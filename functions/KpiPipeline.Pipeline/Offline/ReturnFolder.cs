@@ -141,10 +141,17 @@ public static class ReturnFolder
     private static readonly EnumerationOptions WalkOptions = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
 
     /// <summary>The offline command treats every file as uploaded on time (kpis.md section 8): the day after its month ends.</summary>
-    public static DateTimeOffset OnTime(ReturnPath? path) =>
-        path is null
-            ? DateTimeOffset.UnixEpoch
-            : new DateTimeOffset(path.Month.LastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    public static DateTimeOffset OnTime(ReturnPath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return new DateTimeOffset(path.Month.LastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// The upload time the offline command gives a file whose name is not a return path (it has no month to be on time for):
+    /// the run's as-of date, the day the run looks at the folder as of. Until 2026-12-05 it was 1970-01-01.
+    /// </summary>
+    public static DateTimeOffset Seen(DateOnly asOf) => new(asOf.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>
     /// Validates <paramref name="file"/> into <paramref name="sink"/>: rejected unread when its listing or its length says so
