@@ -30,7 +30,7 @@ public static class GenerateCommand
         ArgumentNullException.ThrowIfNull(error);
         var returns = Path.Combine(folder, "returns");
         var reference = Path.Combine(folder, "reference");
-        if (new[] { returns, reference }.FirstOrDefault(d => Directory.Exists(d) && Directory.EnumerateFileSystemEntries(d).Any()) is { } used)
+        if (new[] { returns, reference }.FirstOrDefault(d => Directory.Exists(d) && Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Any()) is { } used)
         {
             error.WriteLine($"kpi generate: {used} already holds files. Written over, files of the old set that the new one has no " +
                             "counterpart for would stay and be read with it. Choose an empty folder, or delete its returns/ and reference/ first.");

@@ -274,6 +274,56 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Empty(await Sweep(plain, names).RecordStalledAsync(CancellationToken.None));
     }
 
+    /// <summary>
+    /// The provider replaces an upload recorded failed just as the sweep wins the claim of its failure notice, before the
+    /// replacement's ingest has written anything: the blob now at the path is not the failed upload, so its provider is not
+    /// told to upload that again (the replacement's own report follows).
+    /// </summary>
+    [Fact]
+    public async Task A_failure_notice_is_not_sent_for_an_upload_replaced_while_it_is_claimed()
+    {
+        var names = TestStorage.UniqueNames();
+        var settings = StorageAccountSettings.FromConnectionString(azurite.ConnectionString);
+        var plain = PipelineStorage.Connect(settings, names);
+        await SetUpAsync(plain);
+        var upload = await UploadAsync(plain, NspBlob, Nsp(20));
+        await new SubmissionLedger(plain.Ledger).SaveAsync(
+            new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, DateTimeOffset.UtcNow, Settled: false), CancellationToken.None);
+
+        var replacement = new BeforeFirstRowRequest(names.LedgerTable, method => method == RequestMethod.Post, () => UploadAsync(plain, NspBlob, Nsp(30)));
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(replacement, HttpPipelinePosition.PerCall);
+        var watched = new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(tableOptions),
+            settings.CreateQueueServiceClient(), Options.Create(names));
+
+        Assert.Equal([upload], (await Sweep(watched, names).RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
+
+        Assert.True(replacement.Happened);
+        Assert.Empty(await plain.ReportNotifications.PeekNotificationsAsync());
+    }
+
+    /// <summary>
+    /// Two uploads of one path in the same second (upload times have one-second resolution) both recorded failed: each is
+    /// of the same second as the other, and neither may silence the other's notice. Until review on 2026-12-05 both were
+    /// silenced, and the provider never learnt that either failed.
+    /// </summary>
+    [Fact]
+    public async Task Two_failed_uploads_of_one_path_in_the_same_second_are_both_told()
+    {
+        var (names, storage) = await NewPipelineAsync();
+        var second = new DateTimeOffset(2025, 5, 2, 9, 30, 0, TimeSpan.Zero);
+        var ledger = new SubmissionLedger(storage.Ledger);
+        foreach (var upload in new[] { "0x8D0000000000001", "0x8D0000000000002" })
+        {
+            await ledger.SaveAsync(new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, second, Settled: false), CancellationToken.None);
+        }
+
+        Assert.Equal(2, (await Sweep(storage, names).RecordStalledAsync(CancellationToken.None)).Count);
+
+        Assert.Equal(["0x8D0000000000001", "0x8D0000000000002"],
+            (await storage.ReportNotifications.PeekNotificationsAsync()).Where(n => n.Status == ReportNotification.Failed).Select(n => n.Upload).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Stands for a kill after a step: nothing after it runs, and the ingest's failure handler does not see it.</summary>
     private sealed class KillAfter(IngestStep step, int times) : IIngestStepObserver
     {

@@ -142,7 +142,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
         {
             // The value itself may be withheld from the report (IdentifierGuard), so the message says which of the two is wrong.
             Report(rule, column, FieldParsers.HasDateForm(this[column])
-                ? $"{Columns[column].Name} is in the form YYYY-MM-DD but is not a real calendar date (a month of 01 to 12, a day that month has)."
+                ? $"{Columns[column].Name} is in the form YYYY-MM-DD but is not a real calendar date (a year from 0001, a month of 01 to 12, a day that month has)."
                 : $"{Columns[column].Name} is not a date in the form YYYY-MM-DD.");
             return false;
         }

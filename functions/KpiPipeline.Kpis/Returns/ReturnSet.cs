@@ -124,6 +124,4 @@ public sealed record ReturnSet(
 
     /// <summary>The accepted workforce.csv files (data set version 1.1; optional for providers).</summary>
     public IReadOnlyList<AcceptedWorkforceFile> Workforce { get; init; } = [];
-
-    public int SourceFileCount => Episodes.Count + Reviews.Count + Nsp.Count + Workforce.Count;
 }

@@ -253,7 +253,7 @@ public sealed class ReturnIngestService(
 
             if (claim.ClaimETag is { } won)
             {
-                if (stillToTell is null || await stillToTell(cancellationToken))
+                if (stillToTell is null || await StillToTellAsync(upload, kind, won, stillToTell, cancellationToken))
                 {
                     await SendNotificationAsync(upload, kind, won, cancellationToken);
                 }
@@ -264,6 +264,21 @@ public sealed class ReturnIngestService(
 
             await Task.Delay(wait, time, cancellationToken);
             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
+
+    /// <summary>Asks <paramref name="stillToTell"/>; a question that fails gives the claim back, as a send that fails does.</summary>
+    private async Task<bool> StillToTellAsync(
+        SubmissionEntry upload, NotificationKind kind, ETag claim, Func<CancellationToken, Task<bool>> stillToTell, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await stillToTell(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await ledger.ReleaseNotificationClaimAsync(upload, kind, claim, CancellationToken.None);
+            throw;
         }
     }
 
@@ -379,7 +394,8 @@ public sealed class ReturnIngestService(
     /// invocation has completed it meanwhile (that one sends its report), nor when a later upload of the same path (or blob
     /// name) has superseded it, whose own report is what the provider needs; "upload it again" would have them put the
     /// superseded file back over its correction. Upload times have one-second resolution: an upload of the same second
-    /// counts as later (counted the other way, the earlier of two uploads within one second would be told to come back).
+    /// counts as later unless it failed too (counted the other way, the earlier of two uploads within one second would be
+    /// told to come back; two failed uploads of one second are both told, not both silenced).
     /// </summary>
     private async Task<bool> IsStillToBeToldItFailedAsync(SubmissionEntry failed, CancellationToken cancellationToken)
     {
@@ -397,7 +413,8 @@ public sealed class ReturnIngestService(
         var others = failed.Path is { } path
             ? await ledger.UploadsOfAsync(path, cancellationToken)
             : await ledger.UploadsOfBlobAsync(failed.BlobName, cancellationToken);
-        return !others.Any(e => e.UploadId != failed.UploadId && e.UploadedAt >= failed.UploadedAt);
+        return !others.Any(e => e.UploadId != failed.UploadId
+            && (e.UploadedAt > failed.UploadedAt || (e.UploadedAt == failed.UploadedAt && e.State != SubmissionState.Failed)));
     }
 
     private async Task WithdrawIfCommittedAsync(SubmissionEntry failed, ReturnPath path, CancellationToken cancellationToken)
