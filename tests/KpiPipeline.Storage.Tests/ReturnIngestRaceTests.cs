@@ -42,12 +42,8 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
             reached.SetResult();
             return release.Task;
         });
-        var settings = StorageAccountSettings.FromConnectionString(azurite.ConnectionString);
-        var tableOptions = new TableClientOptions();
-        tableOptions.AddPolicy(gate, HttpPipelinePosition.PerCall);
-        var paused = new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(tableOptions),
-            settings.CreateQueueServiceClient(), Options.Create(names));
-        var plain = PipelineStorage.Connect(settings, names);
+        var paused = WatchedBy(names, gate);
+        var plain = PipelineStorage.Connect(StorageAccountSettings.FromConnectionString(azurite.ConnectionString), names);
         await SetUpAsync(plain);
         const string blob = NspBlob;
 
@@ -211,14 +207,9 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task An_upload_a_duplicate_invocation_completes_while_its_failure_is_settled_goes_back_in_force()
     {
-        var names = TestStorage.UniqueNames();
-        var settings = StorageAccountSettings.FromConnectionString(azurite.ConnectionString);
-        var plain = PipelineStorage.Connect(settings, names);
-        await SetUpAsync(plain);
-        var upload = await UploadAsync(plain, NspBlob, Nsp(20));
+        var (names, plain, failed) = await FailedUploadAsync();
+        var upload = failed.UploadId;
         var ledger = new SubmissionLedger(plain.Ledger);
-        var failed = new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, DateTimeOffset.UtcNow, Settled: false);
-        await ledger.SaveAsync(failed, CancellationToken.None);
         var version = new AcceptedVersion(TestStorage.Path(NspBlob), upload, failed.UploadedAt, "curated-copy", 1);
         var index = new AcceptedReturnsIndex(plain.AcceptedReturns);
         Assert.True(await index.CommitAsync(version, isCurrentBlob: true, CancellationToken.None));
@@ -226,10 +217,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         // The twin's Completed write lands just before the sweep's withdrawal reaches the accepted-returns table.
         var twin = new BeforeFirstRowRequest(names.AcceptedReturnsTable, method => method != RequestMethod.Get, () => ledger.SaveAsync(
             failed with { State = SubmissionState.Completed, Accepted = true, CuratedBlob = "curated-copy", Rows = 1 }, CancellationToken.None));
-        var tableOptions = new TableClientOptions();
-        tableOptions.AddPolicy(twin, HttpPipelinePosition.PerCall);
-        var watched = new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(tableOptions),
-            settings.CreateQueueServiceClient(), Options.Create(names));
+        var watched = WatchedBy(names, twin);
 
         Assert.Empty(await Sweep(watched, names).RecordStalledAsync(CancellationToken.None));
 
@@ -249,22 +237,14 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task A_failure_notice_is_not_sent_for_an_upload_a_duplicate_invocation_completes_while_it_is_claimed()
     {
-        var names = TestStorage.UniqueNames();
-        var settings = StorageAccountSettings.FromConnectionString(azurite.ConnectionString);
-        var plain = PipelineStorage.Connect(settings, names);
-        await SetUpAsync(plain);
-        var upload = await UploadAsync(plain, NspBlob, Nsp(20));
+        var (names, plain, failed) = await FailedUploadAsync();
+        var upload = failed.UploadId;
         var ledger = new SubmissionLedger(plain.Ledger);
-        var failed = new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, DateTimeOffset.UtcNow, Settled: false);
-        await ledger.SaveAsync(failed, CancellationToken.None);
 
         // The twin's Completed write lands just before the sweep's claim of the failure notice (the first insert into the ledger).
         var twin = new BeforeFirstRowRequest(names.LedgerTable, method => method == RequestMethod.Post, () => ledger.SaveAsync(
             failed with { State = SubmissionState.Completed, Accepted = true, CuratedBlob = "curated-copy", Rows = 1 }, CancellationToken.None));
-        var tableOptions = new TableClientOptions();
-        tableOptions.AddPolicy(twin, HttpPipelinePosition.PerCall);
-        var watched = new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(tableOptions),
-            settings.CreateQueueServiceClient(), Options.Create(names));
+        var watched = WatchedBy(names, twin);
 
         await Sweep(watched, names).RecordStalledAsync(CancellationToken.None);
 
@@ -282,21 +262,12 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task A_failure_notice_is_not_sent_for_an_upload_replaced_while_it_is_claimed()
     {
-        var names = TestStorage.UniqueNames();
-        var settings = StorageAccountSettings.FromConnectionString(azurite.ConnectionString);
-        var plain = PipelineStorage.Connect(settings, names);
-        await SetUpAsync(plain);
-        var upload = await UploadAsync(plain, NspBlob, Nsp(20));
-        await new SubmissionLedger(plain.Ledger).SaveAsync(
-            new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, DateTimeOffset.UtcNow, Settled: false), CancellationToken.None);
+        var (names, plain, failed) = await FailedUploadAsync();
 
         var replacement = new BeforeFirstRowRequest(names.LedgerTable, method => method == RequestMethod.Post, () => UploadAsync(plain, NspBlob, Nsp(30)));
-        var tableOptions = new TableClientOptions();
-        tableOptions.AddPolicy(replacement, HttpPipelinePosition.PerCall);
-        var watched = new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(tableOptions),
-            settings.CreateQueueServiceClient(), Options.Create(names));
+        var watched = WatchedBy(names, replacement);
 
-        Assert.Equal([upload], (await Sweep(watched, names).RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
+        Assert.Equal([failed.UploadId], (await Sweep(watched, names).RecordStalledAsync(CancellationToken.None)).Select(e => e.UploadId));
 
         Assert.True(replacement.Happened);
         Assert.Empty(await plain.ReportNotifications.PeekNotificationsAsync());
@@ -353,6 +324,26 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         // Told once, by the settling, that it could not be processed; not again by the sweep after it.
         var told = Assert.Single(await storage.ReportNotifications.PeekNotificationsAsync(), n => n.Upload == upload);
         Assert.Equal((blob, "P1", ReportNotification.Failed, false, null, ReturnIngestService.FailedUploadMessage), (told.Blob, told.Provider, told.Status, told.IsAccepted, told.Report, told.Message));
+    }
+
+    /// <summary>An NSP upload recorded <c>Failed</c> whose settling has not run (still in <c>returns</c>), on fresh storage.</summary>
+    private async Task<(KpiPipelineOptions Names, PipelineStorage Plain, SubmissionEntry Failed)> FailedUploadAsync()
+    {
+        var (names, storage) = await NewPipelineAsync();
+        var upload = await UploadAsync(storage, NspBlob, Nsp(20));
+        var failed = new SubmissionEntry(NspBlob, upload, SubmissionState.Failed, 5, DateTimeOffset.UtcNow, Settled: false);
+        await new SubmissionLedger(storage.Ledger).SaveAsync(failed, CancellationToken.None);
+        return (names, storage, failed);
+    }
+
+    /// <summary>The same storage as <paramref name="names"/> name, its table requests passing <paramref name="policy"/> first.</summary>
+    private PipelineStorage WatchedBy(KpiPipelineOptions names, BeforeFirstRowRequest policy)
+    {
+        var settings = StorageAccountSettings.FromConnectionString(azurite.ConnectionString);
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        return new PipelineStorage(settings.CreateBlobServiceClient(), settings.CreateTableServiceClient(tableOptions),
+            settings.CreateQueueServiceClient(), Options.Create(names));
     }
 
     /// <summary>Storage of unique names on Azurite with the reference data, and its options.</summary>
