@@ -27,8 +27,8 @@ public class ScorecardFormatTests
                   select (kpi, value);
         Check(gen, p =>
         {
-            var value = ShownValue(p.kpi.Unit, p.value);
-            var change = ShownChangeSize(p.kpi.Unit, p.value);
+            var value = ShownValue(p.kpi, p.value);
+            var change = ShownChangeSize(p.kpi, p.value);
             return ScorecardFormat.Value(p.kpi, p.value) == value
                 && ScorecardFormat.AppendValue(new StringBuilder("x"), p.kpi, p.value).ToString() == "x" + value
                 && ScorecardFormat.ChangeSize(p.kpi, p.value) == change
@@ -42,13 +42,29 @@ public class ScorecardFormatTests
     [InlineData(KpiUnit.Days, 12.5, "12.5 days", "12.5 days")]
     [InlineData(KpiUnit.Score, 2.3, "+2.3", "2.3")]
     [InlineData(KpiUnit.Score, -2.3, "-2.3", "2.3")]
-    [InlineData(KpiUnit.Ratio, 0.654, "0.65", "0.65")]
+    [InlineData(KpiUnit.Ratio, 137.406, "137.41", "137.41")]
     public void Shows_values_and_changes_in_the_units_of_the_catalogue(KpiUnit unit, double value, string shown, string changeSize)
     {
-        var kpi = KpiCatalogue.All.First(k => k.Unit == unit);
+        var kpi = KpiCatalogue.All.First(k => k.Unit == unit && k.Id != KpiIds.Cap01);
 
         Assert.Equal(shown, ScorecardFormat.AppendValue(new StringBuilder(), kpi, value).ToString());
         Assert.Equal(changeSize, ScorecardFormat.AppendChangeSize(new StringBuilder(), kpi, value).ToString());
+    }
+
+    /// <summary>
+    /// CAP01 is published with one decimal (kpis.md 10.5), NSP04 with two: a page showed CAP01 as "73.00" beside a published
+    /// 73.0 until a new user's walk through the outputs on 2026-12-05.
+    /// </summary>
+    [Theory]
+    [InlineData(KpiIds.Cap01, 73.0, "73.0", 3.1, "3.1")]
+    [InlineData(KpiIds.Nsp04, 137.41, "137.41", 3.1, "3.10")]
+    public void A_ratio_shows_as_many_decimals_as_it_is_published_with(string kpiId, double value, string shown, double change, string changeSize)
+    {
+        var kpi = KpiCatalogue.Get(kpiId);
+
+        Assert.Equal(shown, ScorecardFormat.Value(kpi, value));
+        Assert.Equal(changeSize, ScorecardFormat.ChangeSize(kpi, change));
+        Assert.Equal(shown.Split('.')[1].Length, ScorecardFormat.Decimals(kpi));
     }
 
     [Fact]
@@ -70,23 +86,23 @@ public class ScorecardFormatTests
     }
 
     /// <summary>The pages' values before they were appended in place (invariant culture, the catalogue's units).</summary>
-    private static string ShownValue(KpiUnit unit, double value) => unit switch
+    private static string ShownValue(KpiDefinition kpi, double value) => kpi.Unit switch
     {
         KpiUnit.Percent => value.ToString("0.0", CultureInfo.InvariantCulture) + "%",
         KpiUnit.Count => value.ToString("#,##0", CultureInfo.InvariantCulture),
         KpiUnit.Days => value.ToString("0.#", CultureInfo.InvariantCulture) + " days",
         KpiUnit.Score => value.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture),
-        _ => value.ToString("0.00", CultureInfo.InvariantCulture),
+        _ => value.ToString(kpi.Id == KpiIds.Cap01 ? "0.0" : "0.00", CultureInfo.InvariantCulture),
     };
 
     /// <summary>The pages' change sizes before they were appended in place: without sign, in points for a percent.</summary>
-    private static string ShownChangeSize(KpiUnit unit, double difference) => unit switch
+    private static string ShownChangeSize(KpiDefinition kpi, double difference) => kpi.Unit switch
     {
         KpiUnit.Percent => Math.Abs(difference).ToString("0.0", CultureInfo.InvariantCulture) + " points",
         KpiUnit.Count => Math.Abs(difference).ToString("#,##0", CultureInfo.InvariantCulture),
         KpiUnit.Days => Math.Abs(difference).ToString("0.#", CultureInfo.InvariantCulture) + " days",
         KpiUnit.Score => Math.Abs(difference).ToString("0.0", CultureInfo.InvariantCulture),
-        _ => Math.Abs(difference).ToString("0.00", CultureInfo.InvariantCulture),
+        _ => Math.Abs(difference).ToString(kpi.Id == KpiIds.Cap01 ? "0.0" : "0.00", CultureInfo.InvariantCulture),
     };
 
     private static void Check<T>(Gen<T> generator, Func<T, bool> property)

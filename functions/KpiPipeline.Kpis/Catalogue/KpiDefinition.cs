@@ -64,6 +64,7 @@ public static class CatalogueCodes
 /// <param name="AreaLevelAndAbove">No provider rows.</param>
 /// <param name="NationalBenchmark">Rated against the all-level value when no target is in force (EXT01–EXT03).</param>
 /// <param name="ProvisionalWindowDays">Days after the period end before the KPI is final (RET01/RET02: 84, EXT02/EXT03: 182); null when always final.</param>
+/// <param name="RatioDecimals">The decimals a ratio is published with (kpis.md: NSP04 two, CAP01 one); null for the other units, whose unit fixes them.</param>
 public sealed record KpiDefinition(
     string Id,
     string Title,
@@ -75,7 +76,8 @@ public sealed record KpiDefinition(
     bool HasBreakdowns = false,
     bool AreaLevelAndAbove = false,
     bool NationalBenchmark = false,
-    int? ProvisionalWindowDays = null)
+    int? ProvisionalWindowDays = null,
+    int? RatioDecimals = null)
 {
     /// <summary>The amber margin of every KPI with a polarity (outputs.md section 3: the default margin is 5).</summary>
     public const decimal StandardAmberMargin = 5m;

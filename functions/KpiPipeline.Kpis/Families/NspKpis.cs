@@ -70,6 +70,7 @@ internal sealed class NspKpis(CounterSpace space, UnitIndex units, Quarters quar
                 Category: KpiCategory.Nsp,
                 Unit: KpiUnit.Ratio,
                 AreaLevelAndAbove: true,
+                RatioDecimals: 2,
                 Definition: "Needles supplied in the quarter, scaled to a year, per estimated person who injects drugs, over the areas that have an estimate."),
             Formula: static (run, at) => NeedlesPerPwid(run.Nsp.counters[at, Counter.NeedlesInEstimatedAreas], run.Nsp.units.PwidEstimate[at.Unit]))
         {

@@ -60,6 +60,7 @@ internal sealed class WorkforceKpis
                 Unit: KpiUnit.Ratio,
                 Polarity: KpiPolarity.LowerIsBetter,
                 DefaultTarget: 50m,
+                RatioDecimals: 1,
                 Definition: "The number of different people in treatment at the quarter end per full-time equivalent member of staff not on long-term leave, at the providers that sent a workforce return for the quarter."),
             Formula: static (run, at) => CaseloadPerFte(
                 run.Workforce.counters[at, Counter.Caseload], run.Workforce.availableFte[(at.Period * run.Workforce.units.Count) + at.Unit]))

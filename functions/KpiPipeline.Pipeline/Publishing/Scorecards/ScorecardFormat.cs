@@ -12,7 +12,7 @@ public static class ScorecardFormat
     public static string Value(KpiDefinition kpi, double value)
     {
         ArgumentNullException.ThrowIfNull(kpi);
-        var (format, suffix) = ValueFormat(kpi.Unit);
+        var (format, suffix) = ValueFormat(kpi);
         return value.ToString(format, CultureInfo.InvariantCulture) + suffix;
     }
 
@@ -21,18 +21,21 @@ public static class ScorecardFormat
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(kpi);
-        var (format, suffix) = ValueFormat(kpi.Unit);
+        var (format, suffix) = ValueFormat(kpi);
         return AppendFormatted(text, value, format).Append(suffix);
     }
 
-    private static (string Format, string Suffix) ValueFormat(KpiUnit unit) => unit switch
+    private static (string Format, string Suffix) ValueFormat(KpiDefinition kpi) => kpi.Unit switch
     {
         KpiUnit.Percent => ("0.0", "%"),
         KpiUnit.Count => (CountFormat, string.Empty),
         KpiUnit.Days => ("0.#", " days"),
         KpiUnit.Score => ("+0.0;-0.0;0.0", string.Empty),
-        _ => ("0.00", string.Empty),
+        _ => (RatioFormat(kpi), string.Empty),
     };
+
+    /// <summary>A ratio as many decimals as it is published with (CAP01 one, NSP04 two).</summary>
+    private static string RatioFormat(KpiDefinition kpi) => Decimals(kpi) == 1 ? "0.0" : "0.00";
 
     /// <summary>The decimals a KPI's published value has (kpis.md section 0).</summary>
     public static int Decimals(KpiDefinition kpi)
@@ -41,7 +44,7 @@ public static class ScorecardFormat
         return kpi.Unit switch
         {
             KpiUnit.Count => 0,
-            KpiUnit.Ratio => 2,
+            KpiUnit.Ratio => kpi.RatioDecimals ?? 2,
             _ => 1,
         };
     }
@@ -60,7 +63,7 @@ public static class ScorecardFormat
             KpiUnit.Count => (CountFormat, string.Empty),
             KpiUnit.Days => ("0.#", " days"),
             KpiUnit.Score => ("0.0", string.Empty),
-            _ => ("0.00", string.Empty),
+            _ => (RatioFormat(kpi), string.Empty),
         };
         return AppendFormatted(text, Math.Abs(difference), format).Append(suffix);
     }

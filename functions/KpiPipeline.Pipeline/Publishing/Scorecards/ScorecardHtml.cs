@@ -540,15 +540,17 @@ public static class ScorecardHtml
         }
 
         /// <summary>
-        /// The counts behind a value: "45 of 62" for a percent or ratio, "n = 30" for a mean or median, "85 people" for a ratio
-        /// with no count below the line (CAP01: its caseload; the FTE it divides by is not published).
+        /// The counts behind a value: "45 of 62" for a percent, "15,768 per 459" for a ratio (NSP04: a quarter's needles per
+        /// estimated person who injects; the value scales it to a year), "n = 30" for a mean or median, "85 people" for a
+        /// ratio with no count below the line (CAP01: its caseload; the FTE it divides by is not published).
         /// </summary>
         private void AppendFigures(KpiDefinition kpi, KpiResult row)
         {
             switch (kpi.Unit)
             {
                 case KpiUnit.Percent or KpiUnit.Ratio when row.Numerator is { } n && row.Denominator is { } d:
-                    ScorecardFormat.AppendCount(html.Append(" <span class=\"nd\"><span class=\"count\">"), n).Append("</span> of <span class=\"count\">");
+                    ScorecardFormat.AppendCount(html.Append(" <span class=\"nd\"><span class=\"count\">"), n)
+                        .Append(kpi.Unit == KpiUnit.Percent ? "</span> of <span class=\"count\">" : "</span> per <span class=\"count\">");
                     ScorecardFormat.AppendCount(html, d).Append("</span></span>");
                     break;
                 case KpiUnit.Ratio when row.Numerator is { } people:
