@@ -19,7 +19,8 @@ public static class KpiTable
         var idWidth = Math.Max(3, kpis.DefaultIfEmpty("KPI").Max(k => k.Length));
         var widths = periods.Select(p => Math.Max(p.Length, periods.Max(q => kpis.Max(k => cells.GetValueOrDefault((k, q), "").Length)))).ToList();
         var line = new StringBuilder();
-        output.WriteLine($"KPIs for {level} {unitCode} (value [rag], * = provisional)");
+        var unit = level == KpiVocabulary.LevelAll ? $"{unitCode} (every provider, area and nation together)" : $"{level} {unitCode}";
+        output.WriteLine($"KPIs for {unit} (value [rag], * = provisional)");
         line.Append("KPI".PadRight(idWidth));
         for (var i = 0; i < periods.Count; i++)
         {

@@ -27,7 +27,7 @@ public sealed class DemoCommandTests
         var months = Regex.Matches(text, @"^  \d{4}-\d{2}: (\d+) uploads, (\d+) accepted, (\d+) rejected", RegexOptions.Multiline);
         Assert.Equal(generated.Count, months.Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
         Assert.Equal(generated.Count - 1, months.Sum(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
-        Assert.Contains("KPIs for all ALL", text, StringComparison.Ordinal);
+        Assert.Contains("KPIs for ALL (every provider, area and nation together)", text, StringComparison.Ordinal);
         Assert.Contains("ACC01_waited_3_weeks_or_less", text, StringComparison.Ordinal);
         Assert.Contains("rejected with a report", text, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED", text, StringComparison.Ordinal);
