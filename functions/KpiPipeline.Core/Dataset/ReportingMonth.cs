@@ -15,6 +15,12 @@ public readonly record struct ReportingMonth(int Year, int Month) : IComparable<
 
     public DateOnly LastDay => new(Year, Month, DateTime.DaysInMonth(Year, Month));
 
+    /// <summary>
+    /// Whether a run as of <paramref name="asOf"/> reads this month's returns: a month whose first day is after the as-of
+    /// date is ignored (dataset.md 2.3), for the KPIs, DQ02 and the count of returns used alike.
+    /// </summary>
+    public bool IsReadAsOf(DateOnly asOf) => FirstDay <= asOf;
+
     public ReportingMonth Next => Month == 12 ? new(Year + 1, 1) : new(Year, Month + 1);
 
     public ReportingMonth Previous => Month == 1 ? new(Year - 1, 12) : new(Year, Month - 1);

@@ -68,8 +68,8 @@ internal sealed class DataQualityKpis(CounterSpace space, UnitIndex units, Quart
         CountOnTime(uploads, usedFiles);
         foreach (var upload in uploads)
         {
-            // A month whose first day is after the as-of date is ignored (dataset.md 2.3), its rejected uploads too.
-            if (upload.Accepted || upload.Path is not { } path || !upload.ProviderRegistered || path.Month.FirstDay > asOf)
+            // A month a run as of the as-of date does not read counts nowhere, its rejected uploads neither.
+            if (upload.Accepted || upload.Path is not { } path || !upload.ProviderRegistered || !path.Month.IsReadAsOf(asOf))
             {
                 continue;
             }
@@ -87,7 +87,7 @@ internal sealed class DataQualityKpis(CounterSpace space, UnitIndex units, Quart
     {
         // DQ01 looks at episodes.csv only (kpis.md 10.7): a workforce.csv, optional, starts no expected months.
         var acceptedMonths = usedFiles.Where(p => p.Kind != ReturnFileKind.Workforce).Select(p => p.Month)
-            .Concat(uploads.Where(u => u.Accepted && u.Path is not null && u.Path.Kind != ReturnFileKind.Workforce && u.Path.Month.FirstDay <= asOf)
+            .Concat(uploads.Where(u => u.Accepted && u.Path is not null && u.Path.Kind != ReturnFileKind.Workforce && u.Path.Month.IsReadAsOf(asOf))
                 .Select(u => u.Path!.Month))
             .ToList();
         if (acceptedMonths.Count == 0)

@@ -44,7 +44,7 @@ public sealed class MonthFoldingBuilder(DateOnly asOf, bool keepRows = true)
     public void Add(ProviderFold fold)
     {
         ArgumentNullException.ThrowIfNull(fold);
-        if (fold.LatestMonth is { } latest && latest.FirstDay > asOf)
+        if (fold.LatestMonth is { } latest && !latest.IsReadAsOf(asOf))
         {
             throw new ArgumentException(
                 $"The fold of {fold.ProviderCode} holds {latest}, after the as-of date {asOf:yyyy-MM-dd}: fold its files with the date instead.", nameof(fold));

@@ -450,7 +450,7 @@ public sealed class ProviderFold
         }
 
         lastAdded[(int)kind] = path.Month;
-        if (path.Month.FirstDay > asOf)
+        if (asOf is { } day && !path.Month.IsReadAsOf(day))
         {
             warnings.Add((kind, path.Month, $"Ignored {path.BlobName}: the month starts after the as-of date {asOf:yyyy-MM-dd}."));
             return false;

@@ -404,8 +404,7 @@ public sealed class ReturnIngestService(
             return false;
         }
 
-        if (await storage.Returns.GetBlobClient(failed.BlobName).GetPropertiesOrNullAsync(cancellationToken) is { } current
-            && UploadIdOf(current.ETag) != failed.UploadId)
+        if (await CurrentUploadIdAsync(failed.BlobName, cancellationToken) is { } current && current != failed.UploadId)
         {
             return false;
         }
@@ -441,8 +440,11 @@ public sealed class ReturnIngestService(
         new(path, upload.UploadId, upload.UploadedAt, upload.CuratedBlob!, upload.Rows);
 
     private async Task<bool> IsCurrentBlobAsync(SubmissionEntry upload, CancellationToken cancellationToken) =>
-        await storage.Returns.GetBlobClient(upload.BlobName).GetPropertiesOrNullAsync(cancellationToken) is { } current
-        && UploadIdOf(current.ETag) == upload.UploadId;
+        await CurrentUploadIdAsync(upload.BlobName, cancellationToken) == upload.UploadId;
+
+    /// <summary>The upload id of the blob now at <paramref name="blobName"/> in <c>returns</c>; null when there is none.</summary>
+    private async Task<string?> CurrentUploadIdAsync(string blobName, CancellationToken cancellationToken) =>
+        await storage.Returns.GetBlobClient(blobName).GetPropertiesOrNullAsync(cancellationToken) is { } current ? UploadIdOf(current.ETag) : null;
 
     /// <summary>Accepted: delete the raw upload. Rejected or failed: copy it to quarantine beside its report, then delete it.
     /// The delete is conditional on the ETag, so a newer upload of the same path is never removed.</summary>

@@ -112,8 +112,8 @@ public static class OfflineProcessor
         var outcomes = await ValidateAllAsync(options, reference, folding, hooks, cancellationToken);
         var files = outcomes.Select(o => o.File).ToList();
         var uploads = outcomes.Select(o => o.Upload).ToList();
-        // The returns used (outputs.md 2): accepted, of a month the as-of date does not leave out (dataset.md 2.3).
-        var sourceFileCount = uploads.Count(u => u.Accepted && u.Path is { } path && path.Month.FirstDay <= options.AsOf);
+        // The returns used (outputs.md 2): accepted, of a month the run reads.
+        var sourceFileCount = uploads.Count(u => u.Accepted && u.Path is { } path && path.Month.IsReadAsOf(options.AsOf));
         var validation = clock.Elapsed;
         var parallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
         var computation = hooks.FoldAndCompute(folding, uploads, reference, options.AsOf, parallelism);

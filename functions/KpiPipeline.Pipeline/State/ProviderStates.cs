@@ -258,7 +258,7 @@ public sealed class ProviderStates(PipelineStorage storage, IStateWriteObserver 
                     }
                 }
 
-                if (!complete || fold.LatestMonth is { } latest && latest.FirstDay > asOf)
+                if (!complete || fold.LatestMonth is { } latest && !latest.IsReadAsOf(asOf))
                 {
                     Interlocked.Increment(ref refolded);
                     (fold, inputs) = await RefoldAsync(provider.Key, asOf, token);
@@ -267,8 +267,8 @@ public sealed class ProviderStates(PipelineStorage storage, IStateWriteObserver 
                 builder.Add(fold);
                 hooks?.ProviderFolded();
                 uploadsByProvider[provider.Key] = [.. inputs.SelectMany(i => i.Uploads).Select(u => u.ToOutcome())];
-                // The returns used (outputs.md 2): months after the as-of date are left out of the fold (dataset.md 2.3).
-                Interlocked.Add(ref sourceFiles, inputs.Sum(i => i.Files.Count(f => f.Path.Month.FirstDay <= asOf)));
+                // The returns used (outputs.md 2): of months the run reads.
+                Interlocked.Add(ref sourceFiles, inputs.Sum(i => i.Files.Count(f => f.Path.Month.IsReadAsOf(asOf))));
             });
         var uploads = uploadsByProvider.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value).ToList();
         return new StatesRead(uploads, sourceFiles, byProvider.Count, refolded);
