@@ -41,6 +41,11 @@ public sealed class WorkforceProcessTests
         Assert.True(table["P1/2024-04/workforce.csv"].Accepted);
         Assert.False(table["P1/2024-06/workforce.csv"].Accepted);
         Assert.Equal(["K07"], table["P1/2024-06/workforce.csv"].Rules);
+        // Used: the accepted files of the months read; not the rejected one, nor September's, accepted but after the as-of date.
+        Assert.Equal(
+            ["P1/2024-04/workforce.csv", "P1/2024-05/episodes.csv", "P1/2024-06/episodes.csv"],
+            table.Values.Where(r => r.Used).Select(r => r.FileName).Order(StringComparer.Ordinal));
+        Assert.True(table["P1/2024-09/episodes.csv"].Accepted);
         var kinds = await DuckDb.QueryAsync(
             $"SELECT string_agg(file_kind, ',' ORDER BY file_name) AS kinds FROM read_csv({DuckDb.Literal(Path.Combine(output, "reports", "files.csv"))}, header = true, all_varchar = true)");
         Assert.Equal("workforce,episodes,episodes,workforce,episodes", kinds[0, "kinds"].GetString());

@@ -98,19 +98,20 @@ public static class ReportRenderers
     public static IReadOnlyList<string> FileTableColumns { get; } =
     [
         "file_name", "outcome", "provider_code", "reporting_month", "file_kind", "rows_read", "size_bytes", "sha256",
-        "error_count", "warning_count", "counts_by_rule", "issues_not_listed", "report",
+        "error_count", "warning_count", "counts_by_rule", "issues_not_listed", "report", "used",
     ];
 
     /// <summary>
     /// A run's table of files for people and analysts (UTF-8 with BOM, formula-neutralised like <see cref="WriteCsv"/>):
-    /// one row per report in the order given, with the JSON report's figures; <c>counts_by_rule</c> as <c>E06:3 W02:1</c>
-    /// and <c>report</c> the path of the file's full report where one was written, else blank.
+    /// one row per report in the order given, with the JSON report's figures; <c>counts_by_rule</c> as <c>E06:3 W02:1</c>,
+    /// <c>report</c> the path of the file's full report where one was written, else blank, and <c>used</c> whether the
+    /// KPIs read the file (<c>true</c>/<c>false</c>: an accepted file of a month after the as-of date is not read).
     /// </summary>
-    public static void WriteFileTable(IEnumerable<(ValidationReport Report, string? FullReport)> files, Stream stream)
+    public static void WriteFileTable(IEnumerable<(ValidationReport Report, string? FullReport, bool Used)> files, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(files);
         using var writer = TableWriter(stream, FileTableColumns);
-        foreach (var (report, fullReport) in files)
+        foreach (var (report, fullReport, used) in files)
         {
             WriteRow(
                 writer,
@@ -126,7 +127,8 @@ public static class ReportRenderers
                 Number(report.WarningCount),
                 string.Join(' ', report.CountsByRule.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.RuleId}:{c.Count}"))),
                 Number(report.IssuesNotListed),
-                fullReport);
+                fullReport,
+                used ? "true" : "false");
         }
     }
 

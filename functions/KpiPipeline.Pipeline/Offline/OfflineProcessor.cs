@@ -46,7 +46,14 @@ public class OfflineRunHooks : KpiRunHooks
 }
 
 /// <summary>One input file's fate in an offline run; <paramref name="ReportPath"/> is its JSON report, if one was written.</summary>
-public sealed record OfflineFileResult(string BlobName, ValidationReport Report, string? ReportPath);
+public sealed record OfflineFileResult(string BlobName, ValidationReport Report, string? ReportPath)
+{
+    /// <summary>
+    /// Whether the KPIs of a run as of <paramref name="asOf"/> read the file: it was accepted and its month is read (a month
+    /// that starts after the as-of date is not, dataset.md 2.3). The returns used of outputs.md section 2.
+    /// </summary>
+    public bool IsUsedAsOf(DateOnly asOf) => Report.Accepted && Report.Path is { } path && path.Month.IsReadAsOf(asOf);
+}
 
 /// <summary>What an offline run did.</summary>
 public sealed record OfflineRunResult(
@@ -112,8 +119,7 @@ public static class OfflineProcessor
         var outcomes = await ValidateAllAsync(options, reference, folding, hooks, cancellationToken);
         var files = outcomes.Select(o => o.File).ToList();
         var uploads = outcomes.Select(o => o.Upload).ToList();
-        // The returns used (outputs.md 2): accepted, of a month the run reads.
-        var sourceFileCount = uploads.Count(u => u.Accepted && u.Path is { } path && path.Month.IsReadAsOf(options.AsOf));
+        var sourceFileCount = files.Count(f => f.IsUsedAsOf(options.AsOf));
         var validation = clock.Elapsed;
         var parallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
         var computation = hooks.FoldAndCompute(folding, uploads, reference, options.AsOf, parallelism);
@@ -184,7 +190,7 @@ public static class OfflineProcessor
 
         await store.Completion;
         var written = store.Written;
-        written.UnionWith(await RunReportTables.WriteAsync(reportsFolder, [.. outcomes.Select(o => o.File)], cancellationToken));
+        written.UnionWith(await RunReportTables.WriteAsync(reportsFolder, [.. outcomes.Select(o => o.File)], options.AsOf, cancellationToken));
         RunReportTables.RemoveStale(reportsFolder, written);
         return outcomes;
     }

@@ -15,13 +15,13 @@ internal static class RunReportTables
     public const string IssueTableName = "issues.csv";
 
     /// <summary>The run's table of files and table of issues, in upload order; their full paths.</summary>
-    public static async Task<string[]> WriteAsync(string reportsFolder, IReadOnlyList<OfflineFileResult> files, CancellationToken cancellationToken)
+    public static async Task<string[]> WriteAsync(string reportsFolder, IReadOnlyList<OfflineFileResult> files, DateOnly asOf, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(reportsFolder);
         var fileTable = Path.GetFullPath(Path.Combine(reportsFolder, FileTableName));
         var issueTable = Path.GetFullPath(Path.Combine(reportsFolder, IssueTableName));
         await WriteFileAsync(fileTable, stream => ReportRenderers.WriteFileTable(
-            files.Select(f => (f.Report, f.ReportPath is { } path ? Path.GetRelativePath(reportsFolder, path).Replace(Path.DirectorySeparatorChar, '/') : null)),
+            files.Select(f => (f.Report, f.ReportPath is { } path ? Path.GetRelativePath(reportsFolder, path).Replace(Path.DirectorySeparatorChar, '/') : null, f.IsUsedAsOf(asOf))),
             stream), cancellationToken);
         await WriteFileAsync(issueTable, stream => ReportRenderers.WriteIssueTable(files.Select(f => f.Report), stream), cancellationToken);
         return [fileTable, issueTable];
