@@ -96,6 +96,12 @@ public class NspRulesTests
         AssertClean(report);
     }
 
+    [Theory]
+    [InlineData(64, null)]
+    [InlineData(65, "N05")]
+    public async Task N05_counts_a_character_beyond_the_basic_plane_once(int length, string? rule) =>
+        await Expect(rule, NspRow(("registrant_token", string.Concat(Enumerable.Repeat("\U0001F600", length)))));
+
     [Fact]
     public async Task N05_a_blank_registrant_token_is_allowed_and_stored_as_no_hash()
     {

@@ -162,6 +162,12 @@ public static class FieldParsers
     /// <summary>Number of Unicode scalar values (a surrogate pair counts once).</summary>
     public static int CharacterCount(ReadOnlySpan<char> text)
     {
+        if (!text.ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            // No surrogates (every registrant token in practice): one scalar value per char.
+            return text.Length;
+        }
+
         var count = 0;
         foreach (var _ in text.EnumerateRunes())
         {
