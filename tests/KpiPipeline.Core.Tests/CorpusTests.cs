@@ -57,6 +57,27 @@ public class CorpusTests
     }
 
     /// <summary>
+    /// A CSV problem on a data row (dataset.md section 1: row, column, offending value) names the column of the field it is in
+    /// and shows the field as read, an invalid byte as U+FFFD (docs/validation.md).
+    /// </summary>
+    [Theory]
+    [InlineData("episodes/invalid_utf8.csv", "F07", 3, "EP\uFFFD3")]
+    [InlineData("episodes/quote_inside_unquoted_field.csv", "F03", 2, "EP\"2")]
+    [InlineData("episodes/text_after_closing_quote.csv", "F03", 2, null)]
+    public async Task A_CSV_problem_on_a_row_names_the_column_of_its_field(string file, string rule, long row, string? value)
+    {
+        var (report, _) = await ValidateAsync(Entry(file), unchangedRows: null);
+
+        var issue = Assert.Single(report.Issues, i => i.RuleId == rule);
+        Assert.Equal(row, issue.Row);
+        Assert.Equal("episode_id", issue.Column);
+        if (value is not null)
+        {
+            Assert.Equal(value, issue.Value);
+        }
+    }
+
+    /// <summary>
     /// Content already in memory is read synchronously (kpi process), a stream asynchronously (a blob download): both give
     /// the same report, hash included, and the same curated rows.
     /// </summary>

@@ -96,6 +96,16 @@ public class NspRulesTests
         AssertClean(report);
     }
 
+    /// <summary>A registrant token is kept only as a keyed hash (dataset.md 2.2), so a report never shows the token as sent.</summary>
+    [Fact]
+    public async Task N05_withholds_the_registrant_token_it_refuses()
+    {
+        var (report, _) = await Nsp(NspRow(("registrant_token", "John Smith of Acacia Avenue Ashbridge - regular at the van on Tuesdays")));
+
+        var issue = Assert.Single(report.Issues);
+        Assert.Equal(("N05", "registrant_token", null, true), (issue.RuleId, issue.Column, issue.Value, issue.ValueWithheld));
+    }
+
     [Theory]
     [InlineData(64, null)]
     [InlineData(65, "N05")]

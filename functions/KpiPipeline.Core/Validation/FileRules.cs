@@ -33,6 +33,13 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 
     protected ReadOnlySpan<char> this[int column] => fieldOfColumn[column] < 0 ? default : csv!.GetField(fieldOfColumn[column]);
 
+    /// <summary>The name of the column read from header field <paramref name="field"/>, or null when it is none of this file's columns.</summary>
+    public string? ColumnAtField(int field)
+    {
+        var column = fieldOfColumn.AsSpan().IndexOf(field);
+        return column < 0 ? null : Columns[column].Name;
+    }
+
     public void BindHeader(CsvReader header)
     {
         csv = header;

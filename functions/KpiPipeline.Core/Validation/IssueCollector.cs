@@ -15,7 +15,7 @@ public sealed class IssueCollector
 
     private static readonly HashSet<string> WithheldColumns = new(StringComparer.OrdinalIgnoreCase)
     {
-        "first_initial", "last_initial", "date_of_birth",
+        "first_initial", "last_initial", "date_of_birth", "registrant_token",
     };
 
     private readonly List<ValidationIssue> listed = [];

@@ -79,7 +79,7 @@ public static class ReturnValidator
 
         if (csv.Problem != CsvProblem.None)
         {
-            ReportCsvProblem(csv, issues, row: null);
+            ReportCsvProblem(csv, issues, rules, row: null);
             if (csv.ProblemIsFatal)
             {
                 return (0, !TooLarge(content, issues, maxFileBytes));
@@ -98,7 +98,7 @@ public static class ReturnValidator
             rows++;
             if (csv.Problem != CsvProblem.None)
             {
-                ReportCsvProblem(csv, issues, rows);
+                ReportCsvProblem(csv, issues, rules, rows);
             }
             else if (rules.RowsCheckable)
             {
@@ -157,7 +157,12 @@ public static class ReturnValidator
         return true;
     }
 
-    private static void ReportCsvProblem(CsvReader csv, IssueCollector issues, long? row)
+    /// <summary>
+    /// The current record's CSV problem as an issue: on a data row, an invalid byte or a misplaced quote names the column of
+    /// the field it is in (when the header names it as a column of the file) and shows the field as read (invalid bytes as
+    /// U+FFFD), unless it could be an identifier.
+    /// </summary>
+    private static void ReportCsvProblem(CsvReader csv, IssueCollector issues, FileRules rules, long? row)
     {
         var (rule, message) = csv.Problem switch
         {
@@ -168,6 +173,10 @@ public static class ReturnValidator
             CsvProblem.UnterminatedQuote => (Rules.F03, "A quoted field starting on this row is never closed; the rest of the file could not be read."),
             _ => (Rules.F03, $"A row is longer than {CsvReader.DefaultMaxRecordBytes} bytes (often an unclosed quote); the rest of the file could not be read."),
         };
-        issues.Add(rule, row, csv.LineNumber, null, default, message);
+        var field = csv.ProblemField;
+        var column = row is not null && csv.Problem is not CsvProblem.FieldCountMismatch && field >= 0 && field < csv.FieldCount
+            ? rules.ColumnAtField(field)
+            : null;
+        issues.Add(rule, row, csv.LineNumber, column, column is null ? default : csv.GetField(field), message);
     }
 }
