@@ -68,6 +68,58 @@ public sealed class OfflineRunKeepsGoingTests
         Assert.Equal(await OutputFigures.AllAsync(expected), await OutputFigures.AllAsync(output));
     }
 
+    /// <summary>
+    /// Names no report can be written beside, and names that are not UTF-8: a folder named like the run's table of files (its
+    /// report folder stood where the table is written), a file name too long for the report's suffix, a folder and a file
+    /// whose names are Latin-1 (the system lists them with U+FFFD, a name that opens nothing). Each is rejected with F01 and a
+    /// report, the run completes, a second run into the same output folder completes too, and the good file's figures are
+    /// those of a run without them. Until 2026-12-05 each of these stopped the whole run (found by an adversarial check).
+    /// </summary>
+    [Fact]
+    public async Task Names_that_cannot_name_a_report_or_are_not_UTF8_are_rejected_and_the_run_goes_on()
+    {
+        var reference = RepoPaths.NewTempFolder("names-reference");
+        await File.WriteAllTextAsync(Path.Combine(reference, "providers.csv"), Providers);
+        await File.WriteAllTextAsync(Path.Combine(reference, "areas.csv"), Areas);
+        var valid = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Corpus, "episodes", "valid_basic.csv"));
+        var clean = RepoPaths.NewTempFolder("names-clean");
+        Write(clean, "PROV1/2024-03/episodes.csv", valid);
+
+        var hostile = RepoPaths.NewTempFolder("names-hostile");
+        Write(hostile, "PROV1/2024-03/episodes.csv", valid);
+        Write(hostile, "files.csv/2024-03/episodes.csv", valid);
+        Write(hostile, "ISSUES.CSV", valid);
+        var longName = $"PROV1/2024-03/{new string('x', 250)}.csv";
+        Write(hostile, longName, valid);
+        var names = RepoPaths.NewTempFolder("names-make");
+        var script = Path.Combine(names, "make.sh");
+        await File.WriteAllTextAsync(script, "cd \"$1\" && mkdir -p \"$(printf 'Prov\\351')\" PROV2 && printf x > \"PROV2/$(printf '\\351pisodes.csv')\"\n");
+        using (var make = Process.Start("sh", [script, hostile]))
+        {
+            await make.WaitForExitAsync();
+            Assert.Equal(0, make.ExitCode);
+        }
+
+        var output = RepoPaths.NewTempFolder("names-out");
+        var expected = RepoPaths.NewTempFolder("names-expected");
+        for (var run = 1; run <= 2; run++)
+        {
+            using var stderr = new StringWriter();
+            Assert.True(await ProcessCommand.RunAsync(hostile, reference, output, "2024-04-15", true, TextWriter.Null, stderr, CancellationToken.None) == 0, $"run {run}: {stderr}");
+        }
+
+        Assert.Equal(0, await ProcessCommand.RunAsync(clean, reference, expected, "2024-04-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+        var table = await RunReportTable.ReadAsync(output);
+        Assert.Equal(6, table.Count);
+        Assert.True(table["PROV1/2024-03/episodes.csv"].Accepted);
+        foreach (var misnamed in new[] { "files.csv/2024-03/episodes.csv", "ISSUES.CSV", longName, "Prov\uFFFD", "PROV2/\uFFFDpisodes.csv" })
+        {
+            Assert.Equal(["F01"], Rules(output, table, misnamed));
+        }
+
+        Assert.Equal(await OutputFigures.AllAsync(expected), await OutputFigures.AllAsync(output));
+    }
+
     internal static void Write(string root, string blobName, string content)
     {
         var path = Path.Combine(root, blobName.Replace('/', Path.DirectorySeparatorChar));

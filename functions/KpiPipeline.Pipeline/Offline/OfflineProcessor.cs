@@ -206,7 +206,7 @@ public static class OfflineProcessor
         var rows = new AcceptedRows();
         var report = await ReturnFolder.ValidateAsync(file, context, rows, cancellationToken);
 
-        var reportPath = await reports.WriteAsync(Path.Combine(reportsFolder, file.BlobName.Replace('/', Path.DirectorySeparatorChar)), report, cancellationToken);
+        var reportPath = await reports.WriteAsync(RunReportTables.ReportBaseName(reportsFolder, file.BlobName), report, cancellationToken);
         var result = new OfflineFileResult(file.BlobName, report, reportPath);
         var upload = new UploadOutcome(file.BlobName, path, path is not null && settings.Reference.FindProvider(path.ProviderCode) is not null,
             uploadedAt, report.Accepted);

@@ -34,8 +34,8 @@ public static class ReturnFolder
     internal static List<ReturnFile> FilesOf(string returnsFolder)
     {
         var all = Walk(Path.GetFullPath(returnsFolder))
-            .Select(f => (BlobName: Path.GetRelativePath(returnsFolder, f.FullPath).Replace(Path.DirectorySeparatorChar, '/'), f.FullPath, f.LinkToFolder))
-            .Select(f => (f.BlobName, f.FullPath, f.LinkToFolder, Parsed: ReturnPath.TryParse(f.BlobName, out var p, out _) ? p : null))
+            .Select(f => (BlobName: Path.GetRelativePath(returnsFolder, f.FullPath).Replace(Path.DirectorySeparatorChar, '/'), f.FullPath, f.Kind))
+            .Select(f => (f.BlobName, f.FullPath, f.Kind, Parsed: f.Kind == EntryKind.File && ReturnPath.TryParse(f.BlobName, out var p, out _) ? p : null))
             .OrderBy(f => f.Parsed is null)
             .ThenBy(f => f.Parsed?.Month ?? default)
             .ThenBy(f => f.Parsed?.ProviderCode, StringComparer.Ordinal)
@@ -47,9 +47,13 @@ public static class ReturnFolder
         foreach (var f in all)
         {
             Refusal? refusal = null;
-            if (f.LinkToFolder)
+            if (f.Kind == EntryKind.LinkToFolder)
             {
                 refusal = new(Rules.F12, "This is a link to a folder; kpi process does not follow links to folders (one can loop back on itself).");
+            }
+            else if (f.Kind is EntryKind.FileNotUtf8 or EntryKind.FolderNotUtf8)
+            {
+                refusal = new(Rules.F01, NotUtf8Message(f.Kind == EntryKind.FolderNotUtf8));
             }
             else if (f.Parsed is { } path && !first.TryAdd(path, f.BlobName))
             {
@@ -63,22 +67,40 @@ public static class ReturnFolder
         return files;
     }
 
-    /// <summary>Every file under <paramref name="root"/>, and every link to a folder (listed, never followed).</summary>
+    /// <summary>
+    /// What a walk of the returns folder lists: a file, a link to a folder (never followed), or a file or folder whose name
+    /// is not valid UTF-8 (the system gives it with U+FFFD in place of the bad bytes, a name that opens nothing; such a
+    /// folder is not entered).
+    /// </summary>
+    private enum EntryKind
+    {
+        File,
+        LinkToFolder,
+        FileNotUtf8,
+        FolderNotUtf8,
+    }
+
+    /// <summary>The F01 message of a name that is not valid UTF-8: return paths are ASCII, so it names no return.</summary>
+    internal static string NotUtf8Message(bool folder) =>
+        (folder ? "This folder's name is not valid UTF-8, so nothing in it was read" : "This file's name is not valid UTF-8")
+        + $" (the name shows U+FFFD in place of the bad bytes). A return path is {ReturnPath.AllowedNames}.";
+
+    /// <summary>Every file under <paramref name="root"/>, every link to a folder (listed, never followed) and every name that is not UTF-8.</summary>
     /// <remarks>
     /// The folders under the root (a provider's each, in the usual layout) are listed in parallel: listing 28,508 files one
     /// folder at a time took 0.15 s on one core at the start of every run, with the other core idle. The order of the
     /// entries does not matter; <see cref="FilesOf"/> sorts them.
     /// </remarks>
-    private static List<(string FullPath, bool LinkToFolder)> Walk(string root)
+    private static List<(string FullPath, EntryKind Kind)> Walk(string root)
     {
-        var entries = new List<(string FullPath, bool LinkToFolder)>();
+        var entries = new List<(string FullPath, EntryKind Kind)>();
         var folders = Entries(root, entries);
-        var below = new List<(string FullPath, bool LinkToFolder)>[folders.Count];
+        var below = new List<(string FullPath, EntryKind Kind)>[folders.Count];
         try
         {
             Parallel.For(0, folders.Count, i =>
             {
-                var found = new List<(string FullPath, bool LinkToFolder)>();
+                var found = new List<(string FullPath, EntryKind Kind)>();
                 var pending = new Stack<string>([folders[i]]);
                 while (pending.TryPop(out var folder))
                 {
@@ -106,28 +128,36 @@ public static class ReturnFolder
         return entries;
     }
 
-    /// <summary>Adds the files and links to folders of <paramref name="folder"/> to <paramref name="entries"/>; returns its folders.</summary>
+    /// <summary>
+    /// Adds the files, links to folders and names that are not UTF-8 of <paramref name="folder"/> to <paramref name="entries"/>;
+    /// returns its folders to enter.
+    /// </summary>
     /// <remarks>
     /// Read from the directory entries themselves: a <see cref="FileSystemInfo"/> per entry cost a status call each, more
     /// than half the listing's time; now only a folder's attributes are asked for (whether it is a link). A link is a
     /// folder when what it leads to is one (<see cref="FileSystemEntry.IsDirectory"/> follows links).
     /// </remarks>
-    private static List<string> Entries(string folder, List<(string FullPath, bool LinkToFolder)> entries)
+    private static List<string> Entries(string folder, List<(string FullPath, EntryKind Kind)> entries)
     {
         var folders = new List<string>();
-        var listing = new FileSystemEnumerable<(string FullPath, bool IsFolder, bool IsLink)>(
+        var listing = new FileSystemEnumerable<(string FullPath, bool IsFolder, bool IsLink, bool NotUtf8)>(
             folder,
-            (ref entry) => (entry.ToFullPath(), entry.IsDirectory, entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) != 0),
+            (ref entry) => (entry.ToFullPath(), entry.IsDirectory, entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) != 0,
+                entry.FileName.Contains('\uFFFD')),
             WalkOptions);
-        foreach (var (fullPath, isFolder, isLink) in listing)
+        foreach (var (fullPath, isFolder, isLink, notUtf8) in listing)
         {
-            if (!isFolder)
+            if (notUtf8)
             {
-                entries.Add((fullPath, false));
+                entries.Add((fullPath, isFolder ? EntryKind.FolderNotUtf8 : EntryKind.FileNotUtf8));
+            }
+            else if (!isFolder)
+            {
+                entries.Add((fullPath, EntryKind.File));
             }
             else if (isLink)
             {
-                entries.Add((fullPath, true));
+                entries.Add((fullPath, EntryKind.LinkToFolder));
             }
             else
             {

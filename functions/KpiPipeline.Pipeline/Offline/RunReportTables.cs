@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using KpiPipeline.Core.Validation;
+using KpiPipeline.Pipeline.Reports;
 
 namespace KpiPipeline.Pipeline.Offline;
 
@@ -13,6 +16,41 @@ internal static class RunReportTables
 
     /// <summary>The run's table of every listed issue of every input file, under <c>reports/</c>.</summary>
     public const string IssueTableName = "issues.csv";
+
+    /// <summary>
+    /// The folder under <c>reports/</c> of the reports of files whose own names cannot name a report (not a provider code:
+    /// it has a dot).
+    /// </summary>
+    public const string OtherNamesFolder = "misnamed.files";
+
+    /// <summary>
+    /// Where the report of <paramref name="blobName"/> goes (its files add <see cref="ValidationReportWriter.JsonSuffix"/>
+    /// and <see cref="ValidationReportWriter.CsvSuffix"/>): beside the file's own name under <paramref name="reportsFolder"/>,
+    /// or, when that name cannot be used, under <see cref="OtherNamesFolder"/> as the first 16 hex digits of the name's
+    /// SHA-256. A name cannot be used when its first part is one of the run's tables or that folder (a folder
+    /// <c>files.csv/</c> would stand where the table of files is written), when its last part with the suffix would be
+    /// longer than a file name may be (255 bytes), or when it is not valid UTF-8. Only a misnamed file's name can be so;
+    /// the table of files gives every report's path.
+    /// </summary>
+    public static string ReportBaseName(string reportsFolder, string blobName)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        return CanNameReport(blobName)
+            ? Path.Combine(reportsFolder, blobName.Replace('/', Path.DirectorySeparatorChar))
+            : Path.Combine(reportsFolder, OtherNamesFolder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blobName)))[..16]);
+    }
+
+    private static bool CanNameReport(string blobName)
+    {
+        var first = blobName.Split('/')[0];
+        var last = blobName[(blobName.LastIndexOf('/') + 1)..];
+        const int MaxFileNameBytes = 255;
+        return !(first.Equals(FileTableName, StringComparison.OrdinalIgnoreCase)
+                 || first.Equals(IssueTableName, StringComparison.OrdinalIgnoreCase)
+                 || first.Equals(OtherNamesFolder, StringComparison.OrdinalIgnoreCase)
+                 || Encoding.UTF8.GetByteCount(last) + ValidationReportWriter.JsonSuffix.Length > MaxFileNameBytes
+                 || blobName.Contains('\uFFFD', StringComparison.Ordinal));
+    }
 
     /// <summary>The run's table of files and table of issues, in upload order; their full paths.</summary>
     public static async Task<string[]> WriteAsync(string reportsFolder, IReadOnlyList<OfflineFileResult> files, DateOnly asOf, CancellationToken cancellationToken)
