@@ -303,5 +303,25 @@ public sealed class ProcessCommandTests
         Assert.Contains("--as-of", stderr.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An as-of date past 2099 is refused before anything is read or written: 9999-12-31 crashed with a stack trace, and
+    /// 9999-09-30 wrote 11 GB of quarters first (found by an adversarial check).
+    /// </summary>
+    [Theory]
+    [InlineData("9999-12-31")]
+    [InlineData("2100-01-01")]
+    [InlineData("1899-12-31")]
+    public async Task Refuses_an_as_of_date_outside_1900_to_2099(string asOf)
+    {
+        using var stderr = new StringWriter();
+        var output = Path.Combine(RepoPaths.NewTempFolder("as-of-range"), "out");
+
+        var exit = await ProcessCommand.RunAsync(RepoPaths.Corpus, RepoPaths.Corpus, output, asOf, true, TextWriter.Null, stderr, CancellationToken.None);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains($"The as-of date {asOf} is not between 1900-01-01 and 2099-12-31", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
     private static string Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 }

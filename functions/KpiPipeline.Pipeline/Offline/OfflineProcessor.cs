@@ -93,9 +93,22 @@ public static class OfflineProcessor
     public static IEnumerable<(string BlobName, string FullPath, ReturnPath? Path)> ReturnFilesInUploadOrder(string returnsFolder) =>
         ReturnFolder.FilesInUploadOrder(returnsFolder);
 
+    /// <summary>
+    /// The as-of dates a run accepts. Quarters run from the earliest referral to the as-of date, so a date centuries ahead (a
+    /// mistyped year) is tens of thousands of quarters of output, and one near the end of the calendar cannot be counted to.
+    /// </summary>
+    public static readonly (DateOnly First, DateOnly Last) AsOfRange = (new DateOnly(1900, 1, 1), new DateOnly(2099, 12, 31));
+
     public static async Task<OfflineRunResult> RunAsync(OfflineRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.AsOf < AsOfRange.First || options.AsOf > AsOfRange.Last)
+        {
+            throw new OfflineRunException(
+                $"The as-of date {options.AsOf:yyyy-MM-dd} is not between {AsOfRange.First:yyyy-MM-dd} and {AsOfRange.Last:yyyy-MM-dd}: " +
+                "the KPIs are computed for every quarter up to it (is the year mistyped?).");
+        }
+
         foreach (var folder in new[] { options.ReturnsFolder, options.ReferenceFolder })
         {
             if (!Directory.Exists(folder))
