@@ -506,5 +506,32 @@ public class EpisodesRulesTests
         Assert.Equal(2, report.Issues.Single().Row);
     }
 
+    /// <summary>
+    /// A value refused for a space at its start or end, or for an invisible character, says so: the value often looks right,
+    /// and is withheld when it could be an identifier (found by an adversarial check: "sex must be one of: M, F, X" for " M").
+    /// </summary>
+    [Theory]
+    [InlineData("sex", " M", "E05", "starts or ends with a space")]
+    [InlineData("primary_substance", "HEROIN\u00A0", "E08", "starts or ends with a space")]
+    [InlineData("naloxone_supplied", "Y\t", "E12", "starts or ends with a space")]
+    [InlineData("primary_substance", "HER\u200BOIN", "E08", "invisible character")]
+    [InlineData("provider_code", "\uFEFFPROV1", "E01", "invisible character")]
+    public async Task A_value_refused_for_a_character_no_one_sees_says_so(string column, string value, string rule, string hint)
+    {
+        var (report, _) = await Episodes(EpisodeRow((column, value)));
+
+        var issue = Assert.Single(report.Issues);
+        Assert.Equal((rule, column), (issue.RuleId, issue.Column));
+        Assert.Contains(hint, issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_value_refused_for_what_it_shows_gets_no_hint()
+    {
+        var (report, _) = await Episodes(EpisodeRow(("sex", "Q")));
+
+        Assert.DoesNotContain("The value", Assert.Single(report.Issues).Message, StringComparison.Ordinal);
+    }
+
     private static async Task Expect(string? rule, string row) => AssertOneRow(rule, await Episodes(row));
 }

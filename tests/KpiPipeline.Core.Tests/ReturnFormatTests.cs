@@ -336,4 +336,47 @@ public class ReturnFormatTests
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("content must not be read");
     }
+    /// <summary>
+    /// A header that is not this file's columns says why, when the reason is one a provider cannot see and its text is not
+    /// shown: another separator, a file saved as UTF-16, an invisible character in a column name (found by an adversarial
+    /// check: each gave "not a column this file defines" and a list of missing columns the provider could plainly see).
+    /// </summary>
+    [Theory]
+    [InlineData(";", "separated by semicolons (;)")]
+    [InlineData("\t", "separated by tabs")]
+    [InlineData("|", "separated by vertical bars (|)")]
+    public async Task A_header_with_another_separator_says_so(string separator, string hint)
+    {
+        var (report, _) = await Upload("PROV1/2024-03/episodes.csv", Lines(string.Join(separator, EpisodeColumns), [GoodEpisode.Replace(",", separator, StringComparison.Ordinal)]));
+
+        Assert.Contains(report.Issues, i => i.RuleId == "F06" && i.Message.Contains(hint, StringComparison.Ordinal) && i.Message.Contains("comma-separated", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_header_saved_as_UTF16_says_so()
+    {
+        var (report, _) = await UploadBytes("PROV1/2024-03/episodes.csv", Encoding.Unicode.GetBytes(Lines(EpisodesHeader, [GoodEpisode])));
+
+        Assert.Contains(report.Issues, i => i.RuleId == "F06" && i.Message.Contains("saved as UTF-16", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("sex\u200B")]
+    [InlineData("\uFEFFsex")]
+    public async Task A_column_name_with_an_invisible_character_says_so(string name)
+    {
+        var (report, _) = await Upload("PROV1/2024-03/episodes.csv", Lines(EpisodesHeader.Replace(",sex,", $",{name},", StringComparison.Ordinal), [GoodEpisode]));
+
+        var unknown = Assert.Single(report.Issues, i => i.RuleId == "F06");
+        Assert.Contains("column name of this file with an invisible character", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_column_with_nothing_unseen_gets_no_hint()
+    {
+        var (report, _) = await Upload("PROV1/2024-03/episodes.csv", Lines(EpisodesHeader + ",colour", [GoodEpisode + ",red"]));
+
+        var unknown = Assert.Single(report.Issues, i => i.RuleId == "F06");
+        Assert.DoesNotContain(" It ", unknown.Message, StringComparison.Ordinal);
+    }
 }

@@ -54,14 +54,14 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
                 if (name.IsEmpty || IdentifierGuard.CanShowAsColumnName(name, Columns.Select(c => c.Name)))
                 {
                     Issues.Add(Rules.F06, null, header.LineNumber, new string(name), default,
-                        name.IsEmpty ? $"A column has no name. Allowed columns: {allowed}." : $"Unknown column. Allowed columns: {allowed}.");
+                        name.IsEmpty ? $"A column has no name. Allowed columns: {allowed}." : $"Unknown column.{HeaderFieldHint(name)} Allowed columns: {allowed}.");
                 }
                 else
                 {
                     // A name, a code or a value of a data row: never echoed, since it could be a person's initials or date of birth.
                     var looksLikeData = IdentifierGuard.CouldBeIdentifier(name) ? " It looks like a value, not a column name: is the header row missing?" : "";
                     Issues.AddWithheld(Rules.F06, header.LineNumber,
-                        $"Header field {i + 1} is not a column this file defines; its text is not shown, as it could be personal data.{looksLikeData} Allowed columns: {allowed}.");
+                        $"Header field {i + 1} is not a column this file defines; its text is not shown, as it could be personal data.{looksLikeData}{HeaderFieldHint(name)} Allowed columns: {allowed}.");
                 }
             }
             else if (fieldOfColumn[column] >= 0)
@@ -104,7 +104,35 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 
     /// <summary>An issue of <paramref name="rule"/> on the current row, naming the column and its value.</summary>
     protected void Report(Rule rule, int column, string message) =>
-        Issues.Add(rule, Row, Line, Columns[column].Name, this[column], message);
+        Issues.Add(rule, Row, Line, Columns[column].Name, this[column], message + UnseenCharacterHint(this[column]));
+
+    /// <summary>
+    /// What a provider cannot see in a refused value, said in the message (the value itself is often withheld, and looks
+    /// right when it is not): a space at its start or end (a non-breaking space and a tab too), or an invisible character
+    /// inside it (a zero-width space, a byte-order mark, a control character). Values are read exactly as sent.
+    /// </summary>
+    internal static string UnseenCharacterHint(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+        {
+            return " The value starts or ends with a space (or a non-breaking space or tab): values are not trimmed.";
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            {
+                return " The value holds an invisible character (such as a zero-width space or a byte-order mark): remove it.";
+            }
+        }
+
+        return string.Empty;
+    }
 
     protected bool Blank(int column, Rule rule)
     {
@@ -212,6 +240,40 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
         value = number;
         return true;
     }
+
+    /// <summary>
+    /// Why a header field that is not a column may be one after all, in words a provider can act on without seeing its
+    /// text: NUL characters (a file saved as UTF-16), another separator between this file's column names (a file saved
+    /// with semicolons or tabs), or a column name with an invisible character in it. Empty when none of these holds.
+    /// </summary>
+    private string HeaderFieldHint(ReadOnlySpan<char> name)
+    {
+        if (name.Contains('\0'))
+        {
+            return " It holds NUL characters: the file looks saved as UTF-16. Save it as UTF-8 (CSV UTF-8).";
+        }
+
+        foreach (var (separator, called) in OtherSeparators)
+        {
+            var known = 0;
+            foreach (var part in name.Split(separator))
+            {
+                known += IndexOf(name[part].Trim()) >= 0 ? 1 : 0;
+            }
+
+            if (known >= 2)
+            {
+                return $" It holds column names of this file separated by {called}: the file looks separated by them, but a return is comma-separated. Save it as CSV (comma delimited).";
+            }
+        }
+
+        var visible = new string([.. name.ToString().Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format)]);
+        return visible.Length < name.Length && IndexOf(visible.Trim()) >= 0
+            ? " It is a column name of this file with an invisible character in it (such as a zero-width space or a byte-order mark): remove it."
+            : string.Empty;
+    }
+
+    private static readonly (char Separator, string Called)[] OtherSeparators = [(';', "semicolons (;)"), ('\t', "tabs"), ('|', "vertical bars (|)")];
 
     private int IndexOf(ReadOnlySpan<char> name)
     {
