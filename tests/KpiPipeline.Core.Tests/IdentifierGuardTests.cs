@@ -35,6 +35,13 @@ public class IdentifierGuardTests
     [InlineData("JS17580")]
     [InlineData("E1580")]
     [InlineData("１９８００５１７")]
+    [InlineData("May 1980")]
+    [InlineData("may 80")]
+    [InlineData("5/80")]
+    [InlineData("17. Mai 1980")]
+    [InlineData("17.Mai.80")]
+    [InlineData("3 déc. 1975")]
+    [InlineData("000229")]
     public void Withholds_what_could_be_initials_or_a_date_of_birth(string value) =>
         Assert.True(IdentifierGuard.CouldBeIdentifier(value));
 
@@ -80,6 +87,10 @@ public class IdentifierGuardTests
     [InlineData("EP-00042")]
     [InlineData("1580")]
     [InlineData("2500")]
+    [InlineData("E0006311")]
+    [InlineData("E0001931")]
+    [InlineData("HEROIN 80")]
+    [InlineData("12.5")]
     public void Shows_values_that_cannot_be_initials_or_a_date(string value) =>
         Assert.False(IdentifierGuard.CouldBeIdentifier(value));
 

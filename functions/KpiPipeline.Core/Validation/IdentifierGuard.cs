@@ -8,7 +8,12 @@ namespace KpiPipeline.Core.Validation;
 /// </summary>
 public static class IdentifierGuard
 {
-    private static readonly string[] MonthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    /// <summary>The first three letters of the months in English, and of those that differ in German and French.</summary>
+    private static readonly string[] MonthNames =
+    [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        "mai", "mär", "okt", "dez", "fév", "avr", "aoû", "déc",
+    ];
 
     /// <summary>
     /// True when <paramref name="value"/> could be initials or a date of birth: one or two letters and no digits (one
@@ -17,8 +22,9 @@ public static class IdentifierGuard
     /// (<c>19800517</c>, <c>170580</c>, <c>5171980</c>, <c>E19800517</c>, <c>JS1705801</c>, an NHS number that happens to
     /// hold one), or a run of four or five next to a letter that reads as a day, month and two-digit year (<c>JS17580</c>,
     /// <c>E1580</c>; a bare four- or five-digit number, a dose or a count, is shown), in any script's digits; three or more
-    /// groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), or two groups with a month name (<c>17 May 1980</c>) or a year
-    /// and a month (<c>1980-05</c>). A run of digits no part of which any order makes a date
+    /// groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), two groups with a month name (<c>17 May 1980</c>, <c>17.Mai.80</c>)
+    /// or a year and a month (<c>1980-05</c>, <c>5/80</c>), or one group of two digits or a year with a month name
+    /// (<c>May 1980</c>, <c>May 80</c>). A run of digits no part of which any order makes a date
     /// (the numbers of episode ids such as <c>E0000001</c> or <c>12345678</c>) is shown: withholding every such run hid the
     /// episode a W02, W03 or E02 is about from the provider who has to find it.
     /// </summary>
@@ -29,6 +35,7 @@ public static class IdentifierGuard
         var groups = 0;
         var run = 0;
         var yearAndMonth = false;
+        var yearAlone = false;
         var monthName = false;
         var previousGroup = 0;
         var separatorAfterPrevious = '\0';
@@ -57,6 +64,17 @@ public static class IdentifierGuard
                     yearAndMonth = true;
                 }
 
+                // A month and a two-digit year (5/80).
+                if (groups == 2 && separatorAfterPrevious == '/' && previousGroup <= 2 && run == 2)
+                {
+                    yearAndMonth = true;
+                }
+
+                if (groups == 1 && (run == 2 || (run == 4 && IsYear(value.Slice(i - run, run)))))
+                {
+                    yearAlone = true;
+                }
+
                 previousGroup = run;
                 separatorAfterPrevious = c;
                 run = 0;
@@ -75,7 +93,20 @@ public static class IdentifierGuard
 
         return (digits == 0 && letters is 1 or 2)
             || groups >= 3
-            || (groups == 2 && (monthName || yearAndMonth));
+            || (groups == 2 && (monthName || yearAndMonth))
+            || (groups == 1 && monthName && yearAlone);
+    }
+
+    /// <summary>Four digits that read as a year 1900–2099.</summary>
+    private static bool IsYear(ReadOnlySpan<char> digits)
+    {
+        var year = 0;
+        foreach (var c in digits)
+        {
+            year = (year * 10) + (int)char.GetNumericValue(c);
+        }
+
+        return year is >= 1900 and <= 2099;
     }
 
     /// <summary>Whether the characters just before or after <c>value[start..end]</c> include a letter (initials, an id's prefix).</summary>
@@ -102,9 +133,9 @@ public static class IdentifierGuard
     /// <summary>
     /// Whether 4 to 8 digits read as a date in any order a date of birth is written without separators: day, month and a
     /// year of two or four digits, in the order day-month-year, month-day-year, year-month-day or year-day-month, the day
-    /// and month of one or two digits; or a four-digit year and a month, either way round. Months 1–12, days 1–31,
-    /// four-digit years 1900–2099: generous, since a date shown in a report by mistake costs more than an id withheld by
-    /// mistake.
+    /// and month of one or two digits; or a four-digit year and a month, either way round. Months 1–12, a day the month has
+    /// (31 June is no date of birth), four-digit years 1900–2099: generous, since a date shown in a report by mistake costs
+    /// more than an id withheld by mistake.
     /// </summary>
     private static bool CouldBeCompactDate(ReadOnlySpan<char> digits)
     {
@@ -126,8 +157,8 @@ public static class IdentifierGuard
                 }
 
                 // Year last, or year first; day and month either way round.
-                if ((Year(digits[rest..]) && DayAndMonth(digits[..first], digits[first..rest]))
-                    || (Year(digits[..yearLength]) && DayAndMonth(digits[yearLength..(yearLength + first)], digits[(yearLength + first)..])))
+                if ((Year(digits[rest..]) && DayAndMonth(digits[rest..], digits[..first], digits[first..rest]))
+                    || (Year(digits[..yearLength]) && DayAndMonth(digits[..yearLength], digits[yearLength..(yearLength + first)], digits[(yearLength + first)..])))
                 {
                     return true;
                 }
@@ -147,9 +178,12 @@ public static class IdentifierGuard
             return v;
         }
 
-        static bool DayAndMonth(ReadOnlySpan<char> a, ReadOnlySpan<char> b) => (Day(a) && Month(b)) || (Month(a) && Day(b));
+        // A day that month has in that year (a two-digit year as 20yy, whose leap years are the most: 29 February 00 is a date).
+        static bool DayAndMonth(ReadOnlySpan<char> year, ReadOnlySpan<char> a, ReadOnlySpan<char> b) =>
+            (Month(b) && Day(a, b, year)) || (Month(a) && Day(b, a, year));
 
-        static bool Day(ReadOnlySpan<char> d) => Number(d) is >= 1 and <= 31;
+        static bool Day(ReadOnlySpan<char> d, ReadOnlySpan<char> month, ReadOnlySpan<char> year) =>
+            Number(d) >= 1 && Number(d) <= DateTime.DaysInMonth(year.Length == 2 ? 2000 + Number(year) : Number(year), Number(month));
 
         static bool Month(ReadOnlySpan<char> d) => Number(d) is >= 1 and <= 12;
 
