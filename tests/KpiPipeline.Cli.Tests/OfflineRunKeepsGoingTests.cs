@@ -13,15 +13,7 @@ public sealed class OfflineRunKeepsGoingTests
     [Fact]
     public async Task One_file_that_cannot_be_read_rejects_that_file_with_a_report_and_the_run_goes_on()
     {
-        var reference = RepoPaths.NewTempFolder("keepgoing-reference");
-        await File.WriteAllTextAsync(Path.Combine(reference, "providers.csv"), Providers);
-        await File.WriteAllTextAsync(Path.Combine(reference, "areas.csv"), Areas);
-        var valid = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Corpus, "episodes", "valid_basic.csv"));
-        var clean = RepoPaths.NewTempFolder("keepgoing-clean");
-        Write(clean, "PROV1/2024-03/episodes.csv", valid);
-
-        var hostile = RepoPaths.NewTempFolder("keepgoing-hostile");
-        Write(hostile, "PROV1/2024-03/episodes.csv", valid);
+        var (reference, clean, hostile, valid) = await FoldersAsync("keepgoing");
         Write(hostile, "prov1/2024-03/episodes.csv", valid);
         Write(hostile, "PROV1/9999-12/episodes.csv", valid);
         Directory.CreateDirectory(Path.Combine(hostile, "PROV2", "2024-03"));
@@ -78,15 +70,7 @@ public sealed class OfflineRunKeepsGoingTests
     [Fact]
     public async Task Names_that_cannot_name_a_report_or_are_not_UTF8_are_rejected_and_the_run_goes_on()
     {
-        var reference = RepoPaths.NewTempFolder("names-reference");
-        await File.WriteAllTextAsync(Path.Combine(reference, "providers.csv"), Providers);
-        await File.WriteAllTextAsync(Path.Combine(reference, "areas.csv"), Areas);
-        var valid = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Corpus, "episodes", "valid_basic.csv"));
-        var clean = RepoPaths.NewTempFolder("names-clean");
-        Write(clean, "PROV1/2024-03/episodes.csv", valid);
-
-        var hostile = RepoPaths.NewTempFolder("names-hostile");
-        Write(hostile, "PROV1/2024-03/episodes.csv", valid);
+        var (reference, clean, hostile, valid) = await FoldersAsync("names");
         Write(hostile, "files.csv/2024-03/episodes.csv", valid);
         Write(hostile, "ISSUES.CSV", valid);
         var longName = $"PROV1/2024-03/{new string('x', 250)}.csv";
@@ -118,6 +102,23 @@ public sealed class OfflineRunKeepsGoingTests
         }
 
         Assert.Equal(await OutputFigures.AllAsync(expected), await OutputFigures.AllAsync(output));
+    }
+
+    /// <summary>
+    /// Reference data of PROV1 and PROV2, a returns folder with only PROV1's valid March episodes (the figures a run should
+    /// give) and a hostile returns folder that starts with the same file; and that file's text.
+    /// </summary>
+    private static async Task<(string Reference, string Clean, string Hostile, string Valid)> FoldersAsync(string name)
+    {
+        var reference = RepoPaths.NewTempFolder($"{name}-reference");
+        await File.WriteAllTextAsync(Path.Combine(reference, "providers.csv"), Providers);
+        await File.WriteAllTextAsync(Path.Combine(reference, "areas.csv"), Areas);
+        var valid = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Corpus, "episodes", "valid_basic.csv"));
+        var clean = RepoPaths.NewTempFolder($"{name}-clean");
+        Write(clean, "PROV1/2024-03/episodes.csv", valid);
+        var hostile = RepoPaths.NewTempFolder($"{name}-hostile");
+        Write(hostile, "PROV1/2024-03/episodes.csv", valid);
+        return (reference, clean, hostile, valid);
     }
 
     internal static void Write(string root, string blobName, string content)
