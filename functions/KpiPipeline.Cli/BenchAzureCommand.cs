@@ -35,7 +35,7 @@ public static class BenchAzureCommand
         synthetic.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!BenchData.TryParseAsOf(parse.GetValue(asOf), out var asOfDate))
+            if (!BenchData.TryParseAsOf(parse.GetValue(asOf), Console.Error, out var asOfDate))
             {
                 return 2;
             }

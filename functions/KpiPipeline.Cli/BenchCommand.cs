@@ -26,7 +26,7 @@ public static class BenchCommand
         synthetic.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!BenchData.TryParseAsOf(parse.GetValue(asOf), out var asOfDate))
+            if (!BenchData.TryParseAsOf(parse.GetValue(asOf), Console.Error, out var asOfDate))
             {
                 return 2;
             }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
+using KpiPipeline.Cli.Benchmarks;
 using KpiPipeline.Core.Pseudonymisation;
 using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Offline;
@@ -46,16 +46,12 @@ public static class ProcessCommand
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        DateOnly asOf;
-        if (asOfText is null)
+        if (!BenchData.TryParseAsOf(asOfText, stderr, out var given))
         {
-            asOf = DateOnly.FromDateTime(DateTime.UtcNow);
-        }
-        else if (!DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out asOf))
-        {
-            await stderr.WriteLineAsync($"--as-of: '{asOfText}' is not a date (YYYY-MM-DD).");
             return 2;
         }
+
+        var asOf = given ?? DateOnly.FromDateTime(DateTime.UtcNow);
 
         try
         {

@@ -61,11 +61,13 @@ public sealed class OfflineRunKeepsGoingTests
     }
 
     /// <summary>
-    /// Names no report can be written beside, and names that are not UTF-8: a folder named like the run's table of files (its
-    /// report folder stood where the table is written), a file name too long for the report's suffix, a folder and a file
-    /// whose names are Latin-1 (the system lists them with U+FFFD, a name that opens nothing). Each is rejected with F01 and a
-    /// report, the run completes, a second run into the same output folder completes too, and the good file's figures are
-    /// those of a run without them. Until 2026-12-05 each of these stopped the whole run (found by an adversarial check).
+    /// Misnamed files whose own names could not name their reports, and names that are not UTF-8: a folder named like the
+    /// run's table of files (its report folder stood where the table is written), a file name too long for the report's
+    /// suffix, a path too long to repeat under reports/, a folder named like a rejected file's report, a folder and two files
+    /// whose names are Latin-1 (listed with U+FFFD, a name that opens nothing; the two files read alike). Each is rejected
+    /// with its own report, the run completes, a second run into the same output folder completes too, and the good file's
+    /// figures are those of a run without them. Until 2026-12-05 each of these stopped the whole run (found by an
+    /// adversarial check and a review).
     /// </summary>
     [Fact]
     public async Task Names_that_cannot_name_a_report_or_are_not_UTF8_are_rejected_and_the_run_goes_on()
@@ -75,9 +77,14 @@ public sealed class OfflineRunKeepsGoingTests
         Write(hostile, "ISSUES.CSV", valid);
         var longName = $"PROV1/2024-03/{new string('x', 250)}.csv";
         Write(hostile, longName, valid);
+        var deep = string.Join('/', Enumerable.Repeat(new string('d', 250), 14)) + "/episodes.csv";
+        Write(hostile, deep, valid);
+        Write(hostile, "PROV2/2024-03/episodes.csv", "");
+        Write(hostile, "PROV2/2024-03/episodes.csv.report.json/x.csv", valid);
         var names = RepoPaths.NewTempFolder("names-make");
         var script = Path.Combine(names, "make.sh");
-        await File.WriteAllTextAsync(script, "cd \"$1\" && mkdir -p \"$(printf 'Prov\\351')\" PROV2 && printf x > \"PROV2/$(printf '\\351pisodes.csv')\"\n");
+        await File.WriteAllTextAsync(script,
+            "cd \"$1\" && mkdir -p \"$(printf 'Prov\\351')\" && printf x > \"PROV2/$(printf '\\351pisodes.csv')\" && printf x > \"PROV2/$(printf '\\350pisodes.csv')\"\n");
         using (var make = Process.Start("sh", [script, hostile]))
         {
             await make.WaitForExitAsync();
@@ -93,12 +100,22 @@ public sealed class OfflineRunKeepsGoingTests
         }
 
         Assert.Equal(0, await ProcessCommand.RunAsync(clean, reference, expected, "2024-04-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
-        var table = await RunReportTable.ReadAsync(output);
-        Assert.Equal(6, table.Count);
-        Assert.True(table["PROV1/2024-03/episodes.csv"].Accepted);
-        foreach (var misnamed in new[] { "files.csv/2024-03/episodes.csv", "ISSUES.CSV", longName, "Prov\uFFFD", "PROV2/\uFFFDpisodes.csv" })
+        var rows = await RunReportTable.RowsAsync(output);
+        string[] listed =
+        [
+            "ISSUES.CSV", "PROV1/2024-03/episodes.csv", "PROV2/2024-03/episodes.csv", "PROV2/2024-03/episodes.csv.report.json/x.csv",
+            "PROV2/\uFFFDpisodes.csv", "PROV2/\uFFFDpisodes.csv", "Prov\uFFFD", deep, "files.csv/2024-03/episodes.csv", longName,
+        ];
+        Assert.Equal(listed.Order(StringComparer.Ordinal), rows.Select(r => r.FileName).Order(StringComparer.Ordinal));
+        Assert.True(rows.Single(r => r.FileName == "PROV1/2024-03/episodes.csv").Accepted);
+        Assert.Equal(["F08"], rows.Single(r => r.FileName == "PROV2/2024-03/episodes.csv").Rules);
+        var rejected = rows.Where(r => !r.Accepted).ToList();
+        Assert.Equal(rejected.Count, rejected.Select(r => r.Report).Distinct().Count());
+        foreach (var row in rejected)
         {
-            Assert.Equal(["F01"], Rules(output, table, misnamed));
+            var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "reports", row.Report!))).RootElement;
+            Assert.Equal(row.FileName, report.GetProperty("file_name").GetString());
+            Assert.Equal(row.FileName == "PROV2/2024-03/episodes.csv" ? ["F08"] : ["F01"], row.Rules);
         }
 
         Assert.Equal(await OutputFigures.AllAsync(expected), await OutputFigures.AllAsync(output));

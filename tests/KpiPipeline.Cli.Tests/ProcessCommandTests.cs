@@ -270,7 +270,8 @@ public sealed class ProcessCommandTests
 
         Assert.Equal(0, await ProcessCommand.RunAsync(returns, reference, output, "2025-10-15", true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
 
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "reports", "PR0001", "2025-05", "episode.csv.report.json")));
+        var row = (await RunReportTable.ReadAsync(output))["PR0001/2025-05/episode.csv"];
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "reports", row.Report!)));
         Assert.Equal("F01", report.RootElement.GetProperty("issues")[0].GetProperty("rule_id").GetString());
         Assert.Equal(new DateTimeOffset(2025, 10, 15, 0, 0, 0, TimeSpan.Zero), report.RootElement.GetProperty("uploaded_at").GetDateTimeOffset());
     }

@@ -42,6 +42,19 @@ public class IdentifierGuardTests
     [InlineData("17.Mai.80")]
     [InlineData("3 déc. 1975")]
     [InlineData("000229")]
+    [InlineData("17-juin-80")]
+    [InlineData("17-juil.-80")]
+    [InlineData("17.Mrz.80")]
+    [InlineData("17 juin 80")]
+    [InlineData("juillet 1980")]
+    [InlineData("Mrz 1980")]
+    [InlineData("17.Maerz.1980")]
+    [InlineData("17.M\uFFFDrz.1980")]
+    [InlineData("fevrier 1980")]
+    [InlineData("aout 1980")]
+    [InlineData("5-80")]
+    [InlineData("05.1980")]
+    [InlineData("1980.05")]
     public void Withholds_what_could_be_initials_or_a_date_of_birth(string value) =>
         Assert.True(IdentifierGuard.CouldBeIdentifier(value));
 
@@ -66,6 +79,36 @@ public class IdentifierGuardTests
             from suffix in digits.Length >= 6 ? Gen.Elements("", "A", "-1", "1", "01", "9A") : Gen.Elements("", "A", "-1")
             select prefix + digits + suffix;
         Fixture.CheckProperty(values, value => IdentifierGuard.CouldBeIdentifier(value), tests: 3000);
+    }
+
+    /// <summary>
+    /// Every real date of birth 1900–2099, in every layout a date is commonly written in, is withheld: every date, not a
+    /// sample (four or five digits with a letter beside them, as in an id).
+    /// </summary>
+    [Fact]
+    public void Withholds_every_date_from_1900_to_2099_in_every_common_layout()
+    {
+        string[] layouts =
+        [
+            .. CompactLayouts, "yyyy-MM-dd", "dd/MM/yyyy", "d/M/yy", "M/d/yyyy", "dd.MM.yyyy", "d.M.yy", "dd-MM-yy", "d MMM yyyy",
+            "d MMMM yyyy", "MMMM d, yyyy", "dd-MMM-yy", "MMM yyyy", "MM/yyyy", "yyyy-MM", "MMM-yy", "d MMM yy",
+        ];
+        var shown = new List<string>();
+        for (var day = new DateOnly(1900, 1, 1); day <= new DateOnly(2099, 12, 31); day = day.AddDays(1))
+        {
+            foreach (var layout in layouts)
+            {
+                var text = day.ToString(layout, CultureInfo.InvariantCulture);
+                // Four or five bare digits may be a dose or a count and are shown; beside a letter (an id) they are not.
+                text = text.Length < 6 && text.All(char.IsAsciiDigit) ? "E" + text : text;
+                if (!IdentifierGuard.CouldBeIdentifier(text) && shown.Count < 10)
+                {
+                    shown.Add(text);
+                }
+            }
+        }
+
+        Assert.Empty(shown);
     }
 
     [Theory]

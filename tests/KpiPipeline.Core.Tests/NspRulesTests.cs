@@ -112,6 +112,17 @@ public class NspRulesTests
     public async Task N05_counts_a_character_beyond_the_basic_plane_once(int length, string? rule) =>
         await Expect(rule, NspRow(("registrant_token", string.Concat(Enumerable.Repeat("\U0001F600", length)))));
 
+    /// <summary>A token refused for its length gets no hint about the joiners inside an emoji it holds: they are not why.</summary>
+    [Fact]
+    public async Task N05_for_length_gives_no_hint_about_invisible_characters()
+    {
+        var (report, _) = await Nsp(NspRow(("registrant_token", new string('t', 60) + "\U0001F468\u200D\U0001F469\u200D\U0001F467")));
+
+        var issue = Assert.Single(report.Issues);
+        Assert.Equal("N05", issue.RuleId);
+        Assert.DoesNotContain("invisible", issue.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task N05_a_blank_registrant_token_is_allowed_and_stored_as_no_hash()
     {

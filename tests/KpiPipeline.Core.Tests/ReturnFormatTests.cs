@@ -379,4 +379,17 @@ public class ReturnFormatTests
         var unknown = Assert.Single(report.Issues, i => i.RuleId == "F06");
         Assert.DoesNotContain(" It ", unknown.Message, StringComparison.Ordinal);
     }
+    /// <summary>
+    /// A row with a stray comma has its fields under the wrong columns: an invalid byte in it names no column and shows
+    /// nothing (a review found <c>17.März.1980</c> in Latin-1 shown under <c>sex</c>, the guard not knowing <c>M\uFFFDrz</c>).
+    /// </summary>
+    [Fact]
+    public async Task A_CSV_problem_on_a_row_with_a_field_too_many_names_no_column_and_shows_nothing()
+    {
+        var row = GoodEpisode.Replace(",1980-05-17,", ",X,17.M\u00E4rz.1980,", StringComparison.Ordinal);
+        var (report, _) = await UploadBytes("PROV1/2024-03/episodes.csv", Encoding.Latin1.GetBytes(Lines(EpisodesHeader, [row])));
+
+        var issue = Assert.Single(report.Issues);
+        Assert.Equal(("F07", (string?)null, (string?)null), (issue.RuleId, issue.Column, issue.Value));
+    }
 }

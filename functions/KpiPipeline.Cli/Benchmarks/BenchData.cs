@@ -1,4 +1,5 @@
 using System.Globalization;
+using KpiPipeline.Pipeline.Offline;
 using KpiPipeline.Synthetic;
 
 namespace KpiPipeline.Cli.Benchmarks;
@@ -34,9 +35,13 @@ public static class BenchData
         }
     }
 
-    /// <summary>The <c>--as-of</c> value: null when not given; false (with a message on stderr) when it is not a date.</summary>
-    public static bool TryParseAsOf(string? text, out DateOnly? asOf)
+    /// <summary>
+    /// The <c>--as-of</c> value of every command that takes one: null when not given; false (with a message on
+    /// <paramref name="stderr"/>) when it is not a date, or not in <see cref="OfflineProcessor.AsOfRange"/>.
+    /// </summary>
+    public static bool TryParseAsOf(string? text, TextWriter stderr, out DateOnly? asOf)
     {
+        ArgumentNullException.ThrowIfNull(stderr);
         asOf = null;
         if (text is null)
         {
@@ -45,7 +50,14 @@ public static class BenchData
 
         if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
         {
-            Console.Error.WriteLine($"--as-of: '{text}' is not a date (YYYY-MM-DD).");
+            stderr.WriteLine($"--as-of: '{text}' is not a date (YYYY-MM-DD).");
+            return false;
+        }
+
+        var (first, last) = OfflineProcessor.AsOfRange;
+        if (parsed < first || parsed > last)
+        {
+            stderr.WriteLine($"--as-of: {OfflineProcessor.AsOfOutOfRange(parsed)}");
             return false;
         }
 

@@ -54,7 +54,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
                 if (name.IsEmpty || IdentifierGuard.CanShowAsColumnName(name, Columns.Select(c => c.Name)))
                 {
                     Issues.Add(Rules.F06, null, header.LineNumber, new string(name), default,
-                        name.IsEmpty ? $"A column has no name. Allowed columns: {allowed}." : $"Unknown column.{HeaderFieldHint(name)} Allowed columns: {allowed}.");
+                        name.IsEmpty ? $"A column has no name. Allowed columns: {allowed}." : $"Unknown column. Allowed columns: {allowed}.");
                 }
                 else
                 {
@@ -104,12 +104,20 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 
     /// <summary>An issue of <paramref name="rule"/> on the current row, naming the column and its value.</summary>
     protected void Report(Rule rule, int column, string message) =>
-        Issues.Add(rule, Row, Line, Columns[column].Name, this[column], message + UnseenCharacterHint(this[column]));
+        Issues.Add(rule, Row, Line, Columns[column].Name, this[column], message);
 
     /// <summary>
-    /// What a provider cannot see in a refused value, said in the message (the value itself is often withheld, and looks
-    /// right when it is not): a space at its start or end (a non-breaking space and a tab too), or an invisible character
-    /// inside it (a zero-width space, a byte-order mark, a control character). Values are read exactly as sent.
+    /// <see cref="Report"/> for a value that does not read as what its column holds (a date, a code, Y or N, a whole number,
+    /// the provider's code), with <see cref="UnseenCharacterHint"/>: the character no one sees is then likely the reason.
+    /// </summary>
+    protected void ReportUnreadable(Rule rule, int column, string message) =>
+        Report(rule, column, message + UnseenCharacterHint(this[column]));
+
+    /// <summary>
+    /// What a provider cannot see in a value refused as unreadable, said in the message (the value itself is often
+    /// withheld, and looks right when it is not): a space at its start or end (a non-breaking space and a tab too), or an
+    /// invisible character inside it (a zero-width space, a byte-order mark, a control character). Values are read
+    /// exactly as sent.
     /// </summary>
     internal static string UnseenCharacterHint(ReadOnlySpan<char> value)
     {
@@ -125,7 +133,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 
         foreach (var c in value)
         {
-            if (char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            if (IsInvisible(c))
             {
                 return " The value holds an invisible character (such as a zero-width space or a byte-order mark): remove it.";
             }
@@ -133,6 +141,9 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 
         return string.Empty;
     }
+
+    /// <summary>A control character or a format character (a zero-width space or joiner, a byte-order mark, a soft hyphen).</summary>
+    private static bool IsInvisible(char c) => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
     protected bool Blank(int column, Rule rule)
     {
@@ -158,7 +169,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 
         if (!this[column].Equals(pathProvider, StringComparison.OrdinalIgnoreCase))
         {
-            Report(rule, column, $"provider_code must be the provider of the upload path ({pathProvider}).");
+            ReportUnreadable(rule, column, $"provider_code must be the provider of the upload path ({pathProvider}).");
             return false;
         }
 
@@ -176,7 +187,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
         if (!FieldParsers.TryParseDate(this[column], out var date))
         {
             // The value itself may be withheld from the report (IdentifierGuard), so the message says which of the two is wrong.
-            Report(rule, column, FieldParsers.HasDateForm(this[column])
+            ReportUnreadable(rule, column, FieldParsers.HasDateForm(this[column])
                 ? $"{Columns[column].Name} is in the form YYYY-MM-DD but is not a real calendar date (a year from 0001, a month of 01 to 12, a day that month has)."
                 : $"{Columns[column].Name} is not a date in the form YYYY-MM-DD.");
             return false;
@@ -197,7 +208,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 
         if (!FieldParsers.TryParseCode<TEnum>(this[column], out var code))
         {
-            Report(rule, column, $"{Columns[column].Name} must be one of: {FieldParsers.CodesOf<TEnum>()}.");
+            ReportUnreadable(rule, column, $"{Columns[column].Name} must be one of: {FieldParsers.CodesOf<TEnum>()}.");
             return false;
         }
 
@@ -215,7 +226,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 
         if (!FieldParsers.TryParseYesNo(this[column], out var flag))
         {
-            Report(rule, column, $"{Columns[column].Name} must be Y or N.");
+            ReportUnreadable(rule, column, $"{Columns[column].Name} must be Y or N.");
             return false;
         }
 
@@ -233,7 +244,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 
         if (!FieldParsers.TryParseInt(this[column], min, max, out var number))
         {
-            Report(rule, column, $"{Columns[column].Name} must be a whole number from {min} to {max}.");
+            ReportUnreadable(rule, column, $"{Columns[column].Name} must be a whole number from {min} to {max}.");
             return false;
         }
 
@@ -267,7 +278,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
             }
         }
 
-        var visible = new string([.. name.ToString().Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format)]);
+        var visible = new string([.. name.ToString().Where(c => !IsInvisible(c))]);
         return visible.Length < name.Length && IndexOf(visible.Trim()) >= 0
             ? " It is a column name of this file with an invisible character in it (such as a zero-width space or a byte-order mark): remove it."
             : string.Empty;

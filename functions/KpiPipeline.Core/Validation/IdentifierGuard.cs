@@ -8,11 +8,14 @@ namespace KpiPipeline.Core.Validation;
 /// </summary>
 public static class IdentifierGuard
 {
-    /// <summary>The first three letters of the months in English, and of those that differ in German and French.</summary>
+    /// <summary>
+    /// The first three letters of the months in English, and of those that differ in German and French (a month named in
+    /// another language between a day and a year is caught by <see cref="TwoGroupsReadAsDate"/> all the same).
+    /// </summary>
     private static readonly string[] MonthNames =
     [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-        "mai", "mär", "okt", "dez", "fév", "avr", "aoû", "déc",
+        "mai", "mär", "mrz", "mae", "okt", "dez", "fév", "fev", "avr", "jui", "aoû", "aou", "déc",
     ];
 
     /// <summary>
@@ -23,8 +26,8 @@ public static class IdentifierGuard
     /// hold one), or a run of four or five next to a letter that reads as a day, month and two-digit year (<c>JS17580</c>,
     /// <c>E1580</c>; a bare four- or five-digit number, a dose or a count, is shown), in any script's digits; three or more
     /// groups of digits (<c>1980-05-17</c>, <c>17/5/80</c>), two groups with a month name (<c>17 May 1980</c>, <c>17.Mai.80</c>)
-    /// or a year and a month (<c>1980-05</c>, <c>5/80</c>), or one group of two digits or a year with a month name
-    /// (<c>May 1980</c>, <c>May 80</c>). A run of digits no part of which any order makes a date
+    /// or that read as a year and a month, or a day and a year with a word between them (<see cref="TwoGroupsReadAsDate"/>),
+    /// or one group of two digits or a year with a month name (<c>May 1980</c>, <c>May 80</c>). A run of digits no part of which any order makes a date
     /// (the numbers of episode ids such as <c>E0000001</c> or <c>12345678</c>) is shown: withholding every such run hid the
     /// episode a W02, W03 or E02 is about from the provider who has to find it.
     /// </summary>
@@ -34,11 +37,11 @@ public static class IdentifierGuard
         var digits = 0;
         var groups = 0;
         var run = 0;
-        var yearAndMonth = false;
-        var yearAlone = false;
         var monthName = false;
-        var previousGroup = 0;
-        var separatorAfterPrevious = '\0';
+        // The first two groups of digits, the character after the first, and whether letters stand between them.
+        var first = default(Range);
+        var second = default(Range);
+        var separatorAfterFirst = '\0';
         for (var i = 0; i <= value.Length; i++)
         {
             var c = i < value.Length ? value[i] : '\0';
@@ -58,25 +61,16 @@ public static class IdentifierGuard
                     return true;
                 }
 
-                if (groups == 2 && separatorAfterPrevious is '-' or '/' or ' '
-                    && ((previousGroup == 4 && run <= 2) || (previousGroup <= 2 && run == 4)))
+                if (groups == 1)
                 {
-                    yearAndMonth = true;
+                    first = (i - run)..i;
+                    separatorAfterFirst = c;
+                }
+                else if (groups == 2)
+                {
+                    second = (i - run)..i;
                 }
 
-                // A month and a two-digit year (5/80).
-                if (groups == 2 && separatorAfterPrevious == '/' && previousGroup <= 2 && run == 2)
-                {
-                    yearAndMonth = true;
-                }
-
-                if (groups == 1 && (run == 2 || (run == 4 && IsYear(value.Slice(i - run, run)))))
-                {
-                    yearAlone = true;
-                }
-
-                previousGroup = run;
-                separatorAfterPrevious = c;
                 run = 0;
             }
 
@@ -93,21 +87,65 @@ public static class IdentifierGuard
 
         return (digits == 0 && letters is 1 or 2)
             || groups >= 3
-            || (groups == 2 && (monthName || yearAndMonth))
-            || (groups == 1 && monthName && yearAlone);
+            || (groups == 2 && (monthName || TwoGroupsReadAsDate(value[first], value[second], separatorAfterFirst, HasLetter(value[first.End..second.Start]))))
+            || (groups == 1 && monthName && (value[first].Length == 2 || IsYear4(value[first])));
     }
 
-    /// <summary>Four digits that read as a year 1900–2099.</summary>
-    private static bool IsYear(ReadOnlySpan<char> digits)
+    /// <summary>
+    /// Whether two groups of digits read as part of a date: a four-digit year and a month (<c>1980-05</c>, <c>05/1980</c>,
+    /// <c>1980.05</c>), a month and a two-digit year (<c>5/80</c>, <c>5-80</c>), or a day and a year with a word between
+    /// them, whatever language the month is named in (<c>17 juin 80</c>, <c>17.Mrz.1980</c>).
+    /// </summary>
+    private static bool TwoGroupsReadAsDate(ReadOnlySpan<char> a, ReadOnlySpan<char> b, char separator, bool lettersBetween)
     {
-        var year = 0;
-        foreach (var c in digits)
+        if (lettersBetween)
         {
-            year = (year * 10) + (int)char.GetNumericValue(c);
+            return (IsDay(a) && IsYear(b)) || (IsYear(a) && IsDay(b));
         }
 
-        return year is >= 1900 and <= 2099;
+        return separator switch
+        {
+            '-' or '/' or ' ' when (a.Length == 4 && b.Length <= 2) || (a.Length <= 2 && b.Length == 4) => true,
+            '.' => (IsYear4(a) && IsMonth(b)) || (IsMonth(a) && IsYear4(b)),
+            '/' => a.Length <= 2 && b.Length == 2,
+            '-' => IsMonth(a) && b.Length == 2,
+            _ => false,
+        };
     }
+
+    private static bool HasLetter(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsLetter(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int Number(ReadOnlySpan<char> digits)
+    {
+        var number = 0;
+        foreach (var c in digits)
+        {
+            number = (number * 10) + (int)char.GetNumericValue(c);
+        }
+
+        return number;
+    }
+
+    private static bool IsDay(ReadOnlySpan<char> digits) => digits.Length <= 2 && Number(digits) is >= 1 and <= 31;
+
+    private static bool IsMonth(ReadOnlySpan<char> digits) => digits.Length <= 2 && Number(digits) is >= 1 and <= 12;
+
+    /// <summary>Four digits that read as a year 1900–2099.</summary>
+    private static bool IsYear4(ReadOnlySpan<char> digits) => digits.Length == 4 && Number(digits) is >= 1900 and <= 2099;
+
+    /// <summary>A two-digit year, or a four-digit one 1900–2099.</summary>
+    private static bool IsYear(ReadOnlySpan<char> digits) => digits.Length == 2 || IsYear4(digits);
 
     /// <summary>Whether the characters just before or after <c>value[start..end]</c> include a letter (initials, an id's prefix).</summary>
     private static bool TouchesLetter(ReadOnlySpan<char> value, int start, int end) =>
@@ -140,7 +178,7 @@ public static class IdentifierGuard
     private static bool CouldBeCompactDate(ReadOnlySpan<char> digits)
     {
         var n = digits.Length;
-        if (n == 6 && ((Year4(digits[..4]) && Month(digits[4..])) || (Month(digits[..2]) && Year4(digits[2..]))))
+        if (n == 6 && ((IsYear4(digits[..4]) && IsMonth(digits[4..])) || (IsMonth(digits[..2]) && IsYear4(digits[2..]))))
         {
             return true;
         }
@@ -157,8 +195,8 @@ public static class IdentifierGuard
                 }
 
                 // Year last, or year first; day and month either way round.
-                if ((Year(digits[rest..]) && DayAndMonth(digits[rest..], digits[..first], digits[first..rest]))
-                    || (Year(digits[..yearLength]) && DayAndMonth(digits[..yearLength], digits[yearLength..(yearLength + first)], digits[(yearLength + first)..])))
+                if ((IsYear(digits[rest..]) && DayAndMonth(digits[rest..], digits[..first], digits[first..rest]))
+                    || (IsYear(digits[..yearLength]) && DayAndMonth(digits[..yearLength], digits[yearLength..(yearLength + first)], digits[(yearLength + first)..])))
                 {
                     return true;
                 }
@@ -167,29 +205,12 @@ public static class IdentifierGuard
 
         return false;
 
-        static int Number(ReadOnlySpan<char> d)
-        {
-            var v = 0;
-            foreach (var c in d)
-            {
-                v = (v * 10) + (int)char.GetNumericValue(c);
-            }
-
-            return v;
-        }
-
         // A day that month has in that year (a two-digit year as 20yy, whose leap years are the most: 29 February 00 is a date).
         static bool DayAndMonth(ReadOnlySpan<char> year, ReadOnlySpan<char> a, ReadOnlySpan<char> b) =>
-            (Month(b) && Day(a, b, year)) || (Month(a) && Day(b, a, year));
+            (IsMonth(b) && Day(a, b, year)) || (IsMonth(a) && Day(b, a, year));
 
         static bool Day(ReadOnlySpan<char> d, ReadOnlySpan<char> month, ReadOnlySpan<char> year) =>
             Number(d) >= 1 && Number(d) <= DateTime.DaysInMonth(year.Length == 2 ? 2000 + Number(year) : Number(year), Number(month));
-
-        static bool Month(ReadOnlySpan<char> d) => Number(d) is >= 1 and <= 12;
-
-        static bool Year4(ReadOnlySpan<char> d) => d.Length == 4 && Number(d) is >= 1900 and <= 2099;
-
-        static bool Year(ReadOnlySpan<char> d) => d.Length == 2 || Year4(d);
     }
 
     /// <summary>

@@ -158,9 +158,11 @@ public static class ReturnValidator
     }
 
     /// <summary>
-    /// The current record's CSV problem as an issue: on a data row, an invalid byte or a misplaced quote names the column of
-    /// the field it is in (when the header names it as a column of the file) and shows the field as read (invalid bytes as
-    /// U+FFFD), unless it could be an identifier.
+    /// The current record's CSV problem as an issue: on a data row with as many fields as the header, an invalid byte or a
+    /// misplaced quote names the column of the field it is in (when the header names it as a column of the file). Its value
+    /// is not shown: a row whose bytes or quotes are broken cannot be trusted to hold in each field what the column says
+    /// (a Latin-1 <c>17.März.1980</c> reads as <c>17.M\uFFFDrz.1980</c>, which no check would know for a date), and with a
+    /// field count unlike the header's the fields are not under their columns at all.
     /// </summary>
     private static void ReportCsvProblem(CsvReader csv, IssueCollector issues, FileRules rules, long? row)
     {
@@ -174,9 +176,10 @@ public static class ReturnValidator
             _ => (Rules.F03, $"A row is longer than {CsvReader.DefaultMaxRecordBytes} bytes (often an unclosed quote); the rest of the file could not be read."),
         };
         var field = csv.ProblemField;
-        var column = row is not null && csv.Problem is not CsvProblem.FieldCountMismatch && field >= 0 && field < csv.FieldCount
+        var column = row is not null && csv.Problem is not CsvProblem.FieldCountMismatch && csv.FieldCount == csv.HeaderFieldCount
+                     && field >= 0 && field < csv.FieldCount
             ? rules.ColumnAtField(field)
             : null;
-        issues.Add(rule, row, csv.LineNumber, column, column is null ? default : csv.GetField(field), message);
+        issues.Add(rule, row, csv.LineNumber, column, default, message);
     }
 }

@@ -89,6 +89,9 @@ public static class OfflineProcessor
     /// <summary>The run's table of every listed issue of every input file, under <c>reports/</c>.</summary>
     public const string IssueTableName = RunReportTables.IssueTableName;
 
+    /// <summary>The folder under <c>reports/</c> of the reports of files whose names are not return paths.</summary>
+    public const string MisnamedReportsFolder = RunReportTables.OtherNamesFolder;
+
     /// <summary>See <see cref="ReturnFolder.FilesInUploadOrder"/>.</summary>
     public static IEnumerable<(string BlobName, string FullPath, ReturnPath? Path)> ReturnFilesInUploadOrder(string returnsFolder) =>
         ReturnFolder.FilesInUploadOrder(returnsFolder);
@@ -99,14 +102,17 @@ public static class OfflineProcessor
     /// </summary>
     public static readonly (DateOnly First, DateOnly Last) AsOfRange = (new DateOnly(1900, 1, 1), new DateOnly(2099, 12, 31));
 
+    /// <summary>Why <paramref name="asOf"/>, outside <see cref="AsOfRange"/>, is refused.</summary>
+    public static string AsOfOutOfRange(DateOnly asOf) =>
+        $"The as-of date {asOf:yyyy-MM-dd} is not between {AsOfRange.First:yyyy-MM-dd} and {AsOfRange.Last:yyyy-MM-dd}: " +
+        "the KPIs are computed for every quarter up to it (is the year mistyped?).";
+
     public static async Task<OfflineRunResult> RunAsync(OfflineRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.AsOf < AsOfRange.First || options.AsOf > AsOfRange.Last)
         {
-            throw new OfflineRunException(
-                $"The as-of date {options.AsOf:yyyy-MM-dd} is not between {AsOfRange.First:yyyy-MM-dd} and {AsOfRange.Last:yyyy-MM-dd}: " +
-                "the KPIs are computed for every quarter up to it (is the year mistyped?).");
+            throw new OfflineRunException(AsOfOutOfRange(options.AsOf));
         }
 
         foreach (var folder in new[] { options.ReturnsFolder, options.ReferenceFolder })
@@ -219,7 +225,7 @@ public static class OfflineProcessor
         var rows = new AcceptedRows();
         var report = await ReturnFolder.ValidateAsync(file, context, rows, cancellationToken);
 
-        var reportPath = await reports.WriteAsync(RunReportTables.ReportBaseName(reportsFolder, file.BlobName), report, cancellationToken);
+        var reportPath = await reports.WriteAsync(Path.Combine(reportsFolder, file.ReportName.Replace('/', Path.DirectorySeparatorChar)), report, cancellationToken);
         var result = new OfflineFileResult(file.BlobName, report, reportPath);
         var upload = new UploadOutcome(file.BlobName, path, path is not null && settings.Reference.FindProvider(path.ProviderCode) is not null,
             uploadedAt, report.Accepted);

@@ -6,8 +6,11 @@ using KpiPipeline.Core.Validation;
 
 namespace KpiPipeline.Pipeline.Offline;
 
-/// <summary>A file of the returns folder; <paramref name="Refusal"/> set when it is rejected without being read.</summary>
-internal sealed record ReturnFile(string BlobName, string FullPath, ReturnPath? Path, Refusal? Refusal);
+/// <summary>
+/// A file of the returns folder; <paramref name="Refusal"/> set when it is rejected without being read;
+/// <paramref name="ReportName"/> where under <c>reports/</c> its report goes (<see cref="RunReportTables.ReportName"/>).
+/// </summary>
+internal sealed record ReturnFile(string BlobName, string FullPath, ReturnPath? Path, Refusal? Refusal, string ReportName);
 
 /// <summary>Why a file is rejected unread: the rule and the report's message.</summary>
 internal sealed record Refusal(Rule Rule, string Message);
@@ -43,6 +46,7 @@ public static class ReturnFolder
             .ThenBy(f => f.BlobName, StringComparer.Ordinal)
             .ToList();
         var first = new Dictionary<ReturnPath, string>();
+        var sameName = new Dictionary<string, int>(StringComparer.Ordinal);
         var files = new List<ReturnFile>(all.Count);
         foreach (var f in all)
         {
@@ -61,7 +65,8 @@ public static class ReturnFolder
                     "folder names that differ only in case name the same return, so only that file is read.");
             }
 
-            files.Add(new ReturnFile(f.BlobName, f.FullPath, f.Parsed, refusal));
+            ref var before = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sameName, f.BlobName, out _);
+            files.Add(new ReturnFile(f.BlobName, f.FullPath, f.Parsed, refusal, RunReportTables.ReportName(f.BlobName, f.Parsed, before++)));
         }
 
         return files;
@@ -82,8 +87,8 @@ public static class ReturnFolder
 
     /// <summary>The F01 message of a name that is not valid UTF-8: return paths are ASCII, so it names no return.</summary>
     internal static string NotUtf8Message(bool folder) =>
-        (folder ? "This folder's name is not valid UTF-8, so nothing in it was read" : "This file's name is not valid UTF-8")
-        + $" (the name shows U+FFFD in place of the bad bytes). A return path is {ReturnPath.AllowedNames}.";
+        (folder ? "This folder's name is not valid UTF-8 or holds U+FFFD, so nothing in it was read" : "This file's name is not valid UTF-8 or holds U+FFFD")
+        + $" (the name shows U+FFFD in place of any bad bytes). A return path is {ReturnPath.AllowedNames}.";
 
     /// <summary>Every file under <paramref name="root"/>, every link to a folder (listed, never followed) and every name that is not UTF-8.</summary>
     /// <remarks>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Validation;
 using KpiPipeline.Pipeline.Reports;
 
@@ -17,39 +18,28 @@ internal static class RunReportTables
     /// <summary>The run's table of every listed issue of every input file, under <c>reports/</c>.</summary>
     public const string IssueTableName = "issues.csv";
 
-    /// <summary>
-    /// The folder under <c>reports/</c> of the reports of files whose own names cannot name a report (not a provider code:
-    /// it has a dot).
-    /// </summary>
+    /// <summary>The folder under <c>reports/</c> of the reports of misnamed files (not a provider code: it has a dot).</summary>
     public const string OtherNamesFolder = "misnamed.files";
 
     /// <summary>
-    /// Where the report of <paramref name="blobName"/> goes (its files add <see cref="ValidationReportWriter.JsonSuffix"/>
-    /// and <see cref="ValidationReportWriter.CsvSuffix"/>): beside the file's own name under <paramref name="reportsFolder"/>,
-    /// or, when that name cannot be used, under <see cref="OtherNamesFolder"/> as the first 16 hex digits of the name's
-    /// SHA-256. A name cannot be used when its first part is one of the run's tables or that folder (a folder
-    /// <c>files.csv/</c> would stand where the table of files is written), when its last part with the suffix would be
-    /// longer than a file name may be (255 bytes), or when it is not valid UTF-8. Only a misnamed file's name can be so;
-    /// the table of files gives every report's path.
+    /// Where under <c>reports/</c> the report of a file goes (its files add <see cref="ValidationReportWriter.JsonSuffix"/>
+    /// and <see cref="ValidationReportWriter.CsvSuffix"/>, forward slashes): a return path's own name, which has a fixed
+    /// short shape and so cannot collide with anything the run writes; any other name under <see cref="OtherNamesFolder"/>
+    /// as the first 16 hex digits of its SHA-256, and <c>-2</c>, <c>-3</c> … for the second and later file of a run whose
+    /// name reads the same (two names that are not UTF-8 and differ only in their bad bytes both read with U+FFFD). A
+    /// misnamed file's own name could be anything: a folder <c>files.csv/</c> where the table of files goes, a name too long
+    /// for the suffix, another file's report. The table of files gives every report's path.
     /// </summary>
-    public static string ReportBaseName(string reportsFolder, string blobName)
+    public static string ReportName(string blobName, ReturnPath? path, int sameNameBefore)
     {
         ArgumentNullException.ThrowIfNull(blobName);
-        return CanNameReport(blobName)
-            ? Path.Combine(reportsFolder, blobName.Replace('/', Path.DirectorySeparatorChar))
-            : Path.Combine(reportsFolder, OtherNamesFolder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blobName)))[..16]);
-    }
+        if (path is not null)
+        {
+            return blobName;
+        }
 
-    private static bool CanNameReport(string blobName)
-    {
-        var first = blobName.Split('/')[0];
-        var last = blobName[(blobName.LastIndexOf('/') + 1)..];
-        const int MaxFileNameBytes = 255;
-        return !(first.Equals(FileTableName, StringComparison.OrdinalIgnoreCase)
-                 || first.Equals(IssueTableName, StringComparison.OrdinalIgnoreCase)
-                 || first.Equals(OtherNamesFolder, StringComparison.OrdinalIgnoreCase)
-                 || Encoding.UTF8.GetByteCount(last) + ValidationReportWriter.JsonSuffix.Length > MaxFileNameBytes
-                 || blobName.Contains('\uFFFD', StringComparison.Ordinal));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blobName)))[..16];
+        return $"{OtherNamesFolder}/{hash}{(sameNameBefore == 0 ? "" : $"-{sameNameBefore + 1}")}";
     }
 
     /// <summary>The run's table of files and table of issues, in upload order; their full paths.</summary>
