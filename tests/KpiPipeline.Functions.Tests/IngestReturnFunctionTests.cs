@@ -268,6 +268,28 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         Assert.Equal(2, version.Rows);
     }
 
+    /// <summary>
+    /// Two names of one return (provider codes are case-insensitive), the newer ingested first (events come in any order):
+    /// the newer stays in force. The older was still the blob at its own name and put itself back in force, publishing 1
+    /// person in treatment instead of 3 (found by an adversarial check of the function app).
+    /// </summary>
+    [Fact]
+    public async Task The_latest_upload_of_a_return_stays_in_force_when_an_older_one_under_another_case_is_ingested_after_it()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite);
+        await harness.UploadReferenceAsync();
+        await harness.UploadReturnAsync("P1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(ReturnFiles.Episode(id: "E1")));
+        await Task.Delay(1100);   // upload times have whole seconds
+        var newer = await harness.UploadReturnAsync("p1/2025-04/episodes.csv", ReturnFiles.EpisodesCsv(
+            ReturnFiles.Episode(id: "E1"), ReturnFiles.Episode(id: "E2", initials: "AB"), ReturnFiles.Episode(id: "E3", initials: "CD")));
+
+        Assert.Equal(IngestStatus.Accepted, (await harness.TriggerIngestAsync("p1/2025-04/episodes.csv")).Ingest().Status);
+        Assert.Equal(IngestStatus.Accepted, (await harness.TriggerIngestAsync("P1/2025-04/episodes.csv")).Ingest().Status);
+
+        var version = Assert.Single(await new AcceptedReturnsIndex(harness.Storage.AcceptedReturns).AllAsync(CancellationToken.None));
+        Assert.Equal((newer.Trim('"'), 3L), (version.UploadId, version.Rows));
+    }
+
     [Fact]
     public async Task A_workforce_return_is_curated_and_in_force_until_a_later_accepted_upload_and_a_rejected_one_changes_nothing()
     {

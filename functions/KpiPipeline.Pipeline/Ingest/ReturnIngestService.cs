@@ -439,8 +439,17 @@ public sealed class ReturnIngestService(
     private static AcceptedVersion VersionOf(SubmissionEntry upload, ReturnPath path) =>
         new(path, upload.UploadId, upload.UploadedAt, upload.CuratedBlob!, upload.Rows);
 
+    /// <summary>
+    /// Whether <paramref name="upload"/> is the latest upload of its return, whatever the times of the versions say: the
+    /// blob still at its name, and no upload of the same return under another name (a provider folder in another case:
+    /// codes are case-insensitive) accepted since. Without the second half, an older <c>P1/…</c> ingested after a newer
+    /// <c>p1/…</c> (events come in any order) was still the blob at its own name and put itself back in force.
+    /// </summary>
     private async Task<bool> IsCurrentBlobAsync(SubmissionEntry upload, CancellationToken cancellationToken) =>
-        await CurrentUploadIdAsync(upload.BlobName, cancellationToken) == upload.UploadId;
+        await CurrentUploadIdAsync(upload.BlobName, cancellationToken) == upload.UploadId
+        && (upload.Path is not { } path
+            || !(await ledger.UploadsOfAsync(path, cancellationToken)).Any(e =>
+                e.BlobName != upload.BlobName && e is { State: SubmissionState.Completed, Accepted: true } && e.UploadedAt > upload.UploadedAt));
 
     /// <summary>The upload id of the blob now at <paramref name="blobName"/> in <c>returns</c>; null when there is none.</summary>
     private async Task<string?> CurrentUploadIdAsync(string blobName, CancellationToken cancellationToken) =>
