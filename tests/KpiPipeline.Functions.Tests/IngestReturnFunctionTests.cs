@@ -120,6 +120,9 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
         {
             Assert.Equal($"{blob}.{uploadId}.report.json", reportName);
         }
+
+        // Under the provider's folder, where its role lets it read reports (infra/modules/access.bicep).
+        Assert.StartsWith("P1/", reportName, StringComparison.Ordinal);
     }
 
     [Fact]

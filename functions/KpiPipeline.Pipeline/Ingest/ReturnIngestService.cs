@@ -543,12 +543,24 @@ public sealed class ReturnIngestService(
     /// <summary>
     /// What a report and a quarantined copy are named after: the upload's blob name, or, when that name leaves no room for
     /// the suffix within storage's limit (never a return path, always rejected with F01), <c>_long-names/</c> and its SHA-256
-    /// (the ledger's BlobName column and the report's blob_name keep the full name).
+    /// under the name's first folder (the provider's, where it may read its reports: infra/modules/access.bicep; until
+    /// 2026-12-05 at the top of the container, where no provider could read it). The ledger's BlobName column and the
+    /// report's blob_name keep the full name.
     /// </summary>
-    private static string NameOfUpload(string blobName) =>
-        blobName.Length + LongestSuffix <= MaxBlobName
-            ? blobName
-            : "_long-names/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blobName)));
+    private static string NameOfUpload(string blobName)
+    {
+        if (blobName.Length + LongestSuffix <= MaxBlobName)
+        {
+            return blobName;
+        }
+
+        var hashed = "_long-names/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blobName)));
+        var folder = blobName.IndexOf('/', StringComparison.Ordinal);
+        return folder is > 0 and <= MaxProviderFolder ? $"{blobName[..folder]}/{hashed}" : hashed;
+    }
+
+    /// <summary>The longest first folder a long name's report is kept under (a provider code is at most 64 characters).</summary>
+    private const int MaxProviderFolder = 64;
 
     private static IngestOutcome Outcome(SubmissionEntry entry, IngestStatus status) =>
         new(entry.BlobName, status, (int)entry.Rows, (int)entry.Errors, (int)entry.Warnings, entry.ReportBlob);
