@@ -228,11 +228,15 @@ public sealed class IngestReturnFunctionTests(AzuriteFixture azurite) : IClassFi
             rows.Add(ReturnFiles.Episode(id: $"E{rows.Count + 1}"));
         }
 
-        var etag = await harness.UploadReturnAsync(Path, ReturnFiles.EpisodesCsv([.. rows]));
+        var content = ReturnFiles.EpisodesCsv([.. rows]);
+        var etag = await harness.UploadReturnAsync(Path, content);
 
         var outcome = (await harness.TriggerIngestAsync(Path)).Ingest();
 
         Assert.Equal(IngestStatus.Rejected, outcome.Status);
+        // The ledger keeps the size of the upload refused part-read (it recorded 0 until 2026-12-05), and no SHA-256.
+        var entry = await new SubmissionLedger(harness.Storage.Ledger).GetAsync(Path, etag.Trim('"'), CancellationToken.None);
+        Assert.Equal((System.Text.Encoding.UTF8.GetByteCount(content), (string?)null), (entry!.SizeBytes, entry.Sha256));
         var report = JsonDocument.Parse(await harness.Storage.Reports.DownloadBytesAsync($"{Path}.{etag.Trim('"')}.report.json")).RootElement;
         Assert.Equal(["F09"], report.GetProperty("counts_by_rule").EnumerateArray().Select(c => c.GetProperty("rule_id").GetString()));
         Assert.True(report.GetProperty("rows_read").GetInt64() < rows.Count);

@@ -179,8 +179,10 @@ public sealed class ReturnIngestService(
         await using var staged = new FileStream(
             Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         ValidationReport report;
+        long uploadBytes;
         using (var download = await DownloadUploadAsync(upload.BlobName, etag, cancellationToken))
         {
+            uploadBytes = download.Details.ContentLength;
             using var sink = new CuratedCsvWriter(staged, path?.Kind ?? ReturnFileKind.Episodes, leaveOpen: true);
             report = await ReturnValidator.ValidateAsync(upload.BlobName, download.Content, context, sink, cancellationToken);
             sink.Flush();
@@ -209,7 +211,8 @@ public sealed class ReturnIngestService(
             Rows = report.RowsRead,
             Errors = report.ErrorCount,
             Warnings = report.WarningCount,
-            SizeBytes = report.SizeBytes ?? 0,
+            // The size read, or of the blob for an upload refused unread or part-read (F01, F02, F09), which has no SHA-256.
+            SizeBytes = report.SizeBytes ?? uploadBytes,
             Sha256 = report.Sha256,
             ReportBlob = reportBlob,
             CuratedBlob = version?.CuratedBlob,
