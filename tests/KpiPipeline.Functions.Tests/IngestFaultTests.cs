@@ -112,6 +112,28 @@ public sealed class IngestFaultTests(AzuriteFixture azurite) : IClassFixture<Azu
         AssertToldItFailed(await harness.Storage.ReportNotifications.PeekNotificationsAsync(), upload);
     }
 
+    /// <summary>
+    /// An upload no event ever brought (Event Grid gives up after 24 hours of retries, with no dead-letter destination) is
+    /// ingested by the stalled-upload sweep once it is older than StalledUploadMinutes: reported, curated, in force, its raw
+    /// file gone. It stayed in returns, unreported, until 2026-12-05 (found by an adversarial check).
+    /// </summary>
+    [Fact]
+    public async Task An_upload_no_event_brought_is_ingested_by_the_stalled_upload_sweep()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite, new Dictionary<string, string?> { ["KpiPipeline:StalledUploadMinutes"] = "0" });
+        await harness.UploadReferenceAsync();
+        var upload = (await harness.UploadReturnAsync(Path, Good)).Trim('"');
+
+        var sweep = await harness.TriggerTimerAsync(FunctionNames.RecordStalledUploads);
+
+        Assert.True(sweep.Succeeded, sweep.Exception);
+        var entry = await new SubmissionLedger(harness.Storage.Ledger).GetAsync(Path, upload, CancellationToken.None);
+        Assert.Equal((SubmissionState.Completed, true), (entry!.State, entry.Accepted));
+        Assert.Equal(upload, Assert.Single(await new AcceptedReturnsIndex(harness.Storage.AcceptedReturns).AllAsync(CancellationToken.None)).UploadId);
+        Assert.True(await harness.Storage.Reports.BlobExistsAsync(entry.ReportBlob!));
+        Assert.False(await harness.Storage.Returns.BlobExistsAsync(Path));
+    }
+
     private async Task<(StorageState State, int AcceptedFiles)> RunAsync(string content, IngestStep? crash)
     {
         await using var harness = await PipelineHarness.StartAsync(azurite, crash is null ? null : Faults(crash.Value, times: 1));

@@ -116,7 +116,8 @@ public sealed class ReturnIngestService(
 
         var recorded = new List<SubmissionEntry>();
         var errors = new List<Exception>();
-        foreach (var (entry, row) in await ledger.StalledAsync(time.GetUtcNow() - TimeSpan.FromMinutes(minutes), cancellationToken))
+        var cutoff = time.GetUtcNow() - TimeSpan.FromMinutes(minutes);
+        foreach (var (entry, row) in await ledger.StalledAsync(cutoff, cancellationToken))
         {
             try
             {
@@ -139,7 +140,50 @@ public sealed class ReturnIngestService(
             }
         }
 
+        await IngestUnannouncedAsync(cutoff, errors, cancellationToken);
         return errors.Count == 0 ? recorded : throw new AggregateException("Some stalled uploads could not be recorded as failed.", errors);
+    }
+
+    /// <summary>The most uploads one sweep ingests that no event brought: the rest wait for the next sweep.</summary>
+    public const int MaxUnannouncedUploadsPerSweep = 100;
+
+    /// <summary>
+    /// Ingests every upload in <c>returns</c> since before <paramref name="cutoff"/> that the ledger has no row of: no event
+    /// brought it (Event Grid gives up on an event after 24 hours of retries, and its subscription has no dead-letter
+    /// destination). The ingest is idempotent, so an event that does come late changes nothing. <c>returns</c> holds only
+    /// uploads not yet disposed of, so the listing is short.
+    /// </summary>
+    private async Task IngestUnannouncedAsync(DateTimeOffset cutoff, List<Exception> errors, CancellationToken cancellationToken)
+    {
+        var ingested = 0;
+        await foreach (var blob in storage.Returns.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            if (blob.Properties.LastModified is not { } modified || modified > cutoff || blob.Properties.ETag is not { } etag
+                || await ledger.GetAsync(blob.Name, UploadIdOf(etag), cancellationToken) is not null)
+            {
+                continue;
+            }
+
+            if (ingested++ == MaxUnannouncedUploadsPerSweep)
+            {
+                break;
+            }
+
+            try
+            {
+                await IngestAsync(blob.Name, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "An upload no event brought ({Upload}) could not be ingested; the next sweep tries again", UploadIdOf(etag));
+                errors.Add(e);
+            }
+        }
+
+        if (ingested > 0)
+        {
+            logger.LogWarning("{Count} uploads in returns had no ledger row (no event brought them) and were ingested by the sweep", Math.Min(ingested, MaxUnannouncedUploadsPerSweep));
+        }
     }
 
     /// <summary>host.json's function timeout, in minutes: an attempt can run no longer.</summary>
