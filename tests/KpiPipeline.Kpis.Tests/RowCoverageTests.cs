@@ -25,6 +25,25 @@ public class RowCoverageTests
         Assert.Equal((0L, 0L, null), run.Figures(KpiIds.Acc01, "P3"));
     }
 
+    /// <summary>
+    /// An as-of date more than a year after the last month an accepted return is for is named in the run log (a mistyped year
+    /// such as 2052 for 2025 runs, with every quarter since showing the open episodes as still in treatment); a year after is
+    /// not, and a rejected upload of a later month does not count.
+    /// </summary>
+    [Theory]
+    [InlineData("2026-04-30", false)]
+    [InlineData("2026-05-01", true)]
+    public void An_as_of_date_more_than_a_year_after_the_last_return_is_warned_of(string asOf, bool warned)
+    {
+        var run = Rows.Compute(new ReturnsBuilder()
+            .Episodes("P1", "2025-04", new EpisodeBuilder().Referred("2025-04-01").Started("2025-04-02").Build())
+            .Upload("P1", "2025-04", ReturnFileKind.Episodes, "2025-05-01T09:00:00Z", accepted: true)
+            .Upload("P1", "2025-06", ReturnFileKind.Episodes, "2025-07-01T09:00:00Z", accepted: false)
+            .Build(), asOf);
+
+        Assert.Equal(warned, run.Warnings.Any(w => w.Contains($"The as-of date {asOf} is more than a year after the last month returned (2025-04)", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Levels_and_area_codes_follow_the_reference_data()
     {

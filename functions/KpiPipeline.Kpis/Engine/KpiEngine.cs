@@ -56,6 +56,7 @@ public static class KpiEngine
         var referrals = folded.Facts.Select(p => p.FirstReferral).OfType<int>().ToList();
         var firstReferral = referrals.Count == 0 ? asOf : DateOnly.FromDayNumber(referrals.Min());
         var periods = FinancialQuarter.Range(firstReferral < asOf ? firstReferral : asOf, asOf);
+        WarnOfAnAsOfFarAfterTheReturns(uploads, asOf, warnings);
 
         // The run indexes what it needs of the fold, which is not referenced afterwards (and can be collected).
         var run = KpiRun.Count(folded, uploads, new Quarters(periods), units, asOf, warnings, parallelism);
@@ -64,6 +65,21 @@ public static class KpiEngine
         {
             FirstReportedPeriod = FirstReportedPeriod(periods, uploads),
         };
+    }
+
+    /// <summary>
+    /// A run's as-of date more than a year after the last month any return was accepted for is worth a line in the run log:
+    /// every quarter since shows the episodes open then as still in treatment and every return as missing, which is right
+    /// for a service that stopped sending returns and wrong for a mistyped year (2052 for 2025).
+    /// </summary>
+    private static void WarnOfAnAsOfFarAfterTheReturns(IReadOnlyList<UploadOutcome> uploads, DateOnly asOf, List<string> warnings)
+    {
+        var months = uploads.Where(u => u.Accepted && u.Path is not null && u.Path.Month.IsReadAsOf(asOf)).Select(u => u.Path!.Month).ToList();
+        if (months.Count > 0 && months.Max() is var last && asOf > last.LastDay.AddYears(1))
+        {
+            warnings.Add($"The as-of date {asOf:yyyy-MM-dd} is more than a year after the last month returned ({last}): every quarter since " +
+                "shows the episodes open then as still in treatment and every return as missing. Is the as-of date right?");
+        }
     }
 
     private static int FirstReportedPeriod(IReadOnlyList<FinancialQuarter> periods, IReadOnlyList<UploadOutcome> uploads)
