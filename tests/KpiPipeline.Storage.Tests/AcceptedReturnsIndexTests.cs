@@ -39,6 +39,27 @@ public sealed class AcceptedReturnsIndexTests(AzuriteFixture azurite) : IClassFi
         Assert.Equal("current", Assert.Single(await index.AllAsync(CancellationToken.None)).UploadId);
     }
 
+    /// <summary>
+    /// A version in force that is not older and came in under another name of the return (the provider folder in another
+    /// case) stays, though the candidate is still the blob at its own name: that says nothing about the other name. Until
+    /// review on 2026-12-05 an older P1/… could replace a newer p1/… for good, when the newer's second commit found itself in
+    /// force just before the older's write. Under the same name the current-blob test still decides.
+    /// </summary>
+    [Fact]
+    public async Task A_version_in_force_under_another_name_of_the_return_is_not_replaced_by_an_older_current_blob()
+    {
+        var index = new AcceptedReturnsIndex((await TestStorage.CreateAsync(azurite)).AcceptedReturns);
+        var newer = Version("P1/2025-04/nsp.csv", "newer", Noon.AddSeconds(2)) with { UploadBlob = "p1/2025-04/nsp.csv" };
+        Assert.True(await index.CommitAsync(newer, isCurrentBlob: false, CancellationToken.None));
+
+        Assert.False(await index.CommitAsync(Version("P1/2025-04/nsp.csv", "older", Noon) with { UploadBlob = "P1/2025-04/nsp.csv" }, isCurrentBlob: true, CancellationToken.None));
+        Assert.False(await index.CommitAsync(Version("P1/2025-04/nsp.csv", "same-second", Noon.AddSeconds(2)) with { UploadBlob = "P1/2025-04/nsp.csv" }, isCurrentBlob: true, CancellationToken.None));
+        Assert.Equal(newer, Assert.Single(await index.AllAsync(CancellationToken.None)));
+
+        Assert.True(await index.CommitAsync(Version("P1/2025-04/nsp.csv", "current", Noon) with { UploadBlob = "p1/2025-04/nsp.csv" }, isCurrentBlob: true, CancellationToken.None));
+        Assert.Equal("current", Assert.Single(await index.AllAsync(CancellationToken.None)).UploadId);
+    }
+
     [Fact]
     public async Task Concurrent_commits_of_one_path_end_with_the_latest_upload_in_force()
     {

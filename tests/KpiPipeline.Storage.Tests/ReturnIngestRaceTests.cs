@@ -296,6 +296,95 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
             (await storage.ReportNotifications.PeekNotificationsAsync()).Where(n => n.Status == ReportNotification.Failed).Select(n => n.Upload).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// An older upload of a return under another case of the provider folder, ingested while the newer one has committed
+    /// but not yet finished: the newer stays in force (the row in force names the blob it came under). Until review on
+    /// 2026-12-05 the older one could put itself back in force for good.
+    /// </summary>
+    [Fact]
+    public async Task An_older_upload_under_another_case_does_not_replace_a_newer_one_still_finishing()
+    {
+        var (names, storage) = await NewPipelineAsync();
+        await UploadAsync(storage, "P1/2025-04/nsp.csv", Nsp(10));
+        await Task.Delay(1100);   // upload times have whole seconds
+        var newer = await UploadAsync(storage, "p1/2025-04/nsp.csv", Nsp(30));
+        var paused = new PauseAfter(IngestStep.Committed);
+        var newerIngest = Ingest(storage, names, paused).IngestAsync("p1/2025-04/nsp.csv", CancellationToken.None);
+        await paused.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(IngestStatus.Accepted, (await Ingest(storage, names, new NoIngestFaults()).IngestAsync("P1/2025-04/nsp.csv", CancellationToken.None)).Status);
+        paused.Release.SetResult();
+        Assert.Equal(IngestStatus.Accepted, (await newerIngest).Status);
+
+        var inForce = Assert.Single(await new AcceptedReturnsIndex(storage.AcceptedReturns).AllAsync(CancellationToken.None));
+        Assert.Equal((newer, "p1/2025-04/nsp.csv"), (inForce.UploadId, inForce.UploadBlob));
+    }
+
+    /// <summary>
+    /// A name in returns with '..' segments (storage keeps a name as sent, and P1/ is the provider's prefix): the sweep never
+    /// addresses it, so the blob it would resolve to in another container is left alone (review, 2026-12-05: the sweep
+    /// deleted reference/providers.csv); and a hundred names that address nothing do not use up the sweep's hundred ingests.
+    /// </summary>
+    [Fact]
+    public async Task The_sweep_leaves_names_the_client_cannot_address_alone_and_ingests_the_rest()
+    {
+        var (names, storage) = await NewPipelineAsync();
+        await PutRawAsync(storage, $"P1/../../{names.ReferenceContainer}/providers.csv", "anything");
+        for (var i = 0; i < ReturnIngestService.MaxUnannouncedUploadsPerSweep; i++)
+        {
+            await PutRawAsync(storage, $"P1/./x{i:000}.csv", "anything");
+        }
+
+        var upload = await UploadAsync(storage, NspBlob, Nsp(20));
+
+        await Sweep(storage, names).RecordStalledAsync(CancellationToken.None);
+
+        Assert.True(await storage.Reference.GetBlobClient("providers.csv").ExistsAsync());
+        Assert.Equal((SubmissionState.Completed, true), await StateAsync(storage, NspBlob, upload));
+        Assert.False(await storage.Returns.BlobExistsAsync(NspBlob));
+    }
+
+    /// <summary>
+    /// An upload no event brought whose try in the sweep fails is tried again by the next sweep, as the host would retry it
+    /// (until review on 2026-12-05 it got one try and was then recorded failed).
+    /// </summary>
+    [Fact]
+    public async Task An_upload_left_in_returns_whose_try_failed_is_tried_again_by_the_next_sweep()
+    {
+        var (names, storage) = await NewPipelineAsync();
+        var upload = await UploadAsync(storage, NspBlob, Nsp(20));
+        var uploadedAt = (await storage.Returns.GetBlobClient(NspBlob).GetPropertiesAsync()).Value.LastModified;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAsync<AggregateException>(() => Ingest(storage, names, new FailAfter(IngestStep.Validated, times: 1), new Later(TimeSpan.FromMinutes(names.StalledUploadMinutes + 1))).RecordStalledAsync(CancellationToken.None));
+        Assert.Equal((SubmissionState.Processing, false), await StateAsync(storage, NspBlob, upload));
+
+        // The next sweep: the upload older than StalledUploadMinutes, its failed try's ledger row not (as 15 minutes later).
+        var nextSweep = new Later(TimeSpan.FromMinutes(names.StalledUploadMinutes) - (DateTimeOffset.UtcNow - uploadedAt) + TimeSpan.FromSeconds(1));
+        await Ingest(storage, names, new NoIngestFaults(), nextSweep).RecordStalledAsync(CancellationToken.None);
+
+        Assert.Equal((SubmissionState.Completed, true), await StateAsync(storage, NspBlob, upload));
+        Assert.False(await storage.Returns.BlobExistsAsync(NspBlob));
+    }
+
+    /// <summary>An upload finished but killed before its raw file was deleted: the sweep deletes it (review, 2026-12-05: it stayed).</summary>
+    [Fact]
+    public async Task The_sweep_deletes_the_raw_file_of_an_upload_finished_but_killed_before_disposing_of_it()
+    {
+        var (names, storage) = await NewPipelineAsync();
+        var upload = await UploadAsync(storage, NspBlob, Nsp(20));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Ingest(storage, names, new KillAfter(IngestStep.StateRefreshQueued, 1)).IngestAsync(NspBlob, CancellationToken.None));
+        Assert.True(await storage.Returns.BlobExistsAsync(NspBlob));
+
+        await Sweep(storage, names).RecordStalledAsync(CancellationToken.None);
+
+        Assert.Equal((SubmissionState.Completed, true), await StateAsync(storage, NspBlob, upload));
+        Assert.False(await storage.Returns.BlobExistsAsync(NspBlob));
+    }
+
+    private static async Task<(SubmissionState, bool)> StateAsync(PipelineStorage storage, string blob, string upload) =>
+        await new SubmissionLedger(storage.Ledger).GetAsync(blob, upload, CancellationToken.None) is { } entry ? (entry.State, entry.Accepted) : default;
+
     /// <summary>Stands for a kill after a step: nothing after it runs, and the ingest's failure handler does not see it.</summary>
     private sealed class KillAfter(IngestStep step, int times) : IIngestStepObserver
     {
@@ -305,10 +394,45 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
             done == step && Interlocked.Decrement(ref remaining) >= 0 ? throw new OperationCanceledException($"killed after {done}") : Task.CompletedTask;
     }
 
-    private sealed class FailAfter(IngestStep step) : IIngestStepObserver
+    private sealed class FailAfter(IngestStep step, int times = int.MaxValue) : IIngestStepObserver
     {
+        private int remaining = times;
+
         public Task AfterAsync(IngestStep done, string blobName, CancellationToken cancellationToken) =>
-            done == step ? throw new InvalidOperationException($"failed after {done}") : Task.CompletedTask;
+            done == step && Interlocked.Decrement(ref remaining) >= 0 ? throw new InvalidOperationException($"failed after {done}") : Task.CompletedTask;
+    }
+
+    /// <summary>Holds the ingest after a step until released.</summary>
+    private sealed class PauseAfter(IngestStep step) : IIngestStepObserver
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task AfterAsync(IngestStep done, string blobName, CancellationToken cancellationToken)
+        {
+            if (done == step)
+            {
+                Reached.TrySetResult();
+                await Release.Task;
+            }
+        }
+    }
+
+    /// <summary>Puts a blob into returns under exactly <paramref name="name"/>, as a REST client sends it (the SDK would resolve '.' and '..').</summary>
+    private static async Task PutRawAsync(PipelineStorage storage, string name, string content)
+    {
+        var sas = storage.Returns.GenerateSasUri(Azure.Storage.Sas.BlobContainerSasPermissions.All, DateTimeOffset.UtcNow.AddHours(1));
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(
+            HttpMethod.Put, new Uri($"{sas.GetLeftPart(UriPartial.Path)}/{name}{sas.Query}", new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }))
+        {
+            Content = new StringContent(content),
+        };
+        request.Headers.Add("x-ms-blob-type", "BlockBlob");
+        request.Headers.Add("x-ms-version", "2021-12-02");
+        using var response = await http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     private const string NspBlob = "P1/2025-04/nsp.csv";

@@ -18,6 +18,25 @@ public sealed record ReturnPath(string ProviderCode, ReportingMonth Month, Retur
 
     public override string ToString() => BlobName;
 
+    /// <summary>Whether <paramref name="text"/> has a provider code's shape: 1 to 64 ASCII letters, digits, <c>_</c> or <c>-</c>.</summary>
+    public static bool IsProviderCode(ReadOnlySpan<char> text)
+    {
+        if (text.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Parses a blob name relative to the container; returns a reason when it is not a return path.</summary>
     public static bool TryParse(string name, out ReturnPath? path, out string? problem)
     {
@@ -30,7 +49,7 @@ public sealed record ReturnPath(string ProviderCode, ReportingMonth Month, Retur
         }
 
         var provider = parts[0];
-        if (provider.Length is 0 or > 64 || !provider.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        if (!IsProviderCode(provider))
         {
             problem = $"'{provider}' is not a provider code; expected {AllowedNames}.";
             return false;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Globalization;
 using System.Text.Json;
 using Azure;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Pseudonymisation;
@@ -48,6 +49,13 @@ public sealed class ReturnIngestService(
     {
         ArgumentNullException.ThrowIfNull(blobName);
         await storage.EnsureCreatedAsync(cancellationToken);
+        if (!IsAddressable(blobName))
+        {
+            // Read, copied or deleted through the client, it would be another blob, perhaps in another container.
+            logger.LogWarning("An upload whose name the storage client cannot address ('.' or '..' segments, a trailing '/') is left in returns (docs/ingest.md, Known limits)");
+            return new IngestOutcome(blobName, IngestStatus.NotFound, 0, 0, 0, null);
+        }
+
         var properties = await storage.Returns.GetBlobClient(blobName).GetPropertiesOrNullAsync(cancellationToken);
         if (properties is null)
         {
@@ -140,31 +148,33 @@ public sealed class ReturnIngestService(
             }
         }
 
-        await IngestUnannouncedAsync(cutoff, errors, cancellationToken);
-        return errors.Count == 0 ? recorded : throw new AggregateException("Some stalled uploads could not be recorded as failed.", errors);
+        await IngestLeftInReturnsAsync(cutoff, errors, cancellationToken);
+        return errors.Count == 0 ? recorded : throw new AggregateException("Some stalled uploads could not be recorded as failed, or uploads left in returns ingested.", errors);
     }
 
-    /// <summary>The most uploads one sweep ingests that no event brought: the rest wait for the next sweep.</summary>
+    /// <summary>The most uploads one sweep ingests: the rest wait for the next sweep.</summary>
     public const int MaxUnannouncedUploadsPerSweep = 100;
 
     /// <summary>
-    /// Ingests every upload in <c>returns</c> since before <paramref name="cutoff"/> that the ledger has no row of: no event
-    /// brought it (Event Grid gives up on an event after 24 hours of retries, and its subscription has no dead-letter
-    /// destination). The ingest is idempotent, so an event that does come late changes nothing. <c>returns</c> holds only
-    /// uploads not yet disposed of, so the listing is short.
+    /// Ingests again every upload still in <c>returns</c> since before <paramref name="cutoff"/>, which the ingest would have
+    /// disposed of: one no event brought (Event Grid gives up on an event after 24 hours of retries, and its subscription
+    /// has no dead-letter destination), one whose try failed since the host stopped retrying (each sweep is one more try, up
+    /// to <see cref="KpiPipelineOptions.MaxIngestAttempts"/>, after which the ingest records it failed), or one finished
+    /// whose raw file was never deleted (a process killed at the last step). The ingest is idempotent: an upload done
+    /// changes nothing but the raw file's disposal, and an event that does come late changes nothing. <c>returns</c> holds
+    /// only uploads not yet disposed of, so the listing is short. Names the storage client cannot address are skipped.
     /// </summary>
-    private async Task IngestUnannouncedAsync(DateTimeOffset cutoff, List<Exception> errors, CancellationToken cancellationToken)
+    private async Task IngestLeftInReturnsAsync(DateTimeOffset cutoff, List<Exception> errors, CancellationToken cancellationToken)
     {
         var ingested = 0;
         await foreach (var blob in storage.Returns.GetBlobsAsync(cancellationToken: cancellationToken))
         {
-            if (blob.Properties.LastModified is not { } modified || modified > cutoff || blob.Properties.ETag is not { } etag
-                || await ledger.GetAsync(blob.Name, UploadIdOf(etag), cancellationToken) is not null)
+            if (blob.Properties.LastModified is not { } modified || modified > cutoff || !IsAddressable(blob.Name))
             {
                 continue;
             }
 
-            if (ingested++ == MaxUnannouncedUploadsPerSweep)
+            if (++ingested > MaxUnannouncedUploadsPerSweep)
             {
                 break;
             }
@@ -175,15 +185,26 @@ public sealed class ReturnIngestService(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "An upload no event brought ({Upload}) could not be ingested; the next sweep tries again", UploadIdOf(etag));
+                logger.LogError(e, "An upload left in returns ({Upload}) could not be ingested; the next sweep tries again", blob.Properties.ETag is { } etag ? UploadIdOf(etag) : "?");
                 errors.Add(e);
             }
         }
 
         if (ingested > 0)
         {
-            logger.LogWarning("{Count} uploads in returns had no ledger row (no event brought them) and were ingested by the sweep", Math.Min(ingested, MaxUnannouncedUploadsPerSweep));
+            logger.LogWarning("{Count} uploads were still in returns after StalledUploadMinutes and were ingested again by the sweep", Math.Min(ingested, MaxUnannouncedUploadsPerSweep));
         }
+    }
+
+    /// <summary>
+    /// Whether the storage client addresses the blob named <paramref name="blobName"/> in <c>returns</c>: <c>System.Uri</c>
+    /// removes or resolves <c>.</c> and <c>..</c> segments (<c>P1/../../reference/providers.csv</c> would be
+    /// <c>reference/providers.csv</c>), so such a name is never read, copied or deleted through it.
+    /// </summary>
+    private bool IsAddressable(string blobName)
+    {
+        var addressed = new BlobUriBuilder(storage.Returns.GetBlobClient(blobName).Uri);
+        return addressed.BlobContainerName == storage.Returns.Name && addressed.BlobName == blobName;
     }
 
     /// <summary>host.json's function timeout, in minutes: an attempt can run no longer.</summary>
@@ -236,7 +257,10 @@ public sealed class ReturnIngestService(
         AcceptedVersion? version = null;
         if (report.Accepted && path is not null)
         {
-            version = new AcceptedVersion(path, upload.UploadId, upload.UploadedAt, CuratedReturns.BlobNameOf(path, upload.UploadId), report.RowsRead);
+            version = new AcceptedVersion(path, upload.UploadId, upload.UploadedAt, CuratedReturns.BlobNameOf(path, upload.UploadId), report.RowsRead)
+            {
+                UploadBlob = upload.BlobName,
+            };
             staged.Position = 0;
             await storage.Curated.GetBlobClient(version.CuratedBlob).UploadAsync(staged, WithContentType("text/csv"), cancellationToken);
             await steps.AfterAsync(IngestStep.CuratedStored, upload.BlobName, cancellationToken);
@@ -484,19 +508,11 @@ public sealed class ReturnIngestService(
     }
 
     private static AcceptedVersion VersionOf(SubmissionEntry upload, ReturnPath path) =>
-        new(path, upload.UploadId, upload.UploadedAt, upload.CuratedBlob!, upload.Rows);
+        new(path, upload.UploadId, upload.UploadedAt, upload.CuratedBlob!, upload.Rows) { UploadBlob = upload.BlobName };
 
-    /// <summary>
-    /// Whether <paramref name="upload"/> is the latest upload of its return, whatever the times of the versions say: the
-    /// blob still at its name, and no upload of the same return under another name (a provider folder in another case:
-    /// codes are case-insensitive) accepted since. Without the second half, an older <c>P1/…</c> ingested after a newer
-    /// <c>p1/…</c> (events come in any order) was still the blob at its own name and put itself back in force.
-    /// </summary>
+    /// <summary>Whether <paramref name="upload"/> is still the blob at its name in <c>returns</c>.</summary>
     private async Task<bool> IsCurrentBlobAsync(SubmissionEntry upload, CancellationToken cancellationToken) =>
-        await CurrentUploadIdAsync(upload.BlobName, cancellationToken) == upload.UploadId
-        && (upload.Path is not { } path
-            || !(await ledger.UploadsOfAsync(path, cancellationToken)).Any(e =>
-                e.BlobName != upload.BlobName && e is { State: SubmissionState.Completed, Accepted: true } && e.UploadedAt > upload.UploadedAt));
+        await CurrentUploadIdAsync(upload.BlobName, cancellationToken) == upload.UploadId;
 
     /// <summary>The upload id of the blob now at <paramref name="blobName"/> in <c>returns</c>; null when there is none.</summary>
     private async Task<string?> CurrentUploadIdAsync(string blobName, CancellationToken cancellationToken) =>
@@ -590,7 +606,8 @@ public sealed class ReturnIngestService(
     /// <summary>
     /// What a report and a quarantined copy are named after: the upload's blob name, or, when that name leaves no room for
     /// the suffix within storage's limit (never a return path, always rejected with F01), <c>_long-names/</c> and its SHA-256
-    /// under the name's first folder (the provider's, where it may read its reports: infra/modules/access.bicep; until
+    /// under the name's first folder when that reads as a provider code (the provider's, where it may read its reports:
+    /// infra/modules/access.bicep; until
     /// 2026-12-05 at the top of the container, where no provider could read it). The ledger's BlobName column and the
     /// report's blob_name keep the full name.
     /// </summary>
@@ -603,11 +620,8 @@ public sealed class ReturnIngestService(
 
         var hashed = "_long-names/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(blobName)));
         var folder = blobName.IndexOf('/', StringComparison.Ordinal);
-        return folder is > 0 and <= MaxProviderFolder ? $"{blobName[..folder]}/{hashed}" : hashed;
+        return folder > 0 && ReturnPath.IsProviderCode(blobName.AsSpan(0, folder)) ? $"{blobName[..folder]}/{hashed}" : hashed;
     }
-
-    /// <summary>The longest first folder a long name's report is kept under (a provider code is at most 64 characters).</summary>
-    private const int MaxProviderFolder = 64;
 
     private static IngestOutcome Outcome(SubmissionEntry entry, IngestStatus status) =>
         new(entry.BlobName, status, (int)entry.Rows, (int)entry.Errors, (int)entry.Warnings, entry.ReportBlob);

@@ -5,14 +5,22 @@ using KpiPipeline.Core.Dataset;
 namespace KpiPipeline.Pipeline.Storage;
 
 /// <summary>The accepted version of one provider's file for one month: which upload, and where its curated copy is.</summary>
-public sealed record AcceptedVersion(ReturnPath Path, string UploadId, DateTimeOffset UploadedAt, string CuratedBlob, long Rows);
+public sealed record AcceptedVersion(ReturnPath Path, string UploadId, DateTimeOffset UploadedAt, string CuratedBlob, long Rows)
+{
+    /// <summary>
+    /// The blob name the upload came in under, which may differ from <see cref="ReturnPath.BlobName"/> in the case of the
+    /// provider folder (codes are case-insensitive); null for versions committed before 2026-12-05, which did not keep it.
+    /// </summary>
+    public string? UploadBlob { get; init; }
+}
 
 /// <summary>
 /// Which upload of each provider, month and file is in force (Table storage, partition = provider, row = month and file).
 /// Switching this pointer is the commit of an ingest: curated copies are immutable and named by upload, so a rejected or
 /// half-finished resubmission never disturbs the version in force. The latest upload wins, even when two arrive at once:
-/// an upload that is still the current blob at its path is by definition the latest (a later upload would have replaced it);
-/// otherwise the later upload time wins and a tie keeps the version in force. The one way back: an upload recorded failed
+/// an upload that is still the current blob at its path is by definition the latest (a later upload would have replaced it),
+/// unless the version in force is not older and came in under another name of the same return (a provider folder in
+/// another case); otherwise the later upload time wins and a tie keeps the version in force. The one way back: an upload recorded failed
 /// after its commit is withdrawn (<see cref="WithdrawAsync"/>).
 /// </summary>
 public sealed class AcceptedReturnsIndex(TableClient table)
@@ -43,7 +51,11 @@ public sealed class AcceptedReturnsIndex(TableClient table)
                     return true;
                 }
 
-                if (existing.UploadedAt >= candidate.UploadedAt && !await isCurrentBlob(cancellationToken))
+                // Not older: it stays, if it came in under another name of this return (being the current blob at one's own
+                // name says nothing about an upload under another), or if the candidate is no longer the blob at its name.
+                if (existing.UploadedAt >= candidate.UploadedAt
+                    && ((existing.UploadBlob is { } inForce && candidate.UploadBlob is { } candidateBlob && !string.Equals(inForce, candidateBlob, StringComparison.Ordinal))
+                        || !await isCurrentBlob(cancellationToken)))
                 {
                     return false;
                 }
@@ -134,14 +146,23 @@ public sealed class AcceptedReturnsIndex(TableClient table)
     private async Task<List<AcceptedVersion>> QueryAsync(string? filter, CancellationToken cancellationToken) =>
         [.. (await table.QueryAllAsync(filter, cancellationToken)).Select(FromEntity)];
 
-    private static TableEntity ToEntity(AcceptedVersion v) => new(v.Path.ProviderCode, RowKeyOf(v.Path))
+    private static TableEntity ToEntity(AcceptedVersion v)
     {
-        ["BlobName"] = v.Path.BlobName,
-        ["UploadId"] = v.UploadId,
-        ["UploadedAt"] = v.UploadedAt,
-        ["CuratedBlob"] = v.CuratedBlob,
-        ["Rows"] = v.Rows,
-    };
+        var entity = new TableEntity(v.Path.ProviderCode, RowKeyOf(v.Path))
+        {
+            ["BlobName"] = v.Path.BlobName,
+            ["UploadId"] = v.UploadId,
+            ["UploadedAt"] = v.UploadedAt,
+            ["CuratedBlob"] = v.CuratedBlob,
+            ["Rows"] = v.Rows,
+        };
+        if (v.UploadBlob is not null)
+        {
+            entity["UploadBlob"] = v.UploadBlob;
+        }
+
+        return entity;
+    }
 
     private static AcceptedVersion FromEntity(TableEntity entity)
     {
@@ -152,6 +173,9 @@ public sealed class AcceptedReturnsIndex(TableClient table)
         }
 
         return new AcceptedVersion(path!, entity.GetString("UploadId"), entity.GetDateTimeOffset("UploadedAt")!.Value,
-            entity.GetString("CuratedBlob"), entity.GetInt64("Rows")!.Value);
+            entity.GetString("CuratedBlob"), entity.GetInt64("Rows")!.Value)
+        {
+            UploadBlob = entity.GetString("UploadBlob"),
+        };
     }
 }
