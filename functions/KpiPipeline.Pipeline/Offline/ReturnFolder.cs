@@ -86,7 +86,7 @@ public static class ReturnFolder
     }
 
     /// <summary>The F01 message of a name that is not valid UTF-8: return paths are ASCII, so it names no return.</summary>
-    internal static string NotUtf8Message(bool folder) =>
+    private static string NotUtf8Message(bool folder) =>
         (folder ? "This folder's name is not valid UTF-8 or holds U+FFFD, so nothing in it was read" : "This file's name is not valid UTF-8 or holds U+FFFD")
         + $" (the name shows U+FFFD in place of any bad bytes). A return path is {ReturnPath.AllowedNames}.";
 
