@@ -158,9 +158,9 @@ public sealed class ReturnIngestService(
     /// <summary>
     /// Ingests again every upload still in <c>returns</c> since before <paramref name="cutoff"/>, which the ingest would have
     /// disposed of: one no event brought (Event Grid gives up on an event after 24 hours of retries, and its subscription
-    /// has no dead-letter destination), one whose try failed since the host stopped retrying (each sweep is one more try, up
-    /// to <see cref="KpiPipelineOptions.MaxIngestAttempts"/>, after which the ingest records it failed), or one finished
-    /// whose raw file was never deleted (a process killed at the last step). The ingest is idempotent: an upload done
+    /// has no dead-letter destination), or one finished
+    /// whose raw file was never deleted (a process killed at the last step). One still <c>Processing</c> is left to its tries
+    /// and to the stalled check above. The ingest is idempotent: an upload done
     /// changes nothing but the raw file's disposal, and an event that does come late changes nothing. <c>returns</c> holds
     /// only uploads not yet disposed of, so the listing is short. Names the storage client cannot address are skipped.
     /// </summary>
@@ -169,7 +169,15 @@ public sealed class ReturnIngestService(
         var ingested = 0;
         await foreach (var blob in storage.Returns.GetBlobsAsync(cancellationToken: cancellationToken))
         {
-            if (blob.Properties.LastModified is not { } modified || modified > cutoff || !IsAddressable(blob.Name))
+            if (blob.Properties.LastModified is not { } modified || modified > cutoff || !IsAddressable(blob.Name) || blob.Properties.ETag is not { } etag)
+            {
+                continue;
+            }
+
+            // An upload being tried is left to its tries (the host's, perhaps of an event delivered late) and, once they
+            // stall, to the first half of the sweep: another try here would use up their attempts and could record failed,
+            // quarantine and tell "failed" an upload the live try then accepts.
+            if (await ledger.GetAsync(blob.Name, UploadIdOf(etag), cancellationToken) is { State: SubmissionState.Processing })
             {
                 continue;
             }
@@ -185,7 +193,7 @@ public sealed class ReturnIngestService(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogError(e, "An upload left in returns ({Upload}) could not be ingested; the next sweep tries again", blob.Properties.ETag is { } etag ? UploadIdOf(etag) : "?");
+                logger.LogError(e, "An upload left in returns ({Upload}) could not be ingested; a later sweep tries again", UploadIdOf(etag));
                 errors.Add(e);
             }
         }
@@ -510,9 +518,17 @@ public sealed class ReturnIngestService(
     private static AcceptedVersion VersionOf(SubmissionEntry upload, ReturnPath path) =>
         new(path, upload.UploadId, upload.UploadedAt, upload.CuratedBlob!, upload.Rows) { UploadBlob = upload.BlobName };
 
-    /// <summary>Whether <paramref name="upload"/> is still the blob at its name in <c>returns</c>.</summary>
+    /// <summary>
+    /// Whether <paramref name="upload"/> is the latest upload of its return: still the blob at its name, and no upload of the
+    /// return under another name (the provider folder in another case) accepted later. Asked only when the version in force
+    /// is not older and the index cannot tell by its <see cref="AcceptedVersion.UploadBlob"/> (the same name, or a row
+    /// committed before it was kept), so the ledger scan of the second half is rare.
+    /// </summary>
     private async Task<bool> IsCurrentBlobAsync(SubmissionEntry upload, CancellationToken cancellationToken) =>
-        await CurrentUploadIdAsync(upload.BlobName, cancellationToken) == upload.UploadId;
+        await CurrentUploadIdAsync(upload.BlobName, cancellationToken) == upload.UploadId
+        && (upload.Path is not { } path
+            || !(await ledger.UploadsOfAsync(path, cancellationToken)).Any(e =>
+                e.BlobName != upload.BlobName && e is { State: SubmissionState.Completed, Accepted: true } && e.UploadedAt > upload.UploadedAt));
 
     /// <summary>The upload id of the blob now at <paramref name="blobName"/> in <c>returns</c>; null when there is none.</summary>
     private async Task<string?> CurrentUploadIdAsync(string blobName, CancellationToken cancellationToken) =>
