@@ -304,10 +304,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task An_older_upload_under_another_case_does_not_replace_a_newer_one_still_finishing()
     {
-        var (names, storage) = await NewPipelineAsync();
-        await UploadAsync(storage, "P1/2025-04/nsp.csv", Nsp(10));
-        await Task.Delay(1100);   // upload times have whole seconds
-        var newer = await UploadAsync(storage, "p1/2025-04/nsp.csv", Nsp(30));
+        var (names, storage, newer) = await CaseVariantsAsync();
         var paused = new PauseAfter(IngestStep.Committed);
         var newerIngest = Ingest(storage, names, paused).IngestAsync("p1/2025-04/nsp.csv", CancellationToken.None);
         await paused.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
@@ -366,10 +363,7 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task An_older_upload_under_another_case_does_not_replace_a_version_committed_before_names_were_kept()
     {
-        var (names, storage) = await NewPipelineAsync();
-        await UploadAsync(storage, "P1/2025-04/nsp.csv", Nsp(10));
-        await Task.Delay(1100);   // upload times have whole seconds
-        var newer = await UploadAsync(storage, "p1/2025-04/nsp.csv", Nsp(30));
+        var (names, storage, newer) = await CaseVariantsAsync();
         Assert.Equal(IngestStatus.Accepted, (await Ingest(storage, names, new NoIngestFaults()).IngestAsync("p1/2025-04/nsp.csv", CancellationToken.None)).Status);
         var row = Assert.Single(storage.AcceptedReturns.Query<TableEntity>().ToList());
         Assert.True(row.Remove("UploadBlob"));
@@ -410,6 +404,15 @@ public sealed class ReturnIngestRaceTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(IngestStatus.Accepted, (await lastTry).Status);
         Assert.DoesNotContain(await storage.ReportNotifications.PeekNotificationsAsync(), n => n.Upload == upload && n.Status == ReportNotification.Failed);
         Assert.False(await storage.Quarantine.GetBlobClient($"{NspBlob}.{upload}").ExistsAsync());
+    }
+
+    /// <summary>Two uploads of one return under two cases of the provider folder, P1/ then p1/ a second later, neither ingested; the newer's id.</summary>
+    private async Task<(KpiPipelineOptions Names, PipelineStorage Storage, string Newer)> CaseVariantsAsync()
+    {
+        var (names, storage) = await NewPipelineAsync();
+        await UploadAsync(storage, "P1/2025-04/nsp.csv", Nsp(10));
+        await Task.Delay(1100);   // upload times have whole seconds
+        return (names, storage, await UploadAsync(storage, "p1/2025-04/nsp.csv", Nsp(30)));
     }
 
     private static async Task<(SubmissionState, bool)> StateAsync(PipelineStorage storage, string blob, string upload) =>
