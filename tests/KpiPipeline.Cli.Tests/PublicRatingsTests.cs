@@ -30,11 +30,8 @@ public sealed class PublicRatingsTests
     [Fact]
     public async Task Every_public_rating_is_the_rating_of_the_published_figures_beside_it()
     {
-        var root = RepoPaths.NewTempFolder("public-ratings");
-        var returns = Path.Combine(root, "returns");
-        var reference = Path.Combine(root, "reference");
-        var output = Path.Combine(root, "out");
-        new SyntheticReturnsGenerator(Options).WriteTo(returns, reference);
+        var (returns, reference) = SyntheticFolder.Create("public-ratings", Options);
+        var output = Path.Combine(Path.GetDirectoryName(returns)!, "out");
         Assert.Equal(0, await ProcessCommand.RunAsync(
             returns, reference, output, AsOf, developmentSecrets: true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
 

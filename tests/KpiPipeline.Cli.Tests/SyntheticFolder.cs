@@ -7,10 +7,8 @@ namespace KpiPipeline.Cli.Tests;
 /// <summary>A small seeded synthetic returns folder (returns/ and reference/) for command tests.</summary>
 public static class SyntheticFolder
 {
-    public static (string Returns, string Reference) Create(string label, int defects = 0, int seed = 7)
-    {
-        var root = RepoPaths.NewTempFolder(label);
-        var options = SyntheticOptions.Demo with
+    public static (string Returns, string Reference) Create(string label, int defects = 0, int seed = 7) =>
+        Create(label, SyntheticOptions.Demo with
         {
             Seed = seed,
             Areas = 2,
@@ -19,7 +17,12 @@ public static class SyntheticFolder
             FirstMonth = new ReportingMonth(2025, 1),
             PeoplePerProvider = 60,
             InjectedDefects = defects,
-        };
+        });
+
+    /// <summary>The returns of <paramref name="options"/> in a new folder of its own: its returns/ and reference/.</summary>
+    public static (string Returns, string Reference) Create(string label, SyntheticOptions options)
+    {
+        var root = RepoPaths.NewTempFolder(label);
         var returns = Path.Combine(root, "returns");
         var reference = Path.Combine(root, "reference");
         new SyntheticReturnsGenerator(options).WriteTo(returns, reference);

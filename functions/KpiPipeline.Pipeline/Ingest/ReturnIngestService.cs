@@ -158,11 +158,11 @@ public sealed class ReturnIngestService(
     /// <summary>
     /// Ingests again every upload still in <c>returns</c> since before <paramref name="cutoff"/>, which the ingest would have
     /// disposed of: one no event brought (Event Grid gives up on an event after 24 hours of retries, and its subscription
-    /// has no dead-letter destination), or one finished
-    /// whose raw file was never deleted (a process killed at the last step). One still <c>Processing</c> is left to its tries
-    /// and to the stalled check above. The ingest is idempotent: an upload done
-    /// changes nothing but the raw file's disposal, and an event that does come late changes nothing. <c>returns</c> holds
-    /// only uploads not yet disposed of, so the listing is short. Names the storage client cannot address are skipped.
+    /// has no dead-letter destination), or one finished whose raw file was never deleted (a process killed at the last
+    /// step). One still <c>Processing</c> is left to its tries and to the stalled check above. The ingest is idempotent: an
+    /// upload done changes nothing but the raw file's disposal, and an event that does come late changes nothing.
+    /// <c>returns</c> holds only uploads not yet disposed of, so the listing is short. Names the storage client cannot
+    /// address are skipped.
     /// </summary>
     private async Task IngestLeftInReturnsAsync(DateTimeOffset cutoff, List<Exception> errors, CancellationToken cancellationToken)
     {
@@ -623,9 +623,8 @@ public sealed class ReturnIngestService(
     /// What a report and a quarantined copy are named after: the upload's blob name, or, when that name leaves no room for
     /// the suffix within storage's limit (never a return path, always rejected with F01), <c>_long-names/</c> and its SHA-256
     /// under the name's first folder when that reads as a provider code (the provider's, where it may read its reports:
-    /// infra/modules/access.bicep; until
-    /// 2026-12-05 at the top of the container, where no provider could read it). The ledger's BlobName column and the
-    /// report's blob_name keep the full name.
+    /// infra/modules/access.bicep; until 2026-12-05 at the top of the container, where no provider could read it). The
+    /// ledger's BlobName column and the report's blob_name keep the full name.
     /// </summary>
     private static string NameOfUpload(string blobName)
     {
