@@ -129,6 +129,22 @@ public class ReturnFormatTests
     }
 
     [Fact]
+    public async Task Names_the_other_problems_of_rows_under_a_header_missing_a_required_column()
+    {
+        var header = EpisodesHeader.Replace(",sex", "", StringComparison.Ordinal);
+        var good = GoodEpisode.Replace(",M,", ",", StringComparison.Ordinal);
+        var badReferral = good.Replace("EP1", "EP3", StringComparison.Ordinal).Replace("2024-01-10", "2024-13-10", StringComparison.Ordinal);
+        var badSubstance = good.Replace("EP1", "EP2", StringComparison.Ordinal).Replace("HEROIN", "GLUE", StringComparison.Ordinal);
+
+        var (report, sink) = await Upload("PROV1/2024-03/episodes.csv", $"{header}\n{good}\n{badReferral}\n{badSubstance}\n");
+
+        Assert.Equal(
+            [("F04", null, "sex"), ("E06", 2L, "referral_date"), ("E08", 3L, "primary_substance")],
+            report.Issues.Select(i => (i.RuleId, i.Row, i.Column)).ToArray());
+        Assert.Empty(sink.Episodes);
+    }
+
+    [Fact]
     public async Task Rejects_a_missing_required_column_without_reporting_every_row()
     {
         var (report, _) = await Upload("PROV1/2024-03/episodes.csv", EpisodesHeader.Replace(",sex", "", StringComparison.Ordinal) + "\n" + GoodEpisode.Replace(",M,", ",", StringComparison.Ordinal) + "\n");

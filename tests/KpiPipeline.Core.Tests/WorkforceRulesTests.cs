@@ -168,7 +168,7 @@ public class WorkforceRulesTests
     }
 
     [Fact]
-    public async Task Reports_no_k07_when_a_missing_column_stops_the_rows_being_checked()
+    public async Task Reports_only_f04_for_one_good_row_under_a_header_missing_a_column()
     {
         var (report, _) = await Upload("PROV1/2024-03/workforce.csv", "provider_code,staff_headcount,staff_fte,long_term_leave_fte,staff_on_long_term_leave\nPROV1,30,26.5,1.5,2\n");
 

@@ -206,7 +206,7 @@ internal sealed class EpisodesRules : ReturnFileRules
 
     public override void Finish(long rowsRead)
     {
-        if (!RowsCheckable)
+        if (!RequiredColumnsPresent)
         {
             return;
         }

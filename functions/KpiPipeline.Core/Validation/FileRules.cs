@@ -18,8 +18,11 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 
     protected ColumnSpec[] Columns { get; } = columns;
 
-    /// <summary>False when a required column is missing: rows are then only checked for CSV structure.</summary>
-    public bool RowsCheckable { get; private set; }
+    /// <summary>
+    /// False when a required column is missing (F04). Rows are still checked against the columns that are there, so that
+    /// every other problem is named in the same report; a missing column is not reported again on every row.
+    /// </summary>
+    public bool RequiredColumnsPresent { get; private set; }
 
     protected long Row { get; private set; }
 
@@ -74,13 +77,13 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
             }
         }
 
-        RowsCheckable = true;
+        RequiredColumnsPresent = true;
         for (var column = 0; column < Columns.Length; column++)
         {
             if (Columns[column].Required && fieldOfColumn[column] < 0)
             {
                 Issues.Add(Rules.F04, null, header.LineNumber, Columns[column].Name, default, "This required column is missing from the header.");
-                RowsCheckable = false;
+                RequiredColumnsPresent = false;
             }
         }
     }
@@ -152,7 +155,8 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
             return false;
         }
 
-        if (Columns[column].Required)
+        // An absent required column was reported once, with the header (F04).
+        if (Columns[column].Required && IsPresent(column))
         {
             Report(rule, column, $"{Columns[column].Name} is blank; it is required.");
         }

@@ -100,7 +100,7 @@ public static class ReturnValidator
             {
                 ReportCsvProblem(csv, issues, rules, rows);
             }
-            else if (rules.RowsCheckable)
+            else
             {
                 rules.CheckRow(rows, csv.LineNumber);
             }
