@@ -205,6 +205,16 @@ public class ReferenceDataTests
     }
 
     [Fact]
+    public async Task Does_not_check_rows_of_a_reference_file_missing_a_required_column()
+    {
+        var targets = Stream("kpi_id,target,amber_margin\nACC01_waited_3_weeks_or_less,90,5\nACC01_waited_3_weeks_or_less,80,5\n");
+
+        var result = await ReferenceDataReader.ReadAsync(Stream(Providers), Stream(Areas), targets, null, CancellationToken.None);
+
+        Assert.Equal(["F04"], Fixture.Rules(result.Reports.Single(r => r.FileName == "reference/targets.csv")));
+    }
+
+    [Fact]
     public async Task Reports_missing_files_and_columns()
     {
         var result = await ReferenceDataReader.ReadAsync(null, Stream("area_code,nation\nA1,ENGLAND\n"), null, null, CancellationToken.None);

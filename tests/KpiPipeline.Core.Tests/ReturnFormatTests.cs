@@ -145,6 +145,20 @@ public class ReturnFormatTests
     }
 
     [Fact]
+    public async Task Does_not_check_rows_under_a_header_missing_a_column_and_holding_a_blank_name()
+    {
+        // date_of_birth's name deleted and the rest slid left: the birth date (an Excel serial) would be read as a sex.
+        var shifted = EpisodesHeader.Replace(",date_of_birth", "", StringComparison.Ordinal) + ",";
+        var row = GoodEpisode.Replace("1980-05-17", "29358", StringComparison.Ordinal);
+
+        var (report, sink) = await Upload("PROV1/2024-03/episodes.csv", $"{shifted}\n{row}\n");
+
+        Assert.Equal(["F04", "F06"], Fixture.Rules(report).Order().ToArray());
+        Assert.DoesNotContain(report.Issues, i => i.Value?.Contains("29358", StringComparison.Ordinal) == true);
+        Assert.Empty(sink.Episodes);
+    }
+
+    [Fact]
     public async Task Rejects_a_missing_required_column_without_reporting_every_row()
     {
         var (report, _) = await Upload("PROV1/2024-03/episodes.csv", EpisodesHeader.Replace(",sex", "", StringComparison.Ordinal) + "\n" + GoodEpisode.Replace(",M,", ",", StringComparison.Ordinal) + "\n");

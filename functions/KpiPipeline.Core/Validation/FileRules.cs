@@ -13,16 +13,26 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
 {
     private int[] fieldOfColumn = [];
     private CsvReader? csv;
+    private bool headerNamesAllKnown = true;
 
     protected IssueCollector Issues { get; } = issues;
 
     protected ColumnSpec[] Columns { get; } = columns;
 
-    /// <summary>
-    /// False when a required column is missing (F04). Rows are still checked against the columns that are there, so that
-    /// every other problem is named in the same report; a missing column is not reported again on every row.
-    /// </summary>
+    /// <summary>False when a required column is missing (F04).</summary>
     public bool RequiredColumnsPresent { get; private set; }
+
+    /// <summary>
+    /// Whether rows are checked field by field: always when every required column is there; when one is missing (F04),
+    /// only for a return file whose header names nothing but its own columns (no F06), so that every other problem is
+    /// named in the same report. A header with a blank or unknown name beside a missing column is often shifted (a name
+    /// deleted, the rest slid left), and its rows would be read under the wrong names, a date of birth as a <c>sex</c>:
+    /// their fields are then not checked, and a missing column is never reported again on every row.
+    /// </summary>
+    public bool RowsCheckable => RequiredColumnsPresent || (ChecksRowsUnderAPartialHeader && headerNamesAllKnown);
+
+    /// <summary>Whether rows are checked under a header missing a required column but naming only known columns.</summary>
+    protected virtual bool ChecksRowsUnderAPartialHeader => false;
 
     protected long Row { get; private set; }
 
@@ -47,6 +57,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
     {
         csv = header;
         fieldOfColumn = Enumerable.Repeat(-1, Columns.Length).ToArray();
+        headerNamesAllKnown = true;
         var allowed = string.Join(", ", Columns.Select(c => c.Name));
         for (var i = 0; i < header.FieldCount; i++)
         {
@@ -54,6 +65,7 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
             var column = IndexOf(name);
             if (column < 0)
             {
+                headerNamesAllKnown = false;
                 if (name.IsEmpty || IdentifierGuard.CanShowAsColumnName(name, Columns.Select(c => c.Name)))
                 {
                     Issues.Add(Rules.F06, null, header.LineNumber, new string(name), default,

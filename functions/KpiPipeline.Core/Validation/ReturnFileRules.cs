@@ -21,4 +21,7 @@ internal abstract class ReturnFileRules(
     protected ValidationContext Context { get; } = context;
 
     protected ICuratedRowSink Sink { get; } = sink;
+
+    /// <summary>A return's rows are checked under a header that misses a required column but names only its own columns.</summary>
+    protected override bool ChecksRowsUnderAPartialHeader => true;
 }

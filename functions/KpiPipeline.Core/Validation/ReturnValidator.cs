@@ -100,7 +100,7 @@ public static class ReturnValidator
             {
                 ReportCsvProblem(csv, issues, rules, rows);
             }
-            else
+            else if (rules.RowsCheckable)
             {
                 rules.CheckRow(rows, csv.LineNumber);
             }
