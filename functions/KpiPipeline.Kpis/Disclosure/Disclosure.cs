@@ -17,11 +17,16 @@ public static class Disclosure
 {
     public const int SmallestShown = 8;
 
-    public static IReadOnlyList<KpiResult> Apply(IReadOnlyList<KpiResult> restrictedRows)
+    /// <param name="restrictedRows">The restricted rows of one period.</param>
+    /// <param name="nationOfArea">
+    /// Each area's nation (as the nation rows' unit code), so that the nations and ALL, and each nation and its areas, are
+    /// checked as additive groups too (<see cref="ComplementarySuppression"/>); null: breakdowns only.
+    /// </param>
+    public static IReadOnlyList<KpiResult> Apply(IReadOnlyList<KpiResult> restrictedRows, IReadOnlyDictionary<string, string>? nationOfArea = null)
     {
         ArgumentNullException.ThrowIfNull(restrictedRows);
         var publicRows = new List<KpiResult>(restrictedRows.Count);
-        var benchmarks = new Dictionary<(string Period, string KpiId, string Dimension, string DimensionValue), decimal?>();
+        var sources = new List<KpiResult>(restrictedRows.Count);
         KpiEntry? entry = null;
         foreach (var row in restrictedRows)
         {
@@ -29,12 +34,19 @@ public static class Disclosure
             {
                 // Rows come KPI by KPI: the entry is looked up again only when the KPI changes.
                 entry = entry is not null && ReferenceEquals(entry.Definition.Id, row.KpiId) ? entry : EntryOf(row);
-                var protectedRow = Protect(row, entry, benchmark: null);
-                publicRows.Add(protectedRow);
-                if (entry.Definition.NationalBenchmark && row.Level == KpiVocabulary.LevelAll)
-                {
-                    benchmarks[(row.Period, row.KpiId, row.Dimension, row.DimensionValue)] = ValueAsRated(protectedRow.Value);
-                }
+                publicRows.Add(Protect(row, entry, benchmark: null));
+                sources.Add(row);
+            }
+        }
+
+        ComplementarySuppression.Apply(publicRows, sources, nationOfArea);
+
+        var benchmarks = new Dictionary<(string Period, string KpiId, string Dimension, string DimensionValue), decimal?>();
+        foreach (var row in publicRows)
+        {
+            if (row.Level == KpiVocabulary.LevelAll && EntryOf(row).Definition.NationalBenchmark)
+            {
+                benchmarks[(row.Period, row.KpiId, row.Dimension, row.DimensionValue)] = ValueAsRated(row.Value);
             }
         }
 

@@ -22,6 +22,9 @@ public sealed record KpiComputation(
     /// quarters the service has reported on. Earlier quarters are reconstructed from the referral dates in the returns.
     /// </summary>
     public int FirstReportedPeriod { get; init; }
+
+    /// <summary>Each area's nation, as the nation rows' unit code: disclosure control checks each nation and its areas as a group.</summary>
+    public IReadOnlyDictionary<string, string> NationOfArea { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -64,6 +67,7 @@ public static class KpiEngine
         return new KpiComputation(periods, new KpiResultTable(rows, periods.Count), warnings)
         {
             FirstReportedPeriod = FirstReportedPeriod(periods, uploads),
+            NationOfArea = reference.Areas.ToDictionary(a => a.AreaCode, a => a.Nation.ToString(), StringComparer.Ordinal),
         };
     }
 

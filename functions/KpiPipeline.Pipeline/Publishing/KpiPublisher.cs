@@ -55,7 +55,7 @@ public static class KpiPublisher
                 var restrictedPath = PartitionPath(RestrictedPrefix, label);
                 var restrictedWritten = await store.WriteAsync(restrictedPath, (s, t) => KpiResultsParquet.WriteAsync(s, restricted, metadata, t), token);
 
-                var disclosed = Disclosure.Apply(restricted);
+                var disclosed = Disclosure.Apply(restricted, computation.NationOfArea);
                 var publicPath = PartitionPath(PublicPrefix, label);
                 var publicWritten = await store.WriteAsync(publicPath, (s, t) => KpiResultsParquet.WriteAsync(s, disclosed, metadata, t), token);
                 periods[q] = new PeriodOutcome(restrictedWritten ? restrictedPath : null, publicWritten ? publicPath : null, disclosed.Count);

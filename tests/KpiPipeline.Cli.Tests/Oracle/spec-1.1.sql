@@ -41,7 +41,9 @@
 --   R9  Public dataset (outputs.md 4): each count on its own (numerator, denominator, a count KPI's value, CAP02/CAP03's
 --       sums, CAP01's caseload) is blank when 1–7, 0 when 0, else rounded to the nearest 5; a row is suppressed when any
 --       of its counts was 1–7; percents are recomputed from the rounded counts, CAP01 from the rounded caseload over
---       the unrounded FTE (10.5); no secondary suppression across dimension values.
+--       the unrounded FTE (10.5); no secondary suppression across dimension values. (The project adds complementary
+--       suppression, docs/kpis.md; SpecVersion11OracleTests accepts a public row it blanked further only where every
+--       count it blanked is one this reading publishes.)
 -- The project's own list (docs/kpis.md, "Readings of the spec"), read only after this file was written, makes the same
 -- choices where it speaks to these points (it is silent on R1 and R2; the comparison shows the code agrees with both).
 

@@ -166,7 +166,7 @@ public static class ScorecardHtml
             var quarter = ScorecardFormat.Quarter(rows.Period);
             var audience = page.Restricted
                 ? "Restricted: for commissioners and providers (every figure unsuppressed)"
-                : "Public: after disclosure control (counts of 1 to 7 suppressed, other counts rounded to 5)";
+                : "Public: after disclosure control (counts of 1 to 7 suppressed, and any count from which one could be worked out; other counts rounded to 5)";
             html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .Append("<title>").Append(E($"{page.Heading}: KPI scorecard {quarter}")).Append("</title>\n<style>")
@@ -264,7 +264,7 @@ public static class ScorecardHtml
             html.Append("</ul>\n<p>Late, rejected or incomplete returns can make a figure look better or worse than the service was.</p>\n</section>\n");
         }
 
-        /// <summary>A banner line for a count KPI (DQ02, DQ03) above 0, or suppressed (1 to 7) on a public page; HTML.</summary>
+        /// <summary>A banner line for a count KPI (DQ02, DQ03) above 0, or suppressed on a public page; HTML.</summary>
         private void AddCountIssue(List<string> items, string kpiId, string one, string many)
         {
             var row = Row(page.Main, kpiId);
@@ -275,7 +275,7 @@ public static class ScorecardHtml
 
             if (row.Suppressed)
             {
-                items.Add(E($"Some {many} (between 1 and 7: the count is suppressed)."));
+                items.Add(E($"Some {many} (the count is suppressed: between 1 and 7, or withheld so that such a count cannot be worked out)."));
                 return;
             }
 
@@ -371,7 +371,7 @@ public static class ScorecardHtml
             .Append("<li><strong>Change on last quarter</strong>: ↑ up, ↓ down, = no change; <em>better</em> or <em>worse</em> where the measure has a better direction.</li>\n")
             .Append("<li><strong>Last 8 quarters</strong>: a line of the published values, oldest on the left, this quarter as a dot; gaps are quarters with no value.</li>\n")
             .Append("<li><strong>Provisional</strong>: the measure's follow-up window has not closed yet; the figure can still change.</li>\n")
-            .Append("<li><strong>Suppressed</strong>: a count of 1 to 7 is withheld on public pages, never shown as 0.</li>\n")
+            .Append("<li><strong>Suppressed</strong>: a count of 1 to 7 is withheld on public pages, never shown as 0; so is, where needed, another count of its breakdown or of its nation's areas, so that the small one cannot be worked out from the rest.</li>\n")
             .Append("<li>Select a measure's name for its definition, and a breakdown line to see the measure by substance group, treatment goal, sex or age band.</li>\n")
             .Append("</ul>\n</details>\n");
 
