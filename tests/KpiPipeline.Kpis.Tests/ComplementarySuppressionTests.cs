@@ -18,15 +18,17 @@ public class ComplementarySuppressionTests
 
     private static KpiResult Total(long count, string unit = "A1") => Row(unit, "area", "all", "ALL", count);
 
+    /// <summary>A breakdown of one count KPI at area A1 (the total first) as published: each row's count and whether it is suppressed.</summary>
+    private static (long? Count, bool Suppressed)[] Published(long total, params (string Value, long Count)[] cells) =>
+        [.. Disclosure.Disclosure.Apply([Total(total), .. cells.Select(c => Cell(c.Value, c.Count))]).Select(r => (r.Numerator, r.Suppressed))];
+
     /// <summary>Found by an independent check on 2026-12-05: 170 in all, M 115, F 60 and X blank left X at most 172 − 113 − 58 = 1.</summary>
     [Fact]
     public void Blanks_the_smallest_other_cell_when_a_breakdown_pins_a_blanked_count()
     {
         var rows = Disclosure.Disclosure.Apply([Total(168), Cell("M", 117), Cell("F", 62), Cell("X", 1)]);
 
-        Assert.Equal(
-            [(170L, false), (115L, false), (null, true), (null, true)],
-            rows.Select(r => (r.Numerator, r.Suppressed)).ToArray());
+        Assert.Equal([(170L, false), (115L, false), (null, true), (null, true)], rows.Select(r => (r.Numerator, r.Suppressed)));
         Assert.Null(rows[2].Value);
     }
 
@@ -34,21 +36,13 @@ public class ComplementarySuppressionTests
     [Fact]
     public void Blanks_the_smallest_cell_that_unpins_the_count_rather_than_the_smallest_cell()
     {
-        var rows = Disclosure.Disclosure.Apply([Total(42), Cell("M", 8), Cell("F", 33), Cell("X", 1)]);
-
-        Assert.Equal(
-            [(40L, false), (10L, false), (null, true), (null, true)],
-            rows.Select(r => (r.Numerator, r.Suppressed)).ToArray());
+        Assert.Equal([(40L, false), (10L, false), (null, true), (null, true)], Published(42, ("M", 8), ("F", 33), ("X", 1)));
     }
 
     [Fact]
     public void Leaves_a_breakdown_alone_when_no_blanked_count_can_be_pinned()
     {
-        var rows = Disclosure.Disclosure.Apply([Total(170), Cell("M", 115), Cell("F", 50), Cell("X", 5)]);
-
-        Assert.Equal(
-            [(170L, false), (115L, false), (50L, false), (null, true)],
-            rows.Select(r => (r.Numerator, r.Suppressed)).ToArray());
+        Assert.Equal([(170L, false), (115L, false), (50L, false), (null, true)], Published(170, ("M", 115), ("F", 50), ("X", 5)));
     }
 
     [Fact]
