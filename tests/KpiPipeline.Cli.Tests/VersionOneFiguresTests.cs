@@ -18,8 +18,9 @@ namespace KpiPipeline.Cli.Tests;
 /// <c>kpi generate --seed 1101 --areas 3 --providers 5 --months 30 --people-per-provider 80 --defects 4</c>. Re-pinned once,
 /// on 2026-12-05, when public rows came to be rated on their published value (docs/kpis.md, "Disclosure: ratings"): the
 /// rag of 446 public rows changed and nothing else, in either dataset. Re-pinned again on 2026-12-06 for complementary
-/// suppression (docs/kpis.md, "Disclosure: complementary suppression"): 59 of the 38,628 public rows became suppressed
-/// (a count withheld so that a count of 1–7 cannot be worked out) and nothing else changed, in either dataset.
+/// suppression (docs/kpis.md, "Disclosure: complementary suppression"): of the 38,628 public rows, 88 became suppressed
+/// (a count withheld so that a count of 1–7 cannot be worked out) and 16 lost their national_benchmark rating because the
+/// ALL row they are rated against was withheld; nothing else changed, in either dataset.
 /// </remarks>
 public sealed class VersionOneFiguresTests
 {

@@ -110,6 +110,33 @@ public class ComplementarySuppressionTests
     }
 
     /// <summary>
+    /// Found by a re-audit on 2026-12-06: a nation of one area is that area, so withholding the nation's count while its
+    /// area's stays published hides nothing (here ALL 182 − N1 − N2 would leave N3 at 1 again).
+    /// </summary>
+    [Fact]
+    public void Ties_a_nation_of_one_area_to_that_area()
+    {
+        KpiResult[] restricted =
+        [
+            Total(118, "A1"), Total(63, "A2"), Total(1, "A3"),
+            Row("N1", "nation", "all", "ALL", 118), Row("N2", "nation", "all", "ALL", 63), Row("N3", "nation", "all", "ALL", 1),
+            Row("ALL", "all", "all", "ALL", 182),
+        ];
+        var nations = new Dictionary<string, string> { ["A1"] = "N1", ["A2"] = "N2", ["A3"] = "N3" };
+
+        var rows = Disclosure.Disclosure.Apply(restricted, nations);
+
+        // What an analyst knows of each nation from its own row or its one area's, and of N3 from ALL less the others.
+        (long Low, long High)? Known(int nation, int area) =>
+            (rows[nation].Numerator ?? rows[area].Numerator) is { } r ? (r - 2, r + 2) : null;
+        if (Known(3, 0) is { } n1 && Known(4, 1) is { } n2 && rows[6].Numerator is { } all)
+        {
+            var (low, high) = (Math.Max(1, all - 2 - n1.High - n2.High), Math.Min(7, all + 2 - n1.Low - n2.Low));
+            Assert.True(low < high, $"N3 can only be {low}: {string.Join("; ", rows.Select(r => $"{r.UnitCode} {r.Numerator}"))}");
+        }
+    }
+
+    /// <summary>
     /// Seeded breakdowns of two to six cells; for each published result, every value a blanked count of 1–7 could have is
     /// found by enumerating the sums the other cells can make (not by the interval reasoning the code uses).
     /// </summary>

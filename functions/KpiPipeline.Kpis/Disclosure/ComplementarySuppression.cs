@@ -353,7 +353,10 @@ internal static class ComplementarySuppression
         }
     }
 
-    /// <summary>The row groups of one KPI and breakdown cell: each nation with its areas, and ALL with the nations (only where every member has a row).</summary>
+    /// <summary>
+    /// The row groups of one KPI and breakdown cell: each nation with its areas, and ALL with the nations, where every member
+    /// has a row; a nation of one area is that area (a re-audit on 2026-12-06 recovered counts through one).
+    /// </summary>
     private static void AddHierarchy(List<int[]> groups, Dictionary<string, List<string>> areasOfNation, Func<string, int> rowOf)
     {
         var nations = new List<int>();
@@ -375,13 +378,13 @@ internal static class ComplementarySuppression
                 }
             }
 
-            if (areaRows.Count > 1 && areaRows.Count == areas.Count)
+            if (areaRows.Count > 0 && areaRows.Count == areas.Count)
             {
                 groups.Add([nationRow, .. areaRows]);
             }
         }
 
-        if (nations.Count > 1 && nations.Count == areasOfNation.Count && rowOf(KpiVocabulary.UnitAll) is var all and >= 0)
+        if (nations.Count > 0 && nations.Count == areasOfNation.Count && rowOf(KpiVocabulary.UnitAll) is var all and >= 0)
         {
             groups.Add([all, .. nations]);
         }
