@@ -18,6 +18,15 @@ public class ComplementarySuppressionTests
 
     private static KpiResult Total(long count, string unit = "A1") => Row(unit, "area", "all", "ALL", count);
 
+    /// <summary>ACC01 at area A1 as numerator and denominator: all, then M, F and X.</summary>
+    private static KpiResult[] PercentsBySex((long N, long D) all, (long N, long D) m, (long N, long D) f, (long N, long D) x) =>
+    [
+        Row("A1", "area", "all", "ALL", all.N, all.D, KpiIds.Acc01),
+        Row("A1", "area", "sex", "M", m.N, m.D, KpiIds.Acc01),
+        Row("A1", "area", "sex", "F", f.N, f.D, KpiIds.Acc01),
+        Row("A1", "area", "sex", "X", x.N, x.D, KpiIds.Acc01),
+    ];
+
     /// <summary>A breakdown of one count KPI at area A1 (the total first) as published: each row's count and whether it is suppressed.</summary>
     private static (long? Count, bool Suppressed)[] Published(long total, params (string Value, long Count)[] cells) =>
         [.. Disclosure.Disclosure.Apply([Total(total), .. cells.Select(c => Cell(c.Value, c.Count))]).Select(r => (r.Numerator, r.Suppressed))];
@@ -48,12 +57,7 @@ public class ComplementarySuppressionTests
     [Fact]
     public void Blanks_every_count_of_a_percent_row_whose_denominator_would_pin_a_blanked_one()
     {
-        var rows = Disclosure.Disclosure.Apply([
-            Row("A1", "area", "all", "ALL", 40, 168, KpiIds.Acc01),
-            Row("A1", "area", "sex", "M", 30, 117, KpiIds.Acc01),
-            Row("A1", "area", "sex", "F", 10, 62, KpiIds.Acc01),
-            Row("A1", "area", "sex", "X", 0, 1, KpiIds.Acc01),
-        ]);
+        var rows = Disclosure.Disclosure.Apply(PercentsBySex((40, 168), (30, 117), (10, 62), (0, 1)));
 
         Assert.Equal(((long?)null, (long?)null, (double?)null, true, "none"), (rows[2].Numerator, rows[2].Denominator, rows[2].Value, rows[2].Suppressed, rows[2].Rag));
     }
@@ -62,12 +66,7 @@ public class ComplementarySuppressionTests
     [Fact]
     public void Does_not_leave_a_withheld_denominator_bounded_by_its_published_numerator()
     {
-        var rows = Disclosure.Disclosure.Apply([
-            Row("A1", "area", "all", "ALL", 120, 172, KpiIds.Acc01),
-            Row("A1", "area", "sex", "M", 62, 113, KpiIds.Acc01),
-            Row("A1", "area", "sex", "F", 58, 58, KpiIds.Acc01),
-            Row("A1", "area", "sex", "X", 0, 1, KpiIds.Acc01),
-        ]);
+        var rows = Disclosure.Disclosure.Apply(PercentsBySex((120, 172), (62, 113), (58, 58), (0, 1)));
 
         Assert.Equal(((long?)null, (long?)null), (rows[2].Numerator, rows[2].Denominator));
     }

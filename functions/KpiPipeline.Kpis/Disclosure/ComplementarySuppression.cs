@@ -59,13 +59,12 @@ internal static class ComplementarySuppression
             }
         }
 
-        var withheld = new bool[rows.Count];
         var givenUp = new HashSet<int>();
         var low = new long[rows.Count * 2];
         var high = new long[rows.Count * 2];
         while (true)
         {
-            Bound(rows, sources, withheld, low, high);
+            Bound(rows, sources, low, high);
             Propagate(groups, low, high);
             // Every count pinned now gets a complement in one go (one per group it is in), then all is worked out again:
             // a round per complement cost seconds a run.
@@ -84,21 +83,21 @@ internal static class ComplementarySuppression
                     continue;
                 }
 
-                var chosen = Complement(pinned, itsGroups, groups, rows, sources, withheld);
+                var chosen = Complement(pinned, itsGroups, groups, rows, sources);
                 if (chosen < 0)
                 {
                     givenUp.Add(pinned);
                     continue;
                 }
 
-                Withhold(rows, withheld, chosen);
+                Withhold(rows, chosen);
                 withheldNow = true;
                 touchedGroups.UnionWith(itsGroups);
                 touchedGroups.UnionWith(groupsOf.GetValueOrDefault(Variable(chosen, 0)) ?? []);
                 touchedGroups.UnionWith(groupsOf.GetValueOrDefault(Variable(chosen, 1)) ?? []);
             }
 
-            if (!withheldNow && !small.Any(v => low[v] == high[v] && !givenUp.Contains(v)))
+            if (!withheldNow)
             {
                 return;
             }
@@ -106,9 +105,8 @@ internal static class ComplementarySuppression
     }
 
     /// <summary>Blanks every non-zero count of <paramref name="row"/>, so that none bounds another, with its value and rating.</summary>
-    private static void Withhold(List<KpiResult> rows, bool[] withheld, int row)
+    private static void Withhold(List<KpiResult> rows, int row)
     {
-        withheld[row] = true;
         var result = rows[row];
         rows[row] = result with
         {
@@ -126,24 +124,12 @@ internal static class ComplementarySuppression
 
     private static long? Count(KpiResult row, int column) => column == 0 ? row.Numerator : row.Denominator;
 
-    /// <summary>What an analyst knows of each count from the public rows alone (a count the row does not have: any value).</summary>
-    private static void Bound(List<KpiResult> rows, IReadOnlyList<KpiResult> sources, bool[] withheld, long[] low, long[] high)
+    /// <summary>What an analyst knows of each count from the public rows alone (<see cref="Initial"/>).</summary>
+    private static void Bound(List<KpiResult> rows, IReadOnlyList<KpiResult> sources, long[] low, long[] high)
     {
-        for (var row = 0; row < rows.Count; row++)
+        for (var v = 0; v < low.Length; v++)
         {
-            for (var column = 0; column < 2; column++)
-            {
-                var v = Variable(row, column);
-                var original = Count(sources[row], column);
-                (low[v], high[v]) = original switch
-                {
-                    null or < 0 => (-Unbounded, Unbounded),
-                    > 0 and < Disclosure.SmallestShown => (1, Disclosure.SmallestShown - 1),
-                    0 => (0, 0),
-                    _ when withheld[row] => (Disclosure.SmallestShown, Unbounded),
-                    _ => (Count(rows[row], column)!.Value - 2, Count(rows[row], column)!.Value + 2),
-                };
-            }
+            (low[v], high[v]) = Initial(v, rows, sources);
         }
     }
 
@@ -206,7 +192,7 @@ internal static class ComplementarySuppression
     /// smallest; -1 when there is none.
     /// </summary>
     private static int Complement(
-        int pinned, List<int> groupIndexes, List<int[]> groups, List<KpiResult> rows, IReadOnlyList<KpiResult> sources, bool[] withheld)
+        int pinned, List<int> groupIndexes, List<int[]> groups, List<KpiResult> rows, IReadOnlyList<KpiResult> sources)
     {
         var candidates = new List<(int Variable, int Group, bool IsTotal, long Published)>();
         foreach (var g in groupIndexes)
@@ -216,7 +202,8 @@ internal static class ComplementarySuppression
             {
                 var v = group[i];
                 var row = v / 2;
-                if (v != pinned && !withheld[row] && Count(rows[row], v % 2) is { } published && published > 0 && !IsSmall(Count(sources[row], v % 2)))
+                // A withheld row's counts are blank (or 0), so it is never a candidate again.
+                if (v != pinned && Count(rows[row], v % 2) is { } published && published > 0 && !IsSmall(Count(sources[row], v % 2)))
                 {
                     candidates.Add((v, g, i == 0, published));
                 }
@@ -232,8 +219,9 @@ internal static class ComplementarySuppression
         foreach (var candidate in ordered)
         {
             var group = groups[candidate.Group];
-            var trialLow = group.Select(v => v == candidate.Variable ? Disclosure.SmallestShown : InitialLow(v, rows, sources)).ToArray();
-            var trialHigh = group.Select(v => v == candidate.Variable ? Unbounded : InitialHigh(v, rows, sources)).ToArray();
+            var trial = group.Select(v => v == candidate.Variable ? (Low: (long)Disclosure.SmallestShown, High: Unbounded) : Initial(v, rows, sources)).ToArray();
+            var trialLow = trial.Select(b => b.Low).ToArray();
+            var trialHigh = trial.Select(b => b.High).ToArray();
             var local = Enumerable.Range(0, group.Length).ToArray();
             Tighten(local, trialLow, trialHigh);
             if (!Enumerable.Range(0, group.Length).Any(i => IsSmall(Count(sources[group[i] / 2], group[i] % 2)) && trialLow[i] == trialHigh[i]))
@@ -245,11 +233,10 @@ internal static class ComplementarySuppression
         return ordered[0].Variable / 2;
     }
 
-    private static long InitialLow(int v, List<KpiResult> rows, IReadOnlyList<KpiResult> sources) => Initial(v, rows, sources).Low;
-
-    private static long InitialHigh(int v, List<KpiResult> rows, IReadOnlyList<KpiResult> sources) => Initial(v, rows, sources).High;
-
-    /// <summary>A count's bounds from its own row alone (a withheld one: 8 or more).</summary>
+    /// <summary>
+    /// A count's bounds from its own row alone: any value where the row has no such count, 1–7 when blanked for being small,
+    /// 0 for 0, 8 or more when withheld, else its published value ± 2.
+    /// </summary>
     private static (long Low, long High) Initial(int v, List<KpiResult> rows, IReadOnlyList<KpiResult> sources)
     {
         var original = Count(sources[v / 2], v % 2);
@@ -321,7 +308,7 @@ internal static class ComplementarySuppression
                 AddHierarchy(rowGroups, areasOfNation, unit => RowOf(row.KpiId, unit));
             }
 
-            if (row.KpiId == KpiIds.Ext01 && row.Level != KpiVocabulary.LevelProvider)
+            if (row.KpiId == KpiIds.Ext01)
             {
                 // EXT03's numerator is EXT01's less EXT02's (kpis.md 10.2), unit by unit.
                 foreach (var unit in unitCodes)
