@@ -35,17 +35,39 @@ public class ComplementarySuppressionTests
     [Fact]
     public void Blanks_the_smallest_other_cell_when_a_breakdown_pins_a_blanked_count()
     {
-        var rows = Disclosure.Disclosure.Apply([Total(168), Cell("M", 117), Cell("F", 62), Cell("X", 1)]);
+        var rows = Disclosure.Disclosure.Apply([Total(172), Cell("M", 113), Cell("F", 58), Cell("X", 1)]);
 
         Assert.Equal([(170L, false), (115L, false), (null, true), (null, true)], rows.Select(r => (r.Numerator, r.Suppressed)));
         Assert.Null(rows[2].Value);
     }
 
-    /// <summary>Blanking the 10 would still leave X at most 1 (40 + 2 − 33 − 8): the 35 is blanked instead, and nothing more.</summary>
+    /// <summary>
+    /// X is at most 42 − 8 − 33 = 1. Blanking M's 10 would not hide it: M is all of the nation's M (the other area has none),
+    /// and the nation's 10 stays published. So the 35 is blanked instead, and nothing more.
+    /// </summary>
     [Fact]
-    public void Blanks_the_smallest_cell_that_unpins_the_count_rather_than_the_smallest_cell()
+    public void Blanks_the_smallest_cell_that_unpins_the_count_rather_than_one_given_away_elsewhere()
     {
-        Assert.Equal([(40L, false), (10L, false), (null, true), (null, true)], Published(42, ("M", 8), ("F", 33), ("X", 1)));
+        KpiResult[] restricted =
+        [
+            Total(42), Cell("M", 8), Cell("F", 33), Cell("X", 1),
+            Cell("M", 0, "A2"), Row("N", "nation", "sex", "M", 8),
+        ];
+        var nations = new Dictionary<string, string> { ["A1"] = "N", ["A2"] = "N" };
+
+        var rows = Disclosure.Disclosure.Apply(restricted, nations);
+
+        Assert.Equal([(40L, false), (10L, false), (null, true), (null, true), (0L, false), (10L, false)], rows.Select(r => (r.Numerator, r.Suppressed)));
+    }
+
+    /// <summary>
+    /// X is at most 42 − 8 − 33 = 1. With M's 10 blanked, an analyst cannot tell M from a count of 1–7 (the row says nothing
+    /// else), so X is only known to be at most 42 − 33 − 1 = 8: the smallest cell is enough.
+    /// </summary>
+    [Fact]
+    public void Blanks_the_smallest_cell_as_an_analyst_cannot_tell_a_withheld_count_from_a_small_one()
+    {
+        Assert.Equal([(40L, false), (null, true), (35L, false), (null, true)], Published(42, ("M", 8), ("F", 33), ("X", 1)));
     }
 
     [Fact]
@@ -57,7 +79,7 @@ public class ComplementarySuppressionTests
     [Fact]
     public void Blanks_every_count_of_a_percent_row_whose_denominator_would_pin_a_blanked_one()
     {
-        var rows = Disclosure.Disclosure.Apply(PercentsBySex((40, 168), (30, 117), (10, 62), (0, 1)));
+        var rows = Disclosure.Disclosure.Apply(PercentsBySex((40, 172), (30, 113), (10, 58), (0, 1)));
 
         Assert.Equal(((long?)null, (long?)null, (double?)null, true, "none"), (rows[2].Numerator, rows[2].Denominator, rows[2].Value, rows[2].Suppressed, rows[2].Rag));
     }
@@ -136,6 +158,126 @@ public class ComplementarySuppressionTests
     }
 
     /// <summary>
+    /// Found by a re-audit on 2026-12-06 (a sparse first quarter): seven age bands each of 1 start with a wait under 3 weeks
+    /// add up to at least 7, and the all row's denominator (10) says its numerator is at most 7.
+    /// </summary>
+    [Fact]
+    public void Blanks_the_denominator_beside_a_numerator_its_cells_pin_at_7()
+    {
+        var restricted = new List<KpiResult> { Row("A1", "area", "all", "ALL", 7, 8, KpiIds.Acc01) };
+        restricted.AddRange(Enumerable.Range(0, 7).Select(i => Row("A1", "area", "age_band", $"B{i}", 1, i == 0 ? 2 : 1, KpiIds.Acc01)));
+
+        var rows = Disclosure.Disclosure.Apply(restricted);
+
+        Assert.Equal(((long?)null, (long?)null, true), (rows[0].Numerator, rows[0].Denominator, rows[0].Suppressed));
+    }
+
+    /// <summary>
+    /// VOL01's X (1) is pinned by its breakdown; F's 58 is withheld. EXT04 divides by VOL01, so its F denominator is the same
+    /// count and is withheld with it (else an analyst reads F there).
+    /// </summary>
+    [Fact]
+    public void Withholds_a_count_under_every_KPI_that_publishes_it()
+    {
+        KpiResult[] restricted =
+        [
+            Total(172), Cell("M", 113), Cell("F", 58), Cell("X", 1),
+            Row("A1", "area", "sex", "F", 9, 58, KpiIds.Ext04),
+        ];
+
+        var rows = Disclosure.Disclosure.Apply(restricted);
+
+        Assert.Equal([(170L, false), (115L, false), (null, true), (null, true), (null, true)], rows.Select(r => (r.Numerator, r.Suppressed)));
+        Assert.Null(rows[4].Denominator);
+    }
+
+    /// <summary>
+    /// Found by an audit on 2026-12-06: HRM01's denominator (distinct OPIATE clients in treatment) is VOL01's OPIATE cell,
+    /// so when that cell is withheld to hide ALCOHOL's 1, HRM01's denominator is withheld with it.
+    /// </summary>
+    [Fact]
+    public void Withholds_HRM01s_denominator_with_VOL01s_opiate_cell()
+    {
+        KpiResult[] restricted =
+        [
+            Total(172), Row("A1", "area", "substance_group", "OPIATE", 58), Row("A1", "area", "substance_group", "NON_OPIATE", 113),
+            Row("A1", "area", "substance_group", "ALCOHOL", 1), Row("A1", "area", "all", "ALL", 40, 58, KpiIds.Hrm01),
+        ];
+
+        var rows = Disclosure.Disclosure.Apply(restricted);
+
+        Assert.Equal(((long?)null, true), (rows[1].Numerator, rows[1].Suppressed));
+        Assert.Equal(((long?)null, (long?)null, true), (rows[4].Numerator, rows[4].Denominator, rows[4].Suppressed));
+    }
+
+    /// <summary>
+    /// Found by an audit on 2026-12-06: a median ending in .5 says its n is even. ENGLAND's starts (published 35, median 9.5)
+    /// are 34 or 36, and E1's (35, median 10.5) 34 or 36; E2's blank is at least 1, so ENGLAND is 36, E1 34 and E2 exactly 2.
+    /// </summary>
+    [Fact]
+    public void Pins_no_blanked_count_through_the_even_n_of_a_median_ending_in_5()
+    {
+        KpiResult Starts(string unit, string kpi, long n, double? median = null) =>
+            Row(unit, unit == "ENGLAND" ? "nation" : "area", "all", "ALL", kpi == KpiIds.Acc01 ? n - 1 : 0, n, kpi) with
+            {
+                Numerator = kpi == KpiIds.Acc01 ? n - 1 : null,
+                Value = median ?? 100.0 * (n - 1) / n,
+            };
+        KpiResult[] restricted =
+        [
+            Starts("E1", KpiIds.Acc01, 34), Starts("E2", KpiIds.Acc01, 2), Starts("ENGLAND", KpiIds.Acc01, 36),
+            Starts("E1", KpiIds.Acc02, 34, 10.5), Starts("E2", KpiIds.Acc02, 2, 3.5), Starts("ENGLAND", KpiIds.Acc02, 36, 9.5),
+        ];
+        var nations = new Dictionary<string, string> { ["E1"] = "ENGLAND", ["E2"] = "ENGLAND" };
+
+        var rows = Disclosure.Disclosure.Apply(restricted, nations);
+
+        Assert.True(
+            rows[0].Denominator is null || rows[2].Denominator is null,
+            $"E2's starts can only be 2: {string.Join("; ", rows.Select(r => $"{r.KpiId[..5]} {r.UnitCode} {r.Denominator} {r.Value}"))}");
+    }
+
+    /// <summary>
+    /// Found by a re-audit on 2026-12-06. Area E2's EXT01 and EXT02 rows are withheld (to hide X elsewhere), but E2's EXT01
+    /// numerator is at most EXT07's denominator (a client with a successful exit has an episode with one), published 50; with
+    /// EXT02 at least 108 − 57 = 51 from the nation, EXT03 = EXT01 − EXT02 is at most 52 − 51 = 1. EXT07's row, outside every
+    /// group holding EXT03's count, is withheld too.
+    /// </summary>
+    [Fact]
+    public void Withholds_a_count_of_another_KPI_that_bounds_a_group_from_outside_it()
+    {
+        string[] units = ["E1", "E2", "ENGLAND"];
+        KpiResult At(int unit, string kpi, long? numerator, long? denominator) =>
+            Row(units[unit], unit == 2 ? "nation" : "area", "all", "ALL", numerator ?? 0, denominator, kpi) with { Numerator = numerator };
+        KpiResult[] restricted =
+        [
+            At(0, KpiIds.Vol01, 571, null), At(1, KpiIds.Vol01, 499, null), At(2, KpiIds.Vol01, 1070, null),
+            At(0, KpiIds.Ext01, 58, 571), At(1, KpiIds.Ext01, 52, 499), At(2, KpiIds.Ext01, 110, 1070),
+            At(0, KpiIds.Ext02, 57, 571), At(1, KpiIds.Ext02, 51, 499), At(2, KpiIds.Ext02, 108, 1070),
+            At(0, KpiIds.Ext03, 1, 58), At(1, KpiIds.Ext03, 1, 52), At(2, KpiIds.Ext03, 2, 110),
+            At(0, KpiIds.Ext07, 0, 58), At(1, KpiIds.Ext07, 6, 52), At(2, KpiIds.Ext07, 6, 110),
+        ];
+        var nations = new Dictionary<string, string> { ["E1"] = "ENGLAND", ["E2"] = "ENGLAND" };
+
+        var rows = Disclosure.Disclosure.Apply(restricted, nations);
+
+        var e2 = rows.Where(r => r.UnitCode == "E2").ToDictionary(r => r.KpiId);
+        if (e2[KpiIds.Ext01].Numerator is null && e2[KpiIds.Ext02].Numerator is null)
+        {
+            Assert.Null(e2[KpiIds.Ext07].Denominator);
+        }
+
+        // Whatever is withheld, E2's EXT03 numerator is not pinned by EXT01's upper and EXT02's lower bound.
+        long Published(string kpi, string unit, bool denominator = false) =>
+            rows.Single(r => r.KpiId == kpi && r.UnitCode == unit) is var r && (denominator ? r.Denominator : r.Numerator) is { } c ? c : -1;
+        var ext01High = Math.Min(
+            Published(KpiIds.Ext01, "E2") is var p and >= 0 ? p + 2 : long.MaxValue,
+            Published(KpiIds.Ext07, "E2", denominator: true) is var q and > 0 ? q + 2 : long.MaxValue);
+        var ext02Low = Published(KpiIds.Ext02, "E2") is var d and >= 0 ? d - 2 : Published(KpiIds.Ext02, "ENGLAND") - 2 - (Published(KpiIds.Ext02, "E1") + 2);
+        Assert.True(ext01High - ext02Low > 1, $"E2's EXT03 numerator can only be 1: EXT01 at most {ext01High}, EXT02 at least {ext02Low}.");
+    }
+
+    /// <summary>
     /// Seeded breakdowns of two to six cells; for each published result, every value a blanked count of 1–7 could have is
     /// found by enumerating the sums the other cells can make (not by the interval reasoning the code uses).
     /// </summary>
@@ -157,7 +299,7 @@ public class ComplementarySuppressionTests
 
             var published = Disclosure.Disclosure.Apply(restricted);
 
-            var possible = published.Select((row, i) => PossibleValues(row.Numerator, restricted[i].Numerator!.Value)).ToArray();
+            var possible = published.Select(row => PossibleValues(row.Numerator, counts.Sum() + 100)).ToArray();
             for (var i = 0; i < published.Count; i++)
             {
                 if (restricted[i].Numerator is > 0 and < 8)
@@ -172,11 +314,13 @@ public class ComplementarySuppressionTests
         Assert.True(protectedCells > 1000);
     }
 
-    /// <summary>What an analyst knows a published count stands for (a blank: 1–7 or, if blanked as a complement, 8 or more).</summary>
-    private static HashSet<long> PossibleValues(long? published, long original) => published switch
+    /// <summary>
+    /// What an analyst knows a published count of a count KPI stands for (a blank: 1–7 or withheld, so 1 or more; no count
+    /// of these breakdowns comes near <paramref name="most"/>).
+    /// </summary>
+    private static HashSet<long> PossibleValues(long? published, long most) => published switch
     {
-        null when original is > 0 and < 8 => Range(1, 7),
-        null => Range(8, 800),
+        null => Range(1, most),
         0 => Range(0, 0),
         { } p => Range(p - 2, p + 2),
     };

@@ -1,28 +1,78 @@
 using KpiPipeline.Kpis.Catalogue;
+using KpiPipeline.Kpis.Engine;
 
 namespace KpiPipeline.Kpis.Disclosure;
 
 /// <summary>
 /// Complementary suppression of the public rows of one period (added to outputs.md section 4; docs/kpis.md, "Disclosure:
 /// complementary suppression"). Rounding to 5 and blanking 1–7 does not always hide a blanked count: a breakdown adds up to
-/// its total, so an analyst who knows that a published count r stands for r − 2 … r + 2 (0 for 0) and a blank for 1 … 7 can
-/// sometimes pin the blank exactly (a total of 170 with M 115, F 60 and X blank leaves X at most 172 − 113 − 58 = 1).
+/// its total, so an analyst who knows that a published count r stands for r − 2 … r + 2 (0 for 0) can sometimes pin a blank
+/// exactly (a total of 170 with M 115, F 60 and X blank leaves X at most 172 − 113 − 58 = 1).
 /// </summary>
 /// <remarks>
-/// The counts are tied by additive groups: each breakdown (the cells of one dimension) and the row of the same KPI and unit
-/// it breaks down; where the areas' nations are known, each nation and its areas and ALL and the nations (same KPI and
-/// breakdown cell); and EXT01 = EXT02 + EXT03 (numerators, same unit and cell). The analyst's bounds are tightened through
-/// every group in turn until none narrows further (bounds propagation, as an analyst would combine the groups). When a count
-/// blanked for being 1–7 is then left with one value, the smallest published count of a group holding it (a cell before a
-/// total; one that leaves that group's blanks unpinned if there is one) is withheld as well: every non-zero count of its row
-/// is blanked, so that its other count does not bound it, its value is blank and the row suppressed. Then everything is
-/// worked out again, until no such count is pinned. A withheld count is taken as known to be 8 or more, the most an analyst
-/// could learn of it. Numerators and denominators are separate variables; zeros stay published (a zero hides nothing).
+/// <para>
+/// What an analyst knows (<see cref="Initial"/>): a published count r is r − 2 … r + 2, 0 is 0; a blank is 1–7 where its row
+/// publishes a non-zero count beside it, else 1 or more (a row withheld here publishes no non-zero count, so it looks like a
+/// row of small counts). The relations an analyst can use (<see cref="Relations"/>): each breakdown and the row it breaks
+/// down; each nation and its areas, and ALL and the nations; EXT01 = EXT02 + EXT03; a count two KPIs share (one count
+/// published twice); a proportion's numerator at most its denominator, and a few counts at most another KPI's. Each is used
+/// only where the restricted counts satisfy it (distinct people need not add up over areas).
+/// </para>
+/// <para>
+/// The bounds are tightened through every relation until none narrows (bounds propagation, as an analyst would combine
+/// them). A count blanked for being 1–7 that is left with one value gets a complement (<see cref="Complement"/>): a nearby
+/// published row, tried by working out its neighbourhood again, is withheld, every non-zero count of it blanked (so that its
+/// other count does not bound it), its value blank and the row suppressed; with it every row publishing one of those counts
+/// again (<see cref="WithheldWith"/>). Then everything is worked out again, until no such count is pinned. Numerators and
+/// denominators are separate variables; zeros stay published (a zero hides nothing).
+/// </para>
 /// </remarks>
 internal static class ComplementarySuppression
 {
     private const long Unbounded = 1L << 40;
     private const int MaxRounds = 64;
+    private const int FurthestComplement = 4;
+    private const int MaxTrials = 8;
+
+    /// <summary>
+    /// Counts two or more KPIs publish of the same people, unit by unit and breakdown cell by cell (kpis.md: ACC01–ACC03 all
+    /// count starts in P; EXT01, EXT02, EXT04 and EXT05 divide by VOL01; EXT03's people are EXT01's; the RET01/RET02 cohort;
+    /// RET03/RET04's OST clients; SOFT01/SOFT02's paired barc10 episodes; CAP02/CAP03's headcount). Column 0 is the numerator.
+    /// </summary>
+    private static readonly (string Kpi, int Column)[][] SharedCounts =
+    [
+        [(KpiIds.Acc01, 1), (KpiIds.Acc02, 1), (KpiIds.Acc03, 1)],
+        [(KpiIds.Vol01, 0), (KpiIds.Ext01, 1), (KpiIds.Ext02, 1), (KpiIds.Ext04, 1), (KpiIds.Ext05, 1)],
+        [(KpiIds.Ext01, 0), (KpiIds.Ext03, 1)],
+        [(KpiIds.Ret01, 1), (KpiIds.Ret02, 1)],
+        [(KpiIds.Ret03, 1), (KpiIds.Ret04, 1)],
+        [(KpiIds.Soft01, 1), (KpiIds.Soft02, 1)],
+        [(KpiIds.Cap02, 1), (KpiIds.Cap03, 1)],
+    ];
+
+    /// <summary>
+    /// Counts of different KPIs where the first is at most the second (kpis.md: a same-day start waited at most 3 weeks; 6
+    /// years of OST are more than 4; a new presentation is in treatment and started in P, as did every episode of the RET01
+    /// cohort; OST clients are in treatment, and methadone, buprenorphine and stable-maintenance clients are OST clients; so
+    /// are HAT clients and a caseload; a client with a successful exit has an episode with one, which has a start date but for
+    /// the rare exit of an episode that never started — audits on 2026-12-06 recovered counts through these), besides each
+    /// proportion's numerator and denominator. Each is used only where it holds.
+    /// </summary>
+    private static readonly ((string Kpi, int Column) Smaller, (string Kpi, int Column) Larger)[] Ordered =
+    [
+        ((KpiIds.Acc03, 0), (KpiIds.Acc01, 0)),
+        ((KpiIds.Ret04, 0), (KpiIds.Ret03, 0)),
+        ((KpiIds.Vol02, 0), (KpiIds.Vol01, 0)),
+        ((KpiIds.Vol02, 0), (KpiIds.Acc01, 1)),
+        ((KpiIds.Ret01, 1), (KpiIds.Acc01, 1)),
+        ((KpiIds.Ret03, 1), (KpiIds.Vol01, 0)),
+        ((KpiIds.Dos01, 1), (KpiIds.Ret03, 1)),
+        ((KpiIds.Dos02, 1), (KpiIds.Ret03, 1)),
+        ((KpiIds.Ext08, 1), (KpiIds.Ret03, 1)),
+        ((KpiIds.Hat03, 0), (KpiIds.Vol01, 0)),
+        ((KpiIds.Cap01, 0), (KpiIds.Vol01, 0)),
+        ((KpiIds.Ext01, 0), (KpiIds.Ext07, 1)),
+    ];
 
     /// <summary>Blanks further counts of <paramref name="rows"/> (public, one period) as needed; <paramref name="sources"/> are their restricted rows.</summary>
     public static void Apply(List<KpiResult> rows, IReadOnlyList<KpiResult> sources, IReadOnlyDictionary<string, string>? nationOfArea)
@@ -44,28 +94,14 @@ internal static class ComplementarySuppression
             return;
         }
 
-        var groups = Groups(rows, sources, nationOfArea);
-        var groupsOf = new Dictionary<int, List<int>>();
-        for (var g = 0; g < groups.Count; g++)
-        {
-            foreach (var variable in groups[g])
-            {
-                if (!groupsOf.TryGetValue(variable, out var list))
-                {
-                    groupsOf[variable] = list = [];
-                }
-
-                list.Add(g);
-            }
-        }
-
+        var model = Relations(rows, sources, nationOfArea);
         var givenUp = new HashSet<int>();
         var low = new long[rows.Count * 2];
         var high = new long[rows.Count * 2];
         while (true)
         {
             Bound(rows, sources, low, high);
-            Propagate(groups, low, high);
+            Propagate(model.Groups, model.AtMost, model.Even, low, high);
             // Every count pinned now gets a complement in one go (one per group it is in), then all is worked out again:
             // a round per complement cost seconds a run.
             var touchedGroups = new HashSet<int>();
@@ -77,24 +113,28 @@ internal static class ComplementarySuppression
                     continue;
                 }
 
-                var itsGroups = groupsOf.GetValueOrDefault(pinned) ?? [];
+                // The groups of the count and of every count it is shared with (another KPI's count of the same people).
+                var itsGroups = TwinsOf(pinned, model.Twins).SelectMany(v => model.GroupsOf[v] ?? []).ToList();
                 if (itsGroups.Any(touchedGroups.Contains))
                 {
                     continue;
                 }
 
-                var chosen = Complement(pinned, itsGroups, groups, rows, sources);
+                var chosen = Complement(pinned, model, rows, sources, low, high);
                 if (chosen < 0)
                 {
                     givenUp.Add(pinned);
                     continue;
                 }
 
-                Withhold(rows, chosen);
                 withheldNow = true;
                 touchedGroups.UnionWith(itsGroups);
-                touchedGroups.UnionWith(groupsOf.GetValueOrDefault(Variable(chosen, 0)) ?? []);
-                touchedGroups.UnionWith(groupsOf.GetValueOrDefault(Variable(chosen, 1)) ?? []);
+                foreach (var row in WithheldWith(chosen, rows, model.Twins))
+                {
+                    Withhold(rows, row);
+                    touchedGroups.UnionWith(model.GroupsOf[Variable(row, 0)] ?? []);
+                    touchedGroups.UnionWith(model.GroupsOf[Variable(row, 1)] ?? []);
+                }
             }
 
             if (!withheldNow)
@@ -118,6 +158,40 @@ internal static class ComplementarySuppression
         };
     }
 
+    /// <summary>
+    /// The rows withholding <paramref name="row"/> withholds: itself, every row publishing one of its non-zero counts as
+    /// another KPI's count or as another unit's (a twin), and theirs in turn; rows with no non-zero count left are not listed.
+    /// </summary>
+    private static HashSet<int> WithheldWith(int row, List<KpiResult> rows, Dictionary<int, int[]> twins)
+    {
+        var withheld = new HashSet<int>();
+        var pending = new Stack<int>();
+        pending.Push(row);
+        while (pending.TryPop(out var next))
+        {
+            if (rows[next] is { Numerator: null or 0, Denominator: null or 0 } || !withheld.Add(next))
+            {
+                continue;
+            }
+
+            for (var column = 0; column < 2; column++)
+            {
+                if (Count(rows[next], column) is > 0)
+                {
+                    foreach (var twin in TwinsOf(Variable(next, column), twins))
+                    {
+                        pending.Push(twin / 2);
+                    }
+                }
+            }
+        }
+
+        return withheld;
+    }
+
+    /// <summary>The count itself and every count it is shared with.</summary>
+    private static int[] TwinsOf(int variable, Dictionary<int, int[]> twins) => twins.GetValueOrDefault(variable) ?? [variable];
+
     private static bool IsSmall(long? count) => count is > 0 and < Disclosure.SmallestShown;
 
     private static int Variable(int row, int column) => (row * 2) + column;
@@ -133,15 +207,30 @@ internal static class ComplementarySuppression
         }
     }
 
-    /// <summary>Tightens every count's bounds through every group (total = sum of cells) until nothing narrows.</summary>
-    private static void Propagate(List<int[]> groups, long[] low, long[] high)
+    /// <summary>
+    /// Tightens every count's bounds through every group (total = sum of cells) and every pair (the first at most the
+    /// second) until nothing narrows.
+    /// </summary>
+    private static void Propagate(List<Group> groups, List<(int Smaller, int Larger)> atMost, List<int> even, long[] low, long[] high)
     {
         for (var round = 0; round < MaxRounds; round++)
         {
             var changed = false;
             foreach (var group in groups)
             {
-                changed |= Tighten(group, low, high);
+                changed |= group.Exact ? Tighten(group.Members, low, high) : TightenAtMostSum(group.Members, low, high);
+            }
+
+            foreach (var v in even)
+            {
+                // An ACC02 median ending in .5 is the mean of two middle values: its n is even.
+                changed |= Narrow(v, low[v] + (low[v] & 1), high[v] - (high[v] & 1), low, high);
+            }
+
+            foreach (var (smaller, larger) in atMost)
+            {
+                changed |= Narrow(smaller, low[smaller], high[larger], low, high);
+                changed |= Narrow(larger, low[smaller], high[larger], low, high);
             }
 
             if (!changed)
@@ -173,6 +262,26 @@ internal static class ComplementarySuppression
         return changed;
     }
 
+    /// <summary>A group whose total is at most the sum of its cells (distinct people over areas that do not add up exactly).</summary>
+    private static bool TightenAtMostSum(int[] group, long[] low, long[] high)
+    {
+        long highSum = 0;
+        for (var g = 1; g < group.Length; g++)
+        {
+            highSum += high[group[g]];
+        }
+
+        var total = group[0];
+        var changed = Narrow(total, low[total], highSum, low, high);
+        for (var g = 1; g < group.Length; g++)
+        {
+            var v = group[g];
+            changed |= Narrow(v, low[total] - (highSum - high[v]), high[v], low, high);
+        }
+
+        return changed;
+    }
+
     private static bool Narrow(int v, long newLow, long newHigh, long[] low, long[] high)
     {
         var l = Math.Max(low[v], Math.Max(newLow, -Unbounded));
@@ -187,100 +296,169 @@ internal static class ComplementarySuppression
     }
 
     /// <summary>
-    /// The row to withhold for pinned count <paramref name="pinned"/>: in the groups holding it, the smallest published count
-    /// (a cell before a total) whose withholding leaves that group's small counts unpinned by the group alone, else the
-    /// smallest; -1 when there is none.
+    /// The row to withhold for count <paramref name="pinned"/>, pinned now; -1 when there is none. The published counts up to
+    /// <see cref="FurthestComplement"/> steps off through the groups and pairs are tried (its own row's other count is one
+    /// step off: a count pinned at 7 by its cells is unpinned by blanking the denominator that says it is at most 7),
+    /// nearest first, then cells before totals, then smallest first, each by working the bounds of that neighbourhood out
+    /// again as if its row were withheld; the first that leaves the count unpinned is chosen, else the first of all (the next
+    /// round then takes another).
     /// </summary>
-    private static int Complement(
-        int pinned, List<int> groupIndexes, List<int[]> groups, List<KpiResult> rows, IReadOnlyList<KpiResult> sources)
+    private static int Complement(int pinned, Model model, List<KpiResult> rows, IReadOnlyList<KpiResult> sources, long[] low, long[] high)
     {
-        var candidates = new List<(int Variable, int Group, bool IsTotal, long Published)>();
-        foreach (var g in groupIndexes)
+        // The neighbourhood, grown a step at a time: every count within reach. Tried first: the counts of a group that pins
+        // the count by itself, from what the rows alone say.
+        var reached = new HashSet<int>(TwinsOf(pinned, model.Twins));
+        var binding = new HashSet<int>();
+        foreach (var twin in reached)
         {
-            var group = groups[g];
-            for (var i = 0; i < group.Length; i++)
+            foreach (var g in model.GroupsOf[twin] ?? [])
             {
-                var v = group[i];
-                var row = v / 2;
-                // A withheld row's counts are blank (or 0), so it is never a candidate again.
-                if (v != pinned && Count(rows[row], v % 2) is { } published && published > 0 && !IsSmall(Count(sources[row], v % 2)))
+                if (model.Groups[g] is not { Exact: true, Members: var members })
                 {
-                    candidates.Add((v, g, i == 0, published));
+                    continue;
+                }
+
+                var bounds = members.Select(v => Initial(v, rows, sources)).ToArray();
+                var (groupLow, groupHigh) = (bounds.Select(b => b.Low).ToArray(), bounds.Select(b => b.High).ToArray());
+                Tighten([.. Enumerable.Range(0, members.Length)], groupLow, groupHigh);
+                var at = Array.IndexOf(members, twin);
+                if (groupLow[at] == groupHigh[at])
+                {
+                    binding.UnionWith(members);
                 }
             }
         }
 
-        if (candidates.Count == 0)
+        var frontier = reached.ToList();
+        var first = -1;
+        var trials = 0;
+        for (var step = 1; step <= FurthestComplement && frontier.Count > 0; step++)
         {
-            return -1;
-        }
-
-        var ordered = candidates.OrderBy(c => c.IsTotal).ThenBy(c => c.Published).ThenBy(c => c.Variable).ToList();
-        foreach (var candidate in ordered)
-        {
-            var group = groups[candidate.Group];
-            var trial = group.Select(v => v == candidate.Variable ? (Low: (long)Disclosure.SmallestShown, High: Unbounded) : Initial(v, rows, sources)).ToArray();
-            var trialLow = trial.Select(b => b.Low).ToArray();
-            var trialHigh = trial.Select(b => b.High).ToArray();
-            var local = Enumerable.Range(0, group.Length).ToArray();
-            Tighten(local, trialLow, trialHigh);
-            if (!Enumerable.Range(0, group.Length).Any(i => IsSmall(Count(sources[group[i] / 2], group[i] % 2)) && trialLow[i] == trialHigh[i]))
+            frontier = [.. frontier.SelectMany(model.Related).Where(reached.Add)];
+            var candidates = frontier
+                .Where(v => Count(rows[v / 2], v % 2) is > 0 && !IsSmall(Count(sources[v / 2], v % 2)))
+                .OrderBy(v => !binding.Contains(v))
+                .ThenBy(v => rows[v / 2].Dimension == KpiVocabulary.DimensionAll)
+                .ThenBy(v => Count(rows[v / 2], v % 2))
+                .ThenBy(v => v)
+                .Select(v => v / 2)
+                .Distinct()
+                .ToList();
+            if (candidates.Count == 0)
             {
-                return candidate.Variable / 2;
+                continue;
+            }
+
+            first = first < 0 ? candidates[0] : first;
+            foreach (var candidate in candidates)
+            {
+                if (trials++ == MaxTrials)
+                {
+                    return first;
+                }
+
+                if (Unpins(pinned, candidate, reached, model, rows, sources, low, high))
+                {
+                    return candidate;
+                }
             }
         }
 
-        return ordered[0].Variable / 2;
+        return first;
     }
 
     /// <summary>
-    /// A count's bounds from its own row alone: any value where the row has no such count, 1–7 when blanked for being small,
-    /// 0 for 0, 8 or more when withheld, else its published value ± 2.
+    /// Whether withholding <paramref name="candidate"/> leaves <paramref name="pinned"/> open, worked out over the relations of
+    /// the neighbourhood <paramref name="reached"/> (counts beyond it keep the bounds worked out for the whole period).
+    /// </summary>
+    private static bool Unpins(
+        int pinned, int candidate, HashSet<int> reached, Model model, List<KpiResult> rows, IReadOnlyList<KpiResult> sources, long[] low, long[] high)
+    {
+        var withheld = WithheldWith(candidate, rows, model.Twins);
+        var reset = reached.Concat(withheld.SelectMany(row => new[] { Variable(row, 0), Variable(row, 1) })).ToHashSet();
+        var localGroups = reset.SelectMany(v => model.GroupsOf[v] ?? []).Distinct().Select(g => model.Groups[g]).ToList();
+        var localPairs = reset.SelectMany(v => model.PairsOf[v] ?? []).Distinct().Select(p => model.AtMost[p]).ToList();
+        var scope = localGroups.SelectMany(g => g.Members).Concat(localPairs.SelectMany(p => new[] { p.Smaller, p.Larger })).Concat(reset).Distinct().ToList();
+        var saved = scope.Select(v => (low[v], high[v])).ToList();
+        foreach (var v in reset)
+        {
+            (low[v], high[v]) = withheld.Contains(v / 2) ? (Count(rows[v / 2], v % 2) is 0 ? (0, 0) : (1, Unbounded)) : Initial(v, rows, sources);
+        }
+
+        Propagate(localGroups, localPairs, model.Even, low, high);
+        var unpinned = low[pinned] != high[pinned];
+        for (var i = 0; i < scope.Count; i++)
+        {
+            (low[scope[i]], high[scope[i]]) = saved[i];
+        }
+
+        return unpinned;
+    }
+
+    /// <summary>
+    /// A count's bounds from its own row alone: any value where the row has no such count; 0 for 0; its published value ± 2;
+    /// and for a blank, 1–7 where the row publishes a non-zero count beside it (a withheld row never does, so that blank was
+    /// blanked for being 1–7), else 1 or more (1–7 or withheld: the public row does not say which).
     /// </summary>
     private static (long Low, long High) Initial(int v, List<KpiResult> rows, IReadOnlyList<KpiResult> sources)
     {
-        var original = Count(sources[v / 2], v % 2);
-        if (original is null or < 0)
+        if (Count(sources[v / 2], v % 2) is null or < 0)
         {
             return (-Unbounded, Unbounded);
         }
 
-        if (IsSmall(original))
+        if (Count(rows[v / 2], v % 2) is { } published)
         {
-            return (1, Disclosure.SmallestShown - 1);
+            return published == 0 ? (0, 0) : (published - 2, published + 2);
         }
 
-        return Count(rows[v / 2], v % 2) is { } published
-            ? (published == 0 ? (0, 0) : (published - 2, published + 2))
-            : (Disclosure.SmallestShown, Unbounded);
+        return Count(rows[v / 2], 1 - (v % 2)) is > 0 ? (1, Disclosure.SmallestShown - 1) : (1, Unbounded);
     }
 
-    /// <summary>Every additive group of the counts (variables: row × 2 + 0 for the numerator, 1 for the denominator), its total first.</summary>
-    private static List<int[]> Groups(List<KpiResult> rows, IReadOnlyList<KpiResult> sources, IReadOnlyDictionary<string, string>? nationOfArea)
+    /// <summary>
+    /// Every relation between the counts an analyst can use (variables: row × 2 + 0 for the numerator, 1 for the
+    /// denominator): the additive groups, each its total first (a count shared by two KPIs is a group of two, one equal to
+    /// the other); the pairs where one count is at most another; and each shared count's twins (itself included).
+    /// </summary>
+    private static Model Relations(
+        List<KpiResult> rows, IReadOnlyList<KpiResult> sources, IReadOnlyDictionary<string, string>? nationOfArea)
     {
-        var groups = new List<int[]>();
-        var totals = new Dictionary<(string Kpi, string Unit), int>();
-        var cells = new Dictionary<(string Kpi, string Unit, string Dimension), List<int>>();
-        var byUnit = new Dictionary<(string Kpi, string Dimension, string Value, string Unit), int>();
+        var groups = new List<Group>();
+        var atMost = new List<(int Smaller, int Larger)>();
+        var even = new List<int>();
+
+        // Every row's KPI, unit, dimension and value as small integers: one string lookup each (a string key hashes fast,
+        // a tuple of strings does not), then integer keys for everything else.
+        var (kpis, units, dimensions, values) = (new Ids(), new Ids(), new Ids(), new Ids());
+        var rowKeys = new (int Kpi, int Unit, int Dimension, int Value)[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            if (row.Dimension == KpiVocabulary.DimensionAll)
+            rowKeys[i] = (kpis.Of(row.KpiId), units.Of(row.UnitCode), dimensions.Of(row.Dimension), values.Of(row.DimensionValue));
+        }
+
+        var all = dimensions.Find(KpiVocabulary.DimensionAll);
+        var totals = new Dictionary<(int Kpi, int Unit), int>();
+        var cells = new Dictionary<(int Kpi, int Unit, int Dimension), List<int>>();
+        var byUnit = new Dictionary<(int Kpi, int Dimension, int Value, int Unit), int>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (kpi, unit, dimension, value) = rowKeys[i];
+            if (dimension == all)
             {
-                totals[(row.KpiId, row.UnitCode)] = i;
+                totals[(kpi, unit)] = i;
             }
             else
             {
-                var key = (row.KpiId, row.UnitCode, row.Dimension);
-                if (!cells.TryGetValue(key, out var list))
+                if (!cells.TryGetValue((kpi, unit, dimension), out var list))
                 {
-                    cells[key] = list = [];
+                    cells[(kpi, unit, dimension)] = list = [];
                 }
 
                 list.Add(i);
             }
 
-            byUnit[(row.KpiId, row.Dimension, row.DimensionValue, row.UnitCode)] = i;
+            byUnit[(kpi, dimension, value, unit)] = i;
         }
 
         var rowGroups = new List<int[]>();
@@ -292,28 +470,71 @@ internal static class ComplementarySuppression
             }
         }
 
-        var unitCodes = rows.Select(r => r.UnitCode).Distinct(StringComparer.Ordinal).ToList();
-        var seen = new HashSet<(string Kpi, string Dimension, string Value)>();
+        var seen = new HashSet<(int Kpi, int Dimension, int Value)>();
         var areasOfNation = nationOfArea?.GroupBy(p => p.Value, p => p.Key).ToDictionary(g => g.Key, g => g.Order(StringComparer.Ordinal).ToList());
-        foreach (var row in rows)
+        foreach (var (rowKpi, _, dimension, value) in rowKeys)
         {
-            if (!seen.Add((row.KpiId, row.Dimension, row.DimensionValue)))
+            if (!seen.Add((rowKpi, dimension, value)))
             {
                 continue;
             }
 
-            int RowOf(string kpi, string unit) => byUnit.TryGetValue((kpi, row.Dimension, row.DimensionValue, unit), out var i) ? i : -1;
+            int RowOf(int kpi, int unit) => kpi >= 0 && unit >= 0 && byUnit.TryGetValue((kpi, dimension, value, unit), out var i) ? i : -1;
             if (areasOfNation is not null)
             {
-                AddHierarchy(rowGroups, areasOfNation, unit => RowOf(row.KpiId, unit));
+                AddHierarchy(rowGroups, areasOfNation, unit => RowOf(rowKpi, units.Find(unit)));
             }
 
-            if (row.KpiId == KpiIds.Ext01)
+            foreach (var shared in SharedCounts)
+            {
+                if (kpis.Find(shared[0].Kpi) != rowKpi)
+                {
+                    continue;
+                }
+
+                for (var unit = 0; unit < units.Count; unit++)
+                {
+                    var first = -1;
+                    foreach (var (kpi, column) in shared)
+                    {
+                        if (RowOf(kpis.Find(kpi), unit) is var r and >= 0 && Count(sources[r], column) is >= 0)
+                        {
+                            if (first < 0)
+                            {
+                                first = Variable(r, column);
+                            }
+                            else
+                            {
+                                AddGroup([first, Variable(r, column)]);
+                            }
+                        }
+                    }
+                }
+            }
+
+            foreach (var (smaller, larger) in Ordered)
+            {
+                if (kpis.Find(smaller.Kpi) != rowKpi)
+                {
+                    continue;
+                }
+
+                for (var unit = 0; unit < units.Count; unit++)
+                {
+                    var (s, l) = (RowOf(rowKpi, unit), RowOf(kpis.Find(larger.Kpi), unit));
+                    if (s >= 0 && l >= 0)
+                    {
+                        AddAtMost(Variable(s, smaller.Column), Variable(l, larger.Column));
+                    }
+                }
+            }
+
+            if (rowKpi == kpis.Find(KpiIds.Ext01))
             {
                 // EXT03's numerator is EXT01's less EXT02's (kpis.md 10.2), unit by unit.
-                foreach (var unit in unitCodes)
+                for (var unit = 0; unit < units.Count; unit++)
                 {
-                    var (ext01, ext02, ext03) = (RowOf(KpiIds.Ext01, unit), RowOf(KpiIds.Ext02, unit), RowOf(KpiIds.Ext03, unit));
+                    var (ext01, ext02, ext03) = (RowOf(rowKpi, unit), RowOf(kpis.Find(KpiIds.Ext02), unit), RowOf(kpis.Find(KpiIds.Ext03), unit));
                     if (ext01 >= 0 && ext02 >= 0 && ext03 >= 0)
                     {
                         AddGroup([Variable(ext01, 0), Variable(ext02, 0), Variable(ext03, 0)]);
@@ -324,20 +545,128 @@ internal static class ComplementarySuppression
 
         foreach (var group in rowGroups)
         {
-            AddGroup([.. group.Select(r => Variable(r, 0))]);
-            AddGroup([.. group.Select(r => Variable(r, 1))]);
+            for (var column = 0; column < 2; column++)
+            {
+                var variables = new int[group.Length];
+                for (var m = 0; m < group.Length; m++)
+                {
+                    variables[m] = Variable(group[m], column);
+                }
+
+                AddGroup(variables);
+            }
         }
 
-        return groups;
+        KpiEntry? entry = null;
+        for (var row = 0; row < rows.Count; row++)
+        {
+            // A proportion's numerator counts some of its denominator's people (POP01, NSP04 and CAP01 are ratios). Rows
+            // come KPI by KPI: the entry is looked up again only when the KPI changes.
+            entry = entry is not null && ReferenceEquals(entry.Definition.Id, rows[row].KpiId) ? entry : KpiRun.Entry(rows[row].KpiId);
+            if (entry is { PublicValue: null, Definition.Unit: KpiUnit.Percent })
+            {
+                AddAtMost(Variable(row, 0), Variable(row, 1));
+            }
+        }
+
+        // HRM01's denominator, distinct OPIATE clients in treatment, is VOL01's OPIATE cell at the same unit.
+        var (hrm01, vol01, allValue) = (kpis.Find(KpiIds.Hrm01), kpis.Find(KpiIds.Vol01), values.Find(KpiVocabulary.DimensionValueAll));
+        var (substance, opiate) = (dimensions.Find(KpiVocabulary.DimensionSubstanceGroup), values.Find("OPIATE"));
+        for (var unit = 0; unit < units.Count; unit++)
+        {
+            if (byUnit.TryGetValue((hrm01, all, allValue, unit), out var h) && byUnit.TryGetValue((vol01, substance, opiate, unit), out var o))
+            {
+                AddGroup([Variable(h, 1), Variable(o, 0)]);
+            }
+        }
+
+        for (var row = 0; row < rows.Count; row++)
+        {
+            if (rows[row] is { KpiId: KpiIds.Acc02, Value: { } median } && median % 1 != 0)
+            {
+                even.Add(Variable(row, 1));
+            }
+        }
+
+        return new Model(rows.Count * 2, groups, atMost, Twins(groups), even);
 
         void AddGroup(int[] variables)
         {
-            // A group counts only when every member has the count.
-            if (variables.All(v => Count(sources[v / 2], v % 2) is >= 0))
+            // A group counts only when every member has the count and the counts add up (distinct people need not add up
+            // over areas: a person at two counts once in the nation). An equation that does not hold could narrow a count
+            // past its true value, and a true equation that then disagrees would be set aside, so it is left out.
+            long sum = 0;
+            for (var m = 1; m < variables.Length; m++)
             {
-                groups.Add(variables);
+                if (Count(sources[variables[m] / 2], variables[m] % 2) is not { } count || count < 0)
+                {
+                    return;
+                }
+
+                sum += count;
+            }
+
+            var total = Count(sources[variables[0] / 2], variables[0] % 2);
+            if (total == sum)
+            {
+                groups.Add(new Group(variables, Exact: true));
+            }
+            else if (total < sum && variables.Skip(1).All(v => Count(sources[v / 2], v % 2) <= total))
+            {
+                // What an analyst still knows: no cell is more than the total, and the total is at most their sum.
+                groups.Add(new Group(variables, Exact: false));
+                foreach (var cell in variables.Skip(1))
+                {
+                    AddAtMost(cell, variables[0]);
+                }
             }
         }
+
+        void AddAtMost(int smaller, int larger)
+        {
+            if (Count(sources[smaller / 2], smaller % 2) is { } s && Count(sources[larger / 2], larger % 2) is { } l && s >= 0 && s <= l)
+            {
+                atMost.Add((smaller, larger));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The counts that are one count published twice or more (groups of two: a count two KPIs share, a nation of one area),
+    /// each with all of its twins, itself included: withholding one withholds them all.
+    /// </summary>
+    private static Dictionary<int, int[]> Twins(List<Group> groups)
+    {
+        var parent = new Dictionary<int, int>();
+        int Root(int v)
+        {
+            while (parent.TryGetValue(v, out var up) && up != v)
+            {
+                v = up;
+            }
+
+            return v;
+        }
+
+        foreach (var group in groups)
+        {
+            if (group is { Exact: true, Members: [var first, var second] } && Root(first) is var a && Root(second) is var b && a != b)
+            {
+                parent[a] = b;
+            }
+        }
+
+        var twins = new Dictionary<int, int[]>();
+        foreach (var members in parent.Keys.Concat(parent.Values).Distinct().GroupBy(Root))
+        {
+            var all = members.ToArray();
+            foreach (var member in all)
+            {
+                twins[member] = all;
+            }
+        }
+
+        return twins;
     }
 
     /// <summary>
@@ -375,5 +704,69 @@ internal static class ComplementarySuppression
         {
             groups.Add([all, .. nations]);
         }
+    }
+
+    /// <summary>Counts tied by an equation (the total first, then the cells it adds up), or with the total at most the cells' sum.</summary>
+    private readonly record struct Group(int[] Members, bool Exact);
+
+    /// <summary>Small integers for the distinct strings of one column, in order of first sight.</summary>
+    private sealed class Ids
+    {
+        private readonly Dictionary<string, int> ids = new(StringComparer.Ordinal);
+
+        public int Count => ids.Count;
+
+        public int Of(string text) => ids.TryGetValue(text, out var id) ? id : ids[text] = ids.Count;
+
+        /// <summary>The string's integer, -1 if it was never seen.</summary>
+        public int Find(string text) => ids.TryGetValue(text, out var id) ? id : -1;
+    }
+
+    /// <summary>
+    /// The relations of one period's counts: additive groups (total first), pairs (the first at most the second), and each
+    /// count's twins; with, for each count, the groups and pairs holding it.
+    /// </summary>
+    private sealed class Model
+    {
+        public Model(int variables, List<Group> groups, List<(int Smaller, int Larger)> atMost, Dictionary<int, int[]> twins, List<int> even)
+        {
+            (Groups, AtMost, Twins, Even) = (groups, atMost, twins, even);
+            (GroupsOf, PairsOf) = (new List<int>?[variables], new List<int>?[variables]);
+            for (var g = 0; g < groups.Count; g++)
+            {
+                foreach (var v in groups[g].Members)
+                {
+                    Add(GroupsOf, v, g);
+                }
+            }
+
+            for (var p = 0; p < atMost.Count; p++)
+            {
+                Add(PairsOf, atMost[p].Smaller, p);
+                Add(PairsOf, atMost[p].Larger, p);
+            }
+        }
+
+        public List<Group> Groups { get; }
+
+        /// <summary>Counts known to be even (the n of a median ending in .5).</summary>
+        public List<int> Even { get; }
+
+        public List<(int Smaller, int Larger)> AtMost { get; }
+
+        public Dictionary<int, int[]> Twins { get; }
+
+        /// <summary>The groups holding each count (null: none).</summary>
+        public List<int>?[] GroupsOf { get; }
+
+        /// <summary>The pairs holding each count (null: none).</summary>
+        public List<int>?[] PairsOf { get; }
+
+        /// <summary>Every count sharing a group or a pair with <paramref name="v"/>.</summary>
+        public IEnumerable<int> Related(int v) =>
+            (GroupsOf[v] ?? []).SelectMany(g => Groups[g].Members)
+                .Concat((PairsOf[v] ?? []).Select(p => AtMost[p].Smaller == v ? AtMost[p].Larger : AtMost[p].Smaller));
+
+        private static void Add(List<int>?[] index, int key, int value) => (index[key] ??= []).Add(value);
     }
 }
