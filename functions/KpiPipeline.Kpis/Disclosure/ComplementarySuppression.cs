@@ -299,9 +299,10 @@ internal static class ComplementarySuppression
     /// The row to withhold for count <paramref name="pinned"/>, pinned now; -1 when there is none. The published counts up to
     /// <see cref="FurthestComplement"/> steps off through the groups and pairs are tried (its own row's other count is one
     /// step off: a count pinned at 7 by its cells is unpinned by blanking the denominator that says it is at most 7),
-    /// nearest first, then cells before totals, then smallest first, each by working the bounds of that neighbourhood out
-    /// again as if its row were withheld; the first that leaves the count unpinned is chosen, else the first of all (the next
-    /// round then takes another).
+    /// nearest first, then those of a group that pins the count by itself, then cells before totals, then smallest first, at
+    /// most <see cref="MaxTrials"/> of them, each by working the bounds of that neighbourhood out again as if its row were
+    /// withheld; the first that leaves the count unpinned is chosen, else the first of all (the next round then takes another:
+    /// trying 24 cost 4 CPU-s a fifth-size run).
     /// </summary>
     private static int Complement(int pinned, Model model, List<KpiResult> rows, IReadOnlyList<KpiResult> sources, long[] low, long[] high)
     {
@@ -385,7 +386,7 @@ internal static class ComplementarySuppression
             (low[v], high[v]) = withheld.Contains(v / 2) ? (Count(rows[v / 2], v % 2) is 0 ? (0, 0) : (1, Unbounded)) : Initial(v, rows, sources);
         }
 
-        Propagate(localGroups, localPairs, model.Even, low, high);
+        Propagate(localGroups, localPairs, [.. model.Even.Where(reset.Contains)], low, high);
         var unpinned = low[pinned] != high[pinned];
         for (var i = 0; i < scope.Count; i++)
         {
