@@ -20,7 +20,10 @@ namespace KpiPipeline.Cli.Tests;
 /// rag of 446 public rows changed and nothing else, in either dataset. Re-pinned again on 2026-12-06 for complementary
 /// suppression (docs/kpis.md, "Disclosure: complementary suppression"): of the 38,628 public rows, 88 became suppressed
 /// (a count withheld so that a count of 1–7 cannot be worked out) and 16 lost their national_benchmark rating because the
-/// ALL row they are rated against was withheld; nothing else changed, in either dataset.
+/// ALL row they are rated against was withheld; nothing else changed, in either dataset. Re-pinned later that day when
+/// complementary suppression came to model what an analyst can and cannot tell (shared counts, at-most relations, a
+/// median's parity; a withheld blank indistinguishable from a small one): 155 public rows changed (47 became suppressed,
+/// 54 are published again, 38 suppressed rows blank other counts, 16 ratings follow their ALL row), nothing restricted.
 /// </remarks>
 public sealed class VersionOneFiguresTests
 {

@@ -471,8 +471,16 @@ internal static class ComplementarySuppression
             }
         }
 
+        // The tables' KPIs and the nations' units as the rows' integers, once (-1: no row has it).
+        var shared = SharedCounts.Select(counts => counts.Select(c => (Kpi: kpis.Find(c.Kpi), c.Column)).ToArray()).ToArray();
+        var ordered = Ordered.Select(o => (Smaller: (Kpi: kpis.Find(o.Smaller.Kpi), o.Smaller.Column), Larger: (Kpi: kpis.Find(o.Larger.Kpi), o.Larger.Column))).ToArray();
+        var (ext01, ext02, ext03) = (kpis.Find(KpiIds.Ext01), kpis.Find(KpiIds.Ext02), kpis.Find(KpiIds.Ext03));
+        var areasOfNation = nationOfArea?.GroupBy(p => p.Value, p => p.Key)
+            .Select(g => (Nation: units.Find(g.Key), Areas: g.Order(StringComparer.Ordinal).Select(units.Find).ToArray()))
+            .ToList();
+        var allUnit = units.Find(KpiVocabulary.UnitAll);
+
         var seen = new HashSet<(int Kpi, int Dimension, int Value)>();
-        var areasOfNation = nationOfArea?.GroupBy(p => p.Value, p => p.Key).ToDictionary(g => g.Key, g => g.Order(StringComparer.Ordinal).ToList());
         foreach (var (rowKpi, _, dimension, value) in rowKeys)
         {
             if (!seen.Add((rowKpi, dimension, value)))
@@ -483,12 +491,12 @@ internal static class ComplementarySuppression
             int RowOf(int kpi, int unit) => kpi >= 0 && unit >= 0 && byUnit.TryGetValue((kpi, dimension, value, unit), out var i) ? i : -1;
             if (areasOfNation is not null)
             {
-                AddHierarchy(rowGroups, areasOfNation, unit => RowOf(rowKpi, units.Find(unit)));
+                AddHierarchy(rowGroups, areasOfNation, allUnit, unit => RowOf(rowKpi, unit));
             }
 
-            foreach (var shared in SharedCounts)
+            foreach (var counts in shared)
             {
-                if (kpis.Find(shared[0].Kpi) != rowKpi)
+                if (counts[0].Kpi != rowKpi)
                 {
                     continue;
                 }
@@ -496,9 +504,9 @@ internal static class ComplementarySuppression
                 for (var unit = 0; unit < units.Count; unit++)
                 {
                     var first = -1;
-                    foreach (var (kpi, column) in shared)
+                    foreach (var (kpi, column) in counts)
                     {
-                        if (RowOf(kpis.Find(kpi), unit) is var r and >= 0 && Count(sources[r], column) is >= 0)
+                        if (RowOf(kpi, unit) is var r and >= 0 && Count(sources[r], column) is >= 0)
                         {
                             if (first < 0)
                             {
@@ -513,16 +521,16 @@ internal static class ComplementarySuppression
                 }
             }
 
-            foreach (var (smaller, larger) in Ordered)
+            foreach (var (smaller, larger) in ordered)
             {
-                if (kpis.Find(smaller.Kpi) != rowKpi)
+                if (smaller.Kpi != rowKpi)
                 {
                     continue;
                 }
 
                 for (var unit = 0; unit < units.Count; unit++)
                 {
-                    var (s, l) = (RowOf(rowKpi, unit), RowOf(kpis.Find(larger.Kpi), unit));
+                    var (s, l) = (RowOf(rowKpi, unit), RowOf(larger.Kpi, unit));
                     if (s >= 0 && l >= 0)
                     {
                         AddAtMost(Variable(s, smaller.Column), Variable(l, larger.Column));
@@ -530,15 +538,15 @@ internal static class ComplementarySuppression
                 }
             }
 
-            if (rowKpi == kpis.Find(KpiIds.Ext01))
+            if (rowKpi == ext01)
             {
                 // EXT03's numerator is EXT01's less EXT02's (kpis.md 10.2), unit by unit.
                 for (var unit = 0; unit < units.Count; unit++)
                 {
-                    var (ext01, ext02, ext03) = (RowOf(rowKpi, unit), RowOf(kpis.Find(KpiIds.Ext02), unit), RowOf(kpis.Find(KpiIds.Ext03), unit));
-                    if (ext01 >= 0 && ext02 >= 0 && ext03 >= 0)
+                    var (whole, without, with) = (RowOf(ext01, unit), RowOf(ext02, unit), RowOf(ext03, unit));
+                    if (whole >= 0 && without >= 0 && with >= 0)
                     {
-                        AddGroup([Variable(ext01, 0), Variable(ext02, 0), Variable(ext03, 0)]);
+                        AddGroup([Variable(whole, 0), Variable(without, 0), Variable(with, 0)]);
                     }
                 }
             }
@@ -674,7 +682,7 @@ internal static class ComplementarySuppression
     /// The row groups of one KPI and breakdown cell: each nation with its areas, and ALL with the nations, where every member
     /// has a row; a nation of one area is that area (a re-audit on 2026-12-06 recovered counts through one).
     /// </summary>
-    private static void AddHierarchy(List<int[]> groups, Dictionary<string, List<string>> areasOfNation, Func<string, int> rowOf)
+    private static void AddHierarchy(List<int[]> groups, List<(int Nation, int[] Areas)> areasOfNation, int allUnit, Func<int, int> rowOf)
     {
         var nations = new List<int>();
         foreach (var (nation, areas) in areasOfNation)
@@ -686,7 +694,7 @@ internal static class ComplementarySuppression
             }
 
             nations.Add(nationRow);
-            var areaRows = new List<int>(areas.Count);
+            var areaRows = new List<int>(areas.Length);
             foreach (var area in areas)
             {
                 if (rowOf(area) is var areaRow and >= 0)
@@ -695,13 +703,13 @@ internal static class ComplementarySuppression
                 }
             }
 
-            if (areaRows.Count > 0 && areaRows.Count == areas.Count)
+            if (areaRows.Count > 0 && areaRows.Count == areas.Length)
             {
                 groups.Add([nationRow, .. areaRows]);
             }
         }
 
-        if (nations.Count > 0 && nations.Count == areasOfNation.Count && rowOf(KpiVocabulary.UnitAll) is var all and >= 0)
+        if (nations.Count > 0 && nations.Count == areasOfNation.Count && rowOf(allUnit) is var all and >= 0)
         {
             groups.Add([all, .. nations]);
         }
