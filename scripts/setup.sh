@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the demo and the tests need: Node tools from npm (Azurite, the local Azure Storage), Debian's chromium (the
-# scorecard tests drive it through Playwright) and the .NET packages, then builds the solution. Safe to run again.
+# Installs what the demo and the tests need: Node tools from npm (Azurite, the local Azure Storage; DuckDB for Node, which
+# the tests read Parquet back with), Debian's chromium (the scorecard tests drive it through Playwright) and the .NET
+# packages, then builds the solution. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Playwright's own browser download does not work here: the tests use /usr/bin/chromium from apt.
@@ -16,7 +17,7 @@ command -v dotnet >/dev/null || { echo "dotnet (SDK 10) is required" >&2; exit 1
 command -v node >/dev/null || { echo "node (20+) and npm are required" >&2; exit 1; }
 # Reinstalled whenever package-lock.json differs from the one last installed (a stamp inside node_modules).
 if ! cmp -s package-lock.json node_modules/.installed-package-lock.json; then
-  echo "== npm ci (Azurite; exactly the versions in package-lock.json)"
+  echo "== npm ci (Azurite, @duckdb/node-api; exactly the versions in package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.installed-package-lock.json
 fi

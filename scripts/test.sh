@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh machine of this kind and runs every test:
-# npm packages (Azurite) into ./node_modules, the .NET restore and build, then all test projects
-# (they start their own Azurite on free loopback ports, read Parquet back with DuckDB in process (DuckDB.NET), and open
+# npm packages (Azurite, @duckdb/node-api) into ./node_modules, the .NET restore and build, then all test projects
+# (they start their own Azurite on free loopback ports, read Parquet back with DuckDB from Node (@duckdb/node-api), and open
 # the scorecards in Debian's chromium through Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -22,12 +22,7 @@ public sealed class ProviderStatesTests(AzuriteFixture azurite) : IClassFixture<
     [InlineData(ReturnFileKind.Workforce)]
     public async Task A_state_file_read_back_restores_the_fold_and_writes_the_same_bytes_again(ReturnFileKind kind)
     {
-        var fold = new ProviderFold("P1");
-        fold.AddEpisodes(PathOf("2025-04", ReturnFileKind.Episodes), [Open, Open with { EpisodeId = "E2", TreatmentStartDate = null, Setting = null, Medication = null, DailyDoseMg = null, NaloxoneSupplied = null }]);
-        fold.AddEpisodes(PathOf("2025-05", ReturnFileKind.Episodes), [Open with { ExitDate = new DateOnly(2025, 5, 9), ExitReason = ExitReason.DIED }, Open with { EpisodeId = "E3", RecordStatus = RecordStatus.DELETED }, Open with { EpisodeId = "E4" }]);
-        fold.AddReviews(PathOf("2025-04", ReturnFileKind.Reviews), [new CuratedReview("P1", "E1", new DateOnly(2025, 4, 2), ReviewStage.START, 28, null, 0, 1, 2, 3, true, 4, 5, 6, false, 7, 33, 5, 2)]);
-        fold.AddNsp(PathOf("2025-04", ReturnFileKind.Nsp), [new NspMonthTotals("P1", new ReportingMonth(2025, 4), 12, 340, 2, 1, 0)]);
-        fold.AddWorkforce(PathOf("2025-04", ReturnFileKind.Workforce), new CuratedWorkforce("P1", 12, 10.50m, 0.25m, 1, 4));
+        var fold = SampleFold();
         var inputs = StateInputs.Of(
             fold.FilesOf(kind).Select(p => new FoldedVersion(p, "upload-" + p.Month)),
             [new ProviderUpload(PathOf("2025-04", kind).BlobName.ToLowerInvariant(), PathOf("2025-04", kind), "rejected-1", new DateTimeOffset(2025, 5, 2, 8, 30, 1, TimeSpan.Zero), false)]);
@@ -54,6 +49,49 @@ public sealed class ProviderStatesTests(AzuriteFixture azurite) : IClassFixture<
             Assert.Equal(["E4"], restored.OpenBefore(new ReportingMonth(2025, 6))!);
             Assert.Equal("E2", Assert.Single(restored.MissingEvents).EpisodeId);
         }
+    }
+
+    [Theory]
+    [InlineData(ReturnFileKind.Episodes, "episode_id|last_month|daily_dose_mg|exit_date", "E1|2025-05|60.50|2025-05-09;E2|2025-04||;E3|2025-05|60.50|;E4|2025-05|60.50|")]
+    [InlineData(ReturnFileKind.Reviews, "episode_id|review_date|stage|barc10_score", "E1|2025-04-02|START|33")]
+    [InlineData(ReturnFileKind.Nsp, "month|needles_supplied|referred_to_treatment", "2025-04|340|0")]
+    [InlineData(ReturnFileKind.Workforce, "month|staff_headcount|staff_fte", "2025-04|12|10.50")]
+    public async Task DuckDB_reads_a_state_file_with_its_rows_and_footer_and_no_identifier_column(ReturnFileKind kind, string columns, string expected)
+    {
+        var fold = SampleFold();
+        var inputs = StateInputs.Of(fold.FilesOf(kind).Select(p => new FoldedVersion(p, "upload-" + p.Month)), []);
+        var file = Path.Combine(RepoPaths.NewTempFolder("state-duckdb"), "state.parquet");
+        await using (var output = File.Create(file))
+        {
+            await ProviderStateFile.WriteAsync(output, fold, kind, inputs, CancellationToken.None);
+        }
+
+        var selected = string.Join(", ", columns.Split('|'));
+        var rows = await DuckDb.QueryAsync($"SELECT {selected} FROM read_parquet({DuckDb.Literal(file)}) ORDER BY ALL");
+        Assert.Equal(expected, string.Join(';', rows.Rows.Select(r => string.Join('|', columns.Split('|').Select(c => Text(r.GetProperty(c)))))));
+        var all = await DuckDb.QueryAsync($"SELECT * FROM read_parquet({DuckDb.Literal(file)}) LIMIT 0");
+        Assert.DoesNotContain(all.Columns, c => c.Contains("initial", StringComparison.Ordinal) || c.Contains("birth", StringComparison.Ordinal));
+
+        var footer = (await DuckDb.QueryAsync($"SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata({DuckDb.Literal(file)})"))
+            .Rows.ToDictionary(r => r.GetProperty("k").GetString()!, r => r.GetProperty("v").GetString());
+        Assert.Equal("P1", footer["kpipipeline.state.provider"]);
+        Assert.Equal(CodeRules.FileName(kind), footer["kpipipeline.state.kind"]);
+        Assert.Equal(inputs.Fingerprint, footer["kpipipeline.state.inputs"]);
+    }
+
+    private static string Text(System.Text.Json.JsonElement value) =>
+        value.ValueKind == System.Text.Json.JsonValueKind.Null ? "" : value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString()! : value.GetRawText();
+
+    /// <summary>A fold of provider P1 with every kind: four episodes over two months (one exited, one deleted), a review, NSP totals, a workforce month.</summary>
+    private static ProviderFold SampleFold()
+    {
+        var fold = new ProviderFold("P1");
+        fold.AddEpisodes(PathOf("2025-04", ReturnFileKind.Episodes), [Open, Open with { EpisodeId = "E2", TreatmentStartDate = null, Setting = null, Medication = null, DailyDoseMg = null, NaloxoneSupplied = null }]);
+        fold.AddEpisodes(PathOf("2025-05", ReturnFileKind.Episodes), [Open with { ExitDate = new DateOnly(2025, 5, 9), ExitReason = ExitReason.DIED }, Open with { EpisodeId = "E3", RecordStatus = RecordStatus.DELETED }, Open with { EpisodeId = "E4" }]);
+        fold.AddReviews(PathOf("2025-04", ReturnFileKind.Reviews), [new CuratedReview("P1", "E1", new DateOnly(2025, 4, 2), ReviewStage.START, 28, null, 0, 1, 2, 3, true, 4, 5, 6, false, 7, 33, 5, 2)]);
+        fold.AddNsp(PathOf("2025-04", ReturnFileKind.Nsp), [new NspMonthTotals("P1", new ReportingMonth(2025, 4), 12, 340, 2, 1, 0)]);
+        fold.AddWorkforce(PathOf("2025-04", ReturnFileKind.Workforce), new CuratedWorkforce("P1", 12, 10.50m, 0.25m, 1, 4));
+        return fold;
     }
 
     [Fact]

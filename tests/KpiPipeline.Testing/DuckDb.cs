@@ -1,8 +1,7 @@
-using System.Collections;
-using System.Globalization;
-using System.Numerics;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
-using DuckDB.NET.Data;
 
 namespace KpiPipeline.Testing;
 
@@ -19,99 +18,147 @@ public sealed record DuckDbResult(IReadOnlyList<string> Columns, IReadOnlyList<s
 }
 
 /// <summary>
-/// Runs SQL in a real DuckDB inside the test process (DuckDB.NET, an in-memory database per query), so Parquet and CSV
-/// files are read back by a reader independent of the project.
+/// Runs SQL in a real DuckDB outside the project: Node's <c>@duckdb/node-api</c> (installed by scripts/setup.sh from the
+/// repository's package.json), the reader analysts use from Node, through <c>duckdb-query-server.mjs</c>, one server per test
+/// process. Each query gets a fresh in-memory database; a <see cref="DuckDbSession"/> keeps one across queries.
 /// </summary>
 public static class DuckDb
 {
-    public static Task<DuckDbResult> QueryAsync(string sql, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-        var types = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetDataTypeName(i).ToUpperInvariant()).ToList();
-        var rows = new List<JsonElement>();
-        while (reader.Read())
-        {
-            using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer))
-            {
-                json.WriteStartObject();
-                for (var i = 0; i < columns.Count; i++)
-                {
-                    json.WritePropertyName(columns[i]);
-                    WriteValue(json, reader.IsDBNull(i) ? null : reader.GetValue(i));
-                }
+    private static readonly Lazy<DuckDbServer> Server = new(DuckDbServer.Start);
 
-                json.WriteEndObject();
-            }
+    public static Task<DuckDbResult> QueryAsync(string sql, CancellationToken cancellationToken = default) =>
+        Server.Value.SendAsync(new Dictionary<string, object> { ["sql"] = sql }, cancellationToken);
 
-            rows.Add(JsonDocument.Parse(buffer.ToArray()).RootElement.Clone());
-        }
-
-        return Task.FromResult(new DuckDbResult(columns, types, rows));
-    }
+    /// <summary>Opens an in-memory database that keeps its tables and macros from one query to the next.</summary>
+    public static DuckDbSession OpenSession() => new(Server.Value);
 
     /// <summary>Quotes a path as a DuckDB string literal.</summary>
     public static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+}
 
-    private static void WriteValue(Utf8JsonWriter json, object? value)
+/// <summary>One in-memory DuckDB database of the query server, kept until disposed.</summary>
+public sealed class DuckDbSession : IAsyncDisposable
+{
+    private static int lastId;
+    private readonly DuckDbServer server;
+    private readonly int id = Interlocked.Increment(ref lastId);
+
+    internal DuckDbSession(DuckDbServer server) => this.server = server;
+
+    /// <summary>Runs one or more statements; the result is the last one's.</summary>
+    public Task<DuckDbResult> QueryAsync(string sql, CancellationToken cancellationToken = default) =>
+        server.SendAsync(new Dictionary<string, object> { ["session"] = id, ["sql"] = sql }, cancellationToken);
+
+    public async ValueTask DisposeAsync() =>
+        await server.SendAsync(new Dictionary<string, object> { ["session"] = id, ["close"] = true }, CancellationToken.None);
+}
+
+/// <summary>The Node process running <c>duckdb-query-server.mjs</c>: requests by line on its stdin, answers by id.</summary>
+internal sealed class DuckDbServer
+{
+    private readonly Process process;
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonElement>> pending = new();
+    private readonly StringBuilder errors = new();
+    private readonly Lock writing = new();
+    private int lastId;
+    private volatile bool ended;
+
+    private DuckDbServer(Process process) => this.process = process;
+
+    public static DuckDbServer Start()
     {
-        switch (value)
+        var script = Path.Combine(RepoPaths.Root, "tests", "KpiPipeline.Testing", "duckdb-query-server.mjs");
+        if (!Directory.Exists(Path.Combine(RepoPaths.NodeModules, "@duckdb", "node-api")))
         {
-            case null or DBNull:
-                json.WriteNullValue();
-                break;
-            case string text:
-                json.WriteStringValue(text);
-                break;
-            case bool flag:
-                json.WriteBooleanValue(flag);
-                break;
-            case long or ulong or BigInteger or decimal:
-                json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
-                break;
-            case double number when !double.IsFinite(number):
-                json.WriteStringValue(number.ToString(CultureInfo.InvariantCulture));
-                break;
-            case float number when !float.IsFinite(number):
-                json.WriteStringValue(number.ToString(CultureInfo.InvariantCulture));
-                break;
-            case double or float or int or uint or short or ushort or sbyte or byte:
-                json.WriteRawValue(Convert.ToString(value, CultureInfo.InvariantCulture)!);
-                break;
-            case DateOnly date:
-                json.WriteStringValue(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                break;
-            case DateTime time:
-                json.WriteStringValue(time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'));
-                break;
-            case IDictionary map:
-                json.WriteStartObject();
-                foreach (DictionaryEntry entry in map)
-                {
-                    json.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture)!);
-                    WriteValue(json, entry.Value);
-                }
+            throw new InvalidOperationException(
+                $"@duckdb/node-api is not installed in {RepoPaths.NodeModules}: run scripts/setup.sh (npm ci from package-lock.json).");
+        }
 
-                json.WriteEndObject();
-                break;
-            case IEnumerable list:
-                json.WriteStartArray();
-                foreach (var item in list)
-                {
-                    WriteValue(json, item);
-                }
+        var start = new ProcessStartInfo("node", [script])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardInputEncoding = new UTF8Encoding(false),
+            StandardOutputEncoding = Encoding.UTF8,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        var server = new DuckDbServer(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
+        server.process.ErrorDataReceived += (_, e) =>
+        {
+            lock (server.errors)
+            {
+                server.errors.AppendLine(e.Data);
+            }
+        };
+        server.process.BeginErrorReadLine();
+        _ = Task.Run(server.ReadAnswersAsync);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.process.StandardInput.Close();
+        return server;
+    }
 
-                json.WriteEndArray();
-                break;
-            default:
-                json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
-                break;
+    public async Task<DuckDbResult> SendAsync(Dictionary<string, object> request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var id = Interlocked.Increment(ref lastId);
+        request["id"] = id;
+        var answer = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pending[id] = answer;
+        if (ended)
+        {
+            throw new InvalidOperationException("The DuckDB query server (node) has ended: " + Errors());
+        }
+
+        lock (writing)
+        {
+            process.StandardInput.WriteLine(JsonSerializer.Serialize(request));
+            process.StandardInput.Flush();
+        }
+
+        var reply = await answer.Task.WaitAsync(cancellationToken);
+        if (reply.TryGetProperty("error", out var error))
+        {
+            throw new InvalidOperationException("DuckDB: " + error.GetString());
+        }
+
+        return reply.TryGetProperty("rows", out var rows)
+            ? new DuckDbResult(
+                [.. reply.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!)],
+                [.. reply.GetProperty("types").EnumerateArray().Select(t => t.GetString()!)],
+                [.. rows.EnumerateArray()])
+            : new DuckDbResult([], [], []);
+    }
+
+    private async Task ReadAnswersAsync()
+    {
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            var reply = JsonDocument.Parse(line).RootElement;
+            if (pending.TryRemove(reply.GetProperty("id").GetInt32(), out var answer))
+            {
+                answer.SetResult(reply);
+            }
+        }
+
+        await process.WaitForExitAsync();
+        ended = true;
+        var message = $"The DuckDB query server (node) ended with exit code {process.ExitCode}: {Errors()}";
+
+        foreach (var id in pending.Keys)
+        {
+            if (pending.TryRemove(id, out var answer))
+            {
+                answer.SetException(new InvalidOperationException(message));
+            }
+        }
+    }
+
+    private string Errors()
+    {
+        lock (errors)
+        {
+            return errors.ToString();
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DuckDB.NET.Data;
+using System.Text.Json;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Synthetic;
 using KpiPipeline.Testing;
@@ -56,17 +56,16 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
         var rejectedList = Path.Combine(root, "rejected.csv");
         await File.WriteAllTextAsync(rejectedList, "path\n" + string.Concat(broken.Select(b => b + "\n")));
 
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        Execute(connection, (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "KpiPipeline.Cli.Tests", "Oracle", "spec-1.1.sql")))
+        await using var session = DuckDb.OpenSession();
+        await session.QueryAsync((await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "KpiPipeline.Cli.Tests", "Oracle", "spec-1.1.sql")))
             .Replace("{{returns}}", Quote(returns), StringComparison.Ordinal)
             .Replace("{{reference}}", Quote(reference), StringComparison.Ordinal)
             .Replace("{{asof}}", AsOf, StringComparison.Ordinal)
             .Replace("{{rejected}}", Quote(rejectedList), StringComparison.Ordinal));
-        Execute(connection, Comparison.Replace("{{output}}", Quote(output), StringComparison.Ordinal));
+        await session.QueryAsync(Comparison.Replace("{{output}}", Quote(output), StringComparison.Ordinal));
 
         log.WriteLine("dataset kpi rows-compared non-zero-numerators provisional hand-made-area-non-zero suppressed");
-        var summary = Query(connection,
+        var summary = await Query(session,
             "SELECT dataset, kpi_id, count(*) AS compared, count(*) FILTER (WHERE numerator > 0) AS non_zero, " +
             "count(*) FILTER (WHERE status = 'provisional') AS provisional, " +
             "count(*) FILTER (WHERE unit_code IN ('ZZ01', 'ZZ02', 'E06000099') AND numerator > 0) AS edge_area, " +
@@ -77,18 +76,18 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
             log.WriteLine(string.Join(' ', row));
         }
 
-        var differences = Query(connection,
+        var differences = await Query(session,
             $"SELECT description FROM differences ORDER BY dataset DESC, kpi_id, period, level, unit_code, dimension, dimension_value LIMIT {MaxListed}");
-        var count = Convert.ToInt64(Query(connection, "SELECT count(*) FROM differences")[0][0], CultureInfo.InvariantCulture);
+        var count = Convert.ToInt64((await Query(session, "SELECT count(*) FROM differences"))[0][0], CultureInfo.InvariantCulture);
         Assert.True(count == 0,
             $"{count} rows differ between kpi process and the DuckDB reading of kpis.md section 10 (first {MaxListed}; " +
             "oracle = Oracle/spec-1.1.sql):\n" + string.Join('\n', differences.Select(d => d[0])));
 
         // Rows the project withheld beyond the oracle's reading (complementary suppression) are accepted above; they must
         // stay a small share of the public rows, or a fault that blanked everything would pass.
-        var beyond = Query(connection,
+        var beyond = (await Query(session,
             "SELECT count(*) FILTER (WHERE p.suppressed AND NOT o.suppressed), count(*) FROM oracle_all o " +
-            "JOIN project_rows p USING (dataset, period, level, unit_code, kpi_id, dimension, dimension_value) WHERE o.dataset = 'public'")[0];
+            "JOIN project_rows p USING (dataset, period, level, unit_code, kpi_id, dimension, dimension_value) WHERE o.dataset = 'public'"))[0];
         var (withheldBeyond, publicCompared) = (Convert.ToInt64(beyond[0], CultureInfo.InvariantCulture), Convert.ToInt64(beyond[1], CultureInfo.InvariantCulture));
         log.WriteLine($"public rows suppressed by the project only (complementary suppression): {withheldBeyond} of {publicCompared}");
         Assert.True(withheldBeyond * 100 <= publicCompared, $"{withheldBeyond} of {publicCompared} public rows are suppressed beyond outputs.md section 4.");
@@ -191,24 +190,16 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
 
     private static string Quote(string path) => path.Replace('\\', '/').Replace("'", "''", StringComparison.Ordinal);
 
-    private static void Execute(DuckDBConnection connection, string sql)
+    private static async Task<List<string[]>> Query(DuckDbSession session, string sql)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        var result = await session.QueryAsync(sql);
+        return [.. result.Rows.Select(row => result.Columns.Select(c => Text(row.GetProperty(c))).ToArray())];
     }
 
-    private static List<string[]> Query(DuckDBConnection connection, string sql)
+    private static string Text(JsonElement value) => value.ValueKind switch
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string[]>();
-        while (reader.Read())
-        {
-            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? "")]);
-        }
-
-        return rows;
-    }
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Null => "",
+        _ => value.GetRawText(),
+    };
 }
