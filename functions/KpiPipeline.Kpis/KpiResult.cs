@@ -66,5 +66,6 @@ public static class KpiVocabulary
     public const string StatusProvisional = "provisional";
 
     public const int SchemaVersion = 1;
-    public const int DatasetVersion = 1;
+    /// <summary>The version of the return data set (dataset.md) the KPIs are computed from: 1.1 added workforce.csv.</summary>
+    public const string DatasetVersion = "1.1";
 }

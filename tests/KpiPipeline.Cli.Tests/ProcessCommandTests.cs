@@ -33,7 +33,7 @@ public sealed class ProcessCommandTests
             $"SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata({DuckDb.Literal(Path.Combine(output, "restricted", "kpi_results", "period=2025-26-Q1", "part-0.parquet"))})");
         var kv = metadata.Rows.ToDictionary(r => r.GetProperty("k").GetString()!, r => r.GetProperty("v").GetString());
         Assert.Equal("1", kv["schema_version"]);
-        Assert.Equal("1", kv["dataset_version"]);
+        Assert.Equal("1.1", kv["dataset_version"]);
         Assert.Equal("2025-10-15", kv["as_of"]);
         Assert.StartsWith("KpiPipeline", kv["generator"], StringComparison.Ordinal);
         Assert.True(int.Parse(kv["source_returns"]!, CultureInfo.InvariantCulture) > 0);

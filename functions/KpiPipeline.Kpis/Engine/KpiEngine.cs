@@ -23,6 +23,12 @@ public sealed record KpiComputation(
     /// </summary>
     public int FirstReportedPeriod { get; init; }
 
+    /// <summary>The first day of the first month any provider has an accepted return for; null when none has.</summary>
+    public DateOnly? FirstReturnDay { get; init; }
+
+    /// <summary>The targets the ratings were made against, with their amber margins.</summary>
+    public TargetsInForce? Targets { get; init; }
+
     /// <summary>Each area's nation, as the nation rows' unit code: disclosure control checks each nation and its areas as a group.</summary>
     public IReadOnlyDictionary<string, string> NationOfArea { get; init; } = new Dictionary<string, string>();
 }
@@ -64,9 +70,12 @@ public static class KpiEngine
         // The run indexes what it needs of the fold, which is not referenced afterwards (and can be collected).
         var run = KpiRun.Count(folded, uploads, new Quarters(periods), units, asOf, warnings, parallelism);
         var rows = new RowBuilder(run, units, targets, periods, asOf);
+        var firstReturnDay = FirstReturnDay(uploads);
         return new KpiComputation(periods, new KpiResultTable(rows, periods.Count), warnings)
         {
-            FirstReportedPeriod = FirstReportedPeriod(periods, uploads),
+            FirstReportedPeriod = FirstReportedPeriod(periods, firstReturnDay),
+            FirstReturnDay = firstReturnDay,
+            Targets = targets,
             NationOfArea = reference.Areas.ToDictionary(a => a.AreaCode, a => a.Nation.ToString(), StringComparer.Ordinal),
         };
     }
@@ -86,16 +95,15 @@ public static class KpiEngine
         }
     }
 
-    private static int FirstReportedPeriod(IReadOnlyList<FinancialQuarter> periods, IReadOnlyList<UploadOutcome> uploads)
+    private static DateOnly? FirstReturnDay(IReadOnlyList<UploadOutcome> uploads)
     {
         var months = uploads.Where(u => u.Accepted && u.Path is not null).Select(u => u.Path!.Month).ToList();
-        if (months.Count == 0)
-        {
-            return 0;
-        }
+        return months.Count == 0 ? null : months.Min().FirstDay;
+    }
 
-        var first = months.Min().FirstDay;
-        for (var q = 0; q < periods.Count; q++)
+    private static int FirstReportedPeriod(IReadOnlyList<FinancialQuarter> periods, DateOnly? firstReturnDay)
+    {
+        for (var q = 0; firstReturnDay is { } first && q < periods.Count; q++)
         {
             if (periods[q].End >= first)
             {

@@ -43,7 +43,9 @@ public static class KpiPublisher
         // Every file written or left unchanged: what is not among them in the owned folders afterwards is stale.
         var published = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         store = new WriteObservingStore(store, path => published.TryAdd(path, 0));
-        using var scorecards = new ScorecardPublisher(store, names ?? ScorecardNames.None, firstPagePeriod: computation.FirstReportedPeriod);
+        using var scorecards = new ScorecardPublisher(
+            store, names ?? ScorecardNames.None, firstPagePeriod: computation.FirstReportedPeriod,
+            context: new ScorecardContext(computation.FirstReturnDay, computation.Targets));
         var periods = new PeriodOutcome[computation.Periods.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, periods.Length),

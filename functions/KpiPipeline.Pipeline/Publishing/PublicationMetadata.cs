@@ -14,7 +14,7 @@ public sealed record PublicationMetadata(DateOnly AsOf, int SourceReturnCount)
     public IReadOnlyDictionary<string, string> ToKeyValues() => new Dictionary<string, string>
     {
         ["schema_version"] = KpiVocabulary.SchemaVersion.ToString(CultureInfo.InvariantCulture),
-        ["dataset_version"] = KpiVocabulary.DatasetVersion.ToString(CultureInfo.InvariantCulture),
+        ["dataset_version"] = KpiVocabulary.DatasetVersion,
         ["as_of"] = AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["generator"] = Generator,
         ["source_returns"] = SourceReturnCount.ToString(CultureInfo.InvariantCulture),

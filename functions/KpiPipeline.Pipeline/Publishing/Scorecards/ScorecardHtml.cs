@@ -27,23 +27,28 @@ public static class ScorecardHtml
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>The restricted page of one area: the area, its providers side by side, and the national (ALL) figure.</summary>
-    public static string AreaPage(ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, string areaCode, ScorecardNames names)
+    public static string AreaPage(ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, string areaCode, ScorecardNames names, ScorecardContext? context = null)
     {
         using var page = new MemoryStream();
-        WriteAreaPage(page, current, earlier, areaCode, names);
+        WriteAreaPage(page, current, earlier, areaCode, names, context);
         return Encoding.UTF8.GetString(page.GetBuffer(), 0, (int)page.Length);
     }
 
     /// <summary>The public national page: the ALL figure, each nation side by side, and every area's ratings at a glance.</summary>
-    public static string NationalPage(ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, ScorecardNames names)
+    public static string NationalPage(ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, ScorecardNames names, ScorecardContext? context = null)
     {
         using var page = new MemoryStream();
-        WriteNationalPage(page, current, earlier, names);
+        WriteNationalPage(page, current, earlier, names, context);
         return Encoding.UTF8.GetString(page.GetBuffer(), 0, (int)page.Length);
     }
 
-    /// <summary>Writes <see cref="AreaPage"/> to <paramref name="output"/> as UTF-8 (no BOM), without making it a string first.</summary>
-    public static void WriteAreaPage(Stream output, ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, string areaCode, ScorecardNames names)
+    /// <summary>
+    /// Writes <see cref="AreaPage"/> to <paramref name="output"/> as UTF-8 (no BOM), without making it a string first.
+    /// <paramref name="earlier"/> holds only quarters with returns (the quarters before them are reconstructed from later
+    /// returns and not comparable); <paramref name="context"/> says when the returns begin and which targets are in force.
+    /// </summary>
+    public static void WriteAreaPage(
+        Stream output, ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, string areaCode, ScorecardNames names, ScorecardContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(current);
@@ -62,11 +67,12 @@ public static class ScorecardHtml
             ColumnsLabel: "providers",
             ShowNational: true,
             Source: ScorecardPaths.RestrictedPrefix.Replace("scorecards", "kpi_results", StringComparison.Ordinal));
-        new Writer(current, earlier, page, names).WriteTo(output);
+        new Writer(current, earlier, page, names, context ?? ScorecardContext.None).WriteTo(output);
     }
 
-    /// <summary>Writes <see cref="NationalPage"/> to <paramref name="output"/> as UTF-8 (no BOM), without making it a string first.</summary>
-    public static void WriteNationalPage(Stream output, ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, ScorecardNames names)
+    /// <summary>Writes <see cref="NationalPage"/> to <paramref name="output"/> as UTF-8 (no BOM), as <see cref="WriteAreaPage"/> does.</summary>
+    public static void WriteNationalPage(
+        Stream output, ScorecardRows current, IReadOnlyList<QuarterPoints> earlier, ScorecardNames names, ScorecardContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(current);
@@ -83,7 +89,7 @@ public static class ScorecardHtml
             ColumnsLabel: "nations",
             ShowNational: false,
             Source: ScorecardPaths.PublicPrefix.Replace("scorecards", "kpi_results", StringComparison.Ordinal));
-        new Writer(current, earlier, page, names).WriteTo(output);
+        new Writer(current, earlier, page, names, context ?? ScorecardContext.None).WriteTo(output);
     }
 
     /// <summary>The opening of each KPI's line (its title and definition), the same on every page.</summary>
@@ -103,9 +109,9 @@ public static class ScorecardHtml
         bool Restricted, string Heading, string MainHeading, Column Main, IReadOnlyList<Column> Columns, string ColumnsLabel,
         bool ShowNational, string Source);
 
-    private sealed class Writer(ScorecardRows rows, IReadOnlyList<QuarterPoints> earlier, Page page, ScorecardNames names)
+    private sealed class Writer(ScorecardRows rows, IReadOnlyList<QuarterPoints> earlier, Page page, ScorecardNames names, ScorecardContext context)
     {
-        private static readonly Column National = new(KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, "National", null);
+        private static readonly Column National = new(KpiVocabulary.LevelAll, KpiVocabulary.UnitAll, "All areas", null);
         /// <summary>
         /// One page's text (about 130,000 characters at national size) is built in this thread's builder, kept from page to
         /// page, and encoded chunk by chunk into the output: a page no longer costs a new builder, a string and a byte array.
@@ -117,6 +123,12 @@ public static class ScorecardHtml
         private readonly Dictionary<Column, UnitRows?> unitRows = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<Column, TrendPoint[]?[]> unitPoints = new(ReferenceEqualityComparer.Instance);
         private readonly IReadOnlyList<QuarterPoints> earlier = earlier.Count > TrendQuarters - 1 ? earlier.Skip(earlier.Count - (TrendQuarters - 1)).ToList() : earlier;
+
+        /// <summary>The quarter holds the as-of date: its counts of what happens in a quarter cover part of it.</summary>
+        private readonly bool inProgress = rows.AsOf < rows.PeriodEnd;
+
+        /// <summary>The returns begin after this quarter's first day: it holds only what they show.</summary>
+        private readonly bool partlyCovered = context.FirstReturnDay is { } first && first > rows.PeriodStart && first <= rows.PeriodEnd;
 
         /// <summary>Renders the page and writes it to <paramref name="output"/> as UTF-8 (the bytes of <c>Encoding.UTF8.GetBytes</c> of its text).</summary>
         public void WriteTo(Stream output)
@@ -178,7 +190,8 @@ public static class ScorecardHtml
             // The as-of date only where a figure can still change with it: a page of final figures stays byte for byte the
             // same from run to run, and is not rewritten, unless its figures change.
             var provisional = KpiCatalogue.All.Any(k => Row(page.Main, k.Id)?.Status == KpiVocabulary.StatusProvisional);
-            html.Append(provisional ? " · provisional figures as of " + E(ScorecardFormat.Date(rows.AsOf)) : " · every figure final");
+            html.Append(inProgress ? " · quarter in progress: returns to " + E(ScorecardFormat.Date(rows.AsOf))
+                : provisional ? " · provisional figures as of " + E(ScorecardFormat.Date(rows.AsOf)) : " · every figure final");
             if (page.Columns.Count > 0)
             {
                 html.Append(" · ").Append(page.Columns.Count.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(page.ColumnsLabel)
@@ -186,6 +199,7 @@ public static class ScorecardHtml
             }
 
             html.Append("</p>\n</header>\n<main>\n");
+            CoverageBanner();
             DataQualityBanner();
             AtAGlance();
             HowToRead();
@@ -234,6 +248,33 @@ public static class ScorecardHtml
             }
 
             return quarters[quarter] is { } points && ScorecardRows.Slot(kpiId) is >= 0 and var slot ? points[slot] : default;
+        }
+
+        /// <summary>What a quarter the returns cover in part (the first, or the one in progress) holds, and what it cannot be compared with.</summary>
+        private void CoverageBanner()
+        {
+            if (!inProgress && !partlyCovered)
+            {
+                return;
+            }
+
+            html.Append("<section class=\"dq\" aria-labelledby=\"coverage\">\n<h2 id=\"coverage\">")
+                .Append(inProgress ? "This quarter is not over" : "The returns begin in this quarter").Append("</h2>\n<ul>\n");
+            if (partlyCovered)
+            {
+                html.Append("<li>").Append(E($"The returns begin with {context.FirstReturnDay!.Value.ToString("MMMM yyyy", CultureInfo.InvariantCulture)}: this quarter " +
+                    "holds only what they show, so episodes that ended earlier in the quarter are missing from it.")).Append("</li>\n");
+            }
+
+            if (inProgress)
+            {
+                html.Append("<li>").Append(E($"Its figures are those of the returns to {ScorecardFormat.Date(rows.AsOf)}: counts of what happens in a " +
+                    "quarter (starts, exits, presentations, needle and syringe activity) cover part of it, and ratings can change by its end.")).Append("</li>\n");
+            }
+
+            html.Append("<li>No change on last quarter is shown: ")
+                .Append(inProgress ? "part of a quarter is not comparable with a whole one." : "the quarters before the returns are reconstructed from them and not comparable.")
+                .Append("</li>\n</ul>\n</section>\n");
         }
 
         private void DataQualityBanner()
@@ -332,7 +373,8 @@ public static class ScorecardHtml
                 foreach (var (kpi, row) in rated.OrderBy(r => r.Row.Rag == KpiVocabulary.RagRed ? 0 : 1))
                 {
                     html.Append("<li>").Append(Badge(row.Rag)).Append(" <a href=\"#k-").Append(E(kpi.Id)).Append("\">").Append(E(kpi.Title))
-                        .Append("</a>: ").Append(E(ShownText(kpi, row))).Append("</li>\n");
+                        .Append("</a>: ").Append(E(ShownText(kpi, row)))
+                        .Append(row.Status == KpiVocabulary.StatusProvisional ? " <span class=\"prov\">provisional</span>" : string.Empty).Append("</li>\n");
                 }
 
                 html.Append("</ul>\n");
@@ -364,14 +406,15 @@ public static class ScorecardHtml
         }
 
         private void HowToRead() => html.Append("<details class=\"howto\">\n<summary>How to read this page</summary>\n<ul>\n")
-            .Append("<li><strong>Rating</strong>: ").Append(Badge(KpiVocabulary.RagGreen)).Append(" meets the target or the national figure, ")
+            .Append("<li><strong>Rating</strong>: ").Append(Badge(KpiVocabulary.RagGreen)).Append(" meets the target or the national benchmark, ")
             .Append(Badge(KpiVocabulary.RagAmber)).Append(" within the amber margin, ").Append(Badge(KpiVocabulary.RagRed))
             .Append(" outside it. The shape says the same as the colour. Context measures are not rated: read them beside the rated ones.</li>\n")
-            .Append("<li><strong>Target or basis</strong>: the commissioner's target in force, or the national figure (successful completions and re-presentations), or context.</li>\n")
+            .Append("<li><strong>Target or basis</strong>: the commissioner's target in force, or the national benchmark (successful completions and re-presentations), or context.</li>\n")
+            .Append(page.ShowNational ? "<li><strong>All areas</strong>: every area of every nation in the returns together, the national benchmark; not the figure of this area's nation alone.</li>\n" : string.Empty)
             .Append("<li><strong>Change on last quarter</strong>: ↑ up, ↓ down, = no change; <em>better</em> or <em>worse</em> where the measure has a better direction.</li>\n")
             .Append("<li><strong>Last 8 quarters</strong>: a line of the published values, oldest on the left, this quarter as a dot; gaps are quarters with no value.</li>\n")
             .Append("<li><strong>Provisional</strong>: the measure's follow-up window has not closed yet; the figure can still change.</li>\n")
-            .Append("<li><strong>Suppressed</strong>: a count of 1 to 7 is withheld on public pages, never shown as 0; so is, where needed, another count of its breakdown or of its nation's areas, so that the small one cannot be worked out from the rest.</li>\n")
+            .Append("<li><strong>Suppressed</strong>: a count of 1 to 7 is withheld on public pages, never shown as 0; so is, where needed, another count (of its breakdown, of its nation's areas, or of another measure publishing the same people), so that the small one cannot be worked out from the rest: a suppressed count can be large.</li>\n")
             .Append("<li>Select a measure's name for its definition, and a breakdown line to see the measure by substance group, treatment goal, sex or age band.</li>\n")
             .Append("</ul>\n</details>\n");
 
@@ -385,7 +428,7 @@ public static class ScorecardHtml
                 .Append("<th scope=\"col\">Target or basis</th>");
             if (page.ShowNational)
             {
-                html.Append("<th scope=\"col\">National</th>");
+                html.Append("<th scope=\"col\">All areas</th>");
             }
 
             html.Append("<th scope=\"col\">Change on last quarter</th><th scope=\"col\">Last 8 quarters</th>");
@@ -409,7 +452,7 @@ public static class ScorecardHtml
             html.Append(MeasureCells.TryGetValue(kpi.Id, out var measure) ? measure : MeasureCell(kpi));
             Cell(kpi, page.Main, main, "main");
             html.Append("<td class=\"rating\">").Append(main is null ? string.Empty : Badge(main.Rag)).Append("</td>\n")
-                .Append("<td class=\"basis\">").Append(main is null ? string.Empty : E(Basis(kpi, main))).Append("</td>\n");
+                .Append("<td class=\"basis\">").Append(main is null ? string.Empty : E(Basis(kpi, main, AmberFrom(kpi, main)))).Append("</td>\n");
             if (page.ShowNational)
             {
                 Cell(kpi, National, NationalRow(kpi.Id), "national");
@@ -453,7 +496,7 @@ public static class ScorecardHtml
                 .Append(E(page.MainHeading)).Append("</th><th scope=\"col\">Rating</th>");
             if (page.ShowNational)
             {
-                html.Append("<th scope=\"col\">National</th>");
+                html.Append("<th scope=\"col\">All areas</th>");
             }
 
             foreach (var column in page.Columns)
@@ -540,12 +583,23 @@ public static class ScorecardHtml
         }
 
         /// <summary>
-        /// The counts behind a value: "45 of 62" for a percent, "15,768 per 459" for a ratio (NSP04: a quarter's needles per
-        /// estimated person who injects; the value scales it to a year), "n = 30" for a mean or median, "85 people" for a
-        /// ratio with no count below the line (CAP01: its caseload; the FTE it divides by is not published).
+        /// The counts behind a value: "45 of 62" for a percent, "n = 30" for a mean or median, "85 people" for a ratio with no
+        /// count below the line (CAP01: its caseload; the FTE it divides by is not published); POP01 "597 in treatment of 1,020
+        /// estimated" (its value is the share not in treatment) and NSP04 "15,768 needles in the quarter for 459 estimated
+        /// people who inject" (its value scales the quarter to a year).
         /// </summary>
         private void AppendFigures(KpiDefinition kpi, KpiResult row)
         {
+            // POP01's value is the share NOT in treatment and NSP04's is scaled to a year, so "n of d" or "n per d" would
+            // read as the value's own parts: each says what its counts are.
+            if (kpi.Id is KpiIds.Pop01 or KpiIds.Nsp04 && row.Numerator is { } counted && row.Denominator is { } estimate)
+            {
+                ScorecardFormat.AppendCount(html.Append(" <span class=\"nd\"><span class=\"count\">"), counted)
+                    .Append(kpi.Id == KpiIds.Pop01 ? "</span> in treatment of <span class=\"count\">" : "</span> needles in the quarter for <span class=\"count\">");
+                ScorecardFormat.AppendCount(html, estimate).Append(kpi.Id == KpiIds.Pop01 ? "</span> estimated</span>" : "</span> estimated people who inject</span>");
+                return;
+            }
+
             switch (kpi.Unit)
             {
                 case KpiUnit.Percent or KpiUnit.Ratio when row.Numerator is { } n && row.Denominator is { } d:
@@ -562,19 +616,35 @@ public static class ScorecardHtml
             }
         }
 
-        private static string Basis(KpiDefinition kpi, KpiResult row) => row.RagBasis switch
+        /// <summary>
+        /// Where amber begins for the page's main unit under a target, from the targets in force (an area's own amber
+        /// margin is not a column of the rows): the target less the margin, or plus it for a lower-is-better KPI; null
+        /// when the targets are not known or their target is not the row's.
+        /// </summary>
+        private double? AmberFrom(KpiDefinition kpi, KpiResult row)
+        {
+            var area = page.Main.Level == KpiVocabulary.LevelArea ? page.Main.Code : null;
+            return row is { RagBasis: KpiVocabulary.BasisTarget, Target: { } shown } && context.Targets?.For(kpi, area) is { } inForce &&
+                   (double)inForce.Target == shown
+                ? (double)(kpi.Polarity == KpiPolarity.LowerIsBetter ? inForce.Target + inForce.AmberMargin : inForce.Target - inForce.AmberMargin)
+                : null;
+        }
+
+        private static string Basis(KpiDefinition kpi, KpiResult row, double? amberFrom) => row.RagBasis switch
         {
             KpiVocabulary.BasisTarget when row.Target is { } target =>
-                $"Target {(kpi.Polarity == KpiPolarity.LowerIsBetter ? "≤" : "≥")} {ScorecardFormat.Value(kpi, target)}",
+                $"Target {(kpi.Polarity == KpiPolarity.LowerIsBetter ? "≤" : "≥")} {ScorecardFormat.Value(kpi, target)}" +
+                (amberFrom is { } amber ? $", amber {(kpi.Polarity == KpiPolarity.LowerIsBetter ? "≤" : "≥")} {ScorecardFormat.Value(kpi, amber)}" : string.Empty),
             KpiVocabulary.BasisNationalBenchmark when row.Level == KpiVocabulary.LevelAll => "National benchmark (this figure)",
-            KpiVocabulary.BasisNationalBenchmark => $"National figure ({ScorecardFormat.Polarity(kpi.Polarity)})",
+            KpiVocabulary.BasisNationalBenchmark => $"National benchmark: all areas ({ScorecardFormat.Polarity(kpi.Polarity)})",
             _ when kpi.Polarity != KpiPolarity.None => $"Context ({ScorecardFormat.Polarity(kpi.Polarity)})",
             _ => "Context",
         };
 
         /// <summary>
         /// Appends the value of the same row in the previous quarter, against this one, as HTML; false when nothing was
-        /// appended (this quarter has no value, or in the short form last quarter has none). The text of a change is words,
+        /// appended (this quarter has no value, or in the short form last quarter has none, or this quarter is in progress or
+        /// the first with returns, which the long form says). The text of a change is words,
         /// numbers (nothing to encode) and a quarter (<see cref="AppendQuarter"/>).
         /// </summary>
         private bool AppendChange(KpiDefinition kpi, Column unit, KpiResult? row, bool shortForm)
@@ -582,6 +652,16 @@ public static class ScorecardHtml
             if (row?.Value is not { } now)
             {
                 return false;
+            }
+
+            if (inProgress || earlier.Count == 0)
+            {
+                if (!shortForm)
+                {
+                    html.Append(inProgress ? "<span class=\"chg none\">quarter in progress</span>" : "<span class=\"chg none\">first quarter of returns</span>");
+                }
+
+                return !shortForm;
             }
 
             var previousQuarter = earlier.Count > 0 ? earlier[^1] : null;
@@ -663,7 +743,16 @@ public static class ScorecardHtml
         {
             var count = earlier.Count + 1;
             Span<double> values = stackalloc double[count];
-            html.Append("<svg class=\"spark\" width=\"104\" height=\"28\" viewBox=\"0 0 104 28\" role=\"img\"><title>Last ").Append(count).Append(" quarters: ");
+            html.Append("<svg class=\"spark\" width=\"104\" height=\"28\" viewBox=\"0 0 104 28\" role=\"img\"><title>");
+            if (count == 1)
+            {
+                html.Append("The first quarter of returns: ");
+            }
+            else
+            {
+                html.Append("Last ").Append(count).Append(" quarters: ");
+            }
+
             double min = double.MaxValue, max = double.MinValue;
             for (var i = 0; i < count; i++)
             {

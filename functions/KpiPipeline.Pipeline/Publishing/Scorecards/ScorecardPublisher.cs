@@ -9,7 +9,8 @@ namespace KpiPipeline.Pipeline.Publishing.Scorecards;
 /// quarters, and only the dimension-all values of those are kept, so memory does not grow with the number of periods.
 /// Each page goes through the store, which leaves a page alone when its bytes have not changed.
 /// </summary>
-public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames names, int parallelism = 4, int firstPagePeriod = 0) : IDisposable
+public sealed class ScorecardPublisher(
+    IPublicationStore store, ScorecardNames names, int parallelism = 4, int firstPagePeriod = 0, ScorecardContext? context = null) : IDisposable
 {
     private readonly Lock gate = new();
     private readonly SemaphoreSlim renderGate = new(1, 1);
@@ -76,17 +77,19 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
     public void Dispose() => renderGate.Dispose();
 
     /// <summary>
-    /// A period's pages, when it gets pages (a quarter before the first page only feeds the trends of later pages: at
-    /// national size 100 of 120 quarters), then its trend points for the quarters after it.
+    /// A period's pages, when it gets pages, then its trend points for the quarters after it. A quarter before the first
+    /// page (before the returns begin: at national size 100 of 120 quarters) gets neither: it is reconstructed from later
+    /// returns (only the episodes still open when they began), so its figures would make a trend that never happened.
     /// </summary>
     private async Task PublishPeriodAsync(
         IReadOnlyList<KpiResult> restrictedRows, IReadOnlyList<KpiResult> publicRows, bool withPages, CancellationToken cancellationToken)
     {
-        if (withPages)
+        if (!withPages)
         {
-            await PublishPagesAsync(restrictedRows, publicRows, cancellationToken);
+            return;
         }
 
+        await PublishPagesAsync(restrictedRows, publicRows, cancellationToken);
         Remember(restrictedHistory, ScorecardRows.TrendPointsOf(restrictedRows));
         if (publicRows.Count > 0)
         {
@@ -100,12 +103,12 @@ public sealed class ScorecardPublisher(IPublicationStore store, ScorecardNames n
         var restrictedEarlier = restrictedHistory.ToList();
         List<(string Path, Action<Stream> Write)> pages =
             [.. restricted.Areas.Select(area => (ScorecardPaths.AreaPage(restricted.Period, area),
-                (Action<Stream>)(output => ScorecardHtml.WriteAreaPage(output, restricted, restrictedEarlier, area, names))))];
+                (Action<Stream>)(output => ScorecardHtml.WriteAreaPage(output, restricted, restrictedEarlier, area, names, context))))];
         var disclosed = publicRows.Count > 0 ? new ScorecardRows(publicRows) : null;
         if (disclosed is not null)
         {
             var publicEarlier = publicHistory.ToList();
-            pages.Add((ScorecardPaths.NationalPage(disclosed.Period), output => ScorecardHtml.WriteNationalPage(output, disclosed, publicEarlier, names)));
+            pages.Add((ScorecardPaths.NationalPage(disclosed.Period), output => ScorecardHtml.WriteNationalPage(output, disclosed, publicEarlier, names, context)));
         }
 
         var outcomes = new bool[pages.Count];
