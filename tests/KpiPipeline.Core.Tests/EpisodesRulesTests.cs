@@ -414,18 +414,27 @@ public class EpisodesRulesTests
         await Expect(rule, EpisodeRow(("exit_date", "2024-03-01"), ("exit_reason", reason), ("daily_dose_mg", dose)));
 
     [Fact]
-    public async Task Referrals_before_1990_are_rejected_with_E17_and_1990_01_01_is_accepted()
+    public async Task Referrals_before_1960_are_rejected_with_E17_and_1960_01_01_is_accepted()
     {
         var (yearThirty, _) = await Episodes(EpisodeRow(("date_of_birth", "0005-03-17"), ("referral_date", "0030-01-01"), ("treatment_start_date", "0030-01-05")));
-        var (dayBefore, _) = await Episodes(EpisodeRow(("date_of_birth", "1960-04-12"), ("referral_date", "1989-12-31"), ("treatment_start_date", "1990-01-02")));
-        var (firstDay, sink) = await Episodes(EpisodeRow(("date_of_birth", "1960-04-12"), ("referral_date", "1990-01-01"), ("treatment_start_date", "1990-01-02")));
+        var (dayBefore, _) = await Episodes(EpisodeRow(("date_of_birth", "1930-04-12"), ("referral_date", "1959-12-31"), ("treatment_start_date", "1960-01-02")));
+        var (firstDay, sink) = await Episodes(EpisodeRow(("date_of_birth", "1930-04-12"), ("referral_date", "1960-01-01"), ("treatment_start_date", "1960-01-02")));
 
         Assert.Equal(["E17"], Rules(yearThirty));
         Assert.Equal(["E17"], Rules(dayBefore));
         Assert.Equal("referral_date", dayBefore.Issues.Single().Column);
-        Assert.Contains("1990-01-01", dayBefore.Issues.Single().Message, StringComparison.Ordinal);
+        Assert.Contains("1960-01-01", dayBefore.Issues.Single().Message, StringComparison.Ordinal);
         Assert.True(firstDay.Accepted);
-        Assert.Equal(new DateOnly(1990, 1, 1), sink.Episodes.Single().ReferralDate);
+        Assert.Equal(new DateOnly(1960, 1, 1), sink.Episodes.Single().ReferralDate);
+    }
+
+    [Fact]
+    public async Task Accepts_a_methadone_client_referred_in_1989_and_still_in_treatment()
+    {
+        // An independent check found the bound of 1990 rejecting a provider's whole file for one real long-term client.
+        var (result, sink) = await Episodes(EpisodeRow(("date_of_birth", "1950-06-01"), ("referral_date", "1989-12-31"), ("treatment_start_date", "1990-01-02")));
+        Assert.True(result.Accepted, string.Join("; ", result.Issues.Select(i => i.RuleId)));
+        Assert.Equal(new DateOnly(1989, 12, 31), sink.Episodes.Single().ReferralDate);
     }
 
     // W01

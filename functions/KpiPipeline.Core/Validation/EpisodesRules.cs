@@ -4,14 +4,14 @@ using KpiPipeline.Core.Pseudonymisation;
 
 namespace KpiPipeline.Core.Validation;
 
-/// <summary>episodes.csv (dataset.md section 2): E01–E16, W01, W02, and E17 (referral not before 1990).</summary>
+/// <summary>episodes.csv (dataset.md section 2): E01–E16, W01, W02, and E17 (referral not before 1960).</summary>
 internal sealed class EpisodesRules : ReturnFileRules
 {
     /// <summary>
     /// The earliest referral_date accepted (E17). Periods run from the quarter of the earliest referral, so one implausible
     /// date would otherwise add four periods per year back to it (year 30 made 7,981); docs/validation.md gives the bound's reasons.
     /// </summary>
-    public static readonly DateOnly EarliestReferral = new(1990, 1, 1);
+    public static readonly DateOnly EarliestReferral = new(1960, 1, 1);
 
     private const int ProviderCode = 0;
     private const int EpisodeId = 1;
@@ -81,7 +81,7 @@ internal sealed class EpisodesRules : ReturnFileRules
 
         if (referral < EarliestReferral)
         {
-            Report(Rules.E17, ReferralDate, "referral_date is before 1990-01-01: no episode in treatment can have been referred that early; check the date.");
+            Report(Rules.E17, ReferralDate, "referral_date is before 1960-01-01: an episode referred that early would have been in treatment more than 60 years; check the date.");
         }
 
         int? age = null;

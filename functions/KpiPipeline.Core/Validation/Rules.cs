@@ -72,7 +72,7 @@ public static class Rules
     public static readonly Rule E14 = new("E14", IssueSeverity.Error, Episodes, "exit_reason", "An exit reason code, required with exit_date and forbidden without it.");
     public static readonly Rule E15 = new("E15", IssueSeverity.Error, Episodes, "record_status", "Blank (ACTIVE), ACTIVE or DELETED.");
     public static readonly Rule E16 = new("E16", IssueSeverity.Error, Episodes, "daily_dose_mg", "No COMPLETED_* exit with a daily dose above 0.");
-    public static readonly Rule E17 = new("E17", IssueSeverity.Error, Episodes, "referral_date", "Not before 1990-01-01 (the earliest period published).");
+    public static readonly Rule E17 = new("E17", IssueSeverity.Error, Episodes, "referral_date", "Not before 1960-01-01 (the earliest period published).");
     public static readonly Rule W01 = new("W01", IssueSeverity.Warning, Episodes, "treatment_start_date", "Waiting time (treatment_start_date − referral_date) over 365 days.");
     public static readonly Rule W02 = new("W02", IssueSeverity.Warning, Episodes, "episode_id", "An episode open at the end of the previous accepted month is missing from this file.");
 
