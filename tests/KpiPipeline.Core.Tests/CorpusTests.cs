@@ -217,7 +217,7 @@ public class CorpusTests
                 Reference = context.Reference,
                 Pseudonymiser = context.Pseudonymiser,
                 UploadedAt = context.UploadedAt,
-                PreviouslyOpenEpisodeIds = context.PreviouslyOpenEpisodeIds,
+                PreviouslyOpenEpisodes = context.PreviouslyOpenEpisodes,
                 KnownEpisodeIds = context.KnownEpisodeIds,
                 UnchangedRows = unchangedRows,
             }, sink, CancellationToken.None);

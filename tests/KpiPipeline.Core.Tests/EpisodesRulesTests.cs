@@ -494,16 +494,65 @@ public class EpisodesRulesTests
     }
 
     [Fact]
-    public async Task W02_input_lists_episodes_open_at_the_previous_month_end_only()
+    public async Task W02_input_lists_episodes_open_at_the_previous_month_end_only_with_the_rows_they_stood_on()
     {
         var (_, previous) = await Episodes(
-            EpisodeRow(("episode_id", "OPEN")),
             EpisodeRow(("episode_id", "EXITED"), ("exit_date", "2024-03-05"), ("exit_reason", "DROPPED_OUT")),
+            EpisodeRow(("episode_id", "OPEN")),
             EpisodeRow(("episode_id", "GONE"), ("record_status", "DELETED")));
 
-        var open = OpenEpisodes.AtMonthEnd(previous.Episodes);
+        var open = OpenEpisodes.AtMonthEnd(new ReportingMonth(2024, 3), previous.Episodes);
 
-        Assert.Equal(["OPEN"], open);
+        Assert.Equal([new OpenEpisode("OPEN", new ReportingMonth(2024, 3), 2)], open);
+    }
+
+    /// <summary>
+    /// A W02 has no row of this file, and an id whose digits read as a date is withheld (E0001248: 000124 reads as
+    /// 2000-01-24), so it names the row and month of the previous file the episode stood on.
+    /// </summary>
+    [Fact]
+    public async Task W02_names_the_row_and_month_of_the_previous_file_for_an_episode_whose_id_is_withheld()
+    {
+        var context = Context(previouslyOpenEpisodes: [new OpenEpisode("EP1", PreviousMonth, 1), new OpenEpisode("E0001248", PreviousMonth, 17)]);
+        var (report, _) = await Upload("PROV1/2024-03/episodes.csv", Lines(EpisodesHeader, [EpisodeRow()]), context);
+
+        var issue = Assert.Single(report.Issues);
+        Assert.Equal(("W02", (string?)null, true), (issue.RuleId, issue.Value, issue.ValueWithheld));
+        Assert.Contains("row 17 of the provider's accepted episodes.csv for 2024-02", issue.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("1248", issue.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A row with a CSV problem is not checked, but the episode whose id is on it is not missing (until 2026-12-06 such a
+    /// report also warned W02 that the episode was missing from the file).
+    /// </summary>
+    [Theory]
+    [InlineData("an extra field", "F10")]
+    [InlineData("a field too few", "F10")]
+    [InlineData("a stray quote", "F03")]
+    public async Task W02_does_not_call_missing_an_episode_whose_id_is_on_a_row_with_a_CSV_problem(string problem, string rule)
+    {
+        var row = EpisodeRow(("episode_id", "EP2"));
+        var broken = problem switch
+        {
+            "an extra field" => row + ",EXTRA",
+            "a field too few" => row[..row.LastIndexOf(',')],
+            _ => row.Replace("HEROIN", "HER\"OIN", StringComparison.Ordinal),
+        };
+        var (report, _) = await Upload("PROV1/2024-03/episodes.csv", Lines(EpisodesHeader, [EpisodeRow(), broken]), Context(previouslyOpen: ["EP1", "EP2"]));
+
+        Assert.Equal([rule], Rules(report));
+    }
+
+    [Fact]
+    public async Task W02_is_not_checked_when_reading_stopped_before_the_end_of_the_file()
+    {
+        // An unclosed quote on row 1: the rest of the file, which holds EP2, cannot be read.
+        var context = Context(previouslyOpen: ["EP1", "EP2"]);
+        var rows = new[] { EpisodeRow(("primary_substance", "\"HEROIN")), EpisodeRow(("episode_id", "EP2")) };
+        var (report, _) = await Upload("PROV1/2024-03/episodes.csv", Lines(EpisodesHeader, rows), context);
+
+        Assert.Equal(["F03"], Rules(report));
     }
 
     [Fact]

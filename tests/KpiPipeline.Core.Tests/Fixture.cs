@@ -56,6 +56,9 @@ internal static class Fixture
     public static readonly string NspHeader = Header(NspColumns);
     public static readonly string WorkforceHeader = Header(WorkforceColumns);
 
+    /// <summary>The month whose accepted episodes.csv the ids of <see cref="Context"/>'s <c>previouslyOpen</c> were open at the end of, on rows 1, 2, ….</summary>
+    public static readonly ReportingMonth PreviousMonth = new(2024, 2);
+
     /// <summary>A started, open episode: referred 2024-01-10, started 2024-01-20 on methadone 60 mg.</summary>
     public const string GoodEpisode = "PROV1,EP1,J,S,1980-05-17,M,2024-01-10,GP,HEROIN,2024-01-20,SPECIALIST,METHADONE,60,MAINTENANCE,Y,,,ACTIVE";
 
@@ -104,13 +107,13 @@ internal static class Fixture
     public static ValidationContext Context(
         IReadOnlyCollection<string>? previouslyOpen = null, IReadOnlySet<string>? known = null, DateTimeOffset? uploadedAt = null,
         IReadOnlySet<string>? deleted = null,
-        long maxFileBytes = ValidationContext.DefaultMaxFileBytes) => new()
+        long maxFileBytes = ValidationContext.DefaultMaxFileBytes, IReadOnlyCollection<OpenEpisode>? previouslyOpenEpisodes = null) => new()
         {
             MaxFileBytes = maxFileBytes,
             Reference = Reference,
             Pseudonymiser = new Pseudonymiser(Secrets),
             UploadedAt = uploadedAt ?? new DateTimeOffset(2024, 4, 5, 10, 0, 0, TimeSpan.Zero),
-            PreviouslyOpenEpisodeIds = previouslyOpen ?? new HashSet<string>(StringComparer.Ordinal),
+            PreviouslyOpenEpisodes = previouslyOpenEpisodes ?? [.. (previouslyOpen ?? []).Select((id, i) => new OpenEpisode(id, PreviousMonth, i + 1))],
             KnownEpisodeIds = known ?? new HashSet<string>(StringComparer.Ordinal) { "EP1", "EP2", "EP3" },
             DeletedEpisodeIds = deleted ?? new HashSet<string>(StringComparer.Ordinal),
         };

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Validation;
 using KpiPipeline.Kpis.Folding;
 using KpiPipeline.Kpis.Returns;
 using static KpiPipeline.Kpis.Tests.EpisodeBuilder;
@@ -23,10 +24,27 @@ public class ProviderFoldTests
         fold.AddEpisodes(PathOf("2025-04"), [Episode.Build(), Episode.WithId("E2").Exited("2025-04-20", ExitReason.DROPPED_OUT).Build(), Episode.WithId("E3").Deleted().Build()]);
         fold.AddEpisodes(PathOf("2025-05"), [Episode.Build(), Episode.WithId("E4").Build()]);
 
-        Assert.Equal(["E1", "E4"], fold.OpenBefore(new ReportingMonth(2025, 6))!.Order(StringComparer.Ordinal));
+        Assert.Equal(["E1", "E4"], fold.OpenBefore(new ReportingMonth(2025, 6))!.Select(e => e.EpisodeId).Order(StringComparer.Ordinal));
         Assert.Null(fold.OpenBefore(new ReportingMonth(2025, 5)));
         Assert.Null(fold.OpenBefore(new ReportingMonth(2025, 3)));
         Assert.Equal(["E1", "E2", "E3", "E4"], fold.KnownEpisodeIds.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Open_before_names_the_month_and_row_each_open_episode_stood_on_in_the_latest_file_also_after_a_restore()
+    {
+        var fold = new ProviderFold("P1");
+        fold.AddEpisodes(PathOf("2025-04"), [Episode.Build(), Episode.WithId("E2").Build(), Episode.WithId("E3").Build()]);
+        fold.AddEpisodes(PathOf("2025-05"),
+            [Episode.WithId("E3").Build(), Episode.WithId("E2").Exited("2025-05-20", ExitReason.DROPPED_OUT).Build(), Episode.WithId("E4").Build(), Episode.Build()]);
+        var restored = new ProviderFold("P1");
+        restored.RestoreEpisodes(fold.FilesOf(ReturnFileKind.Episodes), fold.LatestEpisodes.ToList(), fold.MissingEvents);
+
+        // Rows of the 2025-05 file, in the order the episodes first appeared (E1, E3, E4).
+        var may = new ReportingMonth(2025, 5);
+        OpenEpisode[] expected = [new("E1", may, 4), new("E3", may, 1), new("E4", may, 3)];
+        Assert.Equal(expected, fold.OpenBefore(new ReportingMonth(2025, 6))!);
+        Assert.Equal(expected, restored.OpenBefore(new ReportingMonth(2025, 6))!);
     }
 
     [Fact]
@@ -55,7 +73,7 @@ public class ProviderFoldTests
             Episode.WithId("E3").Build(),
         ]);
 
-        Assert.Equal(["E2", "E3"], fold.OpenBefore(new ReportingMonth(2025, 5))!.Order(StringComparer.Ordinal));
+        Assert.Equal(["E2", "E3"], fold.OpenBefore(new ReportingMonth(2025, 5))!.Select(e => e.EpisodeId).Order(StringComparer.Ordinal));
         fold.AddEpisodes(PathOf("2025-05"), [Episode.WithId("E3").Build()]);
         Assert.Equal(["E2"], fold.MissingEvents.Select(e => e.EpisodeId));
     }
@@ -79,7 +97,7 @@ public class ProviderFoldTests
         fold.AddEpisodes(PathOf("2025-04"), [Episode.Build()]);
         fold.AddEpisodes(PathOf("2025-05"), [Episode.WithId("E2").Build()]);
 
-        Assert.Equal(["E2"], fold.OpenBefore(new ReportingMonth(2025, 6))!);
+        Assert.Equal(["E2"], fold.OpenBefore(new ReportingMonth(2025, 6))!.Select(e => e.EpisodeId));
         Assert.Contains("E2", fold.KnownEpisodeIds);
         Assert.Equal(["E1"], fold.LatestEpisodes.Select(e => e.Row.EpisodeId));
         Assert.Equal([PathOf("2025-04")], fold.FilesOf(ReturnFileKind.Episodes));
@@ -162,5 +180,6 @@ public class ProviderFoldTests
         && a.Nsp.SequenceEqual(b.Nsp)
         && a.KnownEpisodeIds.SetEquals(b.KnownEpisodeIds)
         && a.DeletedEpisodeIds.SetEquals(b.DeletedEpisodeIds)
-        && a.OpenBefore(new ReportingMonth(9000, 1))!.Order(StringComparer.Ordinal).SequenceEqual(b.OpenBefore(new ReportingMonth(9000, 1))!.Order(StringComparer.Ordinal));
+        && a.OpenBefore(new ReportingMonth(9000, 1))!.OrderBy(e => e.EpisodeId, StringComparer.Ordinal)
+            .SequenceEqual(b.OpenBefore(new ReportingMonth(9000, 1))!.OrderBy(e => e.EpisodeId, StringComparer.Ordinal));
 }

@@ -1,6 +1,8 @@
 using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Validation;
 using KpiPipeline.Kpis.Folding;
 using KpiPipeline.Kpis.Returns;
+using KpiPipeline.Parquet;
 using KpiPipeline.Pipeline.State;
 using KpiPipeline.Pipeline.Storage;
 using KpiPipeline.Testing;
@@ -46,13 +48,34 @@ public sealed class ProviderStatesTests(AzuriteFixture azurite) : IClassFixture<
         if (kind == ReturnFileKind.Episodes)
         {
             Assert.Equal("60.50", restored.LatestEpisodes.First().Row.DailyDoseMg!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal(["E4"], restored.OpenBefore(new ReportingMonth(2025, 6))!);
+            // E4 was row 3 of the 2025-05 file: the row a W02 names, kept by the state (last_row).
+            Assert.Equal([new OpenEpisode("E4", new ReportingMonth(2025, 5), 3)], restored.OpenBefore(new ReportingMonth(2025, 6))!);
             Assert.Equal("E2", Assert.Single(restored.MissingEvents).EpisodeId);
         }
     }
 
+    [Fact]
+    public async Task A_state_file_of_an_older_layout_reads_as_none_so_that_it_is_rebuilt_even_when_it_lacks_a_column()
+    {
+        // Format 1 episodes states have no last_row column: their rows are not read, where they would fail to be.
+        var columns = new ParquetColumns<string>();
+        var layoutOne = new ParquetTable<string>(columns.Text("episode_id", id => id), columns.Text("last_month", _ => "2025-04"));
+        using var old = new MemoryStream();
+        await layoutOne.WriteAsync(old, ["E1"], new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["kpipipeline.state.format"] = "1",
+            ["kpipipeline.state.provider"] = "P1",
+            ["kpipipeline.state.kind"] = "episodes",
+        }, CancellationToken.None);
+        old.Position = 0;
+        var fold = new ProviderFold("P1");
+
+        Assert.Null(await ProviderStateFile.ReadAsync(old, fold, ReturnFileKind.Episodes, CancellationToken.None));
+        Assert.Equal(0, fold.EpisodeCount);
+    }
+
     [Theory]
-    [InlineData(ReturnFileKind.Episodes, "episode_id|last_month|daily_dose_mg|exit_date", "E1|2025-05|60.50|2025-05-09;E2|2025-04||;E3|2025-05|60.50|;E4|2025-05|60.50|")]
+    [InlineData(ReturnFileKind.Episodes, "episode_id|last_month|last_row|daily_dose_mg|exit_date", "E1|2025-05|1|60.50|2025-05-09;E2|2025-04|2||;E3|2025-05|2|60.50|;E4|2025-05|3|60.50|")]
     [InlineData(ReturnFileKind.Reviews, "episode_id|review_date|stage|barc10_score", "E1|2025-04-02|START|33")]
     [InlineData(ReturnFileKind.Nsp, "month|needles_supplied|referred_to_treatment", "2025-04|340|0")]
     [InlineData(ReturnFileKind.Workforce, "month|staff_headcount|staff_fte", "2025-04|12|10.50")]

@@ -71,11 +71,14 @@ public sealed class StateSeeder(PipelineStorage storage) : ReturnMemoryBetweenPh
         Interlocked.Increment(ref providers);
     }
 
-    /// <summary>The curated copy of the fold's latest episodes file: the rows whose latest month it is are that file's rows.</summary>
+    /// <summary>
+    /// The curated copy of the fold's latest episodes file: the rows whose latest month it is are that file's rows, put back
+    /// in file order by the row each stood on (W02 names it).
+    /// </summary>
     private async Task WriteCuratedCopyAsync(ProviderFold fold, ReturnPath file, string uploadId, CancellationToken cancellationToken)
     {
         using var copy = new MemoryStream();
-        CuratedCsv.WriteEpisodes(copy, fold.LatestEpisodes.Where(e => e.Month == file.Month).Select(e => e.Row));
+        CuratedCsv.WriteEpisodes(copy, fold.LatestEpisodes.Where(e => e.Month == file.Month).OrderBy(e => e.RowInFile).Select(e => e.Row));
         copy.Position = 0;
         await storage.Curated.GetBlobClient(CuratedReturns.BlobNameOf(file, uploadId)).UploadAsync(copy, overwrite: true, cancellationToken);
     }

@@ -43,11 +43,16 @@ internal sealed class EpisodesRules : ReturnFileRules
 
     private readonly Dictionary<string, long> firstRowOfEpisode;
 
+    // W02: the previously open episodes found on rows with a CSV problem (not checked, but the episode is not missing),
+    // looked up in a set of their ids made at the first such row.
+    private readonly HashSet<string> openOnUncheckedRows = new(StringComparer.Ordinal);
+    private HashSet<string>? previouslyOpenIds;
+
     public EpisodesRules(ReturnPath path, ValidationContext context, ICuratedRowSink sink, IssueCollector issues)
         : base(Spec, path, context, sink, issues)
     {
         // Sized for the episodes the last month left open: a provider resends them, so most files hold about that many.
-        firstRowOfEpisode = new(context.PreviouslyOpenEpisodeIds.Count, StringComparer.Ordinal);
+        firstRowOfEpisode = new(context.PreviouslyOpenEpisodes.Count, StringComparer.Ordinal);
     }
 
     public static IReadOnlyList<string> ColumnNames { get; } = Spec.Select(c => c.Name).ToArray();
@@ -204,17 +209,51 @@ internal sealed class EpisodesRules : ReturnFileRules
         }
     }
 
+    /// <summary>
+    /// W02: each episode open at the end of the previous accepted month whose id is on no row of this file, naming the row
+    /// and month of the file it was last on (its id is withheld when it reads as a date). Not checked without an episode_id
+    /// column (F04), nor when reading stopped before the end of the file: the rest may hold the episode.
+    /// </summary>
     public override void Finish(long rowsRead)
     {
-        if (!RequiredColumnsPresent)
+        if (!RequiredColumnsPresent || !ReadToEnd)
         {
             return;
         }
 
-        foreach (var missing in Context.PreviouslyOpenEpisodeIds.Where(id => !firstRowOfEpisode.ContainsKey(id)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var missing in Context.PreviouslyOpenEpisodes
+                     .Where(e => !firstRowOfEpisode.ContainsKey(e.EpisodeId) && !openOnUncheckedRows.Contains(e.EpisodeId))
+                     .DistinctBy(e => e.EpisodeId, StringComparer.Ordinal)
+                     .OrderBy(e => e.EpisodeId, StringComparer.Ordinal))
         {
-            Issues.Add(Rules.W02, null, null, "episode_id", missing,
-                "This episode was open at the end of the provider's previous accepted month but is missing from this file: it will stop counting as in treatment after the last month it appeared in.");
+            Issues.Add(Rules.W02, null, null, "episode_id", missing.EpisodeId,
+                $"This episode was open at the end of the provider's previous accepted month but is missing from this file: it was on row {missing.Row} " +
+                $"of the provider's accepted episodes.csv for {missing.Month} (row 1 is the first row under the header). " +
+                "It will stop counting as in treatment after the last month it appeared in.");
+        }
+    }
+
+    /// <summary>
+    /// A row with a CSV problem is not checked, but an episode whose id is on it is not missing from the file (W02). Any
+    /// field counts, since a row with more or fewer fields than the header may have its id under another column: such a
+    /// row rejects the file, so a W02 it hides is only put off to the corrected upload, while a false one sends the
+    /// provider looking for an episode they never left out.
+    /// </summary>
+    protected override void UncheckedRow()
+    {
+        if (Context.PreviouslyOpenEpisodes.Count == 0)
+        {
+            return;
+        }
+
+        previouslyOpenIds ??= Context.PreviouslyOpenEpisodes.Select(e => e.EpisodeId).ToHashSet(StringComparer.Ordinal);
+        var lookup = previouslyOpenIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var field = 0; field < FieldCount; field++)
+        {
+            if (lookup.TryGetValue(Field(field), out var id))
+            {
+                openOnUncheckedRows.Add(id);
+            }
         }
     }
 

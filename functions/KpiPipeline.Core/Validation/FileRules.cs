@@ -110,6 +110,37 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
     /// <summary>Checks the current row; adds issues and emits its curated record when the file is still clean.</summary>
     protected abstract void CheckRow();
 
+    /// <summary>
+    /// A data row with a CSV problem (F03, F07, F10), which is not checked: the rules may still note what is on it (an
+    /// episode id, so that W02 does not call that episode missing). After a problem that ends the reading (an unclosed quote,
+    /// a row over the limit) the rest of the file is unread: <see cref="ReadToEnd"/> is then false.
+    /// </summary>
+    public void NoteUncheckedRow(long row, long line)
+    {
+        Row = row;
+        Line = line;
+        if (csv!.ProblemIsFatal)
+        {
+            ReadToEnd = false;
+        }
+
+        UncheckedRow();
+    }
+
+    /// <summary>What the rules note of a row that is not checked (<see cref="NoteUncheckedRow"/>); its fields are as read.</summary>
+    protected virtual void UncheckedRow()
+    {
+    }
+
+    /// <summary>False once reading stopped at a problem before the end of the file: what a rule says of the whole file may not hold.</summary>
+    protected bool ReadToEnd { get; private set; } = true;
+
+    /// <summary>The number of fields of the current row as read (for a row with a CSV problem, maybe not the header's).</summary>
+    protected int FieldCount => csv!.FieldCount;
+
+    /// <summary>Field <paramref name="index"/> of the current row as read, whatever column the header puts there.</summary>
+    protected ReadOnlySpan<char> Field(int index) => csv!.GetField(index);
+
     /// <summary>File-level checks after the last row; <paramref name="rowsRead"/> counts every data row, checked or not.</summary>
     public virtual void Finish(long rowsRead)
     {

@@ -99,6 +99,7 @@ public static class ReturnValidator
             if (csv.Problem != CsvProblem.None)
             {
                 ReportCsvProblem(csv, issues, rules, rows);
+                rules.NoteUncheckedRow(rows, csv.LineNumber);
             }
             else if (rules.RowsCheckable)
             {

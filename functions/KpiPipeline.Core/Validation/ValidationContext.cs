@@ -19,11 +19,12 @@ public sealed class ValidationContext
     public required DateTimeOffset UploadedAt { get; init; }
 
     /// <summary>
-    /// For W02: the episode ids open (no exit, not deleted) at the end of the provider's previous accepted episodes
-    /// month, from <see cref="OpenEpisodes.AtMonthEnd"/> or the provider's fold; only gone through, never looked up, so a
-    /// list will do (an id listed twice is reported once). Empty when the provider has no earlier accepted month.
+    /// For W02: the episodes open (no exit, not deleted) at the end of the provider's previous accepted episodes month,
+    /// each with that month and the row it stood on in that month's file, from <see cref="OpenEpisodes.AtMonthEnd"/> or the
+    /// provider's fold; only gone through, never looked up, so a list will do (an id listed twice is reported once). Empty
+    /// when the provider has no earlier accepted month.
     /// </summary>
-    public IReadOnlyCollection<string> PreviouslyOpenEpisodeIds { get; init; } = NoIds;
+    public IReadOnlyCollection<OpenEpisode> PreviouslyOpenEpisodes { get; init; } = [];
 
     /// <summary>For W03: every episode id known for the provider (accepted episodes files, this month's included).</summary>
     public IReadOnlySet<string> KnownEpisodeIds { get; init; } = NoIds;

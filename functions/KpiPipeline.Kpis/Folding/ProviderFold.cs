@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using KpiPipeline.Core.Dataset;
+using KpiPipeline.Core.Validation;
 using KpiPipeline.Kpis.Engine;
 using KpiPipeline.Kpis.Returns;
 
@@ -9,7 +10,7 @@ namespace KpiPipeline.Kpis.Folding;
 /// One provider's accepted files folded as they arrive (dataset.md 2.3 and sections 3, 4 and 6): the latest row of each
 /// episode with its month, the episode-missing events (DQ03), the latest version of each review, the NSP sums of each
 /// month and the workforce months, with the files they came from. It is also the provider's validation history: every
-/// episode id it has sent (W03) and the episodes its latest episodes file left open (W02). <c>kpi process</c> builds one per
+/// episode id it has sent (W03) and the episodes its latest episodes file left open, with their rows (W02). <c>kpi process</c> builds one per
 /// provider while it validates; the function app keeps one per provider in storage (its per-kind parts written as Parquet)
 /// and brings it up to date when a month is accepted. Files of one kind must be added in month order; one thread at a time.
 /// </summary>
@@ -18,8 +19,9 @@ public sealed class ProviderFold
     private static readonly int Kinds = Enum.GetValues<ReturnFileKind>().Length;
 
     private readonly DateOnly? asOf;
-    // Each episode's latest row and its month, and the episode's rank in the order episodes first appeared.
-    private readonly Dictionary<string, (CuratedEpisode Row, ReportingMonth Month, int Rank)> latest = new(StringComparer.Ordinal);
+    // Each episode's latest row, its month and its row number in that month's file, and the episode's rank in the order
+    // episodes first appeared.
+    private readonly Dictionary<string, (CuratedEpisode Row, ReportingMonth Month, int RowInFile, int Rank)> latest = new(StringComparer.Ordinal);
     private readonly ReportingMonth?[] lastMonth = new ReportingMonth?[Kinds];
     private readonly ReportingMonth?[] lastAdded = new ReportingMonth?[Kinds];
     private readonly List<ReturnPath>[] used = [.. Enumerable.Range(0, Kinds).Select(_ => new List<ReturnPath>())];
@@ -32,11 +34,11 @@ public sealed class ProviderFold
     private StoredReview[]? completedReviews;
     private HashSet<string>? knownEpisodeIds = new(StringComparer.Ordinal);
     private HashSet<string>? deletedEpisodeIds = new(StringComparer.Ordinal);
-    private List<string>? openAtLatest;
+    private List<OpenEpisode>? openAtLatest;
 
-    // The ids open at the end of the latest episodes month folded, in first-seen order, as that month's file left them;
+    // The episodes open at the end of the latest episodes month folded, in first-seen order, as that month's file left them;
     // null when not known (a restored fold), when they are read from the rows.
-    private List<string>? openAtLastFolded;
+    private List<OpenEpisode>? openAtLastFolded;
 
     /// <param name="providerCode">The provider (upper case, as in a <see cref="ReturnPath"/>).</param>
     /// <param name="asOf">
@@ -73,12 +75,13 @@ public sealed class ProviderFold
     public int EpisodeCount => latest.Count;
 
     /// <summary>
-    /// W02: the episode ids open (no exit, not deleted) at the end of the latest accepted episodes month before
-    /// <paramref name="month"/>, each once, in the order they first appeared; empty when there is none. Null when that month
-    /// is not the latest episodes month this fold holds (a resubmission of an older month): the caller reads the file of that
-    /// month instead. The fold's own list, not a set made for each month: W02 only goes through it.
+    /// W02: the episodes open (no exit, not deleted) at the end of the latest accepted episodes month before
+    /// <paramref name="month"/>, each once with that month and the row it stood on in that month's file, in the order they
+    /// first appeared; empty when there is none. Null when that month is not the latest episodes month this fold holds (a
+    /// resubmission of an older month): the caller reads the file of that month instead. The fold's own list, not a set
+    /// made for each month: W02 only goes through it.
     /// </summary>
-    public IReadOnlyCollection<string>? OpenBefore(ReportingMonth month)
+    public IReadOnlyCollection<OpenEpisode>? OpenBefore(ReportingMonth month)
     {
         if (LatestEpisodesMonth is not { } latestMonth)
         {
@@ -88,13 +91,16 @@ public sealed class ProviderFold
         return latestMonth < month ? openAtLatest ??= OpenAtLatestFolded(latestMonth) : null;
     }
 
-    private static readonly IReadOnlyCollection<string> EmptyIds = [];
+    private static readonly IReadOnlyCollection<OpenEpisode> EmptyIds = [];
 
     /// <summary>The files folded of one kind, in month order.</summary>
     public IReadOnlyList<ReturnPath> FilesOf(ReturnFileKind kind) => used[(int)kind];
 
-    /// <summary>Each episode's latest row (DELETED ones included) with its month, in the order the episodes first appeared.</summary>
-    public IEnumerable<(CuratedEpisode Row, ReportingMonth Month)> LatestEpisodes => latest.Values.Select(e => (e.Row, e.Month));
+    /// <summary>
+    /// Each episode's latest row (DELETED ones included) with its month and its row number in that month's file (1 = the
+    /// first row under the header: the files are added with all their rows in file order), in the order the episodes first appeared.
+    /// </summary>
+    public IEnumerable<(CuratedEpisode Row, ReportingMonth Month, int RowInFile)> LatestEpisodes => latest.Values.Select(e => (e.Row, e.Month, e.RowInFile));
 
     /// <summary>The DQ03 events: episodes a later episodes file left out, in the order they were found.</summary>
     public IReadOnlyList<MissingEpisodeEvent> MissingEvents => missing;
@@ -111,6 +117,10 @@ public sealed class ProviderFold
     /// <summary>Lines for the run log: files left out because their month starts after the as-of date.</summary>
     public IEnumerable<(ReturnFileKind Kind, ReportingMonth Month, string Text)> Warnings => warnings;
 
+    /// <summary>
+    /// Folds an accepted episodes.csv: <paramref name="rows"/> are all its rows in file order (its curated copy), so that the
+    /// n-th is the row a W02 names as row n.
+    /// </summary>
     public void AddEpisodes(ReturnPath path, IReadOnlyList<CuratedEpisode> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -125,7 +135,8 @@ public sealed class ProviderFold
                 NoteDeleted(row.EpisodeId, row.RecordStatus == RecordStatus.DELETED);
             }
 
-            openAtLatest = [.. rows.Where(IsOpen).Select(r => r.EpisodeId).Distinct(StringComparer.Ordinal)];
+            openAtLatest = [.. rows.Select((r, i) => (Row: r, Number: i + 1)).Where(r => IsOpen(r.Row))
+                .Select(r => new OpenEpisode(r.Row.EpisodeId, path.Month, r.Number)).DistinctBy(e => e.EpisodeId, StringComparer.Ordinal)];
             return;
         }
 
@@ -149,17 +160,17 @@ public sealed class ProviderFold
                 NoteDeleted(row.EpisodeId, deleted);
             }
 
-            entry = (row, path.Month, entry.Rank);
+            entry = (row, path.Month, sent.Count + 1, entry.Rank);
             sent.Add((entry.Rank, sent.Count, row));
         }
 
-        openAtLastFolded = OpenInFirstSeenOrder(sent);
+        openAtLastFolded = OpenInFirstSeenOrder(sent, path.Month);
 
-        foreach (var id in previousOpen)
+        foreach (var open in previousOpen)
         {
-            if (latest[id].Month != path.Month)
+            if (latest[open.EpisodeId].Month != path.Month)
             {
-                missing.Add(new MissingEpisodeEvent(path.ProviderCode, id, previous!.Value, path.Month));
+                missing.Add(new MissingEpisodeEvent(path.ProviderCode, open.EpisodeId, previous!.Value, path.Month));
             }
         }
 
@@ -199,15 +210,15 @@ public sealed class ProviderFold
     /// <see cref="MissingEvents"/> of an earlier fold, in their order): the fold then goes on as if it had added those files.
     /// </summary>
     public void RestoreEpisodes(
-        IReadOnlyList<ReturnPath> files, IEnumerable<(CuratedEpisode Row, ReportingMonth Month)> latestRows, IEnumerable<MissingEpisodeEvent> events)
+        IReadOnlyList<ReturnPath> files, IEnumerable<(CuratedEpisode Row, ReportingMonth Month, int RowInFile)> latestRows, IEnumerable<MissingEpisodeEvent> events)
     {
         ArgumentNullException.ThrowIfNull(latestRows);
         ArgumentNullException.ThrowIfNull(events);
         Restore(files, ReturnFileKind.Episodes);
         var known = KnownEpisodeIds;
-        foreach (var (row, month) in latestRows)
+        foreach (var (row, month, rowInFile) in latestRows)
         {
-            latest.Add(row.EpisodeId, (row, month, latest.Count));
+            latest.Add(row.EpisodeId, (row, month, rowInFile, latest.Count));
             known.Add(row.EpisodeId);
             if (row.RecordStatus == RecordStatus.DELETED)
             {
@@ -275,7 +286,7 @@ public sealed class ProviderFold
             yield break;
         }
 
-        foreach (var (row, month, _) in latest.Values)
+        foreach (var (row, month, _, _) in latest.Values)
         {
             if (row.RecordStatus != RecordStatus.DELETED)
             {
@@ -362,27 +373,28 @@ public sealed class ProviderFold
         && string.Equals(kept.Row.ProviderCode, provider, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The ids open at the end of <paramref name="month"/>, the latest episodes month folded: its file's rows with no exit and
-    /// not deleted, in first-seen order. Kept from the file as it was added; read from every episode's latest row after a restore.
+    /// The episodes open at the end of <paramref name="month"/>, the latest episodes month folded: its file's rows with no exit
+    /// and not deleted, with their row numbers, in first-seen order. Kept from the file as it was added; read from every
+    /// episode's latest row after a restore.
     /// </summary>
-    private List<string> OpenAtLatestFolded(ReportingMonth month) =>
-        openAtLastFolded ?? [.. latest.Values.Where(e => e.Month == month && IsOpen(e.Row)).Select(e => e.Row.EpisodeId)];
+    private List<OpenEpisode> OpenAtLatestFolded(ReportingMonth month) =>
+        openAtLastFolded ?? [.. latest.Values.Where(e => e.Month == month && IsOpen(e.Row)).Select(e => new OpenEpisode(e.Row.EpisodeId, month, e.RowInFile))];
 
     /// <summary>
-    /// The ids open at the end of the month whose rows were just <paramref name="sent"/> (each with its episode's rank and its
-    /// place in the file): each episode by its last row (an id sent twice counts once), with no exit and not deleted, in
-    /// first-seen order.
+    /// The episodes open at the end of <paramref name="month"/>, whose rows were just <paramref name="sent"/> (each with its
+    /// episode's rank and its place in the file): each episode by its last row (an id sent twice counts once), with no exit
+    /// and not deleted, with that row's number, in first-seen order.
     /// </summary>
-    private static List<string> OpenInFirstSeenOrder(List<(int Rank, int Order, CuratedEpisode Row)> sent)
+    private static List<OpenEpisode> OpenInFirstSeenOrder(List<(int Rank, int Order, CuratedEpisode Row)> sent, ReportingMonth month)
     {
         sent.Sort((a, b) => a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : a.Order.CompareTo(b.Order));
-        var open = new List<string>(sent.Count);
+        var open = new List<OpenEpisode>(sent.Count);
         for (var i = 0; i < sent.Count; i++)
         {
             var lastOfEpisode = i + 1 == sent.Count || sent[i + 1].Rank != sent[i].Rank;
             if (lastOfEpisode && IsOpen(sent[i].Row))
             {
-                open.Add(sent[i].Row.EpisodeId);
+                open.Add(new OpenEpisode(sent[i].Row.EpisodeId, month, sent[i].Order + 1));
             }
         }
 

@@ -6,7 +6,7 @@ using KpiPipeline.Pipeline.Storage;
 namespace KpiPipeline.Pipeline.State;
 
 /// <summary>A provider's validation history for one upload: its fold, and the W02 set when the fold does not hold it.</summary>
-public sealed record ProviderHistory(ProviderFold Fold, IReadOnlyCollection<string>? OpenBefore);
+public sealed record ProviderHistory(ProviderFold Fold, IReadOnlyCollection<OpenEpisode>? OpenBefore);
 
 /// <summary>
 /// The history validation needs of a provider's accepted episodes files (W02, W03) in the function app: the episodes part
@@ -26,15 +26,15 @@ public sealed class ProviderHistories(ProviderStates states, AcceptedReturnsInde
         }
 
         var fold = await states.CurrentAsync(path.ProviderCode, ReturnFileKind.Episodes, cancellationToken);
-        IReadOnlyCollection<string>? openBefore = null;
+        IReadOnlyCollection<OpenEpisode>? openBefore = null;
         if (path.Kind == ReturnFileKind.Episodes && fold.OpenBefore(path.Month) is null)
         {
             var previous = (await index.OfProviderAsync(path.ProviderCode, cancellationToken))
                 .Where(v => v.Path.Kind == ReturnFileKind.Episodes && v.Path.Month < path.Month)
                 .MaxBy(v => v.Path.Month);
             openBefore = previous is null
-                ? new HashSet<string>(StringComparer.Ordinal)
-                : OpenEpisodes.AtMonthEnd((await curated.ReadAcceptedAsync(previous, cancellationToken)).Episodes);
+                ? []
+                : OpenEpisodes.AtMonthEnd(previous.Path.Month, (await curated.ReadAcceptedAsync(previous, cancellationToken)).Episodes);
         }
 
         return new ProviderHistory(fold, openBefore);

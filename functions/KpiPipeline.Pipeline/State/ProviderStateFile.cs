@@ -34,7 +34,7 @@ public sealed record StateInputs(IReadOnlyList<FoldedVersion> Files, IReadOnlyLi
 
 /// <summary>
 /// One kind of a provider's state as a Parquet file (docs/storage.md): one row per folded record — each episode's latest
-/// row with its month, each review's latest version, the NSP sums of each month, each workforce month — in the fold's
+/// row with its month and the row it stood on in that month's file, each review's latest version, the NSP sums of each month, each workforce month — in the fold's
 /// order, and in the footer the files folded, the provider's uploads of that kind and, for episodes, the DQ03 events.
 /// Written from a <see cref="ProviderFold"/> and read back into one; the same fold and inputs always give the same bytes.
 /// </summary>
@@ -49,8 +49,11 @@ public static class ProviderStateFile
     private const string MissingKey = Prefix + "missing";
     private const string InputsKey = Prefix + "inputs";
 
-    /// <summary>The layout version: a file of another version is rebuilt rather than read.</summary>
-    public const string Format = "1";
+    /// <summary>
+    /// The layout version: a file of another version is rebuilt rather than read. 2: episodes keep <c>last_row</c>, the row
+    /// of their latest month's file they stood on (W02 names it).
+    /// </summary>
+    public const string Format = "2";
 
     /// <summary>Writes the <paramref name="kind"/> part of <paramref name="fold"/>, made from <paramref name="inputs"/>.</summary>
     public static Task WriteAsync(Stream output, ProviderFold fold, ReturnFileKind kind, StateInputs inputs, CancellationToken cancellationToken)
@@ -92,6 +95,12 @@ public static class ProviderStateFile
     public static async Task<StateInputs?> ReadAsync(Stream input, ProviderFold into, ReturnFileKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(into);
+        // The footer first: a file of another layout may lack a column of this one (format 1 has no last_row).
+        if (!(await ParquetFooter.ReadMetadataAsync(input, cancellationToken)).TryGetValue(FormatKey, out var format) || format != Format)
+        {
+            return null;
+        }
+
         var provider = into.ProviderCode;
         switch (kind)
         {
@@ -135,7 +144,7 @@ public static class ProviderStateFile
         return inputs;
     }
 
-    private static (CuratedEpisode Row, ReportingMonth Month) Checked(ProviderFold fold, (CuratedEpisode Row, ReportingMonth Month) episode) =>
+    private static (CuratedEpisode Row, ReportingMonth Month, int RowInFile) Checked(ProviderFold fold, (CuratedEpisode Row, ReportingMonth Month, int RowInFile) episode) =>
         string.Equals(episode.Row.ProviderCode, fold.ProviderCode, StringComparison.Ordinal)
             ? episode
             : throw new InvalidOperationException($"Episode {episode.Row.EpisodeId} of {fold.ProviderCode} carries provider code {episode.Row.ProviderCode}.");
@@ -183,30 +192,31 @@ public static class ProviderStateFile
 
     private static class EpisodeRows
     {
-        private static readonly ParquetColumns<(CuratedEpisode Row, ReportingMonth Month)> Column = new();
+        private static readonly ParquetColumns<(CuratedEpisode Row, ReportingMonth Month, int RowInFile)> Column = new();
 
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string> EpisodeId = Column.Text("episode_id", e => e.Row.EpisodeId);
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string> ClientKey = Column.Text("client_key", e => e.Row.ClientKey);
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), int> Age = Column.Int32("age_at_referral", e => e.Row.AgeAtReferral);
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string> Sex = Column.Text("sex", e => e.Row.Sex.ToString());
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), DateOnly> Referral = Column.Date("referral_date", e => e.Row.ReferralDate);
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string> Source = Column.Text("referral_source", e => e.Row.ReferralSource.ToString());
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string> Substance = Column.Text("primary_substance", e => e.Row.PrimarySubstance.ToString());
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), DateOnly?> Start = Column.OptionalDate("treatment_start_date", e => e.Row.TreatmentStartDate);
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string?> Setting = Column.OptionalText("setting", e => e.Row.Setting?.ToString());
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string?> Medication = Column.OptionalText("medication", e => e.Row.Medication?.ToString());
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string?> Dose = Column.OptionalText("daily_dose_mg", e => Text(e.Row.DailyDoseMg));
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string?> Goal = Column.OptionalText("treatment_goal", e => e.Row.TreatmentGoal?.ToString());
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), bool?> Naloxone = Column.OptionalBoolean("naloxone_supplied", e => e.Row.NaloxoneSupplied);
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), DateOnly?> Exit = Column.OptionalDate("exit_date", e => e.Row.ExitDate);
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string?> ExitReason = Column.OptionalText("exit_reason", e => e.Row.ExitReason?.ToString());
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string> Status = Column.Text("record_status", e => e.Row.RecordStatus.ToString());
-        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month), string> LastMonth = Column.Text("last_month", e => e.Month.ToString());
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string> EpisodeId = Column.Text("episode_id", e => e.Row.EpisodeId);
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string> ClientKey = Column.Text("client_key", e => e.Row.ClientKey);
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), int> Age = Column.Int32("age_at_referral", e => e.Row.AgeAtReferral);
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string> Sex = Column.Text("sex", e => e.Row.Sex.ToString());
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), DateOnly> Referral = Column.Date("referral_date", e => e.Row.ReferralDate);
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string> Source = Column.Text("referral_source", e => e.Row.ReferralSource.ToString());
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string> Substance = Column.Text("primary_substance", e => e.Row.PrimarySubstance.ToString());
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), DateOnly?> Start = Column.OptionalDate("treatment_start_date", e => e.Row.TreatmentStartDate);
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string?> Setting = Column.OptionalText("setting", e => e.Row.Setting?.ToString());
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string?> Medication = Column.OptionalText("medication", e => e.Row.Medication?.ToString());
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string?> Dose = Column.OptionalText("daily_dose_mg", e => Text(e.Row.DailyDoseMg));
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string?> Goal = Column.OptionalText("treatment_goal", e => e.Row.TreatmentGoal?.ToString());
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), bool?> Naloxone = Column.OptionalBoolean("naloxone_supplied", e => e.Row.NaloxoneSupplied);
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), DateOnly?> Exit = Column.OptionalDate("exit_date", e => e.Row.ExitDate);
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string?> ExitReason = Column.OptionalText("exit_reason", e => e.Row.ExitReason?.ToString());
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string> Status = Column.Text("record_status", e => e.Row.RecordStatus.ToString());
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), string> LastMonth = Column.Text("last_month", e => e.Month.ToString());
+        private static readonly ParquetColumn<(CuratedEpisode Row, ReportingMonth Month, int RowInFile), int> LastRow = Column.Int32("last_row", e => e.RowInFile);
 
-        public static readonly ParquetTable<(CuratedEpisode Row, ReportingMonth Month)> Table = new(
-            EpisodeId, ClientKey, Age, Sex, Referral, Source, Substance, Start, Setting, Medication, Dose, Goal, Naloxone, Exit, ExitReason, Status, LastMonth);
+        public static readonly ParquetTable<(CuratedEpisode Row, ReportingMonth Month, int RowInFile)> Table = new(
+            EpisodeId, ClientKey, Age, Sex, Referral, Source, Substance, Start, Setting, Medication, Dose, Goal, Naloxone, Exit, ExitReason, Status, LastMonth, LastRow);
 
-        public static (CuratedEpisode Row, ReportingMonth Month) Read(ParquetRowValues<(CuratedEpisode Row, ReportingMonth Month)> r, string provider) => (
+        public static (CuratedEpisode Row, ReportingMonth Month, int RowInFile) Read(ParquetRowValues<(CuratedEpisode Row, ReportingMonth Month, int RowInFile)> r, string provider) => (
             new CuratedEpisode(
                 provider,
                 r.Get(EpisodeId),
@@ -225,7 +235,8 @@ public static class ProviderStateFile
                 r.Get(Exit),
                 Code<ExitReason>.ParseOptional(r.Get(ExitReason)),
                 Code<RecordStatus>.Parse(r.Get(Status))),
-            Month(r.Get(LastMonth)));
+            Month(r.Get(LastMonth)),
+            r.Get(LastRow));
     }
 
     private static class ReviewRows

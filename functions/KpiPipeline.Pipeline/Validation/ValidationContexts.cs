@@ -13,11 +13,12 @@ public sealed record ValidationSettings(ReferenceData Reference, Pseudonymiser P
 /// The one way a return's <see cref="ValidationContext"/> is made, by <c>kpi process</c> and the function app alike. The
 /// provider's history is its <see cref="ProviderFold"/>: every episode id it has sent (W03, and the one string per episode
 /// the rules share) and, for an episodes file, the episodes open at the end of its latest accepted episodes month before
-/// the file's (W02).
+/// the file's, with the rows they stood on in its file (W02).
 /// </summary>
 public static class ValidationContexts
 {
     private static readonly IReadOnlySet<string> NoIds = new HashSet<string>(StringComparer.Ordinal);
+    private static readonly IReadOnlyCollection<OpenEpisode> NoEpisodes = [];
 
     /// <param name="settings">Reference data, pseudonymiser, size limit.</param>
     /// <param name="path">The file's return path; null when its name is not one (it is rejected with F01, no history needed).</param>
@@ -30,7 +31,7 @@ public static class ValidationContexts
     /// <param name="unchangedRows">Rows of earlier months that need not be checked again (a batch run), or null.</param>
     public static ValidationContext For(
         ValidationSettings settings, ReturnPath? path, DateTimeOffset uploadedAt, ProviderFold? history,
-        IReadOnlyCollection<string>? openBefore = null, UnchangedEpisodeRows? unchangedRows = null)
+        IReadOnlyCollection<OpenEpisode>? openBefore = null, UnchangedEpisodeRows? unchangedRows = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return new ValidationContext
@@ -39,8 +40,8 @@ public static class ValidationContexts
             Pseudonymiser = settings.Pseudonymiser,
             UploadedAt = uploadedAt,
             MaxFileBytes = settings.MaxFileBytes,
-            PreviouslyOpenEpisodeIds = path is not { Kind: ReturnFileKind.Episodes } || history is null
-                ? NoIds
+            PreviouslyOpenEpisodes = path is not { Kind: ReturnFileKind.Episodes } || history is null
+                ? NoEpisodes
                 : openBefore ?? history.OpenBefore(path.Month) ?? throw new ArgumentException(
                     $"{path.BlobName} is not after the latest episodes month the fold holds: pass the open episodes of the month before.", nameof(openBefore)),
             KnownEpisodeIds = history?.KnownEpisodeIds ?? NoIds,
