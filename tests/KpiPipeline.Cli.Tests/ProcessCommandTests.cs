@@ -63,6 +63,30 @@ public sealed class ProcessCommandTests
     }
 
     [Fact]
+    public async Task Publishes_every_area_with_its_name_and_nation_so_the_public_area_rows_can_be_named_and_grouped()
+    {
+        var (returns, reference) = SyntheticFolder.Create("process-areas");
+        var output = RepoPaths.NewTempFolder("process-areas-out");
+        Assert.Equal(0, await ProcessCommand.RunAsync(returns, reference, output, "2025-10-15", developmentSecrets: true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
+
+        var areas = DuckDb.Literal(Path.Combine(output, KpiPublisher.AreasFile));
+        var read = await DuckDb.QueryAsync($"SELECT area_code, area_name, nation FROM read_parquet({areas}) ORDER BY area_code");
+        var expected = await DuckDb.QueryAsync(
+            $"SELECT area_code, area_name, upper(nation) AS nation FROM read_csv({DuckDb.Literal(Path.Combine(reference, "areas.csv"))}, header = true, all_varchar = true) ORDER BY area_code");
+        Assert.Equal(expected.Rows.Select(r => r.GetRawText()), read.Rows.Select(r => r.GetRawText()));
+        Assert.True(read.Count >= 2);
+
+        // Every area row of the public dataset finds its area, and its nation's rows are those of the areas' nations.
+        var glob = DuckDb.Literal(Path.Combine(output, "public", "kpi_results") + "/*/*.parquet");
+        var unmatched = await DuckDb.QueryAsync(
+            $"SELECT DISTINCT r.unit_code FROM read_parquet({glob}, hive_partitioning = true) r ANTI JOIN read_parquet({areas}) a ON r.unit_code = a.area_code WHERE r.level = 'area'");
+        Assert.Equal(0, unmatched.Count);
+        var nations = await DuckDb.QueryAsync(
+            $"SELECT DISTINCT unit_code FROM read_parquet({glob}, hive_partitioning = true) WHERE level = 'nation' EXCEPT SELECT nation FROM read_parquet({areas})");
+        Assert.Equal(0, nations.Count);
+    }
+
+    [Fact]
     public async Task The_public_dataset_has_no_small_or_unrounded_counts_no_provider_rows_and_no_client_keys()
     {
         var (returns, reference) = SyntheticFolder.Create("public");

@@ -29,6 +29,9 @@ public sealed record KpiComputation(
     /// <summary>The targets the ratings were made against, with their amber margins.</summary>
     public TargetsInForce? Targets { get; init; }
 
+    /// <summary>The areas of the reference data (published with their names and nations beside the catalogue).</summary>
+    public IReadOnlyList<AreaInfo> Areas { get; init; } = [];
+
     /// <summary>Each area's nation, as the nation rows' unit code: disclosure control checks each nation and its areas as a group.</summary>
     public IReadOnlyDictionary<string, string> NationOfArea { get; init; } = new Dictionary<string, string>();
 }
@@ -76,6 +79,7 @@ public static class KpiEngine
             FirstReportedPeriod = FirstReportedPeriod(periods, firstReturnDay),
             FirstReturnDay = firstReturnDay,
             Targets = targets,
+            Areas = reference.Areas,
             NationOfArea = reference.Areas.ToDictionary(a => a.AreaCode, a => a.Nation.ToString(), StringComparer.Ordinal),
         };
     }

@@ -22,6 +22,9 @@ public static class KpiPublisher
     public const string PublicPrefix = "public/kpi_results";
     public const string CatalogueFile = "kpi_catalogue.parquet";
 
+    /// <summary>The areas with their names and nations (<see cref="KpiAreasParquet"/>).</summary>
+    public const string AreasFile = "kpi_areas.parquet";
+
     /// <summary>The folders a publication owns: whatever is in them and not published by the latest run is removed.</summary>
     public static IReadOnlyList<string> OwnedFolders { get; } =
         [RestrictedPrefix + "/", PublicPrefix + "/", ScorecardPaths.RestrictedPrefix + "/", ScorecardPaths.PublicPrefix + "/"];
@@ -70,6 +73,15 @@ public static class KpiPublisher
         if (await store.WriteAsync(CatalogueFile, (s, t) => KpiCatalogueParquet.WriteAsync(s, KpiCatalogue.Rows, metadata, t), cancellationToken))
         {
             written.Add(CatalogueFile);
+        }
+        else
+        {
+            unchanged++;
+        }
+
+        if (await store.WriteAsync(AreasFile, (s, t) => KpiAreasParquet.WriteAsync(s, computation.Areas, metadata, t), cancellationToken))
+        {
+            written.Add(AreasFile);
         }
         else
         {
