@@ -91,7 +91,7 @@ public sealed class ProviderStatesTests(AzuriteFixture azurite) : IClassFixture<
 
         var selected = string.Join(", ", columns.Split('|'));
         var rows = await DuckDb.QueryAsync($"SELECT {selected} FROM read_parquet({DuckDb.Literal(file)}) ORDER BY ALL");
-        Assert.Equal(expected, string.Join(';', rows.Rows.Select(r => string.Join('|', columns.Split('|').Select(c => Text(r.GetProperty(c)))))));
+        Assert.Equal(expected, string.Join(';', rows.Rows.Select(r => string.Join('|', columns.Split('|').Select(c => DuckDb.Text(r.GetProperty(c)))))));
         var all = await DuckDb.QueryAsync($"SELECT * FROM read_parquet({DuckDb.Literal(file)}) LIMIT 0");
         Assert.DoesNotContain(all.Columns, c => c.Contains("initial", StringComparison.Ordinal) || c.Contains("birth", StringComparison.Ordinal));
 
@@ -101,9 +101,6 @@ public sealed class ProviderStatesTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal(CodeRules.FileName(kind), footer["kpipipeline.state.kind"]);
         Assert.Equal(inputs.Fingerprint, footer["kpipipeline.state.inputs"]);
     }
-
-    private static string Text(System.Text.Json.JsonElement value) =>
-        value.ValueKind == System.Text.Json.JsonValueKind.Null ? "" : value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString()! : value.GetRawText();
 
     /// <summary>A fold of provider P1 with every kind: four episodes over two months (one exited, one deleted), a review, NSP totals, a workforce month.</summary>
     private static ProviderFold SampleFold()

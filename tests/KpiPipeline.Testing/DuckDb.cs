@@ -34,6 +34,14 @@ public static class DuckDb
 
     /// <summary>Quotes a path as a DuckDB string literal.</summary>
     public static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>A value of a result as text: a string as it is, null as empty, a number or boolean as its JSON.</summary>
+    public static string Text(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Null => "",
+        _ => value.GetRawText(),
+    };
 }
 
 /// <summary>One in-memory DuckDB database of the query server, kept until disposed.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Synthetic;
 using KpiPipeline.Testing;
@@ -193,13 +192,6 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
     private static async Task<List<string[]>> Query(DuckDbSession session, string sql)
     {
         var result = await session.QueryAsync(sql);
-        return [.. result.Rows.Select(row => result.Columns.Select(c => Text(row.GetProperty(c))).ToArray())];
+        return [.. result.Rows.Select(row => result.Columns.Select(c => DuckDb.Text(row.GetProperty(c))).ToArray())];
     }
-
-    private static string Text(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Null => "",
-        _ => value.GetRawText(),
-    };
 }
