@@ -24,6 +24,9 @@ namespace KpiPipeline.Cli.Tests;
 /// complementary suppression came to model what an analyst can and cannot tell (shared counts, at-most relations, a
 /// median's parity; a withheld blank indistinguishable from a small one): 155 public rows changed (47 became suppressed,
 /// 54 are published again, 38 suppressed rows blank other counts, 16 ratings follow their ALL row), nothing restricted.
+/// Re-pinned a third time that day when complements came to be chosen by what their withholding takes along (docs/kpis.md,
+/// "Disclosure: complementary suppression"): 77 public rows changed (50 published again, 6 became suppressed, 21
+/// suppressed rows blank other counts; public rows suppressed 5,732 -> 5,688), nothing restricted.
 /// </remarks>
 public sealed class VersionOneFiguresTests
 {

@@ -173,8 +173,8 @@ public class ComplementarySuppressionTests
     }
 
     /// <summary>
-    /// VOL01's X (1) is pinned by its breakdown; F's 58 is withheld. EXT04 divides by VOL01, so its F denominator is the same
-    /// count and is withheld with it (else an analyst reads F there).
+    /// VOL01's X (1) is pinned by its breakdown; F's 58 is withheld (M's 113 would take as many rows along). EXT04 divides by
+    /// VOL01, so its F denominator is the same count and is withheld with it (else an analyst reads F there).
     /// </summary>
     [Fact]
     public void Withholds_a_count_under_every_KPI_that_publishes_it()
@@ -182,21 +182,22 @@ public class ComplementarySuppressionTests
         KpiResult[] restricted =
         [
             Total(172), Cell("M", 113), Cell("F", 58), Cell("X", 1),
-            Row("A1", "area", "sex", "F", 9, 58, KpiIds.Ext04),
+            Row("A1", "area", "sex", "F", 9, 58, KpiIds.Ext04), Row("A1", "area", "sex", "M", 20, 113, KpiIds.Ext04),
         ];
 
         var rows = Disclosure.Disclosure.Apply(restricted);
 
-        Assert.Equal([(170L, false), (115L, false), (null, true), (null, true), (null, true)], rows.Select(r => (r.Numerator, r.Suppressed)));
+        Assert.Equal([(170L, false), (115L, false), (null, true), (null, true), (null, true), (20L, false)], rows.Select(r => (r.Numerator, r.Suppressed)));
         Assert.Null(rows[4].Denominator);
     }
 
     /// <summary>
-    /// Found by an audit on 2026-12-06: HRM01's denominator (distinct OPIATE clients in treatment) is VOL01's OPIATE cell,
-    /// so when that cell is withheld to hide ALCOHOL's 1, HRM01's denominator is withheld with it.
+    /// Found by an audit on 2026-12-06: HRM01's denominator (distinct OPIATE clients in treatment) is VOL01's OPIATE cell, so
+    /// withholding that cell to hide ALCOHOL's 1 would withhold HRM01's headline row with it. Since the review of 2026-12-06
+    /// the NON_OPIATE cell, which takes nothing along, is withheld instead, and HRM01 stays published.
     /// </summary>
     [Fact]
-    public void Withholds_HRM01s_denominator_with_VOL01s_opiate_cell()
+    public void Withholds_a_cell_that_takes_nothing_along_rather_than_VOL01s_opiate_cell_with_HRM01s_denominator()
     {
         KpiResult[] restricted =
         [
@@ -206,8 +207,8 @@ public class ComplementarySuppressionTests
 
         var rows = Disclosure.Disclosure.Apply(restricted);
 
-        Assert.Equal(((long?)null, true), (rows[1].Numerator, rows[1].Suppressed));
-        Assert.Equal(((long?)null, (long?)null, true), (rows[4].Numerator, rows[4].Denominator, rows[4].Suppressed));
+        Assert.Equal([(170L, false), (60L, false), (null, true), (null, true), (40L, false)], rows.Select(r => (r.Numerator, r.Suppressed)));
+        Assert.Equal(60L, rows[4].Denominator);
     }
 
     /// <summary>
@@ -342,5 +343,24 @@ public class ComplementarySuppressionTests
         return cell == 0
             ? [.. sums.Where(possible[0].Contains)]
             : [.. possible[cell].Where(v => possible[0].Any(total => sums.Contains(total - v)))];
+    }
+
+    /// <summary>
+    /// Review of 2026-12-06: withholding a cell whose count another KPI republishes takes that row along, so the complement
+    /// is the cell that takes least along (here M, though F is smaller); and a total, whose withholding costs every reader of
+    /// the headline, only when no cell will do.
+    /// </summary>
+    [Fact]
+    public void Withholds_the_cell_that_takes_fewest_rows_along_and_keeps_the_total()
+    {
+        KpiResult[] restricted =
+        [
+            Total(172), Cell("M", 113), Cell("F", 58), Cell("X", 1),
+            Row("A1", "area", "sex", "F", 9, 58, KpiIds.Ext04), Row("A1", "area", "all", "ALL", 30, 172, KpiIds.Ext04),
+        ];
+
+        var rows = Disclosure.Disclosure.Apply(restricted);
+
+        Assert.Equal([(170L, false), (null, true), (60L, false), (null, true), (10L, false), (30L, false)], rows.Select(r => (r.Numerator, r.Suppressed)));
     }
 }

@@ -33,6 +33,8 @@ internal static class ComplementarySuppression
     private const int MaxRounds = 64;
     private const int FurthestComplement = 4;
     private const int MaxTrials = 8;
+    private const int HeadlineCost = 16;
+    private const int WideCost = 4;
 
     /// <summary>
     /// Counts two or more KPIs publish of the same people, unit by unit and breakdown cell by cell (kpis.md: ACC01–ACC03 all
@@ -106,6 +108,7 @@ internal static class ComplementarySuppression
             // a round per complement cost seconds a run.
             var touchedGroups = new HashSet<int>();
             var withheldNow = false;
+            var boundsStale = false;
             foreach (var pinned in small)
             {
                 if (low[pinned] != high[pinned] || givenUp.Contains(pinned))
@@ -120,16 +123,31 @@ internal static class ComplementarySuppression
                     continue;
                 }
 
-                var chosen = Complement(pinned, model, rows, sources, low, high);
-                if (chosen < 0)
+                // A complement chosen earlier in this round may have opened it already (through a pair, or further off): the
+                // bounds are worked out again over every relation once after each complement, not once for each count after it
+                // (that cost 1.3 CPU-s a fifth-size run).
+                if (boundsStale)
+                {
+                    Bound(rows, sources, low, high);
+                    Propagate(model.Groups, model.AtMost, model.Even, low, high);
+                    boundsStale = false;
+                    if (low[pinned] != high[pinned])
+                    {
+                        continue;
+                    }
+                }
+
+                var chosen = Complement(pinned, model, rows, sources);
+                if (chosen is null)
                 {
                     givenUp.Add(pinned);
                     continue;
                 }
 
                 withheldNow = true;
+                boundsStale = true;
                 touchedGroups.UnionWith(itsGroups);
-                foreach (var row in WithheldWith(chosen, rows, model.Twins))
+                foreach (var row in chosen)
                 {
                     Withhold(rows, row);
                     touchedGroups.UnionWith(model.GroupsOf[Variable(row, 0)] ?? []);
@@ -296,15 +314,20 @@ internal static class ComplementarySuppression
     }
 
     /// <summary>
-    /// The row to withhold for count <paramref name="pinned"/>, pinned now; -1 when there is none. The published counts up to
-    /// <see cref="FurthestComplement"/> steps off through the groups and pairs are tried (its own row's other count is one
-    /// step off: a count pinned at 7 by its cells is unpinned by blanking the denominator that says it is at most 7),
-    /// nearest first, then those of a group that pins the count by itself, then cells before totals, then smallest first, at
-    /// most <see cref="MaxTrials"/> of them, each by working the bounds of that neighbourhood out again as if its row were
-    /// withheld; the first that leaves the count unpinned is chosen, else the first of all (the next round then takes another:
-    /// trying 24 cost 4 CPU-s a fifth-size run).
+    /// The rows to withhold for count <paramref name="pinned"/>, pinned now (each candidate with what it takes along,
+    /// <see cref="WithheldWith"/>); null when no published count is within <see cref="FurthestComplement"/> steps through the
+    /// groups and pairs (its own row's other count is one step off: a count pinned at 7 by its cells is unpinned by blanking
+    /// the denominator that says it is at most 7). Candidates are ranked cheapest first: those that take no dimension-'all'
+    /// row along, then nearest, then those of a group that pins the count by itself, then by cost (<see cref="CostOf"/>
+    /// summed over what each takes along, so a cell whose count other KPIs republish costs more), then smallest. The first of
+    /// <see cref="MaxTrials"/> that opens the count on its own is chosen (worked out over every relation, <see cref="Opens"/>);
+    /// else the shortest run of them by cost that opens it together, less those it does not need (put back in halving
+    /// blocks, dearest first); else the nearest,
+    /// cheapest (the next round takes another). A review on 2026-12-06 found the order before this one (nearest, cells
+    /// before totals, smallest count, whatever the row took along) withholding VOL01's headline and the four rows dividing by
+    /// it to hide an EXT03 of 1–7, where breakdown cells would do.
     /// </summary>
-    private static int Complement(int pinned, Model model, List<KpiResult> rows, IReadOnlyList<KpiResult> sources, long[] low, long[] high)
+    private static HashSet<int>? Complement(int pinned, Model model, List<KpiResult> rows, IReadOnlyList<KpiResult> sources)
     {
         // The neighbourhood, grown a step at a time: every count within reach. Tried first: the counts of a group that pins
         // the count by itself, from what the rows alone say.
@@ -330,71 +353,116 @@ internal static class ComplementarySuppression
             }
         }
 
+        // Every published row up to FurthestComplement steps off, once, at its nearest step, with what withholding it takes
+        // along (WithheldWith) and what that costs: HeadlineCost a dimension-'all' row, 1 a breakdown cell.
+        var candidates = new List<Candidate>();
+        var listed = new HashSet<int>();
         var frontier = reached.ToList();
-        var first = -1;
-        var trials = 0;
         for (var step = 1; step <= FurthestComplement && frontier.Count > 0; step++)
         {
             frontier = [.. frontier.SelectMany(model.Related).Where(reached.Add)];
-            var candidates = frontier
+            foreach (var v in frontier
                 .Where(v => Count(rows[v / 2], v % 2) is > 0 && !IsSmall(Count(sources[v / 2], v % 2)))
                 .OrderBy(v => !binding.Contains(v))
-                .ThenBy(v => rows[v / 2].Dimension == KpiVocabulary.DimensionAll)
-                .ThenBy(v => Count(rows[v / 2], v % 2))
-                .ThenBy(v => v)
-                .Select(v => v / 2)
-                .Distinct()
-                .ToList();
-            if (candidates.Count == 0)
+                .ThenBy(v => v))
+            {
+                if (!listed.Add(v / 2))
+                {
+                    continue;
+                }
+
+                var along = WithheldWith(v / 2, rows, model.Twins);
+                candidates.Add(new Candidate(
+                    along, step, binding.Contains(v), along.Any(r => rows[r].Dimension == KpiVocabulary.DimensionAll), along.Sum(r => CostOf(rows[r])), Count(rows[v / 2], v % 2) ?? 0, v));
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        // Cheapest first: rows that take no dimension-'all' row along, nearest, in a group that pins the count, least taken
+        // along, smallest. The first that opens the count on its own is chosen.
+        var cheapest = candidates.OrderBy(c => c.Headline).ThenBy(c => c.Step).ThenBy(c => !c.Binding).ThenBy(c => c.Cost)
+            .ThenBy(c => c.Count).ThenBy(c => c.Variable).ToList();
+        foreach (var candidate in cheapest.Take(MaxTrials))
+        {
+            if (Opens(pinned, candidate.Along, model, rows, sources))
+            {
+                return candidate.Along;
+            }
+        }
+
+        // None does alone (the count is pinned along several paths): the shortest run of them, cheapest first, that opens it
+        // when withheld together (runs doubling in length), then every one it does not need put back, dearest first.
+        var byCost = cheapest.OrderBy(c => c.Cost).ThenBy(c => c.Step).ThenBy(c => c.Count).ThenBy(c => c.Variable).ToList();
+        var together = new HashSet<int>();
+        var taken = 0;
+        for (var length = 2; taken < byCost.Count; length *= 2)
+        {
+            for (; taken < Math.Min(length, byCost.Count); taken++)
+            {
+                together.UnionWith(byCost[taken].Along);
+            }
+
+            if (!Opens(pinned, together, model, rows, sources))
             {
                 continue;
             }
 
-            first = first < 0 ? candidates[0] : first;
-            foreach (var candidate in candidates)
+            // Put back in blocks, dearest first, halving the block each pass (one at a time cost ~80 trials a count, 5
+            // CPU-s a fifth-size run).
+            var kept = byCost.Take(taken).OrderByDescending(c => c.Cost).ThenByDescending(c => c.Count).ToList();
+            for (var block = (kept.Count + 1) / 2; block >= 1; block = block == 1 ? 0 : (block + 1) / 2)
             {
-                if (trials++ == MaxTrials)
+                for (var at = 0; at < kept.Count && kept.Count > 1;)
                 {
-                    return first;
-                }
-
-                if (Unpins(pinned, candidate, reached, model, rows, sources, low, high))
-                {
-                    return candidate;
+                    var width = Math.Min(block, kept.Count - at);
+                    var without = kept.Take(at).Concat(kept.Skip(at + width)).SelectMany(c => c.Along).ToHashSet();
+                    if (width < kept.Count && Opens(pinned, without, model, rows, sources))
+                    {
+                        kept.RemoveRange(at, width);
+                    }
+                    else
+                    {
+                        at += block;
+                    }
                 }
             }
+
+            return kept.SelectMany(c => c.Along).ToHashSet();
         }
 
-        return first;
+        // Else the nearest, cheapest (the next round takes another).
+        return candidates.OrderBy(c => c.Step).ThenBy(c => !c.Binding).ThenBy(c => c.Cost).ThenBy(c => c.Count).ThenBy(c => c.Variable).First().Along;
     }
 
     /// <summary>
-    /// Whether withholding <paramref name="candidate"/> leaves <paramref name="pinned"/> open, worked out over the relations of
-    /// the neighbourhood <paramref name="reached"/> (counts beyond it keep the bounds worked out for the whole period).
+    /// What withholding a row costs readers: a breakdown cell 1, a dimension-'all' row <see cref="HeadlineCost"/>; either
+    /// <see cref="WideCost"/> times as much for a nation or ALL.
     /// </summary>
-    private static bool Unpins(
-        int pinned, int candidate, HashSet<int> reached, Model model, List<KpiResult> rows, IReadOnlyList<KpiResult> sources, long[] low, long[] high)
+    private static int CostOf(KpiResult row) =>
+        (row.Dimension == KpiVocabulary.DimensionAll ? HeadlineCost : 1) * (row.Level is KpiVocabulary.LevelArea ? 1 : WideCost);
+
+    /// <summary>
+    /// Whether withholding <paramref name="withheld"/> (rows, with what they take along) leaves <paramref name="pinned"/> open,
+    /// worked out over every relation of the period from the public rows as they are now.
+    /// </summary>
+    private static bool Opens(int pinned, HashSet<int> withheld, Model model, List<KpiResult> rows, IReadOnlyList<KpiResult> sources)
     {
-        var withheld = WithheldWith(candidate, rows, model.Twins);
-        var reset = reached.Concat(withheld.SelectMany(row => new[] { Variable(row, 0), Variable(row, 1) })).ToHashSet();
-        var localGroups = reset.SelectMany(v => model.GroupsOf[v] ?? []).Distinct().Select(g => model.Groups[g]).ToList();
-        var localPairs = reset.SelectMany(v => model.PairsOf[v] ?? []).Distinct().Select(p => model.AtMost[p]).ToList();
-        var scope = localGroups.SelectMany(g => g.Members).Concat(localPairs.SelectMany(p => new[] { p.Smaller, p.Larger })).Concat(reset).Distinct().ToList();
-        var saved = scope.Select(v => (low[v], high[v])).ToList();
-        foreach (var v in reset)
+        var low = new long[rows.Count * 2];
+        var high = new long[rows.Count * 2];
+        for (var v = 0; v < low.Length; v++)
         {
             (low[v], high[v]) = withheld.Contains(v / 2) ? (Count(rows[v / 2], v % 2) is 0 ? (0, 0) : (1, Unbounded)) : Initial(v, rows, sources);
         }
 
-        Propagate(localGroups, localPairs, [.. model.Even.Where(reset.Contains)], low, high);
-        var unpinned = low[pinned] != high[pinned];
-        for (var i = 0; i < scope.Count; i++)
-        {
-            (low[scope[i]], high[scope[i]]) = saved[i];
-        }
-
-        return unpinned;
+        Propagate(model.Groups, model.AtMost, model.Even, low, high);
+        return low[pinned] != high[pinned];
     }
+
+    private sealed record Candidate(HashSet<int> Along, int Step, bool Binding, bool Headline, int Cost, long Count, int Variable);
 
     /// <summary>
     /// A count's bounds from its own row alone: any value where the row has no such count; 0 for 0; its published value ± 2;
