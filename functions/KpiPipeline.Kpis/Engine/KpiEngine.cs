@@ -21,7 +21,9 @@ public sealed record KpiComputation(
     /// The index in <see cref="Periods"/> of the first quarter holding a month any provider has an accepted return for: the
     /// quarters the service has reported on. Earlier quarters are reconstructed from the referral dates in the returns.
     /// </summary>
-    public int FirstReportedPeriod { get; init; }
+    public int FirstReportedPeriod => FirstReturnDay is { } first
+        ? Math.Max(0, Periods.ToList().FindIndex(p => p.End >= first))
+        : 0;
 
     /// <summary>The first day of the first month any provider has an accepted return for; null when none has.</summary>
     public DateOnly? FirstReturnDay { get; init; }
@@ -76,7 +78,6 @@ public static class KpiEngine
         var firstReturnDay = FirstReturnDay(uploads);
         return new KpiComputation(periods, new KpiResultTable(rows, periods.Count), warnings)
         {
-            FirstReportedPeriod = FirstReportedPeriod(periods, firstReturnDay),
             FirstReturnDay = firstReturnDay,
             Targets = targets,
             Areas = reference.Areas,
@@ -103,18 +104,5 @@ public static class KpiEngine
     {
         var months = uploads.Where(u => u.Accepted && u.Path is not null).Select(u => u.Path!.Month).ToList();
         return months.Count == 0 ? null : months.Min().FirstDay;
-    }
-
-    private static int FirstReportedPeriod(IReadOnlyList<FinancialQuarter> periods, DateOnly? firstReturnDay)
-    {
-        for (var q = 0; firstReturnDay is { } first && q < periods.Count; q++)
-        {
-            if (periods[q].End >= first)
-            {
-                return q;
-            }
-        }
-
-        return 0;
     }
 }
