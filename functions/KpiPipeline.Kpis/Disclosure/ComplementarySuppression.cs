@@ -27,7 +27,7 @@ namespace KpiPipeline.Kpis.Disclosure;
 /// denominators are separate variables; zeros stay published (a zero hides nothing).
 /// </para>
 /// </remarks>
-internal static class ComplementarySuppression
+internal static partial class ComplementarySuppression
 {
     private const long Unbounded = 1L << 40;
     private const int MaxRounds = 64;
@@ -98,12 +98,13 @@ internal static class ComplementarySuppression
 
         var model = Relations(rows, sources, nationOfArea);
         var givenUp = new HashSet<int>();
-        var low = new long[rows.Count * 2];
-        var high = new long[rows.Count * 2];
+        var bounds = new Propagation(model);
+        var (low, high) = (bounds.Low, bounds.High);
         while (true)
         {
-            Bound(rows, sources, low, high);
-            Propagate(model.Groups, model.AtMost, model.Even, low, high);
+            Bound(rows, sources, model);
+            bounds.Restart(model);
+            bounds.Run();
             // Every count pinned now gets a complement in one go (one per group it is in), then all is worked out again:
             // a round per complement cost seconds a run.
             var touchedGroups = new HashSet<int>();
@@ -128,8 +129,9 @@ internal static class ComplementarySuppression
                 // (that cost 1.3 CPU-s a fifth-size run).
                 if (boundsStale)
                 {
-                    Bound(rows, sources, low, high);
-                    Propagate(model.Groups, model.AtMost, model.Even, low, high);
+                    Bound(rows, sources, model);
+                    bounds.Restart(model);
+                    bounds.Run();
                     boundsStale = false;
                     if (low[pinned] != high[pinned])
                     {
@@ -216,101 +218,16 @@ internal static class ComplementarySuppression
 
     private static long? Count(KpiResult row, int column) => column == 0 ? row.Numerator : row.Denominator;
 
-    /// <summary>What an analyst knows of each count from the public rows alone (<see cref="Initial"/>).</summary>
-    private static void Bound(List<KpiResult> rows, IReadOnlyList<KpiResult> sources, long[] low, long[] high)
-    {
-        for (var v = 0; v < low.Length; v++)
-        {
-            (low[v], high[v]) = Initial(v, rows, sources);
-        }
-    }
-
     /// <summary>
-    /// Tightens every count's bounds through every group (total = sum of cells) and every pair (the first at most the
-    /// second) until nothing narrows.
+    /// What an analyst knows of each count from the public rows as they are now, alone (<see cref="Initial"/>), into the
+    /// model's initial bounds, from which every propagation until the next withholding starts.
     /// </summary>
-    private static void Propagate(List<Group> groups, List<(int Smaller, int Larger)> atMost, List<int> even, long[] low, long[] high)
+    private static void Bound(List<KpiResult> rows, IReadOnlyList<KpiResult> sources, Model model)
     {
-        for (var round = 0; round < MaxRounds; round++)
+        for (var v = 0; v < model.InitialLow.Length; v++)
         {
-            var changed = false;
-            foreach (var group in groups)
-            {
-                changed |= group.Exact ? Tighten(group.Members, low, high) : TightenAtMostSum(group.Members, low, high);
-            }
-
-            foreach (var v in even)
-            {
-                // An ACC02 median ending in .5 is the mean of two middle values: its n is even.
-                changed |= Narrow(v, low[v] + (low[v] & 1), high[v] - (high[v] & 1), low, high);
-            }
-
-            foreach (var (smaller, larger) in atMost)
-            {
-                changed |= Narrow(smaller, low[smaller], high[larger], low, high);
-                changed |= Narrow(larger, low[smaller], high[larger], low, high);
-            }
-
-            if (!changed)
-            {
-                return;
-            }
+            (model.InitialLow[v], model.InitialHigh[v]) = Initial(v, rows, sources);
         }
-    }
-
-    /// <summary>One group's equation applied to its bounds; true when any narrowed. Bounds the data contradict are left as they were.</summary>
-    private static bool Tighten(int[] group, long[] low, long[] high)
-    {
-        long lowSum = 0, highSum = 0;
-        for (var g = 1; g < group.Length; g++)
-        {
-            lowSum += low[group[g]];
-            highSum += high[group[g]];
-        }
-
-        var changed = false;
-        var total = group[0];
-        changed |= Narrow(total, lowSum, highSum, low, high);
-        for (var g = 1; g < group.Length; g++)
-        {
-            var v = group[g];
-            changed |= Narrow(v, low[total] - (highSum - high[v]), high[total] - (lowSum - low[v]), low, high);
-        }
-
-        return changed;
-    }
-
-    /// <summary>A group whose total is at most the sum of its cells (distinct people over areas that do not add up exactly).</summary>
-    private static bool TightenAtMostSum(int[] group, long[] low, long[] high)
-    {
-        long highSum = 0;
-        for (var g = 1; g < group.Length; g++)
-        {
-            highSum += high[group[g]];
-        }
-
-        var total = group[0];
-        var changed = Narrow(total, low[total], highSum, low, high);
-        for (var g = 1; g < group.Length; g++)
-        {
-            var v = group[g];
-            changed |= Narrow(v, low[total] - (highSum - high[v]), high[v], low, high);
-        }
-
-        return changed;
-    }
-
-    private static bool Narrow(int v, long newLow, long newHigh, long[] low, long[] high)
-    {
-        var l = Math.Max(low[v], Math.Max(newLow, -Unbounded));
-        var h = Math.Min(high[v], Math.Min(newHigh, Unbounded));
-        if (l > h || (l == low[v] && h == high[v]))
-        {
-            return false;
-        }
-
-        (low[v], high[v]) = (l, h);
-        return true;
     }
 
     /// <summary>
@@ -342,11 +259,9 @@ internal static class ComplementarySuppression
                     continue;
                 }
 
-                var bounds = members.Select(v => Initial(v, rows, sources)).ToArray();
-                var (groupLow, groupHigh) = (bounds.Select(b => b.Low).ToArray(), bounds.Select(b => b.High).ToArray());
-                Tighten([.. Enumerable.Range(0, members.Length)], groupLow, groupHigh);
+                var alone = Propagation.Alone(members.Select(v => Initial(v, rows, sources)).ToArray());
                 var at = Array.IndexOf(members, twin);
-                if (groupLow[at] == groupHigh[at])
+                if (alone.Low[at] == alone.High[at])
                 {
                     binding.UnionWith(members);
                 }
@@ -388,7 +303,7 @@ internal static class ComplementarySuppression
             .ThenBy(c => c.Count).ThenBy(c => c.Variable).ToList();
         foreach (var candidate in cheapest.Take(MaxTrials))
         {
-            if (Opens(pinned, candidate.Along, model, rows, sources))
+            if (Opens(pinned, candidate.Along, model, rows))
             {
                 return candidate.Along;
             }
@@ -406,7 +321,7 @@ internal static class ComplementarySuppression
                 together.UnionWith(byCost[taken].Along);
             }
 
-            if (!Opens(pinned, together, model, rows, sources))
+            if (!Opens(pinned, together, model, rows))
             {
                 continue;
             }
@@ -420,7 +335,7 @@ internal static class ComplementarySuppression
                 {
                     var width = Math.Min(block, kept.Count - at);
                     var without = kept.Take(at).Concat(kept.Skip(at + width)).SelectMany(c => c.Along).ToHashSet();
-                    if (width < kept.Count && Opens(pinned, without, model, rows, sources))
+                    if (width < kept.Count && Opens(pinned, without, model, rows))
                     {
                         kept.RemoveRange(at, width);
                     }
@@ -449,33 +364,24 @@ internal static class ComplementarySuppression
     /// Whether withholding <paramref name="withheld"/> (rows, with what they take along) leaves <paramref name="pinned"/> open,
     /// worked out over every relation of the period from the public rows as they are now.
     /// </summary>
-    private static bool Opens(int pinned, HashSet<int> withheld, Model model, List<KpiResult> rows, IReadOnlyList<KpiResult> sources)
+    private static bool Opens(int pinned, HashSet<int> withheld, Model model, List<KpiResult> rows)
     {
-        // Thousands of trials a fifth-size run, each over a period's every count: the bounds are worked out in this thread's
-        // arrays, kept from trial to trial, rather than in two new ones each time (a megabyte a trial).
-        var size = rows.Count * 2;
-        if (trialLow is null || trialLow.Length < size)
+        // Thousands of trials a fifth-size run, each over a period's every count: each starts from the bounds the rows give
+        // now (the model's initial bounds), with the withheld rows' counts opened, in arrays kept from trial to trial.
+        var trial = model.Trial;
+        trial.Restart(model);
+        foreach (var row in withheld)
         {
-            trialLow = new long[size];
-            trialHigh = new long[size];
+            for (var column = 0; column < 2; column++)
+            {
+                var v = Variable(row, column);
+                (trial.Low[v], trial.High[v]) = Count(rows[row], column) is 0 ? (0, 0) : (1, Unbounded);
+            }
         }
 
-        // Propagate reads only the counts of the relations, all below size; what lies beyond is another period's.
-        var (low, high) = (trialLow, trialHigh!);
-        for (var v = 0; v < size; v++)
-        {
-            (low[v], high[v]) = withheld.Contains(v / 2) ? (Count(rows[v / 2], v % 2) is 0 ? (0, 0) : (1, Unbounded)) : Initial(v, rows, sources);
-        }
-
-        Propagate(model.Groups, model.AtMost, model.Even, low, high);
-        return low[pinned] != high[pinned];
+        // A count once pinned stays pinned (bounds only narrow): the trial stops there.
+        return trial.Run(watched: pinned);
     }
-
-    [ThreadStatic]
-    private static long[]? trialLow;
-
-    [ThreadStatic]
-    private static long[]? trialHigh;
 
     private sealed record Candidate(HashSet<int> Along, int Step, bool Binding, bool Headline, int Cost, long Count, int Variable);
 
@@ -820,9 +726,12 @@ internal static class ComplementarySuppression
     /// </summary>
     private sealed class Model
     {
+        private Propagation? trial;
+
         public Model(int variables, List<Group> groups, List<(int Smaller, int Larger)> atMost, Dictionary<int, int[]> twins, List<int> even)
         {
             (Groups, AtMost, Twins, Even) = (groups, atMost, twins, even);
+            (InitialLow, InitialHigh) = (new long[variables], new long[variables]);
             (GroupsOf, PairsOf) = (new List<int>?[variables], new List<int>?[variables]);
             for (var g = 0; g < groups.Count; g++)
             {
@@ -838,6 +747,15 @@ internal static class ComplementarySuppression
                 Add(PairsOf, atMost[p].Larger, p);
             }
         }
+
+        /// <summary>Each count's bounds from the public rows as they are now (<see cref="Bound"/>), before any relation is applied.</summary>
+        public long[] InitialLow { get; }
+
+        /// <inheritdoc cref="InitialLow"/>
+        public long[] InitialHigh { get; }
+
+        /// <summary>The bounds of the trials (<see cref="Opens"/>), made once.</summary>
+        public Propagation Trial => trial ??= new Propagation(this);
 
         public List<Group> Groups { get; }
 
