@@ -5,28 +5,34 @@ internal static partial class ComplementarySuppression
     /// <summary>
     /// The bounds of one period's counts, tightened through every relation until none narrows (bounds propagation, as an
     /// analyst would combine them): a round applies every group (total = sum of cells) in order, then the even counts, then
-    /// every pair (the first at most the second), for at most <see cref="MaxRounds"/> rounds. A group or pair none of whose
-    /// counts narrowed since it was last applied is not applied again, as it would narrow nothing: the rounds and the bounds
-    /// are those of applying every relation every round, for a fraction of the work (most relations settle in the first
-    /// round, and thousands of trials a fifth-size run each propagated over a whole period).
+    /// every pair (the first at most the second), for at most <see cref="MaxRounds"/> rounds. A relation is applied only when
+    /// it can narrow something: at the start, one that narrows the initial bounds applied alone (worked out once after each
+    /// withholding) or that holds a count the trial opened; later, one holding a count that narrowed since it was last
+    /// applied. Any other would narrow nothing, so the rounds and the bounds are exactly those of applying every relation
+    /// every round, for a fraction of the work (thousands of trials a fifth-size run, each over a whole period). Bounds are
+    /// put back between trials by undoing what the last one changed.
     /// </summary>
     private sealed class Propagation
     {
         private readonly Model? model;
         private readonly bool[] groupPending;
         private readonly bool[] pairPending;
+        private readonly bool[] changed;
+        private readonly List<int> changes = [];
+        private int startVersion = -1;
 
         public Propagation(Model model)
         {
             this.model = model;
             (Low, High) = (new long[model.InitialLow.Length], new long[model.InitialLow.Length]);
             (groupPending, pairPending) = (new bool[model.Groups.Count], new bool[model.AtMost.Count]);
+            changed = new bool[model.InitialLow.Length];
         }
 
         private Propagation((long Low, long High)[] bounds)
         {
             (Low, High) = (bounds.Select(b => b.Low).ToArray(), bounds.Select(b => b.High).ToArray());
-            (groupPending, pairPending) = ([], []);
+            (groupPending, pairPending, changed) = ([], [], new bool[bounds.Length]);
         }
 
         public long[] Low { get; }
@@ -41,11 +47,43 @@ internal static partial class ComplementarySuppression
             return alone;
         }
 
-        /// <summary>Starts again from the model's initial bounds (<see cref="Bound"/>).</summary>
-        public void Restart(Model from)
+        /// <summary>
+        /// Starts again from the model's initial bounds (<see cref="Bound"/>), with the relations that narrow them to be applied.
+        /// </summary>
+        public void Restart()
         {
-            Array.Copy(from.InitialLow, Low, Low.Length);
-            Array.Copy(from.InitialHigh, High, High.Length);
+            ResetBounds();
+            Array.Copy(model!.GroupsNarrowingAtStart, groupPending, groupPending.Length);
+            Array.Copy(model.PairsNarrowingAtStart, pairPending, pairPending.Length);
+        }
+
+        /// <summary>Opens a count before <see cref="Run"/> (a withheld row's): the relations holding it are to be applied.</summary>
+        public void Open(int v, (long Low, long High) bounds)
+        {
+            Record(v);
+            (Low[v], High[v]) = bounds;
+            MarkRelationsOf(v);
+        }
+
+        /// <summary>
+        /// Marks in <paramref name="groups"/> and <paramref name="pairs"/> the relations that narrow a count when applied alone
+        /// to the model's initial bounds.
+        /// </summary>
+        public void FindRelationsNarrowingAtStart(bool[] groups, bool[] pairs)
+        {
+            var (all, atMost) = (model!.Groups, model.AtMost);
+            ResetBounds();
+            for (var g = 0; g < all.Count; g++)
+            {
+                groups[g] = all[g].Exact ? Tighten(all[g].Members) : TightenAtMostSum(all[g].Members);
+                ResetBounds();
+            }
+
+            for (var p = 0; p < atMost.Count; p++)
+            {
+                pairs[p] = ApplyPair(atMost[p]);
+                ResetBounds();
+            }
         }
 
         /// <summary>
@@ -55,8 +93,6 @@ internal static partial class ComplementarySuppression
         public bool Run(int watched = -1)
         {
             var (groups, pairs, even) = (model!.Groups, model.AtMost, model.Even);
-            Array.Fill(groupPending, true);
-            Array.Fill(pairPending, true);
             for (var round = 0; round < MaxRounds; round++)
             {
                 if (watched >= 0 && Low[watched] == High[watched])
@@ -64,20 +100,20 @@ internal static partial class ComplementarySuppression
                     return false;
                 }
 
-                var changed = false;
+                var narrowed = false;
                 for (var g = 0; g < groups.Count; g++)
                 {
                     if (groupPending[g])
                     {
                         groupPending[g] = false;
-                        changed |= groups[g].Exact ? Tighten(groups[g].Members) : TightenAtMostSum(groups[g].Members);
+                        narrowed |= groups[g].Exact ? Tighten(groups[g].Members) : TightenAtMostSum(groups[g].Members);
                     }
                 }
 
                 foreach (var v in even)
                 {
                     // An ACC02 median ending in .5 is the mean of two middle values: its n is even.
-                    changed |= Narrow(v, Low[v] + (Low[v] & 1), High[v] - (High[v] & 1));
+                    narrowed |= Narrow(v, Low[v] + (Low[v] & 1), High[v] - (High[v] & 1));
                 }
 
                 for (var p = 0; p < pairs.Count; p++)
@@ -85,19 +121,25 @@ internal static partial class ComplementarySuppression
                     if (pairPending[p])
                     {
                         pairPending[p] = false;
-                        var (smaller, larger) = pairs[p];
-                        changed |= Narrow(smaller, Low[smaller], High[larger]);
-                        changed |= Narrow(larger, Low[smaller], High[larger]);
+                        narrowed |= ApplyPair(pairs[p]);
                     }
                 }
 
-                if (!changed)
+                if (!narrowed)
                 {
                     break;
                 }
             }
 
             return watched < 0 || Low[watched] != High[watched];
+        }
+
+        /// <summary>One pair (the first at most the second) applied to its bounds; true when either narrowed.</summary>
+        private bool ApplyPair((int Smaller, int Larger) pair)
+        {
+            var (smaller, larger) = pair;
+            var narrowed = Narrow(smaller, Low[smaller], High[larger]);
+            return Narrow(larger, Low[smaller], High[larger]) | narrowed;
         }
 
         /// <summary>One group's equation applied to its bounds; true when any narrowed. Bounds the data contradict are left as they were.</summary>
@@ -152,21 +194,63 @@ internal static partial class ComplementarySuppression
                 return false;
             }
 
+            Record(v);
             (Low[v], High[v]) = (l, h);
-            if (model is not null)
-            {
-                foreach (var g in model.GroupsOf[v] ?? [])
-                {
-                    groupPending[g] = true;
-                }
+            MarkRelationsOf(v);
+            return true;
+        }
 
-                foreach (var p in model.PairsOf[v] ?? [])
+        private void MarkRelationsOf(int v)
+        {
+            if (model is null)
+            {
+                return;
+            }
+
+            foreach (var g in model.GroupsOf[v])
+            {
+                groupPending[g] = true;
+            }
+
+            foreach (var p in model.PairsOf[v])
+            {
+                pairPending[p] = true;
+            }
+        }
+
+        /// <summary>Notes that <paramref name="v"/>'s bounds are about to change, so that <see cref="ResetBounds"/> puts them back.</summary>
+        private void Record(int v)
+        {
+            if (!changed[v])
+            {
+                changed[v] = true;
+                changes.Add(v);
+            }
+        }
+
+        /// <summary>Every count's bounds back to the model's initial ones: a copy when those changed, else the last changes undone.</summary>
+        private void ResetBounds()
+        {
+            if (startVersion != model!.InitialVersion)
+            {
+                Array.Copy(model.InitialLow, Low, Low.Length);
+                Array.Copy(model.InitialHigh, High, High.Length);
+                startVersion = model.InitialVersion;
+            }
+            else
+            {
+                foreach (var v in changes)
                 {
-                    pairPending[p] = true;
+                    (Low[v], High[v]) = (model.InitialLow[v], model.InitialHigh[v]);
                 }
             }
 
-            return true;
+            foreach (var v in changes)
+            {
+                changed[v] = false;
+            }
+
+            changes.Clear();
         }
     }
 }

@@ -103,7 +103,7 @@ internal static partial class ComplementarySuppression
         while (true)
         {
             Bound(rows, sources, model);
-            bounds.Restart(model);
+            bounds.Restart();
             bounds.Run();
             // Every count pinned now gets a complement in one go (one per group it is in), then all is worked out again:
             // a round per complement cost seconds a run.
@@ -118,8 +118,13 @@ internal static partial class ComplementarySuppression
                 }
 
                 // The groups of the count and of every count it is shared with (another KPI's count of the same people).
-                var itsGroups = TwinsOf(pinned, model.Twins).SelectMany(v => model.GroupsOf[v] ?? []).ToList();
-                if (itsGroups.Any(touchedGroups.Contains))
+                var itsGroups = new List<int>();
+                foreach (var twin in TwinsOf(pinned, model.Twins))
+                {
+                    itsGroups.AddRange(model.GroupsOf[twin]);
+                }
+
+                if (itsGroups.Exists(touchedGroups.Contains))
                 {
                     continue;
                 }
@@ -130,7 +135,7 @@ internal static partial class ComplementarySuppression
                 if (boundsStale)
                 {
                     Bound(rows, sources, model);
-                    bounds.Restart(model);
+                    bounds.Restart();
                     bounds.Run();
                     boundsStale = false;
                     if (low[pinned] != high[pinned])
@@ -152,8 +157,15 @@ internal static partial class ComplementarySuppression
                 foreach (var row in chosen)
                 {
                     Withhold(rows, row);
-                    touchedGroups.UnionWith(model.GroupsOf[Variable(row, 0)] ?? []);
-                    touchedGroups.UnionWith(model.GroupsOf[Variable(row, 1)] ?? []);
+                    foreach (var g in model.GroupsOf[Variable(row, 0)])
+                    {
+                        touchedGroups.Add(g);
+                    }
+
+                    foreach (var g in model.GroupsOf[Variable(row, 1)])
+                    {
+                        touchedGroups.Add(g);
+                    }
                 }
             }
 
@@ -228,6 +240,8 @@ internal static partial class ComplementarySuppression
         {
             (model.InitialLow[v], model.InitialHigh[v]) = Initial(v, rows, sources);
         }
+
+        model.InitialBoundsChanged();
     }
 
     /// <summary>
@@ -252,7 +266,7 @@ internal static partial class ComplementarySuppression
         var binding = new HashSet<int>();
         foreach (var twin in reached)
         {
-            foreach (var g in model.GroupsOf[twin] ?? [])
+            foreach (var g in model.GroupsOf[twin])
             {
                 if (model.Groups[g] is not { Exact: true, Members: var members })
                 {
@@ -275,7 +289,7 @@ internal static partial class ComplementarySuppression
         var frontier = reached.ToList();
         for (var step = 1; step <= FurthestComplement && frontier.Count > 0; step++)
         {
-            frontier = [.. frontier.SelectMany(model.Related).Where(reached.Add)];
+            frontier = model.Reach(frontier, reached);
             foreach (var v in frontier
                 .Where(v => Count(rows[v / 2], v % 2) is > 0 && !IsSmall(Count(sources[v / 2], v % 2)))
                 .OrderBy(v => !binding.Contains(v))
@@ -369,13 +383,12 @@ internal static partial class ComplementarySuppression
         // Thousands of trials a fifth-size run, each over a period's every count: each starts from the bounds the rows give
         // now (the model's initial bounds), with the withheld rows' counts opened, in arrays kept from trial to trial.
         var trial = model.Trial;
-        trial.Restart(model);
+        trial.Restart();
         foreach (var row in withheld)
         {
             for (var column = 0; column < 2; column++)
             {
-                var v = Variable(row, column);
-                (trial.Low[v], trial.High[v]) = Count(rows[row], column) is 0 ? (0, 0) : (1, Unbounded);
+                trial.Open(Variable(row, column), Count(rows[row], column) is 0 ? (0, 0) : (1, Unbounded));
             }
         }
 
@@ -732,30 +745,35 @@ internal static partial class ComplementarySuppression
         {
             (Groups, AtMost, Twins, Even) = (groups, atMost, twins, even);
             (InitialLow, InitialHigh) = (new long[variables], new long[variables]);
-            (GroupsOf, PairsOf) = (new List<int>?[variables], new List<int>?[variables]);
-            for (var g = 0; g < groups.Count; g++)
-            {
-                foreach (var v in groups[g].Members)
-                {
-                    Add(GroupsOf, v, g);
-                }
-            }
-
-            for (var p = 0; p < atMost.Count; p++)
-            {
-                Add(PairsOf, atMost[p].Smaller, p);
-                Add(PairsOf, atMost[p].Larger, p);
-            }
+            (GroupsNarrowingAtStart, PairsNarrowingAtStart) = (new bool[groups.Count], new bool[atMost.Count]);
+            GroupsOf = new Incidence(variables, groups.Count, g => groups[g].Members);
+            PairsOf = new Incidence(variables, atMost.Count, p => [atMost[p].Smaller, atMost[p].Larger]);
         }
 
         /// <summary>Each count's bounds from the public rows as they are now (<see cref="Bound"/>), before any relation is applied.</summary>
         public long[] InitialLow { get; }
+
+        /// <summary>Changes whenever the initial bounds do.</summary>
+        public int InitialVersion { get; private set; }
+
+        /// <summary>The groups that narrow a count applied alone to the initial bounds; the others narrow nothing there.</summary>
+        public bool[] GroupsNarrowingAtStart { get; }
+
+        /// <inheritdoc cref="GroupsNarrowingAtStart"/>
+        public bool[] PairsNarrowingAtStart { get; }
 
         /// <inheritdoc cref="InitialLow"/>
         public long[] InitialHigh { get; }
 
         /// <summary>The bounds of the trials (<see cref="Opens"/>), made once.</summary>
         public Propagation Trial => trial ??= new Propagation(this);
+
+        /// <summary>Called once the initial bounds are worked out again: finds the relations that narrow them.</summary>
+        public void InitialBoundsChanged()
+        {
+            InitialVersion++;
+            Trial.FindRelationsNarrowingAtStart(GroupsNarrowingAtStart, PairsNarrowingAtStart);
+        }
 
         public List<Group> Groups { get; }
 
@@ -766,17 +784,80 @@ internal static partial class ComplementarySuppression
 
         public Dictionary<int, int[]> Twins { get; }
 
-        /// <summary>The groups holding each count (null: none).</summary>
-        public List<int>?[] GroupsOf { get; }
+        /// <summary>The groups holding each count, in order.</summary>
+        public Incidence GroupsOf { get; }
 
-        /// <summary>The pairs holding each count (null: none).</summary>
-        public List<int>?[] PairsOf { get; }
+        /// <summary>The pairs holding each count, in order.</summary>
+        public Incidence PairsOf { get; }
 
-        /// <summary>Every count sharing a group or a pair with <paramref name="v"/>.</summary>
-        public IEnumerable<int> Related(int v) =>
-            (GroupsOf[v] ?? []).SelectMany(g => Groups[g].Members)
-                .Concat((PairsOf[v] ?? []).Select(p => AtMost[p].Smaller == v ? AtMost[p].Larger : AtMost[p].Smaller));
+        /// <summary>
+        /// The counts one step beyond <paramref name="frontier"/> (sharing a group or a pair with one of them) not yet in
+        /// <paramref name="reached"/>, which they are added to.
+        /// </summary>
+        public List<int> Reach(List<int> frontier, HashSet<int> reached)
+        {
+            var next = new List<int>();
+            foreach (var v in frontier)
+            {
+                foreach (var g in GroupsOf[v])
+                {
+                    foreach (var member in Groups[g].Members)
+                    {
+                        if (reached.Add(member))
+                        {
+                            next.Add(member);
+                        }
+                    }
+                }
 
-        private static void Add(List<int>?[] index, int key, int value) => (index[key] ??= []).Add(value);
+                foreach (var p in PairsOf[v])
+                {
+                    var other = AtMost[p].Smaller == v ? AtMost[p].Larger : AtMost[p].Smaller;
+                    if (reached.Add(other))
+                    {
+                        next.Add(other);
+                    }
+                }
+            }
+
+            return next;
+        }
+    }
+
+    /// <summary>For each count, the relations (groups or pairs) holding it, in the relations' order, in two flat arrays.</summary>
+    private sealed class Incidence
+    {
+        private readonly int[] start;
+        private readonly int[] relations;
+
+        /// <summary>From <paramref name="relationCount"/> relations, each with its counts (<paramref name="countsOf"/>).</summary>
+        public Incidence(int counts, int relationCount, Func<int, int[]> countsOf)
+        {
+            start = new int[counts + 1];
+            for (var r = 0; r < relationCount; r++)
+            {
+                foreach (var v in countsOf(r))
+                {
+                    start[v + 1]++;
+                }
+            }
+
+            for (var v = 0; v < counts; v++)
+            {
+                start[v + 1] += start[v];
+            }
+
+            relations = new int[start[counts]];
+            var next = start[..^1];
+            for (var r = 0; r < relationCount; r++)
+            {
+                foreach (var v in countsOf(r))
+                {
+                    relations[next[v]++] = r;
+                }
+            }
+        }
+
+        public ReadOnlySpan<int> this[int v] => relations.AsSpan(start[v], start[v + 1] - start[v]);
     }
 }
