@@ -381,7 +381,8 @@ internal static partial class ComplementarySuppression
     private static bool Opens(int pinned, HashSet<int> withheld, Model model, List<KpiResult> rows)
     {
         // Thousands of trials a fifth-size run, each over a period's every count: each starts from the bounds the rows give
-        // now (the model's initial bounds), with the withheld rows' counts opened, in arrays kept from trial to trial.
+        // now (the model's initial bounds, which Apply works out again after every withholding before it looks for another
+        // complement), with the withheld rows' counts opened, in arrays kept from trial to trial.
         var trial = model.Trial;
         trial.Restart();
         foreach (var row in withheld)
@@ -753,6 +754,9 @@ internal static partial class ComplementarySuppression
         /// <summary>Each count's bounds from the public rows as they are now (<see cref="Bound"/>), before any relation is applied.</summary>
         public long[] InitialLow { get; }
 
+        /// <inheritdoc cref="InitialLow"/>
+        public long[] InitialHigh { get; }
+
         /// <summary>Changes whenever the initial bounds do.</summary>
         public int InitialVersion { get; private set; }
 
@@ -761,9 +765,6 @@ internal static partial class ComplementarySuppression
 
         /// <inheritdoc cref="GroupsNarrowingAtStart"/>
         public bool[] PairsNarrowingAtStart { get; }
-
-        /// <inheritdoc cref="InitialLow"/>
-        public long[] InitialHigh { get; }
 
         /// <summary>The bounds of the trials (<see cref="Opens"/>), made once.</summary>
         public Propagation Trial => trial ??= new Propagation(this);
