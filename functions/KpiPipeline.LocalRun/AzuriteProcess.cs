@@ -8,6 +8,12 @@ namespace KpiPipeline.LocalRun;
 /// A real Azurite (blob, queue and table) started from the repository's npm install on free loopback ports,
 /// in memory, with telemetry off, accepting the newer service versions the Azure SDKs send. Disposing it stops the process.
 /// </summary>
+/// <remarks>
+/// A free port is only free when it is chosen: another process (the test assemblies start Azurites, workers and hosts side
+/// by side) can take it before Azurite binds it, and Azurite then exits (EADDRINUSE). Azurite counts as started only once it
+/// has said that each of its three services is listening on its port (a connection alone could reach the other process),
+/// and a start that fails that way is tried again on other ports.
+/// </remarks>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
     /// <summary>Azurite's well-known development account (public, documented; not a secret).</summary>
@@ -16,7 +22,13 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>Azurite's well-known development key (public, documented; not a secret).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /// <summary>How many times a start is tried on new ports when Azurite exits while starting.</summary>
+    private const int StartAttempts = 5;
+
     private readonly Process process;
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Queue<string> lastLines = new();
+    private readonly HashSet<int> portsListening = [];
 
     private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
     {
@@ -44,9 +56,22 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         var azurite = await NodeTools.EnsureInstalledAsync("azurite", cancellationToken);
         var entry = Path.Combine(azurite, "dist", "src", "azurite.js");
-        var blobPort = FreePort();
-        var queuePort = FreePort();
-        var tablePort = FreePort();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(entry, location, cancellationToken);
+            }
+            catch (AzuriteExitedException) when (attempt < StartAttempts)
+            {
+                // Most likely a port taken by another process between choosing and binding it: new ports.
+            }
+        }
+    }
+
+    private static async Task<AzuriteProcess> StartOnFreePortsAsync(string entry, string? location, CancellationToken cancellationToken)
+    {
+        var (blobPort, queuePort, tablePort) = FreePorts();
 
         var start = new ProcessStartInfo("node")
         {
@@ -76,11 +101,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new AzuriteProcess(process, blobPort, queuePort, tablePort);
+        process.OutputDataReceived += (_, line) => server.Saw(line.Data);
+        process.ErrorDataReceived += (_, line) => server.Saw(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new AzuriteProcess(process, blobPort, queuePort, tablePort);
         try
         {
             await server.WaitUntilListeningAsync(cancellationToken);
@@ -94,38 +119,93 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Waits until Azurite has said that each service is listening on its port ("… successfully listening at
+    /// http://127.0.0.1:port"); throws <see cref="AzuriteExitedException"/>, with its last lines, if it exits first.
+    /// </summary>
     private async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(120);   // generous: the machine may be busy building
-        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(120));   // generous: the machine may be busy building
+        var exited = process.WaitForExitAsync(timeout.Token);
+        if (await Task.WhenAny(listening.Task, exited) == listening.Task)
         {
-            while (true)
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting.");
-                }
+            return;
+        }
 
-                try
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!process.HasExited)
+        {
+            throw new TimeoutException($"Azurite did not start listening within 120 s. It said: {LastLines()}");
+        }
+
+        // The last lines are read on another thread: give them a moment to arrive.
+        process.WaitForExit();
+        throw new AzuriteExitedException($"Azurite exited with code {process.ExitCode} while starting. It said: {LastLines()}");
+    }
+
+    /// <summary>Notes a line Azurite wrote; its last lines go into any error, and a service listening on its port is counted.</summary>
+    private void Saw(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (lastLines)
+        {
+            lastLines.Enqueue(line);
+            if (lastLines.Count > 10)
+            {
+                lastLines.Dequeue();
+            }
+
+            foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+            {
+                if (line.Contains("successfully listening", StringComparison.Ordinal)
+                    && line.EndsWith(FormattableString.Invariant($":{port}"), StringComparison.Ordinal)
+                    && portsListening.Add(port) && portsListening.Count == 3)
                 {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                    break;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(50, cancellationToken);
+                    listening.TrySetResult();
                 }
             }
         }
     }
 
-    private static int FreePort()
+    private string LastLines()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (lastLines)
+        {
+            return lastLines.Count == 0 ? "(nothing)" : string.Join(" | ", lastLines);
+        }
     }
+
+    /// <summary>Three different ports free at the moment they are chosen (each held until all three are).</summary>
+    private static (int Blob, int Queue, int Table) FreePorts()
+    {
+        var listeners = new[] { new TcpListener(IPAddress.Loopback, 0), new TcpListener(IPAddress.Loopback, 0), new TcpListener(IPAddress.Loopback, 0) };
+        try
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Start();
+            }
+
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Stop();
+                listener.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Azurite exited before it was listening (most often: one of its ports was taken meanwhile).</summary>
+    private sealed class AzuriteExitedException(string message) : InvalidOperationException(message);
 
     /// <summary>Stops Azurite by its process id: SIGTERM first, SIGKILL when it has not exited after a few seconds (it can linger).</summary>
     public async ValueTask DisposeAsync()
