@@ -23,7 +23,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     /// <summary>How many times a start is tried on new ports when Azurite exits while starting.</summary>
-    private const int StartAttempts = 5;
+    public const int StartAttempts = 5;
 
     private readonly Process process;
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,15 +52,25 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     /// <summary>Starts Azurite, installing it with npm first if the repository has no node_modules yet.</summary>
     /// <param name="location">A folder for Azurite's data; null keeps everything in memory.</param>
-    public static async Task<AzuriteProcess> StartAsync(string? location, CancellationToken cancellationToken)
+    public static Task<AzuriteProcess> StartAsync(string? location, CancellationToken cancellationToken) =>
+        StartAsync(location, FreePorts, cancellationToken);
+
+    /// <summary>
+    /// Starts Azurite on the blob, queue and table ports <paramref name="choosePorts"/> gives, asked again for each new
+    /// attempt when Azurite exits while starting (up to <see cref="StartAttempts"/> attempts; then the last error, with what
+    /// Azurite said).
+    /// </summary>
+    public static async Task<AzuriteProcess> StartAsync(
+        string? location, Func<(int Blob, int Queue, int Table)> choosePorts, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(choosePorts);
         var azurite = await NodeTools.EnsureInstalledAsync("azurite", cancellationToken);
         var entry = Path.Combine(azurite, "dist", "src", "azurite.js");
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnFreePortsAsync(entry, location, cancellationToken);
+                return await StartOnPortsAsync(entry, location, choosePorts(), cancellationToken);
             }
             catch (AzuriteExitedException) when (attempt < StartAttempts)
             {
@@ -69,9 +79,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<AzuriteProcess> StartOnFreePortsAsync(string entry, string? location, CancellationToken cancellationToken)
+    private static async Task<AzuriteProcess> StartOnPortsAsync(
+        string entry, string? location, (int Blob, int Queue, int Table) ports, CancellationToken cancellationToken)
     {
-        var (blobPort, queuePort, tablePort) = FreePorts();
+        var (blobPort, queuePort, tablePort) = ports;
 
         var start = new ProcessStartInfo("node")
         {
@@ -181,7 +192,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>Three different ports free at the moment they are chosen (each held until all three are).</summary>
-    private static (int Blob, int Queue, int Table) FreePorts()
+    public static (int Blob, int Queue, int Table) FreePorts()
     {
         var listeners = new[] { new TcpListener(IPAddress.Loopback, 0), new TcpListener(IPAddress.Loopback, 0), new TcpListener(IPAddress.Loopback, 0) };
         try
