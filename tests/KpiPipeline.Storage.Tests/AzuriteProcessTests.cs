@@ -15,9 +15,7 @@ public sealed class AzuriteProcessTests
     [Fact]
     public async Task Starts_again_on_new_ports_when_a_chosen_port_is_taken()
     {
-        using var taken = new TcpListener(IPAddress.Loopback, 0);
-        taken.Start();
-        var takenPort = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var taken = TakenPort(out var takenPort);
         var attempts = 0;
 
         await using var azurite = await AzuriteProcess.StartAsync(location: null, () =>
@@ -36,9 +34,7 @@ public sealed class AzuriteProcessTests
     [Fact]
     public async Task Says_what_Azurite_said_when_every_start_fails()
     {
-        using var taken = new TcpListener(IPAddress.Loopback, 0);
-        taken.Start();
-        var takenPort = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var taken = TakenPort(out var takenPort);
         var attempts = 0;
 
         var failure = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => AzuriteProcess.StartAsync(location: null, () =>
@@ -52,5 +48,14 @@ public sealed class AzuriteProcessTests
         Assert.Contains("exited with code 1 while starting", failure.Message, StringComparison.Ordinal);
         Assert.Contains("EADDRINUSE", failure.Message, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{takenPort}", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A loopback port held by this process, as another process might hold one Azurite was given.</summary>
+    private static TcpListener TakenPort(out int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
     }
 }
