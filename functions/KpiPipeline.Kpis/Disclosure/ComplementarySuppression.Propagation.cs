@@ -19,7 +19,10 @@ internal static partial class ComplementarySuppression
         private readonly bool[] pairPending;
         private readonly bool[] changed;
         private readonly List<int> changes = [];
+        private readonly int[] groupFound;
+        private readonly int[] pairFound;
         private int startVersion = -1;
+        private int findStamp;
 
         public Propagation(Model model)
         {
@@ -27,12 +30,14 @@ internal static partial class ComplementarySuppression
             (Low, High) = (new long[model.InitialLow.Length], new long[model.InitialLow.Length]);
             (groupPending, pairPending) = (new bool[model.Groups.Count], new bool[model.AtMost.Count]);
             changed = new bool[model.InitialLow.Length];
+            (groupFound, pairFound) = (new int[model.Groups.Count], new int[model.AtMost.Count]);
         }
 
         private Propagation((long Low, long High)[] bounds)
         {
             (Low, High) = (bounds.Select(b => b.Low).ToArray(), bounds.Select(b => b.High).ToArray());
             (groupPending, pairPending, changed) = ([], [], new bool[bounds.Length]);
+            (groupFound, pairFound) = ([], []);
         }
 
         public long[] Low { get; }
@@ -67,22 +72,63 @@ internal static partial class ComplementarySuppression
 
         /// <summary>
         /// Marks in <paramref name="groups"/> and <paramref name="pairs"/> the relations that narrow a count when applied alone
-        /// to the model's initial bounds.
+        /// to the model's initial bounds: every relation, or only those holding one of <paramref name="changedCounts"/> (the
+        /// others are marked as they were).
         /// </summary>
-        public void FindRelationsNarrowingAtStart(bool[] groups, bool[] pairs)
+        public void FindRelationsNarrowingAtStart(bool[] groups, bool[] pairs, List<int>? changedCounts = null)
         {
             var (all, atMost) = (model!.Groups, model.AtMost);
             ResetBounds();
-            for (var g = 0; g < all.Count; g++)
+            if (changedCounts is null)
             {
-                groups[g] = all[g].Exact ? Tighten(all[g].Members) : TightenAtMostSum(all[g].Members);
-                ResetBounds();
+                for (var g = 0; g < all.Count; g++)
+                {
+                    groups[g] = NarrowsAlone(g);
+                }
+
+                for (var p = 0; p < atMost.Count; p++)
+                {
+                    pairs[p] = PairNarrowsAlone(p);
+                }
+
+                return;
             }
 
-            for (var p = 0; p < atMost.Count; p++)
+            // Each relation once (marked with this pass's stamp).
+            var stamp = ++findStamp;
+            foreach (var v in changedCounts)
             {
-                pairs[p] = ApplyPair(atMost[p]);
+                foreach (var g in model.GroupsOf[v])
+                {
+                    if (groupFound[g] != stamp)
+                    {
+                        groupFound[g] = stamp;
+                        groups[g] = NarrowsAlone(g);
+                    }
+                }
+
+                foreach (var p in model.PairsOf[v])
+                {
+                    if (pairFound[p] != stamp)
+                    {
+                        pairFound[p] = stamp;
+                        pairs[p] = PairNarrowsAlone(p);
+                    }
+                }
+            }
+
+            bool NarrowsAlone(int g)
+            {
+                var narrows = all[g].Exact ? Tighten(all[g].Members) : TightenAtMostSum(all[g].Members);
                 ResetBounds();
+                return narrows;
+            }
+
+            bool PairNarrowsAlone(int p)
+            {
+                var narrows = ApplyPair(atMost[p]);
+                ResetBounds();
+                return narrows;
             }
         }
 
@@ -138,8 +184,8 @@ internal static partial class ComplementarySuppression
         private bool ApplyPair((int Smaller, int Larger) pair)
         {
             var (smaller, larger) = pair;
-            var narrowed = Narrow(smaller, Low[smaller], High[larger]);
-            return Narrow(larger, Low[smaller], High[larger]) | narrowed;
+            var narrowed = High[larger] < High[smaller] && Narrow(smaller, Low[smaller], High[larger]);
+            return (Low[smaller] > Low[larger] && Narrow(larger, Low[smaller], High[larger])) | narrowed;
         }
 
         /// <summary>One group's equation applied to its bounds; true when any narrowed. Bounds the data contradict are left as they were.</summary>
@@ -158,7 +204,12 @@ internal static partial class ComplementarySuppression
             for (var g = 1; g < group.Length; g++)
             {
                 var v = group[g];
-                changed |= Narrow(v, Low[total] - (highSum - High[v]), High[total] - (lowSum - Low[v]));
+                var (low, high) = (Low[total] - (highSum - High[v]), High[total] - (lowSum - Low[v]));
+                if (low > Low[v] || high < High[v])
+                {
+                    // Most cells are not narrowed: only the others are looked at again.
+                    changed |= Narrow(v, low, high);
+                }
             }
 
             return changed;
@@ -178,7 +229,11 @@ internal static partial class ComplementarySuppression
             for (var g = 1; g < group.Length; g++)
             {
                 var v = group[g];
-                changed |= Narrow(v, Low[total] - (highSum - High[v]), High[v]);
+                var low = Low[total] - (highSum - High[v]);
+                if (low > Low[v])
+                {
+                    changed |= Narrow(v, low, High[v]);
+                }
             }
 
             return changed;

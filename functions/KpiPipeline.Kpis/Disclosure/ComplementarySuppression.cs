@@ -76,8 +76,12 @@ internal static partial class ComplementarySuppression
         ((KpiIds.Ext01, 0), (KpiIds.Ext07, 1)),
     ];
 
-    /// <summary>Blanks further counts of <paramref name="rows"/> (public, one period) as needed; <paramref name="sources"/> are their restricted rows.</summary>
-    public static void Apply(List<KpiResult> rows, IReadOnlyList<KpiResult> sources, IReadOnlyDictionary<string, string>? nationOfArea)
+    /// <summary>
+    /// Blanks further counts of <paramref name="rows"/> (public, one period) as needed; <paramref name="sources"/> are their
+    /// restricted rows. <paramref name="layouts"/> keeps the relations a layout allows from period to period (null: worked out here).
+    /// </summary>
+    public static void Apply(
+        List<KpiResult> rows, IReadOnlyList<KpiResult> sources, IReadOnlyDictionary<string, string>? nationOfArea, DisclosureLayouts? layouts = null)
     {
         var small = new List<int>();
         for (var row = 0; row < rows.Count; row++)
@@ -96,7 +100,7 @@ internal static partial class ComplementarySuppression
             return;
         }
 
-        var model = Relations(rows, sources, nationOfArea);
+        var model = Relations(layouts?.PlanFor(rows, nationOfArea) ?? Plan.Of(rows, nationOfArea), rows, sources);
         var givenUp = new HashSet<int>();
         var bounds = new Propagation(model);
         var (low, high) = (bounds.Low, bounds.High);
@@ -236,12 +240,18 @@ internal static partial class ComplementarySuppression
     /// </summary>
     private static void Bound(List<KpiResult> rows, IReadOnlyList<KpiResult> sources, Model model)
     {
+        var changed = new List<int>();
         for (var v = 0; v < model.InitialLow.Length; v++)
         {
-            (model.InitialLow[v], model.InitialHigh[v]) = Initial(v, rows, sources);
+            var (low, high) = Initial(v, rows, sources);
+            if (low != model.InitialLow[v] || high != model.InitialHigh[v])
+            {
+                (model.InitialLow[v], model.InitialHigh[v]) = (low, high);
+                changed.Add(v);
+            }
         }
 
-        model.InitialBoundsChanged();
+        model.InitialBoundsChanged(changed);
     }
 
     /// <summary>
@@ -422,179 +432,49 @@ internal static partial class ComplementarySuppression
     /// <summary>
     /// Every relation between the counts an analyst can use (variables: row × 2 + 0 for the numerator, 1 for the
     /// denominator): the additive groups, each its total first (a count shared by two KPIs is a group of two, one equal to
-    /// the other); the pairs where one count is at most another; and each shared count's twins (itself included).
+    /// the other); the pairs where one count is at most another; and each shared count's twins (itself included). Which
+    /// counts could be related is the period's layout (<see cref="Plan"/>); which of those relations hold, its counts.
     /// </summary>
-    private static Model Relations(
-        List<KpiResult> rows, IReadOnlyList<KpiResult> sources, IReadOnlyDictionary<string, string>? nationOfArea)
+    private static Model Relations(Plan plan, List<KpiResult> rows, IReadOnlyList<KpiResult> sources)
     {
         var groups = new List<Group>();
         var atMost = new List<(int Smaller, int Larger)>();
         var even = new List<int>();
-
-        // Every row's KPI, unit, dimension and value as small integers: one string lookup each (a string key hashes fast,
-        // a tuple of strings does not), then integer keys for everything else.
-        var (kpis, units, dimensions, values) = (new Ids(), new Ids(), new Ids(), new Ids());
-        var rowKeys = new (int Kpi, int Unit, int Dimension, int Value)[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        foreach (var step in plan.Steps)
         {
-            var row = rows[i];
-            rowKeys[i] = (kpis.Of(row.KpiId), units.Of(row.UnitCode), dimensions.Of(row.Dimension), values.Of(row.DimensionValue));
-        }
-
-        var all = dimensions.Find(KpiVocabulary.DimensionAll);
-        var totals = new Dictionary<(int Kpi, int Unit), int>();
-        var cells = new Dictionary<(int Kpi, int Unit, int Dimension), List<int>>();
-        var byUnit = new Dictionary<(int Kpi, int Dimension, int Value, int Unit), int>();
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var (kpi, unit, dimension, value) = rowKeys[i];
-            if (dimension == all)
+            switch (step.Kind)
             {
-                totals[(kpi, unit)] = i;
-            }
-            else
-            {
-                if (!cells.TryGetValue((kpi, unit, dimension), out var list))
-                {
-                    cells[(kpi, unit, dimension)] = list = [];
-                }
-
-                list.Add(i);
-            }
-
-            byUnit[(kpi, dimension, value, unit)] = i;
-        }
-
-        var rowGroups = new List<int[]>();
-        foreach (var ((kpi, unit, _), list) in cells)
-        {
-            if (list.Count > 1 && totals.TryGetValue((kpi, unit), out var total))
-            {
-                rowGroups.Add([total, .. list]);
-            }
-        }
-
-        // The tables' KPIs and the nations' units as the rows' integers, once (-1: no row has it).
-        var shared = SharedCounts.Select(counts => counts.Select(c => (Kpi: kpis.Find(c.Kpi), c.Column)).ToArray()).ToArray();
-        var ordered = Ordered.Select(o => (Smaller: (Kpi: kpis.Find(o.Smaller.Kpi), o.Smaller.Column), Larger: (Kpi: kpis.Find(o.Larger.Kpi), o.Larger.Column))).ToArray();
-        var (ext01, ext02, ext03) = (kpis.Find(KpiIds.Ext01), kpis.Find(KpiIds.Ext02), kpis.Find(KpiIds.Ext03));
-        var areasOfNation = nationOfArea?.GroupBy(p => p.Value, p => p.Key)
-            .Select(g => (Nation: units.Find(g.Key), Areas: g.Order(StringComparer.Ordinal).Select(units.Find).ToArray()))
-            .ToList();
-        var allUnit = units.Find(KpiVocabulary.UnitAll);
-
-        var seen = new HashSet<(int Kpi, int Dimension, int Value)>();
-        foreach (var (rowKpi, _, dimension, value) in rowKeys)
-        {
-            if (!seen.Add((rowKpi, dimension, value)))
-            {
-                continue;
-            }
-
-            int RowOf(int kpi, int unit) => kpi >= 0 && unit >= 0 && byUnit.TryGetValue((kpi, dimension, value, unit), out var i) ? i : -1;
-            if (areasOfNation is not null)
-            {
-                AddHierarchy(rowGroups, areasOfNation, allUnit, unit => RowOf(rowKpi, unit));
-            }
-
-            foreach (var counts in shared)
-            {
-                if (counts[0].Kpi != rowKpi)
-                {
-                    continue;
-                }
-
-                for (var unit = 0; unit < units.Count; unit++)
-                {
+                case PlanStepKind.Group:
+                    AddGroup(step.Variables);
+                    break;
+                case PlanStepKind.AtMost:
+                    AddAtMost(step.Variables[0], step.Variables[1]);
+                    break;
+                default:
+                    // One count two or more KPIs publish: each that has it is a group of two with the first that has it.
                     var first = -1;
-                    foreach (var (kpi, column) in counts)
+                    foreach (var variable in step.Variables)
                     {
-                        if (RowOf(kpi, unit) is var r and >= 0 && Count(sources[r], column) is >= 0)
+                        if (Count(sources[variable / 2], variable % 2) is >= 0)
                         {
                             if (first < 0)
                             {
-                                first = Variable(r, column);
+                                first = variable;
                             }
                             else
                             {
-                                AddGroup([first, Variable(r, column)]);
+                                AddGroup([first, variable]);
                             }
                         }
                     }
-                }
-            }
 
-            foreach (var (smaller, larger) in ordered)
-            {
-                if (smaller.Kpi != rowKpi)
-                {
-                    continue;
-                }
-
-                for (var unit = 0; unit < units.Count; unit++)
-                {
-                    var (s, l) = (RowOf(rowKpi, unit), RowOf(larger.Kpi, unit));
-                    if (s >= 0 && l >= 0)
-                    {
-                        AddAtMost(Variable(s, smaller.Column), Variable(l, larger.Column));
-                    }
-                }
-            }
-
-            if (rowKpi == ext01)
-            {
-                // EXT03's numerator is EXT01's less EXT02's (kpis.md 10.2), unit by unit.
-                for (var unit = 0; unit < units.Count; unit++)
-                {
-                    var (whole, without, with) = (RowOf(ext01, unit), RowOf(ext02, unit), RowOf(ext03, unit));
-                    if (whole >= 0 && without >= 0 && with >= 0)
-                    {
-                        AddGroup([Variable(whole, 0), Variable(without, 0), Variable(with, 0)]);
-                    }
-                }
+                    break;
             }
         }
 
-        foreach (var group in rowGroups)
+        foreach (var row in plan.MedianRows)
         {
-            for (var column = 0; column < 2; column++)
-            {
-                var variables = new int[group.Length];
-                for (var m = 0; m < group.Length; m++)
-                {
-                    variables[m] = Variable(group[m], column);
-                }
-
-                AddGroup(variables);
-            }
-        }
-
-        KpiEntry? entry = null;
-        for (var row = 0; row < rows.Count; row++)
-        {
-            // A proportion's numerator counts some of its denominator's people (POP01, NSP04 and CAP01 are ratios). Rows
-            // come KPI by KPI: the entry is looked up again only when the KPI changes.
-            entry = entry is not null && ReferenceEquals(entry.Definition.Id, rows[row].KpiId) ? entry : KpiRun.Entry(rows[row].KpiId);
-            if (entry is { PublicValue: null, Definition.Unit: KpiUnit.Percent })
-            {
-                AddAtMost(Variable(row, 0), Variable(row, 1));
-            }
-        }
-
-        // HRM01's denominator, distinct OPIATE clients in treatment, is VOL01's OPIATE cell at the same unit.
-        var (hrm01, vol01, allValue) = (kpis.Find(KpiIds.Hrm01), kpis.Find(KpiIds.Vol01), values.Find(KpiVocabulary.DimensionValueAll));
-        var (substance, opiate) = (dimensions.Find(KpiVocabulary.DimensionSubstanceGroup), values.Find("OPIATE"));
-        for (var unit = 0; unit < units.Count; unit++)
-        {
-            if (byUnit.TryGetValue((hrm01, all, allValue, unit), out var h) && byUnit.TryGetValue((vol01, substance, opiate, unit), out var o))
-            {
-                AddGroup([Variable(h, 1), Variable(o, 0)]);
-            }
-        }
-
-        for (var row = 0; row < rows.Count; row++)
-        {
-            if (rows[row] is { KpiId: KpiIds.Acc02, Value: { } median } && median % 1 != 0)
+            if (rows[row].Value is { } median && median % 1 != 0)
             {
                 even.Add(Variable(row, 1));
             }
@@ -681,58 +561,8 @@ internal static partial class ComplementarySuppression
         return twins;
     }
 
-    /// <summary>
-    /// The row groups of one KPI and breakdown cell: each nation with its areas, and ALL with the nations, where every member
-    /// has a row; a nation of one area is that area (a re-audit on 2026-12-06 recovered counts through one).
-    /// </summary>
-    private static void AddHierarchy(List<int[]> groups, List<(int Nation, int[] Areas)> areasOfNation, int allUnit, Func<int, int> rowOf)
-    {
-        var nations = new List<int>();
-        foreach (var (nation, areas) in areasOfNation)
-        {
-            var nationRow = rowOf(nation);
-            if (nationRow < 0)
-            {
-                continue;
-            }
-
-            nations.Add(nationRow);
-            var areaRows = new List<int>(areas.Length);
-            foreach (var area in areas)
-            {
-                if (rowOf(area) is var areaRow and >= 0)
-                {
-                    areaRows.Add(areaRow);
-                }
-            }
-
-            if (areaRows.Count > 0 && areaRows.Count == areas.Length)
-            {
-                groups.Add([nationRow, .. areaRows]);
-            }
-        }
-
-        if (nations.Count > 0 && nations.Count == areasOfNation.Count && rowOf(allUnit) is var all and >= 0)
-        {
-            groups.Add([all, .. nations]);
-        }
-    }
-
     /// <summary>Counts tied by an equation (the total first, then the cells it adds up), or with the total at most the cells' sum.</summary>
     private readonly record struct Group(int[] Members, bool Exact);
-
-    /// <summary>Small integers for the distinct strings of one column, in order of first sight.</summary>
-    private sealed class Ids
-    {
-        private readonly Dictionary<string, int> ids = new(StringComparer.Ordinal);
-
-        public int Count => ids.Count;
-
-        public int Of(string text) => ids.TryGetValue(text, out var id) ? id : ids[text] = ids.Count;
-
-        /// <summary>The string's integer, -1 if it was never seen.</summary>
-        public int Find(string text) => ids.TryGetValue(text, out var id) ? id : -1;
-    }
 
     /// <summary>
     /// The relations of one period's counts: additive groups (total first), pairs (the first at most the second), and each
@@ -769,11 +599,15 @@ internal static partial class ComplementarySuppression
         /// <summary>The bounds of the trials (<see cref="Opens"/>), made once.</summary>
         public Propagation Trial => trial ??= new Propagation(this);
 
-        /// <summary>Called once the initial bounds are worked out again: finds the relations that narrow them.</summary>
-        public void InitialBoundsChanged()
+        /// <summary>
+        /// Called once the initial bounds are worked out again, <paramref name="changed"/> the counts whose bounds changed:
+        /// finds the relations that narrow them (the first time every relation, then those holding a changed count; whether
+        /// a relation narrows the initial bounds alone depends on its own counts' bounds only).
+        /// </summary>
+        public void InitialBoundsChanged(List<int> changed)
         {
             InitialVersion++;
-            Trial.FindRelationsNarrowingAtStart(GroupsNarrowingAtStart, PairsNarrowingAtStart);
+            Trial.FindRelationsNarrowingAtStart(GroupsNarrowingAtStart, PairsNarrowingAtStart, InitialVersion == 1 ? null : changed);
         }
 
         public List<Group> Groups { get; }

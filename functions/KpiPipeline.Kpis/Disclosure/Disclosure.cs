@@ -22,7 +22,9 @@ public static class Disclosure
     /// Each area's nation (as the nation rows' unit code), so that the nations and ALL, and each nation and its areas, are
     /// checked as additive groups too (<see cref="ComplementarySuppression"/>); null: breakdowns only.
     /// </param>
-    public static IReadOnlyList<KpiResult> Apply(IReadOnlyList<KpiResult> restrictedRows, IReadOnlyDictionary<string, string>? nationOfArea = null)
+    /// <param name="layouts">What the periods' layout allows, kept from period to period of a publication; null: worked out for this period alone.</param>
+    public static IReadOnlyList<KpiResult> Apply(
+        IReadOnlyList<KpiResult> restrictedRows, IReadOnlyDictionary<string, string>? nationOfArea = null, DisclosureLayouts? layouts = null)
     {
         ArgumentNullException.ThrowIfNull(restrictedRows);
         var publicRows = new List<KpiResult>(restrictedRows.Count);
@@ -39,7 +41,7 @@ public static class Disclosure
             }
         }
 
-        ComplementarySuppression.Apply(publicRows, sources, nationOfArea);
+        ComplementarySuppression.Apply(publicRows, sources, nationOfArea, layouts);
 
         var benchmarks = new Dictionary<(string Period, string KpiId, string Dimension, string DimensionValue), decimal?>();
         foreach (var row in publicRows)

@@ -50,6 +50,7 @@ public static class KpiPublisher
             store, names ?? ScorecardNames.None, firstPagePeriod: computation.FirstReportedPeriod,
             context: new ScorecardContext(computation.FirstReturnDay, computation.Targets));
         var periods = new PeriodOutcome[computation.Periods.Count];
+        var layouts = new DisclosureLayouts();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, periods.Length),
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
@@ -60,7 +61,7 @@ public static class KpiPublisher
                 var restrictedPath = PartitionPath(RestrictedPrefix, label);
                 var restrictedWritten = await store.WriteAsync(restrictedPath, (s, t) => KpiResultsParquet.WriteAsync(s, restricted, metadata, t), token);
 
-                var disclosed = Disclosure.Apply(restricted, computation.NationOfArea);
+                var disclosed = Disclosure.Apply(restricted, computation.NationOfArea, layouts);
                 var publicPath = PartitionPath(PublicPrefix, label);
                 var publicWritten = await store.WriteAsync(publicPath, (s, t) => KpiResultsParquet.WriteAsync(s, disclosed, metadata, t), token);
                 periods[q] = new PeriodOutcome(restrictedWritten ? restrictedPath : null, publicWritten ? publicPath : null, disclosed.Count);
