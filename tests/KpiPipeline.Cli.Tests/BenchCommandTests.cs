@@ -39,6 +39,7 @@ public sealed partial class BenchCommandTests
         Assert.Matches(@"Project peak memory: \d+ MiB", text);
         Assert.Matches(@"DuckDB reading every episodes\.csv and folding the months, nothing else: median \d+\.\d\d s; ratio \d+\.\d\d", text);
         Assert.Matches(@"Throughput: project [\d,]+ rows/s, DuckDB [\d,]+ rows/s", text);
+        Assert.Matches(@"The project's CSV reader reading and splitting every return file \(all four kinds\), nothing checked: median \d+\.\d\d s", text);
         Assert.Matches(@"Processor time \(user and system, every thread\): project median \d+\.\d\d s, DuckDB reading and folding \d+\.\d\d s; ratio \d+\.\d\d", text);
         Assert.Equal(2, Regex.Count(text, @"Run \d/2: project"));
         Assert.False(Directory.Exists(work), "the work folder, not asked to be kept, is removed at the end");

@@ -29,6 +29,9 @@ public sealed record BenchmarkRun(TimeSpan Project, long ProjectPeakBytes, long 
 
     /// <inheritdoc cref="ProjectCpu"/>
     public TimeSpan DuckDbReadAndFoldCpu { get; init; }
+
+    /// <summary>The project's CSV reader reading and splitting every return file, nothing checked (<see cref="ReadAndSplitTiming"/>).</summary>
+    public TimeSpan ProjectReadAndSplit { get; init; }
 }
 
 /// <summary>The input sizes the rows-per-second figures are computed from.</summary>
@@ -60,6 +63,8 @@ public sealed record BenchmarkResult(
 
     /// <summary>The same with processor time (medians): the work each side does, whatever else the machine is doing.</summary>
     public double ReadAndFoldCpuRatio => MedianProjectCpu.TotalSeconds / MedianDuckDbReadAndFoldCpu.TotalSeconds;
+
+    public TimeSpan MedianProjectReadAndSplit => Median(Runs.Select(r => r.ProjectReadAndSplit));
 
     public long PeakProjectBytes => Runs.Max(r => r.ProjectPeakBytes);
 
@@ -134,17 +139,20 @@ public static class BenchmarkRunner
         var live = GC.GetTotalMemory(forceFullCollection: true);
         var t = result.Timings;
 
+        var readAndSplit = ReadAndSplitTiming.Run(returns, options.Threads, cancellationToken);
         var duck = await DuckDbSide.RunAsync(returns, reference, asOf, Path.Combine(options.WorkFolder, "duckdb"), options.Threads, cancellationToken);
         var comparison = compare ? ResultComparison.Compare(result.Computation.Results, duck.ResultCsv) : null;
         await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Run {run}/{options.Runs}: project {projectTime.TotalSeconds:0.00} s (validation {t.Validation.TotalSeconds:0.00} s, " +
             $"KPIs {t.Kpis.TotalSeconds:0.00} s, Parquet {t.Publishing.TotalSeconds:0.00} s; CPU {projectCpu.TotalSeconds:0.00} s; peak {peak / 1_048_576.0:0} MiB, live {live / 1_048_576.0:0} MiB), " +
-            $"DuckDB {duck.Elapsed.TotalSeconds:0.00} s (reading and folding episodes alone {duck.ReadAndFold.TotalSeconds:0.00} s, CPU {duck.ReadAndFoldCpu.TotalSeconds:0.00} s)"));
+            $"DuckDB {duck.Elapsed.TotalSeconds:0.00} s (reading and folding episodes alone {duck.ReadAndFold.TotalSeconds:0.00} s, CPU {duck.ReadAndFoldCpu.TotalSeconds:0.00} s); " +
+            $"the project's CSV reader reading and splitting every file alone {readAndSplit.Elapsed.TotalSeconds:0.00} s (CPU {readAndSplit.Cpu.TotalSeconds:0.00} s)"));
         var measured = new BenchmarkRun(projectTime, peak, live, duck.Elapsed)
         {
             DuckDbReadAndFold = duck.ReadAndFold,
             ProjectCpu = projectCpu,
             DuckDbReadAndFoldCpu = duck.ReadAndFoldCpu,
+            ProjectReadAndSplit = readAndSplit.Elapsed,
         };
         return (measured, InputOf(result), comparison);
     }

@@ -1,0 +1,29 @@
+using KpiPipeline.Cli.Benchmarks;
+using KpiPipeline.Testing;
+
+namespace KpiPipeline.Cli.Tests;
+
+/// <summary>The floor under validation that <c>kpi bench</c> reports: every return file read and split, nothing checked.</summary>
+public class ReadAndSplitTimingTests
+{
+    [Fact]
+    public void Reads_every_record_of_every_return_file_of_every_provider_header_included()
+    {
+        var returns = RepoPaths.NewTempFolder("read-and-split");
+        Write(returns, "PR0001/2024-01/episodes.csv", "provider_code,episode_id\nPR0001,E1\nPR0001,\"E2, quoted\"\nPR0001,E3\n");
+        Write(returns, "PR0001/2024-02/reviews.csv", "provider_code,episode_id\r\nPR0001,E1\r\nPR0001,E2\r\n");
+        Write(returns, "PR0002/2024-01/nsp.csv", "provider_code,outlet_code\nPR0002,O1");
+
+        var result = ReadAndSplitTiming.Run(returns, threads: 2, CancellationToken.None);
+
+        Assert.Equal((3, 4L + 3 + 2), (result.Files, result.Records));
+        Assert.True(result.Elapsed > TimeSpan.Zero);
+    }
+
+    private static void Write(string root, string name, string text)
+    {
+        var path = Path.Combine(root, name.Replace('/', Path.DirectorySeparatorChar));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+}
