@@ -7,7 +7,7 @@ namespace KpiPipeline.Cli.Tests;
 public class ReadAndSplitTimingTests
 {
     [Fact]
-    public void Reads_every_record_of_every_return_file_of_every_provider_header_included()
+    public void Reads_and_splits_every_record_of_every_return_file_of_every_provider_header_included()
     {
         var returns = RepoPaths.NewTempFolder("read-and-split");
         Write(returns, "PR0001/2024-01/episodes.csv", "provider_code,episode_id\nPR0001,E1\nPR0001,\"E2, quoted\"\nPR0001,E3\n");
@@ -16,7 +16,8 @@ public class ReadAndSplitTimingTests
 
         var result = ReadAndSplitTiming.Run(returns, threads: 2, CancellationToken.None);
 
-        Assert.Equal((3, 4L + 3 + 2), (result.Files, result.Records));
+        // Characters of the fields: 23 + 8 + 16 ("E2, quoted" is one field of 10) + 8, 23 + 8 + 8, 24 + 8.
+        Assert.Equal((3, 4L + 3 + 2, 126L), (result.Files, result.Records, result.FieldCharacters));
         Assert.True(result.Elapsed > TimeSpan.Zero);
     }
 

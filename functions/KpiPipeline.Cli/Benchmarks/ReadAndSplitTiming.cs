@@ -4,8 +4,11 @@ using KpiPipeline.Pipeline.Offline;
 
 namespace KpiPipeline.Cli.Benchmarks;
 
-/// <summary>What reading and splitting every return file took: wall time, processor time, files and records.</summary>
-public sealed record ReadAndSplitResult(TimeSpan Elapsed, TimeSpan Cpu, int Files, long Records);
+/// <summary>
+/// What reading and splitting every return file took: wall time, processor time, files, records (headers included) and the
+/// characters of every field as read (quotes and line ends not counted).
+/// </summary>
+public sealed record ReadAndSplitResult(TimeSpan Elapsed, TimeSpan Cpu, int Files, long Records, long FieldCharacters);
 
 /// <summary>
 /// Times the floor under validation: every file of the returns (all four kinds, as <c>kpi process</c> reads them) read
@@ -49,8 +52,6 @@ public static class ReadAndSplitTiming
                 Interlocked.Add(ref characters, providerCharacters);
             });
         var elapsed = clock.Elapsed;
-        // The fields' lengths are summed so that nothing read is dead code; a file set with no text at all is still timed.
-        GC.KeepAlive(characters);
-        return new ReadAndSplitResult(elapsed, Environment.CpuUsage.TotalTime - cpuBefore, byProvider.Sum(f => f.Length), records);
+        return new ReadAndSplitResult(elapsed, Environment.CpuUsage.TotalTime - cpuBefore, byProvider.Sum(f => f.Length), records, characters);
     }
 }

@@ -450,7 +450,7 @@ internal static partial class ComplementarySuppression
                 case PlanStepKind.AtMost:
                     AddAtMost(step.Variables[0], step.Variables[1]);
                     break;
-                default:
+                case PlanStepKind.Shared:
                     // One count two or more KPIs publish: each that has it is a group of two with the first that has it.
                     var first = -1;
                     foreach (var variable in step.Variables)
