@@ -98,28 +98,35 @@ public class DisclosureLayoutsTests
     }
 
     /// <summary>
-    /// Two periods of four rows: in the first, M, F and X add up to the total and pin X's 1; in the second the 58 is an age
-    /// band, so nothing adds up to the total and the 1 is blanked alone. The first period's relations would pin it again.
+    /// Two periods of four rows: in the first, M, F and X add up to the total and pin X's 1; in the second the 58 is in
+    /// another breakdown, of another KPI or of another area, so nothing adds up to the total and the 1 is blanked alone.
+    /// The first period's relations would pin it again.
     /// </summary>
-    [Fact]
-    public void Works_the_relations_out_again_for_another_layout_of_as_many_rows()
+    [Theory]
+    [InlineData("breakdown")]
+    [InlineData("KPI")]
+    [InlineData("area")]
+    public void Works_the_relations_out_again_for_another_layout_of_as_many_rows(string elsewhere)
     {
         KpiResult[] bySex =
         [
             Row("A1", "area", "all", "ALL", 172, KpiIds.Vol01), Row("A1", "area", "sex", "M", 113, KpiIds.Vol01),
             Row("A1", "area", "sex", "F", 58, KpiIds.Vol01), Row("A1", "area", "sex", "X", 1, KpiIds.Vol01),
         ];
-        KpiResult[] bySexAndAge =
-        [
-            Row("A1", "area", "all", "ALL", 172, KpiIds.Vol01), Row("A1", "area", "sex", "M", 113, KpiIds.Vol01),
-            Row("A1", "area", "sex", "X", 1, KpiIds.Vol01), Row("A1", "area", "age_band", "18-24", 58, KpiIds.Vol01),
-        ];
+        // The third row differs from the first period's in one thing only.
+        var other = elsewhere switch
+        {
+            "breakdown" => Row("A1", "area", "age_band", "F", 58, KpiIds.Vol01),
+            "KPI" => Row("A1", "area", "sex", "F", 58, KpiIds.Nsp05),
+            _ => Row("A2", "area", "sex", "F", 58, KpiIds.Vol01),
+        };
+        KpiResult[] notAddingUp = [bySex[0], bySex[1], other, bySex[3]];
         var layouts = new DisclosureLayouts();
 
         var first = Disclosure.Disclosure.Apply(bySex, null, layouts);
-        var second = Disclosure.Disclosure.Apply(bySexAndAge, null, layouts);
+        var second = Disclosure.Disclosure.Apply(notAddingUp, null, layouts);
 
         Assert.Equal(2, first.Count(r => r.Suppressed));
-        Assert.Equal([(170L, false), (115L, false), (null, true), (60L, false)], second.Select(r => (r.Numerator, r.Suppressed)));
+        Assert.Equal([(170L, false), (115L, false), (60L, false), (null, true)], second.Select(r => (r.Numerator, r.Suppressed)));
     }
 }
