@@ -106,9 +106,7 @@ internal static partial class ComplementarySuppression
         var (low, high) = (bounds.Low, bounds.High);
         while (true)
         {
-            Bound(rows, sources, model);
-            bounds.Restart();
-            bounds.Run();
+            WorkOutBounds();
             // Every count pinned now gets a complement in one go (one per group it is in), then all is worked out again:
             // a round per complement cost seconds a run.
             var touchedGroups = new HashSet<int>();
@@ -138,9 +136,7 @@ internal static partial class ComplementarySuppression
                 // (that cost 1.3 CPU-s a fifth-size run).
                 if (boundsStale)
                 {
-                    Bound(rows, sources, model);
-                    bounds.Restart();
-                    bounds.Run();
+                    WorkOutBounds();
                     boundsStale = false;
                     if (low[pinned] != high[pinned])
                     {
@@ -177,6 +173,14 @@ internal static partial class ComplementarySuppression
             {
                 return;
             }
+        }
+
+        // What the public rows as they are now give each count, then tightened through every relation.
+        void WorkOutBounds()
+        {
+            Bound(rows, sources, model);
+            bounds.Restart();
+            bounds.Run();
         }
     }
 
@@ -578,7 +582,13 @@ internal static partial class ComplementarySuppression
             (InitialLow, InitialHigh) = (new long[variables], new long[variables]);
             (GroupsNarrowingAtStart, PairsNarrowingAtStart) = (new bool[groups.Count], new bool[atMost.Count]);
             GroupsOf = new Incidence(variables, groups.Count, g => groups[g].Members);
-            PairsOf = new Incidence(variables, atMost.Count, p => [atMost[p].Smaller, atMost[p].Larger]);
+            var pairEnds = new int[2 * atMost.Count];
+            for (var p = 0; p < atMost.Count; p++)
+            {
+                (pairEnds[2 * p], pairEnds[(2 * p) + 1]) = atMost[p];
+            }
+
+            PairsOf = new Incidence(variables, atMost.Count, p => pairEnds.AsSpan(2 * p, 2));
         }
 
         /// <summary>Each count's bounds from the public rows as they are now (<see cref="Bound"/>), before any relation is applied.</summary>
@@ -662,11 +672,14 @@ internal static partial class ComplementarySuppression
     /// <summary>For each count, the relations (groups or pairs) holding it, in the relations' order, in two flat arrays.</summary>
     private sealed class Incidence
     {
+        /// <summary>The counts of relation <paramref name="relation"/>.</summary>
+        public delegate ReadOnlySpan<int> CountsOf(int relation);
+
         private readonly int[] start;
         private readonly int[] relations;
 
         /// <summary>From <paramref name="relationCount"/> relations, each with its counts (<paramref name="countsOf"/>).</summary>
-        public Incidence(int counts, int relationCount, Func<int, int[]> countsOf)
+        public Incidence(int counts, int relationCount, CountsOf countsOf)
         {
             start = new int[counts + 1];
             for (var r = 0; r < relationCount; r++)
