@@ -221,10 +221,22 @@ internal sealed class EpisodesRules : ReturnFileRules
             return;
         }
 
-        foreach (var missing in Context.PreviouslyOpenEpisodes
-                     .Where(e => !firstRowOfEpisode.ContainsKey(e.EpisodeId) && !openOnUncheckedRows.Contains(e.EpisodeId))
-                     .DistinctBy(e => e.EpisodeId, StringComparer.Ordinal)
-                     .OrderBy(e => e.EpisodeId, StringComparer.Ordinal))
+        // Almost every file has them all: only the missing ones are listed, de-duplicated and sorted.
+        List<OpenEpisode>? notInFile = null;
+        foreach (var open in Context.PreviouslyOpenEpisodes)
+        {
+            if (!firstRowOfEpisode.ContainsKey(open.EpisodeId) && !openOnUncheckedRows.Contains(open.EpisodeId))
+            {
+                (notInFile ??= []).Add(open);
+            }
+        }
+
+        if (notInFile is null)
+        {
+            return;
+        }
+
+        foreach (var missing in notInFile.DistinctBy(e => e.EpisodeId, StringComparer.Ordinal).OrderBy(e => e.EpisodeId, StringComparer.Ordinal))
         {
             Issues.Add(Rules.W02, null, null, "episode_id", missing.EpisodeId,
                 $"This episode was open at the end of the provider's previous accepted month but is missing from this file: it was on row {missing.Row} " +

@@ -56,7 +56,31 @@ public static class FieldParsers
     public static bool TryParseInt(ReadOnlySpan<char> text, int min, int max, out int value)
     {
         value = 0;
-        if (text.IsEmpty || !AllDigits(text))
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        if (text.Length <= 9)
+        {
+            // Nine digits or fewer cannot overflow: one pass, checking and adding up each digit.
+            var number = 0;
+            foreach (var c in text)
+            {
+                var digit = (uint)(c - '0');
+                if (digit > 9)
+                {
+                    return false;
+                }
+
+                number = (number * 10) + (int)digit;
+            }
+
+            value = number;
+            return number >= min && number <= max;
+        }
+
+        if (!AllDigits(text))
         {
             return false;
         }

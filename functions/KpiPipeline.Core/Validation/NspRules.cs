@@ -84,8 +84,17 @@ internal sealed class NspRules : ReturnFileRules
     /// <summary>The upper-cased outlet code (validated: at most 32 ASCII characters), one string per distinct code.</summary>
     private string Outlet(ReadOnlySpan<char> code)
     {
+        // Codes are almost always sent upper-cased already: copied only when one has a lower-case letter.
         Span<char> upper = stackalloc char[code.Length];
-        code.ToUpperInvariant(upper);
+        if (code.IndexOfAnyInRange('a', 'z') >= 0)
+        {
+            code.ToUpperInvariant(upper);
+        }
+        else
+        {
+            code.CopyTo(upper);
+        }
+
         var lookup = outletCodes.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.TryGetValue(upper, out var stored))
         {

@@ -143,7 +143,10 @@ public sealed class ProviderFold
         var files = used[(int)ReturnFileKind.Episodes];
         var previous = files.Count > 1 ? files[^2].Month : (ReportingMonth?)null;
         var previousOpen = previous is { } month ? OpenAtLatestFolded(month) : [];
-        var sent = new List<(int Rank, int Order, CuratedEpisode Row)>(rows.Count);
+        // Each row sent, keyed by its episode's rank and then its place in the file (both unique together).
+        var sentKeys = new long[rows.Count];
+        var sentRows = new CuratedEpisode[rows.Count];
+        var sentCount = 0;
         foreach (var row in rows)
         {
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(latest, row.EpisodeId, out var seen);
@@ -160,11 +163,12 @@ public sealed class ProviderFold
                 NoteDeleted(row.EpisodeId, deleted);
             }
 
-            entry = (row, path.Month, sent.Count + 1, entry.Rank);
-            sent.Add((entry.Rank, sent.Count, row));
+            entry = (row, path.Month, sentCount + 1, entry.Rank);
+            sentKeys[sentCount] = SentKey(entry.Rank, sentCount);
+            sentRows[sentCount++] = row;
         }
 
-        openAtLastFolded = OpenInFirstSeenOrder(sent, path.Month);
+        openAtLastFolded = OpenInFirstSeenOrder(sentKeys, sentRows, path.Month);
 
         foreach (var open in previousOpen)
         {
@@ -381,25 +385,33 @@ public sealed class ProviderFold
         openAtLastFolded ?? [.. latest.Values.Where(e => e.Month == month && IsOpen(e.Row)).Select(e => new OpenEpisode(e.Row.EpisodeId, month, e.RowInFile))];
 
     /// <summary>
-    /// The episodes open at the end of <paramref name="month"/>, whose rows were just <paramref name="sent"/> (each with its
-    /// episode's rank and its place in the file): each episode by its last row (an id sent twice counts once), with no exit
-    /// and not deleted, with that row's number, in first-seen order.
+    /// The episodes open at the end of <paramref name="month"/>, whose rows were just sent (<paramref name="rows"/>, each
+    /// under its <see cref="SentKey"/>): each episode by its last row (an id sent twice counts once), with no exit and not
+    /// deleted, with that row's number, in first-seen order. The keys are sorted as numbers with the rows beside them:
+    /// sorting tuples through a comparison delegate cost 1 % of a fifth-size run's processor time.
     /// </summary>
-    private static List<OpenEpisode> OpenInFirstSeenOrder(List<(int Rank, int Order, CuratedEpisode Row)> sent, ReportingMonth month)
+    private static List<OpenEpisode> OpenInFirstSeenOrder(long[] keys, CuratedEpisode[] rows, ReportingMonth month)
     {
-        sent.Sort((a, b) => a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : a.Order.CompareTo(b.Order));
-        var open = new List<OpenEpisode>(sent.Count);
-        for (var i = 0; i < sent.Count; i++)
+        Array.Sort(keys, rows);
+        var open = new List<OpenEpisode>(keys.Length);
+        for (var i = 0; i < keys.Length; i++)
         {
-            var lastOfEpisode = i + 1 == sent.Count || sent[i + 1].Rank != sent[i].Rank;
-            if (lastOfEpisode && IsOpen(sent[i].Row))
+            var lastOfEpisode = i + 1 == keys.Length || RankOf(keys[i + 1]) != RankOf(keys[i]);
+            if (lastOfEpisode && IsOpen(rows[i]))
             {
-                open.Add(new OpenEpisode(sent[i].Row.EpisodeId, month, sent[i].Order + 1));
+                open.Add(new OpenEpisode(rows[i].EpisodeId, month, OrderOf(keys[i]) + 1));
             }
         }
 
         return open;
     }
+
+    /// <summary>A row's sort key: its episode's first-seen rank, then its place in the file (both from 0).</summary>
+    private static long SentKey(int rank, int order) => ((long)rank << 32) | (uint)order;
+
+    private static int RankOf(long key) => (int)(key >> 32);
+
+    private static int OrderOf(long key) => (int)(uint)key;
 
     /// <summary>What asking a completed fold for its validation history throws.</summary>
     private InvalidOperationException CompletedError() => new($"The fold of {ProviderCode} is completed.");

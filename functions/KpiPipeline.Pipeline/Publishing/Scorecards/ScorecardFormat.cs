@@ -69,13 +69,13 @@ public static class ScorecardFormat
     }
 
     /// <summary>A count (numerator, denominator, n) as shown.</summary>
-    public static string Count(long count) => count.ToString(CountFormat, CultureInfo.InvariantCulture);
+    public static string Count(long count) => count.ToString(WholeCountFormat, CultureInfo.InvariantCulture);
 
     /// <summary>Appends <see cref="Count"/> to <paramref name="text"/>.</summary>
     public static StringBuilder AppendCount(StringBuilder text, long count)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return AppendFormatted(text, count, CountFormat);
+        return AppendFormatted(text, count, WholeCountFormat);
     }
 
     /// <summary><c>2025-26-Q1</c> → <c>2025-26 Q1</c>.</summary>
@@ -92,6 +92,12 @@ public static class ScorecardFormat
     }
 
     private const string CountFormat = "#,##0";
+
+    /// <summary>
+    /// <see cref="CountFormat"/> for a whole number: the standard format writes the same text (invariant culture: groups of
+    /// three with a comma, a leading minus) without parsing a custom format for each of the pages' hundreds of thousands of counts.
+    /// </summary>
+    private const string WholeCountFormat = "N0";
 
     /// <summary>A number formatted into the text directly; through a string only if it is too long for the stack buffer.</summary>
     private static StringBuilder AppendFormatted<T>(StringBuilder text, T value, string format)
