@@ -70,8 +70,12 @@ public class ScorecardFormatTests
     [Fact]
     public void Appended_counts_read_as_the_formatted_counts()
     {
-        var gen = Gen.OneOf(Gen.Choose(int.MinValue, int.MaxValue).Select(i => (long)i), Gen.Elements(0L, long.MaxValue, long.MinValue, 1_000L, 999_999L));
-        Check(gen, n => ScorecardFormat.AppendCount(new StringBuilder(), n).ToString() == ScorecardFormat.Count(n));
+        var gen = Gen.OneOf(
+            Gen.Choose(int.MinValue, int.MaxValue).Select(i => (long)i),
+            Gen.Choose(int.MinValue, int.MaxValue).Select(i => (long)i * 4_294_967_311L),
+            Gen.Elements(0L, long.MaxValue, long.MinValue, 1_000L, 999_999L, -1_000L));
+        Check(gen, n => ScorecardFormat.AppendCount(new StringBuilder(), n).ToString() == ScorecardFormat.Count(n)
+            && ScorecardFormat.Count(n) == n.ToString("#,##0", CultureInfo.InvariantCulture));
     }
 
     [Theory]
