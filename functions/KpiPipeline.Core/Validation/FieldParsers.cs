@@ -61,39 +61,28 @@ public static class FieldParsers
             return false;
         }
 
-        if (text.Length <= 9)
-        {
-            // Nine digits or fewer cannot overflow: one pass, checking and adding up each digit.
-            var number = 0;
-            foreach (var c in text)
-            {
-                var digit = (uint)(c - '0');
-                if (digit > 9)
-                {
-                    return false;
-                }
-
-                number = (number * 10) + (int)digit;
-            }
-
-            value = number;
-            return number >= min && number <= max;
-        }
-
-        if (!AllDigits(text))
-        {
-            return false;
-        }
-
-        // Leading zeros do not make a number larger: "0000000005" is 5.
-        var significant = text.TrimStart('0');
+        // Leading zeros do not make a number larger: "0000000005" is 5. Nine digits or fewer cannot overflow, so they are
+        // checked and added up in one pass.
+        var significant = text.Length > 9 ? text.TrimStart('0') : text;
         if (significant.Length > 9)
         {
             return false;
         }
 
-        value = significant.IsEmpty ? 0 : Digits(significant);
-        return value >= min && value <= max;
+        var number = 0;
+        foreach (var c in significant)
+        {
+            var digit = (uint)(c - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            number = (number * 10) + (int)digit;
+        }
+
+        value = number;
+        return number >= min && number <= max;
     }
 
     /// <summary>A code of the list <typeparamref name="TEnum"/>, any case (never a number or a comma list).</summary>
