@@ -18,6 +18,7 @@ public sealed class ReturnMemoryBetweenPhasesTests
         policy.Starting();
 
         Assert.Equal(1, FullCollectionsDuring(policy.Folded));
+        Assert.Equal(1, FullCollectionsDuring(policy.Indexed));
         Assert.Equal(1, FullCollectionsDuring(policy.Computed));
     }
 
@@ -33,6 +34,7 @@ public sealed class ReturnMemoryBetweenPhasesTests
             var policy = new ReturnMemoryBetweenPhases(64L << 20);
             policy.Starting();
             Assert.Equal(0, FullCollectionsDuring(policy.Folded));
+            Assert.Equal(0, FullCollectionsDuring(policy.Indexed));
 
             // Growth the next collection leaves in the heap's size: large arrays, held until that collection has happened.
             // Four times the allowance: memory of earlier tests that dies meanwhile (a host shutting down) and is taken by

@@ -140,6 +140,20 @@ public class PropertyTests
     });
 
     [Fact]
+    public void Calls_back_once_indexed_and_counts_the_same_when_the_callback_collects_the_garbage() => CheckReturns(returns =>
+    {
+        var asOf = EpisodeBuilder.D("2026-03-31");
+        var calls = 0;
+        var collected = KpiEngine.Compute(Folding.MonthFolding.Fold(returns, asOf), returns.Uploads, TestReference.Standard(), asOf, 2, () =>
+        {
+            calls++;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        });
+        var plain = KpiEngine.Compute(Folding.MonthFolding.Fold(returns, asOf), returns.Uploads, TestReference.Standard(), asOf, 2);
+        return calls == 1 && collected.Results.SequenceEqual(plain.Results);
+    });
+
+    [Fact]
     public void Counts_the_same_whether_the_fold_keeps_its_rows_or_lets_each_provider_go_when_it_is_complete() => CheckReturns(returns =>
     {
         var asOf = EpisodeBuilder.D("2026-03-31");

@@ -55,10 +55,13 @@ public static class KpiEngine
     /// <summary>
     /// The same, from returns already folded (<see cref="MonthFoldingBuilder"/>) and the upload history, counting on
     /// <paramref name="parallelism"/> threads (the results do not depend on it). The folded returns are computed once: the
-    /// engine takes what it reads of them.
+    /// engine takes what it reads of them. <paramref name="indexed"/> is called once the engine has copied the fold's facts
+    /// into its index and before it allocates its counters: the providers' copies are garbage from then on (a caller's
+    /// memory policy may collect them there).
     /// </summary>
     public static KpiComputation Compute(
-        FoldedReturns folded, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism = 1)
+        FoldedReturns folded, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism = 1,
+        Action? indexed = null)
     {
         ArgumentNullException.ThrowIfNull(folded);
         ArgumentNullException.ThrowIfNull(uploads);
@@ -73,7 +76,7 @@ public static class KpiEngine
         WarnOfAnAsOfFarAfterTheReturns(uploads, asOf, warnings);
 
         // The run indexes what it needs of the fold, which is not referenced afterwards (and can be collected).
-        var run = KpiRun.Count(folded, uploads, new Quarters(periods), units, asOf, warnings, parallelism);
+        var run = KpiRun.Count(folded, uploads, new Quarters(periods), units, asOf, warnings, parallelism, indexed);
         var rows = new RowBuilder(run, units, targets, periods, asOf);
         var firstReturnDay = FirstReturnDay(uploads);
         return new KpiComputation(periods, new KpiResultTable(rows, periods.Count), warnings)

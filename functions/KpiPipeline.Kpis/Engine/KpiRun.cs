@@ -80,14 +80,16 @@ internal sealed class KpiRun
     /// <summary>
     /// Counts every KPI of a run. The folded episodes and reviews are indexed first and the counters allocated after, so
     /// that the fold's rows, which nothing refers to once indexed, can be collected before the counters fill; the index
-    /// itself is dropped once counted (the run keeps only counters while its rows are published).
+    /// itself is dropped once counted (the run keeps only counters while its rows are published). <paramref name="indexed"/>
+    /// is called in between.
     /// </summary>
     public static KpiRun Count(
         FoldedReturns folded, IReadOnlyList<UploadOutcome> uploads, Quarters quarters, UnitIndex units, DateOnly asOf,
-        List<string> warnings, int parallelism)
+        List<string> warnings, int parallelism, Action? indexed = null)
     {
         var (nsp, usedFiles, missingEvents, workforce) = (folded.Nsp, folded.UsedFiles, folded.MissingEvents, folded.Workforce);
         var index = new EpisodeIndex(folded.Facts, units, warnings);
+        indexed?.Invoke();
         var run = new KpiRun(quarters, units, asOf);
         run.Workforce.Count(workforce);
         new EpisodeLoop(run, index, quarters, units, asOf.DayNumber).Run(run.space, parallelism);

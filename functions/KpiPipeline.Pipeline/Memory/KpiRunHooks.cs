@@ -31,6 +31,14 @@ public class KpiRunHooks
     {
     }
 
+    /// <summary>
+    /// The engine has copied the fold's facts into its index and is about to allocate its counters: the providers' copies
+    /// of the facts are garbage.
+    /// </summary>
+    public virtual void Indexed()
+    {
+    }
+
     /// <summary>The KPIs are computed; the fold and the engine's indexes are garbage.</summary>
     public virtual void Computed()
     {
@@ -40,7 +48,7 @@ public class KpiRunHooks
     public virtual IPublicationStore Publishing(IPublicationStore store) => store;
 
     /// <summary>
-    /// Builds the fold and computes the KPIs, calling <see cref="Folded"/> and <see cref="Computed"/> in between. It is
+    /// Builds the fold and computes the KPIs, calling <see cref="Folded"/>, <see cref="Indexed"/> and <see cref="Computed"/> in between. It is
     /// synchronous, so the fold is a local of this method, garbage once the engine has taken it, and never a field of a
     /// caller's asynchronous state machine.
     /// </summary>
@@ -50,7 +58,7 @@ public class KpiRunHooks
         ArgumentNullException.ThrowIfNull(builder);
         var folded = builder.Build();
         Folded();
-        var computation = KpiEngine.Compute(folded, uploads, reference, asOf, parallelism);
+        var computation = KpiEngine.Compute(folded, uploads, reference, asOf, parallelism, Indexed);
         Computed();
         return computation;
     }

@@ -8,8 +8,9 @@ namespace KpiPipeline.Pipeline.Memory;
 /// The memory policy of the commands that run over a nation's returns (<c>kpi process</c>, <c>kpi bench</c> and the function
 /// app's ComputeKpis, which registers it): a national run must fit one instance. Before the run the heap is compacted and
 /// returned to the system, whatever the process did before it (the worker's ingests). Then memory is returned after a
-/// provider's fold, at each phase boundary (after folding: the pseudonymisers' caches and the providers' histories; after
-/// the KPI phase: its indexes of every episode and review) and after a file's write once the heap the last collection left
+/// provider's fold, at each phase boundary (after folding: the pseudonymisers' caches and the providers' histories; once
+/// the engine has indexed the fold: the providers' copies of its facts, before the counters are allocated; after the KPI
+/// phase: its indexes of every episode and review) and after a file's write once the heap the last collection left
 /// has grown by more than the allowance: the downloads, decoded columns and encoded files are large buffers that would
 /// otherwise pile up as garbage in the large-object heap, which only a full collection empties. A run whose heap never grows
 /// that far (a fifth of national size under <c>kpi process</c>) spends no time on it. ComputeKpis returns memory at every
@@ -38,6 +39,8 @@ public class ReturnMemoryBetweenPhases(long allowance, bool atEveryPhaseBoundary
     public override void ProviderFolded() => ReturnMemoryOnceGrown();
 
     public override void Folded() => ReturnMemoryAtPhaseBoundary();
+
+    public override void Indexed() => ReturnMemoryAtPhaseBoundary();
 
     public override void Computed() => ReturnMemoryAtPhaseBoundary();
 
