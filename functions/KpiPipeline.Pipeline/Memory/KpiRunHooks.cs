@@ -48,9 +48,9 @@ public class KpiRunHooks
     public virtual IPublicationStore Publishing(IPublicationStore store) => store;
 
     /// <summary>
-    /// Builds the fold and computes the KPIs, calling <see cref="Folded"/>, <see cref="Indexed"/> and <see cref="Computed"/> in between. It is
-    /// synchronous, so the fold is a local of this method, garbage once the engine has taken it, and never a field of a
-    /// caller's asynchronous state machine.
+    /// Builds the fold and computes the KPIs, calling <see cref="Folded"/>, <see cref="Indexed"/> and <see cref="Computed"/>
+    /// in between. It is synchronous, so the fold is a local of this method, garbage once the engine has taken it, and never
+    /// a field of a caller's asynchronous state machine.
     /// </summary>
     public KpiComputation FoldAndCompute(
         MonthFoldingBuilder builder, IReadOnlyList<UploadOutcome> uploads, ReferenceData reference, DateOnly asOf, int parallelism)
