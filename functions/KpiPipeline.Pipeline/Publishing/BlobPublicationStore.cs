@@ -32,8 +32,12 @@ public sealed class BlobPublicationStore(BlobContainerClient container) : IPubli
     /// <summary>The Content-Encoding of the scorecard pages: browsers decode it, and a page is 7–8 times smaller stored and sent.</summary>
     public const string GzipEncoding = "gzip";
 
-    /// <summary>Uploads under way at once, each holding its file in memory (a page or a period's file: at most a few MB).</summary>
-    private const int UploadsInFlight = 16;
+    /// <summary>
+    /// Uploads under way at once, each holding its file in memory (a page or a period's file: at most a few MB). 8 rather
+    /// than 16: ComputeKpis' national peak in a new worker 872 MiB instead of 941 MiB, its time the same at fifth and
+    /// national size (docs/benchmarks.md, 2026-12-06 from 13:42).
+    /// </summary>
+    private const int UploadsInFlight = 8;
 
     private readonly Lock gate = new();
     private readonly SemaphoreSlim uploadSlots = new(UploadsInFlight, UploadsInFlight);
