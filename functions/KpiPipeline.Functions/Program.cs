@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
-builder.Services.AddSingleton<KpiRunHooks>(new ReturnMemoryBetweenPhases(128L << 20, atEveryPhaseBoundary: true));   // ComputeKpis over a nation in 1 GiB
+builder.Services.AddSingleton<KpiRunHooks>(ReturnMemoryBetweenPhases.ForComputeKpis());   // ComputeKpis over a nation in 1 GiB
 builder.Services.AddKpiPipeline().AddIngestFaultInjection().AddStateFaultInjection();
 var app = builder.Build();
 app.Services.GetRequiredService<Pseudonymiser>();   // fail at start, with a clear error, when a secret is missing (dataset.md 2.2)

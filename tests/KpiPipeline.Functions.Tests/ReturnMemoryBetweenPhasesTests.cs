@@ -23,6 +23,17 @@ public sealed class ReturnMemoryBetweenPhasesTests
     }
 
     [Fact]
+    public void The_function_apps_policy_returns_memory_at_every_phase_boundary()
+    {
+        var policy = ReturnMemoryBetweenPhases.ForComputeKpis();
+        policy.Starting();
+
+        Assert.Equal(1, FullCollectionsDuring(policy.Folded));
+        Assert.Equal(1, FullCollectionsDuring(policy.Indexed));
+        Assert.Equal(1, FullCollectionsDuring(policy.Computed));
+    }
+
+    [Fact]
     public void Leaves_memory_alone_at_a_phase_boundary_until_the_heap_has_grown_by_the_allowance()
     {
         // No background collection (the test process has them; the commands do not): one the arrays below set off could

@@ -18,13 +18,20 @@ namespace KpiPipeline.Pipeline.Memory;
 /// </summary>
 /// <param name="allowance">How far the heap may grow before memory is returned (bytes).</param>
 /// <param name="atEveryPhaseBoundary">
-/// Return memory at every phase boundary, grown or not: ComputeKpis, whose national peak is within a tenth of its 1 GiB,
-/// so that the next phase never grows on top of the last one's garbage.
+/// Return memory at every phase boundary, grown or not: ComputeKpis, whose national run must stay within 1 GiB, so that
+/// the next phase never grows on top of the last one's garbage.
 /// </param>
 public class ReturnMemoryBetweenPhases(long allowance, bool atEveryPhaseBoundary = false) : OfflineRunHooks
 {
     /// <summary>The allowance of <c>kpi process</c>: national runs fit a 2 GiB instance.</summary>
     public const long DefaultAllowance = 384L << 20;
+
+    /// <summary>
+    /// The allowance of ComputeKpis in the function app: at national size its peak is late in publishing, where each
+    /// file's buffers and rows are garbage between collections; with 64 MiB it peaked at 810–833 MiB (872–981 MiB with
+    /// 128 MiB) for a tenth more time (docs/benchmarks.md, 2026-12-06 from 16:32 UTC).
+    /// </summary>
+    public const long ComputeKpisAllowance = 64L << 20;
 
     private readonly Lock gate = new();
     private long baseline;
@@ -33,6 +40,12 @@ public class ReturnMemoryBetweenPhases(long allowance, bool atEveryPhaseBoundary
         : this(DefaultAllowance)
     {
     }
+
+    /// <summary>
+    /// The function app's policy for ComputeKpis, whose national run must stay within 1 GiB: memory returned at every phase
+    /// boundary, and after a file once the heap has grown by <see cref="ComputeKpisAllowance"/>.
+    /// </summary>
+    public static ReturnMemoryBetweenPhases ForComputeKpis() => new(ComputeKpisAllowance, atEveryPhaseBoundary: true);
 
     public override void Starting() => ReturnMemoryAndRestartAllowance();
 
