@@ -28,8 +28,8 @@ public class ReturnMemoryBetweenPhases(long allowance, bool atEveryPhaseBoundary
 
     /// <summary>
     /// The allowance of ComputeKpis in the function app: at national size its peak is late in publishing, where each
-    /// file's buffers and rows are garbage between collections; with 64 MiB it peaked at 810–833 MiB (872–981 MiB with
-    /// 128 MiB) for a tenth more time (docs/benchmarks.md, 2026-12-06 from 16:32 UTC).
+    /// period's rows and files are garbage between collections. With 64 MiB a worker of its own peaked at 810–898 MiB
+    /// (872–981 MiB with 128 MiB), for ComputeKpis about a tenth slower (docs/benchmarks.md, 2026-12-06 from 16:32 UTC).
     /// </summary>
     public const long ComputeKpisAllowance = 64L << 20;
 
