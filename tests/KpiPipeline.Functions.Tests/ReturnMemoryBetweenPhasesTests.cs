@@ -12,26 +12,12 @@ namespace KpiPipeline.Functions.Tests;
 public sealed class ReturnMemoryBetweenPhasesTests
 {
     [Fact]
-    public void Returns_memory_at_every_phase_boundary_when_asked()
-    {
-        var policy = new ReturnMemoryBetweenPhases(long.MaxValue / 2, atEveryPhaseBoundary: true);
-        policy.Starting();
-
-        Assert.Equal(1, FullCollectionsDuring(policy.Folded));
-        Assert.Equal(1, FullCollectionsDuring(policy.Indexed));
-        Assert.Equal(1, FullCollectionsDuring(policy.Computed));
-    }
+    public void Returns_memory_at_every_phase_boundary_when_asked() =>
+        AssertReturnsMemoryAtEveryPhaseBoundary(new ReturnMemoryBetweenPhases(long.MaxValue / 2, atEveryPhaseBoundary: true));
 
     [Fact]
-    public void The_function_apps_policy_returns_memory_at_every_phase_boundary()
-    {
-        var policy = ReturnMemoryBetweenPhases.ForComputeKpis();
-        policy.Starting();
-
-        Assert.Equal(1, FullCollectionsDuring(policy.Folded));
-        Assert.Equal(1, FullCollectionsDuring(policy.Indexed));
-        Assert.Equal(1, FullCollectionsDuring(policy.Computed));
-    }
+    public void The_function_apps_policy_returns_memory_at_every_phase_boundary() =>
+        AssertReturnsMemoryAtEveryPhaseBoundary(ReturnMemoryBetweenPhases.ForComputeKpis());
 
     [Fact]
     public void Leaves_memory_alone_at_a_phase_boundary_until_the_heap_has_grown_by_the_allowance()
@@ -59,6 +45,15 @@ public sealed class ReturnMemoryBetweenPhasesTests
         {
             GCSettings.LatencyMode = latency;
         }
+    }
+
+    private static void AssertReturnsMemoryAtEveryPhaseBoundary(ReturnMemoryBetweenPhases policy)
+    {
+        policy.Starting();
+
+        Assert.Equal(1, FullCollectionsDuring(policy.Folded));
+        Assert.Equal(1, FullCollectionsDuring(policy.Indexed));
+        Assert.Equal(1, FullCollectionsDuring(policy.Computed));
     }
 
     private static int FullCollectionsDuring(Action phaseBoundary)
