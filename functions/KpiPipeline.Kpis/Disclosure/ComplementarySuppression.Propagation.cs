@@ -15,8 +15,8 @@ internal static partial class ComplementarySuppression
     private sealed class Propagation
     {
         private readonly Model? model;
-        private readonly bool[] groupPending;
-        private readonly bool[] pairPending;
+        private readonly RelationSet groupPending;
+        private readonly RelationSet pairPending;
         private readonly bool[] changed;
         private readonly List<int> changes = [];
         private readonly int[] groupFound;
@@ -28,7 +28,7 @@ internal static partial class ComplementarySuppression
         {
             this.model = model;
             (Low, High) = (new long[model.InitialLow.Length], new long[model.InitialLow.Length]);
-            (groupPending, pairPending) = (new bool[model.Groups.Count], new bool[model.AtMost.Count]);
+            (groupPending, pairPending) = (new RelationSet(model.Groups.Count), new RelationSet(model.AtMost.Count));
             changed = new bool[model.InitialLow.Length];
             (groupFound, pairFound) = (new int[model.Groups.Count], new int[model.AtMost.Count]);
         }
@@ -36,7 +36,7 @@ internal static partial class ComplementarySuppression
         private Propagation((long Low, long High)[] bounds)
         {
             (Low, High) = (bounds.Select(b => b.Low).ToArray(), bounds.Select(b => b.High).ToArray());
-            (groupPending, pairPending, changed) = ([], [], new bool[bounds.Length]);
+            (groupPending, pairPending, changed) = (new RelationSet(0), new RelationSet(0), new bool[bounds.Length]);
             (groupFound, pairFound) = ([], []);
         }
 
@@ -58,8 +58,8 @@ internal static partial class ComplementarySuppression
         public void Restart()
         {
             ResetBounds();
-            Array.Copy(model!.GroupsNarrowingAtStart, groupPending, groupPending.Length);
-            Array.Copy(model.PairsNarrowingAtStart, pairPending, pairPending.Length);
+            groupPending.CopyFrom(model!.GroupsNarrowingAtStart);
+            pairPending.CopyFrom(model.PairsNarrowingAtStart);
         }
 
         /// <summary>Opens a count before <see cref="Run"/> (a withheld row's): the relations holding it are to be applied.</summary>
@@ -75,7 +75,7 @@ internal static partial class ComplementarySuppression
         /// to the model's initial bounds: every relation, or only those holding one of <paramref name="changedCounts"/> (the
         /// others are marked as they were).
         /// </summary>
-        public void FindRelationsNarrowingAtStart(bool[] groups, bool[] pairs, List<int>? changedCounts = null)
+        public void FindRelationsNarrowingAtStart(RelationSet groups, RelationSet pairs, List<int>? changedCounts = null)
         {
             var (all, atMost) = (model!.Groups, model.AtMost);
             ResetBounds();
@@ -147,13 +147,9 @@ internal static partial class ComplementarySuppression
                 }
 
                 var narrowed = false;
-                for (var g = 0; g < groups.Count; g++)
+                for (var g = groupPending.TakeFrom(0); g >= 0; g = groupPending.TakeFrom(g + 1))
                 {
-                    if (groupPending[g])
-                    {
-                        groupPending[g] = false;
-                        narrowed |= groups[g].Exact ? Tighten(groups[g].Members) : TightenAtMostSum(groups[g].Members);
-                    }
+                    narrowed |= groups[g].Exact ? Tighten(groups[g].Members) : TightenAtMostSum(groups[g].Members);
                 }
 
                 foreach (var v in even)
@@ -162,13 +158,9 @@ internal static partial class ComplementarySuppression
                     narrowed |= Narrow(v, Low[v] + (Low[v] & 1), High[v] - (High[v] & 1));
                 }
 
-                for (var p = 0; p < pairs.Count; p++)
+                for (var p = pairPending.TakeFrom(0); p >= 0; p = pairPending.TakeFrom(p + 1))
                 {
-                    if (pairPending[p])
-                    {
-                        pairPending[p] = false;
-                        narrowed |= ApplyPair(pairs[p]);
-                    }
+                    narrowed |= ApplyPair(pairs[p]);
                 }
 
                 if (!narrowed)
@@ -264,12 +256,12 @@ internal static partial class ComplementarySuppression
 
             foreach (var g in model.GroupsOf[v])
             {
-                groupPending[g] = true;
+                groupPending.Add(g);
             }
 
             foreach (var p in model.PairsOf[v])
             {
-                pairPending[p] = true;
+                pairPending.Add(p);
             }
         }
 

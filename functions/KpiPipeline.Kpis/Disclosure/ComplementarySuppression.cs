@@ -580,7 +580,7 @@ internal static partial class ComplementarySuppression
         {
             (Groups, AtMost, Twins, Even) = (groups, atMost, twins, even);
             (InitialLow, InitialHigh) = (new long[variables], new long[variables]);
-            (GroupsNarrowingAtStart, PairsNarrowingAtStart) = (new bool[groups.Count], new bool[atMost.Count]);
+            (GroupsNarrowingAtStart, PairsNarrowingAtStart) = (new RelationSet(groups.Count), new RelationSet(atMost.Count));
             GroupsOf = new Incidence(variables, groups.Count, g => groups[g].Members);
             var pairEnds = new int[2 * atMost.Count];
             for (var p = 0; p < atMost.Count; p++)
@@ -601,10 +601,10 @@ internal static partial class ComplementarySuppression
         public int InitialVersion { get; private set; }
 
         /// <summary>The groups that narrow a count applied alone to the initial bounds; the others narrow nothing there.</summary>
-        public bool[] GroupsNarrowingAtStart { get; }
+        public RelationSet GroupsNarrowingAtStart { get; }
 
         /// <inheritdoc cref="GroupsNarrowingAtStart"/>
-        public bool[] PairsNarrowingAtStart { get; }
+        public RelationSet PairsNarrowingAtStart { get; }
 
         /// <summary>The bounds of the trials (<see cref="Opens"/>), made once.</summary>
         public Propagation Trial => trial ??= new Propagation(this);
