@@ -83,12 +83,12 @@ internal static partial class ComplementarySuppression
             {
                 for (var g = 0; g < all.Count; g++)
                 {
-                    groups[g] = NarrowsAlone(g);
+                    groups.Set(g, NarrowsAlone(g));
                 }
 
                 for (var p = 0; p < atMost.Count; p++)
                 {
-                    pairs[p] = PairNarrowsAlone(p);
+                    pairs.Set(p, PairNarrowsAlone(p));
                 }
 
                 return;
@@ -103,7 +103,7 @@ internal static partial class ComplementarySuppression
                     if (groupFound[g] != stamp)
                     {
                         groupFound[g] = stamp;
-                        groups[g] = NarrowsAlone(g);
+                        groups.Set(g, NarrowsAlone(g));
                     }
                 }
 
@@ -112,7 +112,7 @@ internal static partial class ComplementarySuppression
                     if (pairFound[p] != stamp)
                     {
                         pairFound[p] = stamp;
-                        pairs[p] = PairNarrowsAlone(p);
+                        pairs.Set(p, PairNarrowsAlone(p));
                     }
                 }
             }

@@ -14,23 +14,20 @@ internal static partial class ComplementarySuppression
     {
         private readonly ulong[] words = new ulong[(count + 63) >> 6];
 
-        public bool this[int index]
+        public void Add(int index) => words[index >> 6] |= 1UL << index;
+
+        /// <summary>Adds <paramref name="index"/> when <paramref name="member"/>, else removes it.</summary>
+        public void Set(int index, bool member)
         {
-            get => (words[index >> 6] & (1UL << index)) != 0;
-            set
+            if (member)
             {
-                if (value)
-                {
-                    Add(index);
-                }
-                else
-                {
-                    words[index >> 6] &= ~(1UL << index);
-                }
+                Add(index);
+            }
+            else
+            {
+                words[index >> 6] &= ~(1UL << index);
             }
         }
-
-        public void Add(int index) => words[index >> 6] |= 1UL << index;
 
         /// <summary>This set becomes a copy of <paramref name="other"/> (of the same count).</summary>
         public void CopyFrom(RelationSet other) => Array.Copy(other.words, words, words.Length);
