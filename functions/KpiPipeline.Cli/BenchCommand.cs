@@ -80,6 +80,13 @@ public static class BenchCommand
         stdout.WriteLine(string.Create(c, $"DuckDB reading every episodes.csv and folding the months, nothing else: median {result.MedianDuckDbReadAndFold.TotalSeconds:0.00} s; ratio {result.ReadAndFoldRatio:0.00} (project / that)"));
         stdout.WriteLine(string.Create(c, $"The project's CSV reader reading and splitting every return file (all four kinds), nothing checked: median {result.MedianProjectReadAndSplit.TotalSeconds:0.00} s (the floor under validation; the rest of the project's time is checking, pseudonymising, folding, computing and publishing)"));
         stdout.WriteLine(string.Create(c, $"Processor time (user and system, every thread): project median {result.MedianProjectCpu.TotalSeconds:0.00} s, DuckDB reading and folding {result.MedianDuckDbReadAndFoldCpu.TotalSeconds:0.00} s; ratio {result.ReadAndFoldCpuRatio:0.00} (moves less with the machine than the times above)"));
+        var phases = result.MedianProjectPhases;
+        stdout.WriteLine(string.Create(c, $"The project's processor time by phase (medians): validation and folding {phases.Validation.TotalSeconds:0.00} s, KPIs {phases.Kpis.TotalSeconds:0.00} s, publishing {phases.Publishing.TotalSeconds:0.00} s"));
+        if (result.PublishingParts is { } parts)
+        {
+            stdout.WriteLine(string.Create(c, $"Publishing's parts timed alone (one thread, fastest of {BenchmarkRunner.PartsRepeats}, nothing written to disk): rows built {parts.Rows.TotalSeconds:0.000} s, restricted Parquet {parts.RestrictedParquet.TotalSeconds:0.000} s ({parts.RestrictedRows:N0} rows), disclosure control {parts.Disclosure.TotalSeconds:0.000} s, public Parquet {parts.PublicParquet.TotalSeconds:0.000} s ({parts.PublicRows:N0} rows; {parts.ParquetBytes / 1_048_576.0:0.0} MiB of Parquet in all), scorecards {parts.Scorecards.TotalSeconds:0.000} s ({parts.Pages:N0} pages, {parts.PageBytes / 1_048_576.0:0.0} MiB); {parts.Total.TotalSeconds:0.000} s in all"));
+        }
+
         stdout.WriteLine(string.Create(c, $"Project peak memory: {result.PeakProjectBytes / 1_048_576.0:0} MiB ({result.PeakProjectBytes / 1_073_741_824.0:0.00} GiB) resident; {result.LiveProjectBytes / 1_048_576.0:0} MiB managed heap live after the run with its results held"));
         stdout.WriteLine(string.Create(c, $"Throughput: project {input.TotalRows / project:N0} rows/s, DuckDB {input.TotalRows / duck:N0} rows/s"));
         var monthly = result.MonthlyReturn;

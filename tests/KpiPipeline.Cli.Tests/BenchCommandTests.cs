@@ -41,6 +41,8 @@ public sealed partial class BenchCommandTests
         Assert.Matches(@"Throughput: project [\d,]+ rows/s, DuckDB [\d,]+ rows/s", text);
         Assert.Matches(@"The project's CSV reader reading and splitting every return file \(all four kinds\), nothing checked: median \d+\.\d\d s", text);
         Assert.Matches(@"Processor time \(user and system, every thread\): project median \d+\.\d\d s, DuckDB reading and folding \d+\.\d\d s; ratio \d+\.\d\d", text);
+        Assert.Matches(@"The project's processor time by phase \(medians\): validation and folding \d+\.\d\d s, KPIs \d+\.\d\d s, publishing \d+\.\d\d s", text);
+        Assert.Matches(@"Publishing's parts timed alone \(one thread, fastest of 3, nothing written to disk\): rows built \d+\.\d{3} s, restricted Parquet \d+\.\d{3} s \([\d,]+ rows\), disclosure control \d+\.\d{3} s, public Parquet \d+\.\d{3} s \([\d,]+ rows; [\d.]+ MiB of Parquet in all\), scorecards \d+\.\d{3} s \([\d,]+ pages, [\d.]+ MiB\)", text);
         Assert.Equal(2, Regex.Count(text, @"Run \d/2: project"));
         Assert.False(Directory.Exists(work), "the work folder, not asked to be kept, is removed at the end");
     }
@@ -66,6 +68,33 @@ public sealed partial class BenchCommandTests
         // for the child opening its database around the timed statement).
         Assert.All(result.Runs, run => Assert.InRange(run.ProjectCpu, TimeSpan.FromTicks(1), (run.Project * Environment.ProcessorCount) + TimeSpan.FromSeconds(1)));
         Assert.All(result.Runs, run => Assert.InRange(run.DuckDbReadAndFoldCpu, TimeSpan.FromTicks(1), (run.DuckDbReadAndFold * Environment.ProcessorCount) + TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task Splits_the_projects_processor_time_by_phase_and_times_publishings_parts_over_the_last_run()
+    {
+        var data = RepoPaths.NewTempFolder("bench-data");
+        var work = RepoPaths.NewTempFolder("bench-work");
+        new SyntheticReturnsGenerator(Tiny).WriteTo(Path.Combine(data, "returns"), Path.Combine(data, "reference"));
+
+        var result = await BenchmarkRunner.RunAsync(new BenchmarkOptions(data, work, Runs: 2, Threads: 2), TextWriter.Null, CancellationToken.None);
+
+        // The phases split the run's processor time exactly, each phase taking some.
+        Assert.All(result.Runs, run =>
+        {
+            var phases = run.ProjectPhases;
+            Assert.Equal(run.ProjectCpu, phases.Validation + phases.Kpis + phases.Publishing);
+            Assert.True(phases.Validation > TimeSpan.Zero && phases.Kpis > TimeSpan.Zero && phases.Publishing > TimeSpan.Zero, phases.ToString());
+        });
+        var parts = Assert.IsType<PublishingPartsResult>(result.PublishingParts);
+        Assert.True(parts.Rows > TimeSpan.Zero && parts.RestrictedParquet > TimeSpan.Zero && parts.Disclosure > TimeSpan.Zero
+            && parts.PublicParquet > TimeSpan.Zero && parts.Scorecards > TimeSpan.Zero, parts.ToString());
+        // Disclosure control drops the provider rows: fewer public rows than restricted, and some of both.
+        Assert.InRange(parts.PublicRows, 1, parts.RestrictedRows - 1);
+        Assert.True(parts.ParquetBytes > 0);
+        // Each quarter with returns has a page per area (2) and a national page.
+        Assert.True(parts.Pages > 0 && parts.Pages % 3 == 0, $"{parts.Pages} pages");
+        Assert.True(parts.PageBytes > parts.Pages * 1_000L, $"{parts.PageBytes} bytes of pages");
     }
 
     [GeneratedRegex(@"Agreement: all [\d,]+ compared KPI rows agree")]

@@ -2,8 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Core.Pseudonymisation;
+using KpiPipeline.Core.Reference;
+using KpiPipeline.Kpis.Catalogue;
 using KpiPipeline.Pipeline.Memory;
 using KpiPipeline.Pipeline.Offline;
+using KpiPipeline.Pipeline.Publishing;
+using KpiPipeline.Pipeline.Publishing.Scorecards;
 
 namespace KpiPipeline.Cli.Benchmarks;
 
@@ -32,6 +36,9 @@ public sealed record BenchmarkRun(TimeSpan Project, long ProjectPeakBytes, long 
 
     /// <summary>The project's CSV reader reading and splitting every return file, nothing checked (<see cref="ReadAndSplitTiming"/>).</summary>
     public TimeSpan ProjectReadAndSplit { get; init; }
+
+    /// <summary><see cref="ProjectCpu"/> by phase.</summary>
+    public PhaseCpu ProjectPhases { get; init; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 }
 
 /// <summary>The input sizes the rows-per-second figures are computed from.</summary>
@@ -66,6 +73,13 @@ public sealed record BenchmarkResult(
 
     public TimeSpan MedianProjectReadAndSplit => Median(Runs.Select(r => r.ProjectReadAndSplit));
 
+    /// <summary>The project's processor time by phase (medians of each).</summary>
+    public PhaseCpu MedianProjectPhases => new(
+        Median(Runs.Select(r => r.ProjectPhases.Validation)), Median(Runs.Select(r => r.ProjectPhases.Kpis)), Median(Runs.Select(r => r.ProjectPhases.Publishing)));
+
+    /// <summary>Publishing's parts timed alone over the last run's computation (<see cref="PublishingPartsTiming"/>).</summary>
+    public PublishingPartsResult? PublishingParts { get; init; }
+
     public long PeakProjectBytes => Runs.Max(r => r.ProjectPeakBytes);
 
     public long LiveProjectBytes => Runs.Max(r => r.ProjectLiveBytes);
@@ -83,6 +97,9 @@ public sealed record BenchmarkResult(
 /// </summary>
 public static class BenchmarkRunner
 {
+    /// <summary>How many times each of publishing's parts is timed alone; the fastest is reported.</summary>
+    public const int PartsRepeats = 3;
+
     public static async Task<BenchmarkResult> RunAsync(BenchmarkOptions options, TextWriter progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -92,6 +109,7 @@ public static class BenchmarkRunner
         var asOf = options.AsOf ?? LastDayOfLatestMonth(returns);
         var runs = new List<BenchmarkRun>();
         ComparisonOutcome? comparison = null;
+        PublishingPartsResult? parts = null;
         BenchmarkInput? input = null;
         var warmUp = WarmPageCache(returns);
         await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -100,8 +118,10 @@ public static class BenchmarkRunner
         {
             // A new folder per run, deleted only at the end: creating many files where as many were just deleted is
             // slow on ext4 (it skips recently freed inodes), which would time the file system rather than the project.
-            var (measured, runInput, runComparison) = await MeasureOneRunAsync(options, returns, reference, asOf, run, compare: comparison is null, progress, cancellationToken);
+            var (measured, runInput, runComparison, runParts) = await MeasureOneRunAsync(
+                options, returns, reference, asOf, run, compare: comparison is null, timeParts: run == options.Runs, progress, cancellationToken);
             runs.Add(measured);
+            parts ??= runParts;
             input ??= runInput;
             comparison ??= runComparison;
         }
@@ -112,15 +132,17 @@ public static class BenchmarkRunner
         }
 
         var monthly = await MonthlyReturnTiming.RunAsync(options.DataFolder, asOf, options.MonthlyReturnEpisodes, cancellationToken);
-        return new BenchmarkResult(input!, asOf, options.Threads, runs, comparison!, monthly);
+        return new BenchmarkResult(input!, asOf, options.Threads, runs, comparison!, monthly) { PublishingParts = parts };
     }
 
     /// <summary>
     /// One repeat, in its own method so that nothing of this run's results (hundreds of MiB) is still referenced while
-    /// the next run is measured: an async method keeps its locals alive across the loop.
+    /// the next run is measured: an async method keeps its locals alive across the loop. With <paramref name="timeParts"/>
+    /// (the last run), publishing's parts are then timed alone over its computation, once everything else is measured.
     /// </summary>
-    private static async Task<(BenchmarkRun Run, BenchmarkInput Input, ComparisonOutcome? Comparison)> MeasureOneRunAsync(
-        BenchmarkOptions options, string returns, string reference, DateOnly asOf, int run, bool compare, TextWriter progress, CancellationToken cancellationToken)
+    private static async Task<(BenchmarkRun Run, BenchmarkInput Input, ComparisonOutcome? Comparison, PublishingPartsResult? Parts)> MeasureOneRunAsync(
+        BenchmarkOptions options, string returns, string reference, DateOnly asOf, int run, bool compare, bool timeParts, TextWriter progress,
+        CancellationToken cancellationToken)
     {
         var projectOut = Path.Combine(options.WorkFolder, $"project-run{run}");
         DeleteFolder(projectOut);
@@ -129,12 +151,15 @@ public static class BenchmarkRunner
         ReturnMemoryBetweenPhases.ReturnMemory();
         PeakMemory.Reset();
         var cpuBefore = Environment.CpuUsage.TotalTime;
+        var phases = new PhaseClock(cpuBefore);
         var clock = Stopwatch.StartNew();
         var result = await OfflineProcessor.RunAsync(
-            new OfflineRunOptions(returns, reference, projectOut, asOf, PseudonymisationSecrets.Development, options.Threads, Hooks: new ReturnMemoryBetweenPhases()),
+            new OfflineRunOptions(returns, reference, projectOut, asOf, PseudonymisationSecrets.Development, options.Threads, Hooks: phases),
             cancellationToken);
         var projectTime = clock.Elapsed;
-        var projectCpu = Environment.CpuUsage.TotalTime - cpuBefore;
+        var cpuAfter = Environment.CpuUsage.TotalTime;
+        var projectCpu = cpuAfter - cpuBefore;
+        var phaseCpu = phases.Split(cpuAfter);
         var peak = PeakMemory.PeakBytes();
         var live = GC.GetTotalMemory(forceFullCollection: true);
         var t = result.Timings;
@@ -144,7 +169,8 @@ public static class BenchmarkRunner
         var comparison = compare ? ResultComparison.Compare(result.Computation.Results, duck.ResultCsv) : null;
         await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Run {run}/{options.Runs}: project {projectTime.TotalSeconds:0.00} s (validation {t.Validation.TotalSeconds:0.00} s, " +
-            $"KPIs {t.Kpis.TotalSeconds:0.00} s, Parquet {t.Publishing.TotalSeconds:0.00} s; CPU {projectCpu.TotalSeconds:0.00} s; peak {peak / 1_048_576.0:0} MiB, live {live / 1_048_576.0:0} MiB), " +
+            $"KPIs {t.Kpis.TotalSeconds:0.00} s, Parquet {t.Publishing.TotalSeconds:0.00} s; CPU {projectCpu.TotalSeconds:0.00} s: " +
+            $"{phaseCpu.Validation.TotalSeconds:0.00} / {phaseCpu.Kpis.TotalSeconds:0.00} / {phaseCpu.Publishing.TotalSeconds:0.00} s; peak {peak / 1_048_576.0:0} MiB, live {live / 1_048_576.0:0} MiB), " +
             $"DuckDB {duck.Elapsed.TotalSeconds:0.00} s (reading and folding episodes alone {duck.ReadAndFold.TotalSeconds:0.00} s, CPU {duck.ReadAndFoldCpu.TotalSeconds:0.00} s); " +
             $"the project's CSV reader reading and splitting every file alone {readAndSplit.Elapsed.TotalSeconds:0.00} s (CPU {readAndSplit.Cpu.TotalSeconds:0.00} s)"));
         var measured = new BenchmarkRun(projectTime, peak, live, duck.Elapsed)
@@ -153,8 +179,22 @@ public static class BenchmarkRunner
             ProjectCpu = projectCpu,
             DuckDbReadAndFoldCpu = duck.ReadAndFoldCpu,
             ProjectReadAndSplit = readAndSplit.Elapsed,
+            ProjectPhases = phaseCpu,
         };
-        return (measured, InputOf(result), comparison);
+        var parts = timeParts ? await TimePublishingPartsAsync(result, reference, asOf, progress, cancellationToken) : null;
+        return (measured, InputOf(result), comparison, parts);
+    }
+
+    /// <summary>Publishing's parts timed alone (<see cref="PartsRepeats"/> times each, the fastest kept) over a run's computation.</summary>
+    private static async Task<PublishingPartsResult> TimePublishingPartsAsync(
+        OfflineRunResult result, string reference, DateOnly asOf, TextWriter progress, CancellationToken cancellationToken)
+    {
+        var referenceData = (await ReferenceDataReader.ReadFolderAsync(reference, KpiCatalogue.All.Select(k => k.Id).ToHashSet(), cancellationToken)).Data
+            ?? throw new InvalidOperationException($"The reference data under {reference} could not be read again.");
+        var metadata = new PublicationMetadata(asOf, result.Files.Count(f => f.IsUsedAsOf(asOf)));
+        await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Timing publishing's parts alone over the last run's {result.Computation.Periods.Count} periods, {PartsRepeats} times each, on one thread..."));
+        return await PublishingPartsTiming.MeasureAsync(result.Computation, metadata, ScorecardNames.From(referenceData), PartsRepeats, cancellationToken);
     }
 
     /// <summary>The as-of date used when none is given: the last day of the latest month in the returns folder.</summary>
