@@ -50,9 +50,7 @@ public sealed partial class BenchCommandTests
     [Fact]
     public async Task Every_compared_kpi_row_of_the_project_has_the_same_figures_in_duckdb()
     {
-        var data = RepoPaths.NewTempFolder("bench-data");
-        var work = RepoPaths.NewTempFolder("bench-work");
-        new SyntheticReturnsGenerator(Tiny).WriteTo(Path.Combine(data, "returns"), Path.Combine(data, "reference"));
+        var (data, work) = GeneratedTinyData();
 
         var result = await BenchmarkRunner.RunAsync(new BenchmarkOptions(data, work, Runs: 1, Threads: 1), TextWriter.Null, CancellationToken.None);
 
@@ -73,9 +71,7 @@ public sealed partial class BenchCommandTests
     [Fact]
     public async Task Splits_the_projects_processor_time_by_phase_and_times_publishings_parts_over_the_last_run()
     {
-        var data = RepoPaths.NewTempFolder("bench-data");
-        var work = RepoPaths.NewTempFolder("bench-work");
-        new SyntheticReturnsGenerator(Tiny).WriteTo(Path.Combine(data, "returns"), Path.Combine(data, "reference"));
+        var (data, work) = GeneratedTinyData();
 
         var result = await BenchmarkRunner.RunAsync(new BenchmarkOptions(data, work, Runs: 2, Threads: 2), TextWriter.Null, CancellationToken.None);
 
@@ -95,6 +91,14 @@ public sealed partial class BenchCommandTests
         // Each quarter with returns has a page per area (2) and a national page.
         Assert.True(parts.Pages > 0 && parts.Pages % 3 == 0, $"{parts.Pages} pages");
         Assert.True(parts.PageBytes > parts.Pages * 1_000L, $"{parts.PageBytes} bytes of pages");
+    }
+
+    /// <summary>A new data folder holding the CI size's returns and reference data, and a new work folder.</summary>
+    private static (string Data, string Work) GeneratedTinyData()
+    {
+        var data = RepoPaths.NewTempFolder("bench-data");
+        new SyntheticReturnsGenerator(Tiny).WriteTo(Path.Combine(data, "returns"), Path.Combine(data, "reference"));
+        return (data, RepoPaths.NewTempFolder("bench-work"));
     }
 
     [GeneratedRegex(@"Agreement: all [\d,]+ compared KPI rows agree")]
