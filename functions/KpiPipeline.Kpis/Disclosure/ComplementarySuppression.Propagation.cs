@@ -14,6 +14,8 @@ internal static partial class ComplementarySuppression
     /// </summary>
     private sealed class Propagation
     {
+        private static readonly RelationSet NoRelations = new(0);
+
         private readonly Model? model;
         private readonly RelationSet groupPending;
         private readonly RelationSet pairPending;
@@ -36,7 +38,8 @@ internal static partial class ComplementarySuppression
         private Propagation((long Low, long High)[] bounds)
         {
             (Low, High) = (bounds.Select(b => b.Low).ToArray(), bounds.Select(b => b.High).ToArray());
-            (groupPending, pairPending, changed) = (new RelationSet(0), new RelationSet(0), new bool[bounds.Length]);
+            // Without a model there are no relations to mark (MarkRelationsOf returns at once): both sets are the one empty set.
+            (groupPending, pairPending, changed) = (NoRelations, NoRelations, new bool[bounds.Length]);
             (groupFound, pairFound) = ([], []);
         }
 
