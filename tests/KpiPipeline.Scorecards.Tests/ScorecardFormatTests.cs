@@ -78,6 +78,40 @@ public class ScorecardFormatTests
             && ScorecardFormat.Count(n) == n.ToString("#,##0", CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// Numbers are written from texts kept once made; −0.0 reads <c>-0.0</c> where 0.0 reads <c>0.0</c>, equal as doubles:
+    /// whichever is shown first, the other keeps its own text.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Zero_and_negative_zero_keep_their_own_texts_whichever_is_shown_first(bool negativeFirst)
+    {
+        foreach (var kpi in KpiCatalogue.All.DistinctBy(k => (k.Unit, k.RatioDecimals)))
+        {
+            foreach (var value in negativeFirst ? new[] { -0.0, 0.0 } : [0.0, -0.0])
+            {
+                Assert.Equal(ShownValue(kpi, value), ScorecardFormat.Value(kpi, value));
+                Assert.Equal(ShownValue(kpi, value), ScorecardFormat.AppendValue(new StringBuilder(), kpi, value).ToString());
+            }
+        }
+    }
+
+    /// <summary>The kept texts are let go after tens of thousands of distinct numbers; every number still reads as formatted.</summary>
+    [Fact]
+    public void Numbers_read_as_formatted_across_more_distinct_values_than_are_kept()
+    {
+        var percent = KpiCatalogue.All.First(k => k.Unit == KpiUnit.Percent);
+        for (var round = 0; round < 2; round++)
+        {
+            for (long i = 0; i < 150_000; i += 1 + round)
+            {
+                Assert.Equal(ShownValue(percent, i / 10.0), ScorecardFormat.Value(percent, i / 10.0));
+                Assert.Equal(i.ToString("#,##0", CultureInfo.InvariantCulture), ScorecardFormat.Count(i));
+            }
+        }
+    }
+
     [Theory]
     [InlineData("2025-26-Q1", "2025-26 Q1")]
     [InlineData("1995-96-Q4", "1995-96 Q4")]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using KpiPipeline.Kpis;
@@ -12,30 +13,30 @@ public static class ScorecardFormat
     public static string Value(KpiDefinition kpi, double value)
     {
         ArgumentNullException.ThrowIfNull(kpi);
-        var (format, suffix) = ValueFormat(kpi);
-        return value.ToString(format, CultureInfo.InvariantCulture) + suffix;
+        var (texts, suffix) = ValueFormat(kpi);
+        return texts.Of(value) + suffix;
     }
 
-    /// <summary>Appends <see cref="Value"/> of <paramref name="value"/> to <paramref name="text"/> (no string made on the way).</summary>
+    /// <summary>Appends <see cref="Value"/> of <paramref name="value"/> to <paramref name="text"/>.</summary>
     public static StringBuilder AppendValue(StringBuilder text, KpiDefinition kpi, double value)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(kpi);
-        var (format, suffix) = ValueFormat(kpi);
-        return AppendFormatted(text, value, format).Append(suffix);
+        var (texts, suffix) = ValueFormat(kpi);
+        return text.Append(texts.Of(value)).Append(suffix);
     }
 
-    private static (string Format, string Suffix) ValueFormat(KpiDefinition kpi) => kpi.Unit switch
+    private static (FormattedNumbers Texts, string Suffix) ValueFormat(KpiDefinition kpi) => kpi.Unit switch
     {
-        KpiUnit.Percent => ("0.0", "%"),
-        KpiUnit.Count => (CountFormat, string.Empty),
-        KpiUnit.Days => ("0.#", " days"),
-        KpiUnit.Score => ("+0.0;-0.0;0.0", string.Empty),
+        KpiUnit.Percent => (OneDecimal, "%"),
+        KpiUnit.Count => (CountValue, string.Empty),
+        KpiUnit.Days => (UpToOneDecimal, " days"),
+        KpiUnit.Score => (SignedOneDecimal, string.Empty),
         _ => (RatioFormat(kpi), string.Empty),
     };
 
     /// <summary>A ratio as many decimals as it is published with (CAP01 one, NSP04 two).</summary>
-    private static string RatioFormat(KpiDefinition kpi) => Decimals(kpi) == 1 ? "0.0" : "0.00";
+    private static FormattedNumbers RatioFormat(KpiDefinition kpi) => Decimals(kpi) == 1 ? OneDecimal : TwoDecimals;
 
     /// <summary>The decimals a KPI's published value has (kpis.md section 0).</summary>
     public static int Decimals(KpiDefinition kpi)
@@ -57,25 +58,25 @@ public static class ScorecardFormat
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(kpi);
-        var (format, suffix) = kpi.Unit switch
+        var (texts, suffix) = kpi.Unit switch
         {
-            KpiUnit.Percent => ("0.0", " points"),
-            KpiUnit.Count => (CountFormat, string.Empty),
-            KpiUnit.Days => ("0.#", " days"),
-            KpiUnit.Score => ("0.0", string.Empty),
+            KpiUnit.Percent => (OneDecimal, " points"),
+            KpiUnit.Count => (CountValue, string.Empty),
+            KpiUnit.Days => (UpToOneDecimal, " days"),
+            KpiUnit.Score => (OneDecimal, string.Empty),
             _ => (RatioFormat(kpi), string.Empty),
         };
-        return AppendFormatted(text, Math.Abs(difference), format).Append(suffix);
+        return text.Append(texts.Of(Math.Abs(difference))).Append(suffix);
     }
 
     /// <summary>A count (numerator, denominator, n) as shown.</summary>
-    public static string Count(long count) => count.ToString(WholeCountFormat, CultureInfo.InvariantCulture);
+    public static string Count(long count) => WholeCount.Of(count);
 
     /// <summary>Appends <see cref="Count"/> to <paramref name="text"/>.</summary>
     public static StringBuilder AppendCount(StringBuilder text, long count)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return AppendFormatted(text, count, WholeCountFormat);
+        return text.Append(WholeCount.Of(count));
     }
 
     /// <summary><c>2025-26-Q1</c> → <c>2025-26 Q1</c>.</summary>
@@ -91,22 +92,54 @@ public static class ScorecardFormat
             : text.Append(period);
     }
 
-    private const string CountFormat = "#,##0";
+    private static readonly FormattedNumbers OneDecimal = new("0.0");
+    private static readonly FormattedNumbers TwoDecimals = new("0.00");
+    private static readonly FormattedNumbers UpToOneDecimal = new("0.#");
+    private static readonly FormattedNumbers SignedOneDecimal = new("+0.0;-0.0;0.0");
+    private static readonly FormattedNumbers CountValue = new("#,##0");
 
     /// <summary>
-    /// <see cref="CountFormat"/> for a whole number: the standard format writes the same text (invariant culture: groups of
-    /// three with a comma, a leading minus) without parsing a custom format for each of the pages' hundreds of thousands of counts.
+    /// <c>#,##0</c> for a whole number: the standard format writes the same text (invariant culture: groups of three with a
+    /// comma, a leading minus) without parsing a custom format.
     /// </summary>
-    private const string WholeCountFormat = "N0";
+    private static readonly FormattedNumbers WholeCount = new("N0");
 
-    /// <summary>A number formatted into the text directly; through a string only if it is too long for the stack buffer.</summary>
-    private static StringBuilder AppendFormatted<T>(StringBuilder text, T value, string format)
-        where T : ISpanFormattable
+    /// <summary>
+    /// The text of each number in one format, kept once made: the pages of a fifth of national size write 1.7 million
+    /// values, counts and changes but only some 15 thousand distinct ones, and every call otherwise parsed the format and
+    /// generated the digits again (half of the scorecards' time). One instance holds doubles (keyed by their bits, so that
+    /// −0.0, written <c>-0.0</c>, is not 0.0) or whole numbers, never both. Emptied after <see cref="MaxEntries"/>
+    /// additions, so that a worker running for months does not keep every number it ever wrote. Thread-safe: pages are
+    /// written in parallel.
+    /// </summary>
+    private sealed class FormattedNumbers(string format)
     {
-        Span<char> digits = stackalloc char[64];
-        return value.TryFormat(digits, out var written, format, CultureInfo.InvariantCulture)
-            ? text.Append(digits[..written])
-            : text.Append(value.ToString(format, CultureInfo.InvariantCulture));
+        private const int MaxEntries = 1 << 16;
+        private readonly ConcurrentDictionary<long, string> texts = new();
+        private int added;
+
+        public string Of(double value) => Of(BitConverter.DoubleToInt64Bits(value), value);
+
+        public string Of(long value) => Of(value, value);
+
+        private string Of<T>(long key, T value)
+            where T : IFormattable
+        {
+            if (texts.TryGetValue(key, out var text))
+            {
+                return text;
+            }
+
+            if (Interlocked.Increment(ref added) > MaxEntries)
+            {
+                texts.Clear();
+                Interlocked.Exchange(ref added, 1);
+            }
+
+            text = value.ToString(format, CultureInfo.InvariantCulture);
+            texts.TryAdd(key, text);
+            return text;
+        }
     }
 
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
