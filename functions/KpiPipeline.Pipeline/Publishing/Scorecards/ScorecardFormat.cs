@@ -26,7 +26,7 @@ public static class ScorecardFormat
         return text.Append(texts.Of(value)).Append(suffix);
     }
 
-    private static (FormattedNumbers Texts, string Suffix) ValueFormat(KpiDefinition kpi) => kpi.Unit switch
+    private static (FormattedDoubles Texts, string Suffix) ValueFormat(KpiDefinition kpi) => kpi.Unit switch
     {
         KpiUnit.Percent => (OneDecimal, "%"),
         KpiUnit.Count => (CountValue, string.Empty),
@@ -36,7 +36,7 @@ public static class ScorecardFormat
     };
 
     /// <summary>A ratio as many decimals as it is published with (CAP01 one, NSP04 two).</summary>
-    private static FormattedNumbers RatioFormat(KpiDefinition kpi) => Decimals(kpi) == 1 ? OneDecimal : TwoDecimals;
+    private static FormattedDoubles RatioFormat(KpiDefinition kpi) => Decimals(kpi) == 1 ? OneDecimal : TwoDecimals;
 
     /// <summary>The decimals a KPI's published value has (kpis.md section 0).</summary>
     public static int Decimals(KpiDefinition kpi)
@@ -92,37 +92,32 @@ public static class ScorecardFormat
             : text.Append(period);
     }
 
-    private static readonly FormattedNumbers OneDecimal = new("0.0");
-    private static readonly FormattedNumbers TwoDecimals = new("0.00");
-    private static readonly FormattedNumbers UpToOneDecimal = new("0.#");
-    private static readonly FormattedNumbers SignedOneDecimal = new("+0.0;-0.0;0.0");
-    private static readonly FormattedNumbers CountValue = new("#,##0");
+    private static readonly FormattedDoubles OneDecimal = new("0.0");
+    private static readonly FormattedDoubles TwoDecimals = new("0.00");
+    private static readonly FormattedDoubles UpToOneDecimal = new("0.#");
+    private static readonly FormattedDoubles SignedOneDecimal = new("+0.0;-0.0;0.0");
+    private static readonly FormattedDoubles CountValue = new("#,##0");
 
     /// <summary>
     /// <c>#,##0</c> for a whole number: the standard format writes the same text (invariant culture: groups of three with a
     /// comma, a leading minus) without parsing a custom format.
     /// </summary>
-    private static readonly FormattedNumbers WholeCount = new("N0");
+    private static readonly FormattedWholeNumbers WholeCount = new("N0");
 
     /// <summary>
     /// The text of each number in one format, kept once made: the pages of a fifth of national size write 1.7 million
     /// values, counts and changes but only some 15 thousand distinct ones, and every call otherwise parsed the format and
-    /// generated the digits again (half of the scorecards' time). One instance holds doubles (keyed by their bits, so that
-    /// −0.0, written <c>-0.0</c>, is not 0.0) or whole numbers, never both. Emptied after <see cref="MaxEntries"/>
-    /// additions, so that a worker running for months does not keep every number it ever wrote. Thread-safe: pages are
-    /// written in parallel.
+    /// generated the digits again (a third of the scorecards' time). Emptied after <see cref="MaxEntries"/> additions, so
+    /// that a worker running for months does not keep every number it ever wrote. Thread-safe: pages are written in parallel.
     /// </summary>
-    private sealed class FormattedNumbers(string format)
+    private abstract class FormattedNumbers(string format)
     {
         private const int MaxEntries = 1 << 16;
         private readonly ConcurrentDictionary<long, string> texts = new();
         private int added;
 
-        public string Of(double value) => Of(BitConverter.DoubleToInt64Bits(value), value);
-
-        public string Of(long value) => Of(value, value);
-
-        private string Of<T>(long key, T value)
+        /// <summary>The text of <paramref name="value"/>, kept under <paramref name="key"/>, which only it has.</summary>
+        protected string TextOf<T>(long key, T value)
             where T : IFormattable
         {
             if (texts.TryGetValue(key, out var text))
@@ -140,6 +135,17 @@ public static class ScorecardFormat
             texts.TryAdd(key, text);
             return text;
         }
+    }
+
+    /// <summary>Doubles, keyed by their bits: −0.0, written <c>-0.0</c>, is equal to 0.0 but is not 0.0 here.</summary>
+    private sealed class FormattedDoubles(string format) : FormattedNumbers(format)
+    {
+        public string Of(double value) => TextOf(BitConverter.DoubleToInt64Bits(value), value);
+    }
+
+    private sealed class FormattedWholeNumbers(string format) : FormattedNumbers(format)
+    {
+        public string Of(long value) => TextOf(value, value);
     }
 
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
