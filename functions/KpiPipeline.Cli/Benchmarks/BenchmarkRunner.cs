@@ -181,20 +181,19 @@ public static class BenchmarkRunner
             ProjectReadAndSplit = readAndSplit.Elapsed,
             ProjectPhases = phaseCpu,
         };
-        var parts = timeParts ? await TimePublishingPartsAsync(result, reference, asOf, progress, cancellationToken) : null;
+        var parts = timeParts ? await TimePublishingPartsAsync(result, reference, progress, cancellationToken) : null;
         return (measured, InputOf(result), comparison, parts);
     }
 
     /// <summary>Publishing's parts timed alone (<see cref="PartsRepeats"/> times each, the fastest kept) over a run's computation.</summary>
     private static async Task<PublishingPartsResult> TimePublishingPartsAsync(
-        OfflineRunResult result, string reference, DateOnly asOf, TextWriter progress, CancellationToken cancellationToken)
+        OfflineRunResult result, string reference, TextWriter progress, CancellationToken cancellationToken)
     {
         var referenceData = (await ReferenceDataReader.ReadFolderAsync(reference, KpiCatalogue.All.Select(k => k.Id).ToHashSet(), cancellationToken)).Data
             ?? throw new InvalidOperationException($"The reference data under {reference} could not be read again.");
-        var metadata = new PublicationMetadata(asOf, result.Files.Count(f => f.IsUsedAsOf(asOf)));
         await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Timing publishing's parts alone over the last run's {result.Computation.Periods.Count} periods, {PartsRepeats} times each, on one thread..."));
-        return await PublishingPartsTiming.MeasureAsync(result.Computation, metadata, ScorecardNames.From(referenceData), PartsRepeats, cancellationToken);
+        return await PublishingPartsTiming.MeasureAsync(result.Computation, result.Metadata, ScorecardNames.From(referenceData), PartsRepeats, cancellationToken);
     }
 
     /// <summary>The as-of date used when none is given: the last day of the latest month in the returns folder.</summary>

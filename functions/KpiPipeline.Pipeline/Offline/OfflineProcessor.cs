@@ -55,11 +55,12 @@ public sealed record OfflineFileResult(string BlobName, ValidationReport Report,
     public bool IsUsedAsOf(DateOnly asOf) => Report.Accepted && Report.Path is { } path && path.Month.IsReadAsOf(asOf);
 }
 
-/// <summary>What an offline run did.</summary>
+/// <summary>What an offline run did; <paramref name="Metadata"/> is what its files were published with (as-of date, returns used).</summary>
 public sealed record OfflineRunResult(
     IReadOnlyList<OfflineFileResult> Files,
     KpiComputation Computation,
     PublishedDatasets Published,
+    PublicationMetadata Metadata,
     string OutFolder)
 {
     /// <summary>Wall time of each phase: validating every file, folding and computing the KPIs, publishing Parquet.</summary>
@@ -143,11 +144,12 @@ public static class OfflineProcessor
         var parallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount;
         var computation = hooks.FoldAndCompute(folding, uploads, reference, options.AsOf, parallelism);
         var kpis = clock.Elapsed;
+        var metadata = new PublicationMetadata(options.AsOf, sourceFileCount);
         var published = await KpiPublisher.PublishAsync(
-            computation, new PublicationMetadata(options.AsOf, sourceFileCount),
+            computation, metadata,
             hooks.Publishing(new FolderPublicationStore(options.OutFolder)), cancellationToken,
             parallelism, ScorecardNames.From(reference));
-        return new OfflineRunResult(files, computation, published, Path.GetFullPath(options.OutFolder))
+        return new OfflineRunResult(files, computation, published, metadata, Path.GetFullPath(options.OutFolder))
         {
             Timings = new OfflineRunTimings(validation, kpis - validation, clock.Elapsed - kpis),
         };
