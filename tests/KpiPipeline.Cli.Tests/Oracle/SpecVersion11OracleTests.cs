@@ -1,5 +1,3 @@
-using System.Globalization;
-using KpiPipeline.Core.Dataset;
 using KpiPipeline.Synthetic;
 using KpiPipeline.Testing;
 using Xunit.Abstractions;
@@ -22,49 +20,20 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
 
     private const int MaxListed = 25;
 
-    private static readonly SyntheticOptions Options = SyntheticOptions.Demo with
-    {
-        Seed = 11_0711,
-        Areas = 3,
-        TotalProviders = 5,
-        FirstMonth = new ReportingMonth(2024, 4),
-        Months = 30,
-        PeoplePerProvider = 60,
-        InjectedDefects = 3,
-    };
+    private static readonly SyntheticOptions Options = OracleSql.Returns(seed: 11_0711);
 
     [Fact]
     public async Task Every_version_1_1_row_equals_an_independent_DuckDB_reading_of_the_spec()
     {
-        var root = RepoPaths.NewTempFolder("oracle-1.1");
-        var returns = Path.Combine(root, "returns");
-        var reference = Path.Combine(root, "reference");
-        var output = Path.Combine(root, "out");
-        var generator = new SyntheticReturnsGenerator(Options);
-        generator.WriteTo(returns, reference);
-        var broken = generator.InjectedDefects.Select(d => d.BlobName).ToList();
-        broken.Add(BreakLatestWorkforceFile(returns, generator.Reference.Providers[0].ProviderCode, "2026-01", "2026-03"));
-        broken.AddRange(EdgeReturns.WriteTo(returns, reference));
-
-        Assert.Equal(0, await ProcessCommand.RunAsync(
-            returns, reference, output, AsOf, developmentSecrets: true, TextWriter.Null, TextWriter.Null, CancellationToken.None));
-
-        // The oracle does not validate: it is told which files were broken, and the project must have rejected exactly those.
-        var report = await RunReportTable.ReadAsync(output);
-        Assert.Equal(broken.Order(StringComparer.Ordinal), report.Values.Where(r => !r.Accepted).Select(r => r.FileName).Order(StringComparer.Ordinal));
-        var rejectedList = Path.Combine(root, "rejected.csv");
-        await File.WriteAllTextAsync(rejectedList, "path\n" + string.Concat(broken.Select(b => b + "\n")));
-
+        var run = await OracleSql.ProcessAsync(
+            "oracle-1.1", Options, AsOf,
+            (returns, generator) => [BreakLatestWorkforceFile(returns, generator.Reference.Providers[0].ProviderCode, "2026-01", "2026-03")]);
         await using var session = DuckDb.OpenSession();
-        await session.QueryAsync((await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "KpiPipeline.Cli.Tests", "Oracle", "spec-1.1.sql")))
-            .Replace("{{returns}}", Quote(returns), StringComparison.Ordinal)
-            .Replace("{{reference}}", Quote(reference), StringComparison.Ordinal)
-            .Replace("{{asof}}", AsOf, StringComparison.Ordinal)
-            .Replace("{{rejected}}", Quote(rejectedList), StringComparison.Ordinal));
-        await session.QueryAsync(Comparison.Replace("{{output}}", Quote(output), StringComparison.Ordinal));
+        await OracleSql.RunReadingAsync(session, "spec-1.1.sql", run);
+        await session.QueryAsync(Comparison.Replace("{{output}}", OracleSql.Quote(run.Output), StringComparison.Ordinal));
 
         log.WriteLine("dataset kpi rows-compared non-zero-numerators provisional hand-made-area-non-zero suppressed");
-        var summary = await Query(session,
+        var summary = await OracleSql.QueryAsync(session,
             "SELECT dataset, kpi_id, count(*) AS compared, count(*) FILTER (WHERE numerator > 0) AS non_zero, " +
             "count(*) FILTER (WHERE status = 'provisional') AS provisional, " +
             "count(*) FILTER (WHERE unit_code IN ('ZZ01', 'ZZ02', 'E06000099') AND numerator > 0) AS edge_area, " +
@@ -75,19 +44,19 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
             log.WriteLine(string.Join(' ', row));
         }
 
-        var differences = await Query(session,
+        var differences = await OracleSql.QueryAsync(session,
             $"SELECT description FROM differences ORDER BY dataset DESC, kpi_id, period, level, unit_code, dimension, dimension_value LIMIT {MaxListed}");
-        var count = Convert.ToInt64((await Query(session, "SELECT count(*) FROM differences"))[0][0], CultureInfo.InvariantCulture);
+        var count = OracleSql.Number((await OracleSql.QueryAsync(session, "SELECT count(*) FROM differences"))[0][0]);
         Assert.True(count == 0,
             $"{count} rows differ between kpi process and the DuckDB reading of kpis.md section 10 (first {MaxListed}; " +
             "oracle = Oracle/spec-1.1.sql):\n" + string.Join('\n', differences.Select(d => d[0])));
 
         // Rows the project withheld beyond the oracle's reading (complementary suppression) are accepted above; they must
         // stay a small share of the public rows, or a fault that blanked everything would pass.
-        var beyond = (await Query(session,
+        var beyond = (await OracleSql.QueryAsync(session,
             "SELECT count(*) FILTER (WHERE p.suppressed AND NOT o.suppressed), count(*) FROM oracle_all o " +
             "JOIN project_rows p USING (dataset, period, level, unit_code, kpi_id, dimension, dimension_value) WHERE o.dataset = 'public'"))[0];
-        var (withheldBeyond, publicCompared) = (Convert.ToInt64(beyond[0], CultureInfo.InvariantCulture), Convert.ToInt64(beyond[1], CultureInfo.InvariantCulture));
+        var (withheldBeyond, publicCompared) = (OracleSql.Number(beyond[0]), OracleSql.Number(beyond[1]));
         log.WriteLine($"public rows suppressed by the project only (complementary suppression): {withheldBeyond} of {publicCompared}");
         Assert.True(withheldBeyond * 100 <= publicCompared, $"{withheldBeyond} of {publicCompared} public rows are suppressed beyond outputs.md section 4.");
 
@@ -98,8 +67,8 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
         Assert.Equal(32, kpis.Count);
         foreach (var (kpi, row) in kpis.Where(k => k.Key.StartsWith("restricted ", StringComparison.Ordinal)))
         {
-            Assert.True(Number(row[3]) > 0, $"{kpi} has no row with a non-zero numerator.");
-            Assert.True(Number(row[5]) > 0, $"{kpi} has no non-zero numerator in the hand-made area.");
+            Assert.True(OracleSql.Number(row[3]) > 0, $"{kpi} has no row with a non-zero numerator.");
+            Assert.True(OracleSql.Number(row[5]) > 0, $"{kpi} has no non-zero numerator in the hand-made area.");
         }
 
         foreach (var kpi in new[]
@@ -108,15 +77,13 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
                      "HAT01_engaged_12_months",
                  })
         {
-            Assert.True(Number(kpis["restricted " + kpi][4]) > 0, $"{kpi} has no provisional row.");
+            Assert.True(OracleSql.Number(kpis["restricted " + kpi][4]) > 0, $"{kpi} has no provisional row.");
         }
 
         var publicRows = kpis.Where(k => k.Key.StartsWith("public ", StringComparison.Ordinal)).Select(k => k.Value).ToList();
-        Assert.True(publicRows.Sum(r => Number(r[3])) > 1000 && publicRows.Sum(r => Number(r[6])) > 1000,
+        Assert.True(publicRows.Sum(r => OracleSql.Number(r[3])) > 1000 && publicRows.Sum(r => OracleSql.Number(r[6])) > 1000,
             "The public dataset has too few rounded or suppressed rows to check disclosure control.");
     }
-
-    private static long Number(string text) => long.Parse(text, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The project's rows of the oracle's KPIs in both datasets, every level, every dimension it publishes for them, joined
@@ -185,13 +152,5 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
         var header = File.ReadLines(file).First();
         File.WriteAllText(file, header + "\n");
         return Path.GetRelativePath(returns, file).Replace('\\', '/');
-    }
-
-    private static string Quote(string path) => path.Replace('\\', '/').Replace("'", "''", StringComparison.Ordinal);
-
-    private static async Task<List<string[]>> Query(DuckDbSession session, string sql)
-    {
-        var result = await session.QueryAsync(sql);
-        return [.. result.Rows.Select(row => result.Columns.Select(c => DuckDb.Text(row.GetProperty(c))).ToArray())];
     }
 }
