@@ -22,10 +22,18 @@ public static class SyntheticFolder
     /// <summary>The returns of <paramref name="options"/> in a new folder of its own: its returns/ and reference/.</summary>
     public static (string Returns, string Reference) Create(string label, SyntheticOptions options)
     {
+        var (returns, reference, _) = CreateWithGenerator(label, options);
+        return (returns, reference);
+    }
+
+    /// <summary><see cref="Create(string, SyntheticOptions)"/>, with the generator that wrote them (its defects, its reference data).</summary>
+    public static (string Returns, string Reference, SyntheticReturnsGenerator Generator) CreateWithGenerator(string label, SyntheticOptions options)
+    {
         var root = RepoPaths.NewTempFolder(label);
         var returns = Path.Combine(root, "returns");
         var reference = Path.Combine(root, "reference");
-        new SyntheticReturnsGenerator(options).WriteTo(returns, reference);
-        return (returns, reference);
+        var generator = new SyntheticReturnsGenerator(options);
+        generator.WriteTo(returns, reference);
+        return (returns, reference, generator);
     }
 }

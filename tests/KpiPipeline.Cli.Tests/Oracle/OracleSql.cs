@@ -43,12 +43,9 @@ internal static class OracleSql
     public static async Task<OracleRun> ProcessAsync(
         string name, SyntheticOptions options, string asOf, Func<string, SyntheticReturnsGenerator, IEnumerable<string>>? breakMore = null)
     {
-        var root = RepoPaths.NewTempFolder(name);
-        var returns = Path.Combine(root, "returns");
-        var reference = Path.Combine(root, "reference");
+        var (returns, reference, generator) = SyntheticFolder.CreateWithGenerator(name, options);
+        var root = Path.GetDirectoryName(returns)!;
         var output = Path.Combine(root, "out");
-        var generator = new SyntheticReturnsGenerator(options);
-        generator.WriteTo(returns, reference);
         var broken = generator.InjectedDefects.Select(d => d.BlobName).ToList();
         broken.AddRange(breakMore?.Invoke(returns, generator) ?? []);
         broken.AddRange(EdgeReturns.WriteTo(returns, reference));
