@@ -1,4 +1,5 @@
 using System.Globalization;
+using KpiPipeline.Cli.Benchmarks;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Synthetic;
 using KpiPipeline.Testing;
@@ -18,6 +19,9 @@ internal sealed record OracleRun(string Returns, string Reference, string Output
 /// </summary>
 internal static class OracleSql
 {
+    /// <summary>How many differing rows a failure lists.</summary>
+    public const int MaxListed = 25;
+
     /// <summary>
     /// The returns an oracle test generates, each with a seed no other test uses: 3 areas of 5 providers, 2024-04 to
     /// 2026-09 (so an as-of date in 2026-07 leaves later months' returns ignored), 60 people a provider, 3 broken files.
@@ -67,13 +71,31 @@ internal static class OracleSql
     /// </summary>
     public static async Task RunReadingAsync(DuckDbSession session, string file, OracleRun run) =>
         await session.QueryAsync((await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "KpiPipeline.Cli.Tests", "Oracle", file)))
-            .Replace("{{returns}}", Quote(run.Returns), StringComparison.Ordinal)
-            .Replace("{{reference}}", Quote(run.Reference), StringComparison.Ordinal)
+            .Replace("{{returns}}", DuckDbSide.Quote(run.Returns), StringComparison.Ordinal)
+            .Replace("{{reference}}", DuckDbSide.Quote(run.Reference), StringComparison.Ordinal)
             .Replace("{{asof}}", run.AsOf, StringComparison.Ordinal)
-            .Replace("{{rejected}}", Quote(run.RejectedList), StringComparison.Ordinal));
+            .Replace("{{rejected}}", DuckDbSide.Quote(run.RejectedList), StringComparison.Ordinal));
 
-    /// <summary>A path as the text of a DuckDB string literal (forward slashes, quotes doubled).</summary>
-    public static string Quote(string path) => path.Replace('\\', '/').Replace("'", "''", StringComparison.Ordinal);
+    /// <summary>
+    /// Runs a test's <paramref name="comparison"/> with its <c>{{output}}</c> filled in with <paramref name="run"/>'s output: it
+    /// joins the project's rows to the reading's and makes a <c>differences</c> table, a <c>description</c> of each.
+    /// </summary>
+    public static async Task CompareAsync(DuckDbSession session, string comparison, OracleRun run) =>
+        await session.QueryAsync(comparison.Replace("{{output}}", DuckDbSide.Quote(run.Output), StringComparison.Ordinal));
+
+    /// <summary>
+    /// Asserts the <c>differences</c> table empty, listing its first <see cref="MaxListed"/> in <paramref name="orderBy"/>
+    /// order: "{count} <paramref name="rows"/> differ between kpi process and the DuckDB reading of <paramref name="specPart"/>
+    /// (…; oracle = Oracle/<paramref name="reading"/>)".
+    /// </summary>
+    public static async Task AssertNoDifferencesAsync(DuckDbSession session, string orderBy, string rows, string specPart, string reading)
+    {
+        var differences = await QueryAsync(session, $"SELECT description FROM differences ORDER BY {orderBy} LIMIT {MaxListed}");
+        var count = Number((await QueryAsync(session, "SELECT count(*) FROM differences"))[0][0]);
+        Assert.True(count == 0,
+            $"{count} {rows} differ between kpi process and the DuckDB reading of {specPart} (first {MaxListed}; " +
+            $"oracle = Oracle/{reading}):\n" + string.Join('\n', differences.Select(d => d[0])));
+    }
 
     public static long Number(string text) => long.Parse(text, CultureInfo.InvariantCulture);
 

@@ -18,8 +18,6 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
     /// <summary>Mid-month: 2026-27-Q1 and Q2 are provisional for CJ01, Q2 for HAT01; later months' returns are ignored.</summary>
     private const string AsOf = "2026-07-15";
 
-    private const int MaxListed = 25;
-
     private static readonly SyntheticOptions Options = OracleSql.Returns(seed: 11_0711);
 
     [Fact]
@@ -30,7 +28,7 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
             (returns, generator) => [BreakLatestWorkforceFile(returns, generator.Reference.Providers[0].ProviderCode, "2026-01", "2026-03")]);
         await using var session = DuckDb.OpenSession();
         await OracleSql.RunReadingAsync(session, "spec-1.1.sql", run);
-        await session.QueryAsync(Comparison.Replace("{{output}}", OracleSql.Quote(run.Output), StringComparison.Ordinal));
+        await OracleSql.CompareAsync(session, Comparison, run);
 
         log.WriteLine("dataset kpi rows-compared non-zero-numerators provisional hand-made-area-non-zero suppressed");
         var summary = await OracleSql.QueryAsync(session,
@@ -44,12 +42,9 @@ public sealed class SpecVersion11OracleTests(ITestOutputHelper log)
             log.WriteLine(string.Join(' ', row));
         }
 
-        var differences = await OracleSql.QueryAsync(session,
-            $"SELECT description FROM differences ORDER BY dataset DESC, kpi_id, period, level, unit_code, dimension, dimension_value LIMIT {MaxListed}");
-        var count = OracleSql.Number((await OracleSql.QueryAsync(session, "SELECT count(*) FROM differences"))[0][0]);
-        Assert.True(count == 0,
-            $"{count} rows differ between kpi process and the DuckDB reading of kpis.md section 10 (first {MaxListed}; " +
-            "oracle = Oracle/spec-1.1.sql):\n" + string.Join('\n', differences.Select(d => d[0])));
+        await OracleSql.AssertNoDifferencesAsync(
+            session, "dataset DESC, kpi_id, period, level, unit_code, dimension, dimension_value", "rows",
+            "kpis.md section 10", "spec-1.1.sql");
 
         // Rows the project withheld beyond the oracle's reading (complementary suppression) are accepted above; they must
         // stay a small share of the public rows, or a fault that blanked everything would pass.
