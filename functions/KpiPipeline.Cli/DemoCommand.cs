@@ -19,11 +19,18 @@ namespace KpiPipeline.Cli;
 /// </summary>
 public static class DemoCommand
 {
+    /// <summary>The file that marks a folder as made by <c>kpi demo</c>.</summary>
+    public const string WorkFolderMark = ".kpi-demo";
+
     private const string ComputeKpisFunction = "ComputeKpis";
 
     public static Command Create()
     {
-        var work = new Option<DirectoryInfo>("--work") { Description = "Folder for the demo's output", DefaultValueFactory = _ => new DirectoryInfo(".demo") };
+        var work = new Option<DirectoryInfo>("--work")
+        {
+            Description = "Folder for the demo's output, replaced on every run; a folder that is not empty is used only if an earlier demo made it",
+            DefaultValueFactory = _ => new DirectoryInfo(".demo"),
+        };
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic returns", DefaultValueFactory = _ => SyntheticOptions.Demo.Seed };
         var defects = new Option<int>("--defects") { Description = "Deliberately bad files among the uploads", DefaultValueFactory = _ => 2 };
         var command = new Command("demo", "Run the whole pipeline locally on Azurite with synthetic returns") { work, seed, defects };
@@ -35,12 +42,12 @@ public static class DemoCommand
     public static async Task<int> RunAsync(string workFolder, int seed, int defects, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (Directory.Exists(workFolder))
+        if (PrepareWorkFolder(workFolder) is { } refusal)
         {
-            Directory.Delete(workFolder, recursive: true);
+            output.WriteLine(refusal);
+            return 2;
         }
 
-        Directory.CreateDirectory(workFolder);
         await using var local = await LocalPipeline.StartAsync(output, azuriteFolder: null, cancellationToken);
         var storage = local.Storage;
         var host = local.Host;
@@ -95,9 +102,13 @@ public static class DemoCommand
             }
         }
 
+        // Every upload's report as its provider received it, copied out of Azurite (which the demo keeps in memory).
+        var reportsFolder = Path.Combine(workFolder, "reports");
+        await BlobPublicationStore.CopyToFolderAsync(storage.GetBlobContainerClient("reports"), reportsFolder, cancellationToken);
         foreach (var rejection in rejected)
         {
-            output.WriteLine($"  rejected with a report: {rejection.Summary}");
+            var report = rejection.ReportBlobName is { } name ? Path.GetFullPath(Path.Combine(reportsFolder, name.Replace('/', Path.DirectorySeparatorChar))) : "none";
+            output.WriteLine($"  rejected with a report: {rejection.BlobName} ({Count(rejection.Errors, "error")}, {Count(rejection.Warnings, "warning")}); report {report}");
         }
 
         output.WriteLine($"Firing the {ComputeKpisFunction} timer...");
@@ -122,6 +133,7 @@ public static class DemoCommand
         output.WriteLine("Each upload declared the time its provider would have sent it (the 10th of the next month), so DQ01 (returns on time) reads as in service.");
         output.WriteLine($"Published Parquet (copied from Azurite's 'published' container): {Path.GetFullPath(publishedFolder)}");
         output.WriteLine($"  DuckDB: SELECT * FROM read_parquet('{Path.GetFullPath(Path.Combine(publishedFolder, KpiPublisher.PublicPrefix))}/*/*.parquet', hive_partitioning = true);");
+        output.WriteLine($"Every upload's report, as its provider received it: {Path.GetFullPath(reportsFolder)}");
         if (ScorecardToOpen(publishedFolder) is { } scorecard)
         {
             output.WriteLine($"Scorecard of the last full quarter (open it in a browser): {scorecard}");
@@ -156,7 +168,33 @@ public static class DemoCommand
         return period is null ? null : Directory.GetFiles(period, "area=*.html").Order(StringComparer.Ordinal).Select(Path.GetFullPath).FirstOrDefault();
     }
 
-    /// <summary>Reads the restricted dataset back through the project's Parquet layout of kpi_results, for the on-screen table.</summary>
+    /// <summary>
+    /// Empties <paramref name="workFolder"/> for a run, or creates it, and marks it as the demo's; null when done. A folder
+    /// that is not empty is emptied only when an earlier demo made it (it holds the mark, or only the <c>published</c>
+    /// folder demos wrote before there was a mark), so that a mistyped <c>--work</c> (<c>.</c>, a home folder) deletes
+    /// nothing: the reason it is refused is returned instead.
+    /// </summary>
+    public static string? PrepareWorkFolder(string workFolder)
+    {
+        ArgumentNullException.ThrowIfNull(workFolder);
+        var full = Path.GetFullPath(workFolder);
+        if (Directory.Exists(full))
+        {
+            var entries = Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName).ToList();
+            if (entries.Count > 0 && !entries.Contains(WorkFolderMark) && !entries.All(e => e == "published"))
+            {
+                return $"kpi demo: {full} is not empty and was not made by kpi demo, which empties its work folder on every run; " +
+                       "nothing was deleted. Give --work a new or empty folder.";
+            }
+
+            Directory.Delete(full, recursive: true);
+        }
+
+        Directory.CreateDirectory(full);
+        File.WriteAllText(Path.Combine(full, WorkFolderMark), "This folder is kpi demo's: every run of kpi demo with --work naming it empties it first.\n");
+        return null;
+    }
+
     /// <summary>
     /// The demo uploads a year of returns at once; each declares when its provider would have sent it, the 10th of the
     /// following month (a second apart, in upload order, so a later correction stays later), unless that is still to come.
@@ -175,6 +213,9 @@ public static class DemoCommand
             : new Dictionary<string, string> { [ReturnIngestService.DeclaredUploadTimeMetadata] = new DateTimeOffset(due).ToString("O", CultureInfo.InvariantCulture) };
     }
 
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    /// <summary>Reads the restricted dataset back through the project's Parquet layout of kpi_results, for the on-screen table.</summary>
     private static async Task<List<KpiResult>> ReadRestrictedAsync(string publishedFolder, CancellationToken cancellationToken)
     {
         var rows = new List<KpiResult>();

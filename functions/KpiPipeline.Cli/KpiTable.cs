@@ -4,7 +4,10 @@ using KpiPipeline.Kpis;
 
 namespace KpiPipeline.Cli;
 
-/// <summary>Renders one unit's KPIs as a text table: a row per KPI, a column per quarter, values with their RAG rating.</summary>
+/// <summary>
+/// Renders one unit's KPIs from restricted rows as a text table: a row per KPI, a column per quarter, values with their RAG
+/// rating; then what a reader comparing it with the public dataset, or reading the last quarter, needs to know.
+/// </summary>
 public static class KpiTable
 {
     public static void Write(TextWriter output, IReadOnlyList<KpiResult> results, string level, string unitCode, int maxPeriods)
@@ -20,7 +23,7 @@ public static class KpiTable
         var widths = periods.Select(p => Math.Max(p.Length, periods.Max(q => kpis.Max(k => cells.GetValueOrDefault((k, q), "").Length)))).ToList();
         var line = new StringBuilder();
         var unit = level == KpiVocabulary.LevelAll ? $"{unitCode} (every provider, area and nation together)" : $"{level} {unitCode}";
-        output.WriteLine($"KPIs for {unit} (value [rag], * = provisional)");
+        output.WriteLine($"KPIs for {unit}, restricted dataset (value [rag], * = provisional)");
         line.Append("KPI".PadRight(idWidth));
         for (var i = 0; i < periods.Count; i++)
         {
@@ -39,6 +42,15 @@ public static class KpiTable
 
             output.WriteLine(line.ToString());
         }
+
+        if (periods.Count > 0 && rows.FirstOrDefault(r => r.Period == periods[^1]) is { } last && last.PeriodEnd > last.AsOf)
+        {
+            var asOf = last.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            output.WriteLine($"{last.Period} holds the as-of date {asOf} and is still in progress: its counts of what happens in a " +
+                             "quarter (starts, exits, presentations, needles) cover part of it, and its ratings read them as they stand.");
+        }
+
+        output.WriteLine("The public dataset rounds counts to the nearest 5 and withholds small ones (disclosure control), so its figures differ a little from these.");
     }
 
     private static string Cell(KpiResult row)

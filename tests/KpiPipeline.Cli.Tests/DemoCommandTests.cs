@@ -29,7 +29,17 @@ public sealed class DemoCommandTests
         Assert.Equal(generated.Count - 1, months.Sum(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
         Assert.Contains("KPIs for ALL (every provider, area and nation together)", text, StringComparison.Ordinal);
         Assert.Contains("ACC01_waited_3_weeks_or_less", text, StringComparison.Ordinal);
-        Assert.Contains("rejected with a report", text, StringComparison.Ordinal);
+        // The rejected upload's report, as its provider received it, is copied out of Azurite to the path the demo names.
+        var rejection = Regex.Match(text, @"^  rejected with a report: (\S+) \((\d+) errors?, \d+ warnings?\); report (.+)$", RegexOptions.Multiline);
+        Assert.True(rejection.Success, text);
+        var report = await File.ReadAllTextAsync(rejection.Groups[3].Value);
+        Assert.Contains("\"accepted\":false", report.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains(rejection.Groups[1].Value, report, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(work, DemoCommand.WorkFolderMark)));
+
+        // The table is the restricted dataset's, and its last quarter holds today, which is still in progress.
+        Assert.Contains("restricted dataset", text, StringComparison.Ordinal);
+        Assert.Contains("is still in progress", text, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED", text, StringComparison.Ordinal);
 
         var glob = DuckDb.Literal(Path.Combine(work, "published", "public", "kpi_results") + "/*/*.parquet");
@@ -49,5 +59,43 @@ public sealed class DemoCommandTests
         Assert.Contains($"Scorecard of the last full quarter (open it in a browser): {scorecard}", text, StringComparison.Ordinal);
         Assert.Contains("KPI scorecard", await File.ReadAllTextAsync(scorecard), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(scorecard)!.Replace("restricted", "public", StringComparison.Ordinal), "national.html")));
+    }
+
+    [Fact]
+    public async Task Refuses_a_work_folder_it_did_not_make_and_deletes_nothing()
+    {
+        var work = RepoPaths.NewTempFolder("demo-not-its-own");
+        var kept = Path.Combine(work, "keep.txt");
+        await File.WriteAllTextAsync(kept, "a user's file");
+        using var stdout = new StringWriter();
+
+        var exit = await DemoCommand.RunAsync(work, seed: 11, defects: 1, stdout, CancellationToken.None);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("is not empty and was not made by kpi demo", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Equal("a user's file", await File.ReadAllTextAsync(kept));
+        Assert.False(File.Exists(Path.Combine(work, DemoCommand.WorkFolderMark)));
+    }
+
+    [Fact]
+    public async Task Empties_a_work_folder_an_earlier_demo_made_or_an_empty_one()
+    {
+        var work = RepoPaths.NewTempFolder("demo-its-own");
+        Assert.Null(DemoCommand.PrepareWorkFolder(work));
+        var earlier = Path.Combine(work, "published", "old.parquet");
+        Directory.CreateDirectory(Path.GetDirectoryName(earlier)!);
+        await File.WriteAllTextAsync(earlier, "an earlier run's output");
+
+        Assert.Null(DemoCommand.PrepareWorkFolder(work));
+
+        Assert.False(File.Exists(earlier));
+        Assert.True(File.Exists(Path.Combine(work, DemoCommand.WorkFolderMark)));
+
+        // A folder holding only published/ is one a demo wrote before folders were marked.
+        File.Delete(Path.Combine(work, DemoCommand.WorkFolderMark));
+        Directory.CreateDirectory(Path.GetDirectoryName(earlier)!);
+        await File.WriteAllTextAsync(earlier, "an earlier run's output");
+        Assert.Null(DemoCommand.PrepareWorkFolder(work));
+        Assert.False(File.Exists(earlier));
     }
 }
