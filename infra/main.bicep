@@ -55,7 +55,7 @@ param analysts array = []
 @description('Replication of the data storage account.')
 param dataStorageSku string = 'Standard_ZRS'
 
-@description('Create the Event Grid subscription in this deployment. Needs the code deployed first (the webhook key exists only then); azd does it in the postdeploy hook.')
+@description('Create the Event Grid subscription in this deployment. Needs the code deployed first (the webhook key exists only then); azd does it in the postprovision hook (infra/hooks/postprovision.sh, .ps1 on Windows) after deploying the code.')
 param deployEventSubscription bool = false
 
 // The storage the code uses: KpiPipelineOptions defaults and PipelineStorage's queue. The tests in

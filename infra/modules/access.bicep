@@ -83,9 +83,14 @@ resource published 'Microsoft.Storage/storageAccounts/blobServices/containers@20
 var unlessRead = '!(ActionMatches{\'${blobRead}\'} AND NOT SubOperationMatches{\'Blob.List\'})'
 var unlessList = '!(ActionMatches{\'${blobRead}\'} AND SubOperationMatches{\'Blob.List\'})'
 var unlessWrite = '!(ActionMatches{\'${blobWrite}\'}) AND !(ActionMatches{\'${blobAdd}\'})'
+// The files published at the container's root, beside restricted/ and public/ (KpiPublisher.CatalogueFile and
+// KpiPublisher.AreasFile): the KPI catalogue and the areas with their nations, which both readers join to the rows.
 var catalogue = 'kpi_catalogue.parquet'
-var restrictedReadCondition = '((${unlessRead}) OR (${pathAttribute} StringStartsWith \'restricted/\' OR ${pathAttribute} StringEquals \'${catalogue}\')) AND ((${unlessList}) OR (${prefixAttribute} StringStartsWith \'restricted/\' OR ${prefixAttribute} StringStartsWith \'kpi_catalogue\'))'
-var publicReadCondition = '((${unlessRead}) OR (${pathAttribute} StringStartsWith \'public/\' OR ${pathAttribute} StringEquals \'${catalogue}\')) AND ((${unlessList}) OR (${prefixAttribute} StringStartsWith \'public/\' OR ${prefixAttribute} StringStartsWith \'kpi_catalogue\'))'
+var areas = 'kpi_areas.parquet'
+var rootFilesRead = '${pathAttribute} StringEquals \'${catalogue}\' OR ${pathAttribute} StringEquals \'${areas}\''
+var rootFilesListPrefix = 'kpi_'
+var restrictedReadCondition = '((${unlessRead}) OR (${pathAttribute} StringStartsWith \'restricted/\' OR ${rootFilesRead})) AND ((${unlessList}) OR (${prefixAttribute} StringStartsWith \'restricted/\' OR ${prefixAttribute} StringStartsWith \'${rootFilesListPrefix}\'))'
+var publicReadCondition = '((${unlessRead}) OR (${pathAttribute} StringStartsWith \'public/\' OR ${rootFilesRead})) AND ((${unlessList}) OR (${prefixAttribute} StringStartsWith \'public/\' OR ${prefixAttribute} StringStartsWith \'${rootFilesListPrefix}\'))'
 
 resource providerUploads 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for provider in providers: {
   name: guid(returns.id, provider.principalId, uploaderRole.id)
@@ -120,7 +125,7 @@ resource commissionerReads 'Microsoft.Authorization/roleAssignments@2022-04-01' 
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
     principalId: reader.principalId
     principalType: reader.principalType
-    description: 'Commissioners: read ${publishedContainer}/restricted/ and the KPI catalogue'
+    description: 'Commissioners: read ${publishedContainer}/restricted/, the KPI catalogue and the areas file'
     conditionVersion: '2.0'
     condition: restrictedReadCondition
   }
@@ -133,7 +138,7 @@ resource analystReads 'Microsoft.Authorization/roleAssignments@2022-04-01' = [fo
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataReader)
     principalId: reader.principalId
     principalType: reader.principalType
-    description: 'Analysts: read ${publishedContainer}/public/ and the KPI catalogue'
+    description: 'Analysts: read ${publishedContainer}/public/, the KPI catalogue and the areas file'
     conditionVersion: '2.0'
     condition: publicReadCondition
   }

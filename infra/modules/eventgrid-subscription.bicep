@@ -1,8 +1,8 @@
 // Delivers BlobCreated events for the returns container to the IngestReturn blob trigger (Event Grid source).
 // The webhook needs the Functions host's 'blobs_extension' system key, which exists only once the code is deployed and
 // the host has started, and Event Grid validates the endpoint when the subscription is created. So this module is
-// deployed after the code (azd postdeploy hook, infra/hooks/postdeploy.sh), or by main.bicep with
-// deployEventSubscription=true on a later provision.
+// deployed after the code: by the azd postprovision hook (infra/hooks/postprovision.sh, .ps1 on Windows; azure.yaml),
+// which deploys the code and then this module, or by main.bicep with deployEventSubscription=true on a later provision.
 
 param systemTopicName string
 param functionAppName string

@@ -144,7 +144,7 @@ public sealed class ProcessCommandTests
 
         var rejected = stdout.ToString().Split('\n').Where(l => l.StartsWith("  rejected ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, rejected.Count);
-        Assert.Contains(rejected, l => l.StartsWith($"  rejected {Relative(returns, episodes)}: 1 error, first: row 2, column sex: E05 ", StringComparison.Ordinal));
+        Assert.Contains(rejected, l => l.StartsWith($"  rejected {Relative(returns, episodes)}: 1 error, first: row 2 (line 3 of the file), column sex: E05 ", StringComparison.Ordinal));
         Assert.Contains(rejected, l => l.StartsWith($"  rejected {Relative(returns, reviews)}: 1 error, first: F12 ", StringComparison.Ordinal));
         Assert.All(rejected, l => Assert.EndsWith(".report.json)", l.TrimEnd(), StringComparison.Ordinal));
     }

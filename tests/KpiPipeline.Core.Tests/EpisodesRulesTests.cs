@@ -161,7 +161,10 @@ public class EpisodesRulesTests
     [Theory]
     [InlineData("2024-02-30", "referral_date is in the form YYYY-MM-DD but is not a real calendar date")]
     [InlineData("2024-13-01", "referral_date is in the form YYYY-MM-DD but is not a real calendar date")]
-    [InlineData("30/01/2024", "referral_date is not a date in the form YYYY-MM-DD.")]
+    [InlineData("30/01/2024", "referral_date is not a date in the form YYYY-MM-DD: it is written day, month and year as a spreadsheet shows dates.")]
+    [InlineData("1.3.24", "referral_date is not a date in the form YYYY-MM-DD: it is written day, month and year as a spreadsheet shows dates.")]
+    [InlineData("2024/01/30", "referral_date is not a date in the form YYYY-MM-DD.")]
+    [InlineData("01302024", "referral_date is not a date in the form YYYY-MM-DD.")]
     public async Task E06_says_whether_a_date_has_the_wrong_form_or_is_not_in_the_calendar(string referral, string message)
     {
         var (report, _) = await Episodes(EpisodeRow([("referral_date", referral), .. NotStarted]));
@@ -471,6 +474,20 @@ public class EpisodesRulesTests
         Assert.Equal(["W02"], Rules(report));
         Assert.Equal(["EP7", "EP9"], report.Issues.Select(i => i.Value!).Order(StringComparer.Ordinal));
         Assert.All(report.Issues, i => Assert.Equal((IssueSeverity.Warning, null, "episode_id"), (i.Severity, i.Row, i.Column)));
+    }
+
+    [Fact]
+    public async Task W02_says_what_leaving_an_episode_out_does_once_accepted_and_that_a_rejected_file_changes_nothing()
+    {
+        var context = Context(previouslyOpen: new HashSet<string>(StringComparer.Ordinal) { "EP1", "EP9" });
+        var (accepted, _) = await Upload("PROV1/2024-03/episodes.csv", Lines(EpisodesHeader, [EpisodeRow()]), context);
+        var (rejected, _) = await Upload("PROV1/2024-03/episodes.csv", Lines(EpisodesHeader, [EpisodeRow(("sex", "Q"))]), context);
+
+        var onAccepted = Assert.Single(accepted.Issues, i => i.RuleId == "W02").Message;
+        Assert.EndsWith("It will stop counting as in treatment after the last month it appeared in.", onAccepted, StringComparison.Ordinal);
+        Assert.False(rejected.Accepted);
+        var onRejected = Assert.Single(rejected.Issues, i => i.RuleId == "W02").Message;
+        Assert.Contains("This file is rejected for its errors, so nothing changes yet; if the corrected file leaves it out too", onRejected, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -156,6 +156,17 @@ public class PseudonymisationTests
         Assert.DoesNotContain("same", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("@Microsoft.KeyVault(SecretUri=https://kv-kpi.vault.azure.net/secrets/client-key-secret/)", "nsp-secret", "client key secret")]
+    [InlineData("client-secret", " @microsoft.keyvault(VaultName=kv-kpi;SecretName=nsp-token-secret)", "NSP registrant token secret")]
+    public void Refuses_a_key_vault_reference_the_platform_could_not_resolve(string client, string nsp, string named)
+    {
+        var error = Assert.Throws<PseudonymisationSecretException>(() => new PseudonymisationSecrets(client, nsp));
+
+        Assert.Contains($"The {named} is the text of a Key Vault reference", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("kv-kpi", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Development_secrets_say_they_are_for_development()
     {

@@ -2,7 +2,8 @@ namespace KpiPipeline.Core.Pseudonymisation;
 
 /// <summary>
 /// The two keys of dataset.md 2.2: one for <c>client_key</c>, a separate one for NSP registrant tokens.
-/// Read them from configuration (Key Vault in Azure); a missing, blank or shared key is refused with a clear error.
+/// Read them from configuration (Key Vault in Azure); a missing, blank or shared key, or the text of a Key Vault reference
+/// the platform could not resolve, is refused with a clear error.
 /// </summary>
 public sealed class PseudonymisationSecrets
 {
@@ -28,6 +29,15 @@ public sealed class PseudonymisationSecrets
                 "The NSP registrant token secret (a separate HMAC key, dataset.md 2.2 and 4) is missing or empty. Set it in configuration (Key Vault in Azure).");
         }
 
+        if (IsUnresolvedKeyVaultReference(clientKeySecret) || IsUnresolvedKeyVaultReference(nspTokenSecret))
+        {
+            var which = IsUnresolvedKeyVaultReference(clientKeySecret) ? "client key secret" : "NSP registrant token secret";
+            throw new PseudonymisationSecretException(
+                $"The {which} is the text of a Key Vault reference (@Microsoft.KeyVault(...)), not a key: App Service passes the " +
+                "reference itself when it cannot read the secret (the secret does not exist yet, or the app's identity cannot read " +
+                "the vault). Nothing is pseudonymised with it; check the reference's status in the app's configuration (docs/deploy.md).");
+        }
+
         if (string.Equals(clientKeySecret, nspTokenSecret, StringComparison.Ordinal))
         {
             throw new PseudonymisationSecretException(
@@ -38,6 +48,13 @@ public sealed class PseudonymisationSecrets
         NspTokenSecret = System.Text.Encoding.UTF8.GetBytes(nspTokenSecret);
         IsDevelopment = isDevelopment;
     }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is an App Service Key Vault reference left unresolved: the platform then hands the
+    /// setting's own text to the app, which would otherwise be taken as a key anyone can read from the app's configuration.
+    /// </summary>
+    public static bool IsUnresolvedKeyVaultReference(string value) =>
+        value.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Fixed keys for the local demo only; callers must say they are in use (dataset.md 2.2).</summary>
     public static PseudonymisationSecrets Development { get; } =

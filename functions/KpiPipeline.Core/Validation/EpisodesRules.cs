@@ -164,7 +164,7 @@ internal sealed class EpisodesRules : ReturnFileRules
         }
         else if (!hasExit && hasReason)
         {
-            Report(Rules.E14, ExitReasonColumn, "exit_reason must be blank when there is no exit_date.");
+            Report(Rules.E14, ExitReasonColumn, "exit_reason is given but exit_date is blank: enter the date the episode ended, or leave exit_reason blank if it has not ended.");
         }
 
         Code<RecordStatus>(RecordStatusColumn, Rules.E15, out var status);
@@ -236,12 +236,15 @@ internal sealed class EpisodesRules : ReturnFileRules
             return;
         }
 
+        // A file with errors is rejected and changes nothing, so the consequence is said of the corrected upload.
+        var consequence = Issues.HasErrors
+            ? "This file is rejected for its errors, so nothing changes yet; if the corrected file leaves it out too, it will stop counting as in treatment after the last month it appeared in."
+            : "It will stop counting as in treatment after the last month it appeared in.";
         foreach (var missing in notInFile.DistinctBy(e => e.EpisodeId, StringComparer.Ordinal).OrderBy(e => e.EpisodeId, StringComparer.Ordinal))
         {
             Issues.Add(Rules.W02, null, null, "episode_id", missing.EpisodeId,
                 $"This episode was open at the end of the provider's previous accepted month but is missing from this file: it was on row {missing.Row} " +
-                $"of the provider's accepted episodes.csv for {missing.Month} (row 1 is the first row under the header). " +
-                "It will stop counting as in treatment after the last month it appeared in.");
+                $"of the provider's accepted episodes.csv for {missing.Month} (row 1 is the first row under the header). " + consequence);
         }
     }
 

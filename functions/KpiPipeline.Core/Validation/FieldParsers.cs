@@ -31,6 +31,29 @@ public static class FieldParsers
         text.Length == 10 && text[4] == '-' && text[7] == '-'
         && AllDigits(text[..4]) && AllDigits(text.Slice(5, 2)) && AllDigits(text.Slice(8, 2));
 
+    /// <summary>
+    /// A date as a spreadsheet shows it: day, month and year (or month, day, year) of 1–2, 1–2 and 2 or 4 digits, separated
+    /// by <c>/</c>, <c>.</c> or <c>-</c> (<c>31/03/2025</c>, <c>3/31/25</c>, <c>31.03.2025</c>).
+    /// </summary>
+    public static bool HasSpreadsheetDateForm(ReadOnlySpan<char> text)
+    {
+        var first = text.IndexOfAny('/', '.', '-');
+        if (first is not (1 or 2))
+        {
+            return false;
+        }
+
+        var rest = text[(first + 1)..];
+        var second = rest.IndexOf(text[first]);
+        if (second is not (1 or 2))
+        {
+            return false;
+        }
+
+        var year = rest[(second + 1)..];
+        return year.Length is 2 or 4 && AllDigits(text[..first]) && AllDigits(rest[..second]) && AllDigits(year);
+    }
+
     /// <summary><c>Y</c> or <c>N</c>, either case.</summary>
     public static bool TryParseYesNo(ReadOnlySpan<char> text, out bool value)
     {

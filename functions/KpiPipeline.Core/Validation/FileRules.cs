@@ -236,7 +236,10 @@ internal abstract class FileRules(ColumnSpec[] columns, IssueCollector issues)
             // The value itself may be withheld from the report (IdentifierGuard), so the message says which of the two is wrong.
             ReportUnreadable(rule, column, FieldParsers.HasDateForm(this[column])
                 ? $"{Columns[column].Name} is in the form YYYY-MM-DD but is not a real calendar date (a year from 0001, a month of 01 to 12, a day that month has)."
-                : $"{Columns[column].Name} is not a date in the form YYYY-MM-DD.");
+                : FieldParsers.HasSpreadsheetDateForm(this[column])
+                    ? $"{Columns[column].Name} is not a date in the form YYYY-MM-DD: it is written day, month and year as a spreadsheet shows " +
+                      "dates. Write it as YYYY-MM-DD (2025-03-31); in Excel, format the date columns as yyyy-mm-dd before saving as CSV."
+                    : $"{Columns[column].Name} is not a date in the form YYYY-MM-DD.");
             return false;
         }
 

@@ -20,14 +20,15 @@ public sealed record ValidationIssue(
     string Message)
 {
     /// <summary>
-    /// Where the issue is, as a person reads it: <c>row 12, column sex</c>; <c>line 1, column sex</c> in the header;
+    /// Where the issue is, as a person reads it: <c>row 12 (line 13 of the file), column sex</c>, the row counted from the
+    /// first under the header and the line where it starts, which is the row number a spreadsheet shows; <c>line 1, column sex</c> in the header;
     /// <c>column episode_id</c> for a file-level rule about one column (W02); empty for the whole file (a path, a file
     /// refused unread).
     /// </summary>
     public string Place =>
         string.Join(", ", new[]
         {
-            Row is { } row ? $"row {row}" : Line is { } line ? $"line {line}" : null,
+            Row is { } row ? (Line is { } at ? $"row {row} (line {at} of the file)" : $"row {row}") : Line is { } line ? $"line {line}" : null,
             Column is { } column ? $"column {column}" : null,
         }.OfType<string>());
 
