@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using KpiPipeline.Core.Dataset;
 using KpiPipeline.Kpis;
 using KpiPipeline.LocalRun.FunctionsHost;
+using KpiPipeline.Pipeline;
 using KpiPipeline.Pipeline.Compute;
 using KpiPipeline.Pipeline.Ingest;
 using KpiPipeline.Pipeline.Publishing;
@@ -23,6 +24,9 @@ public static class DemoCommand
     public const string WorkFolderMark = ".kpi-demo";
 
     private const string ComputeKpisFunction = "ComputeKpis";
+
+    /// <summary>The names the worker runs with (the demo sets none): the containers it copies out of Azurite.</summary>
+    private static readonly KpiPipelineOptions Containers = new();
 
     public static Command Create()
     {
@@ -103,12 +107,12 @@ public static class DemoCommand
         }
 
         // Every upload's report as its provider received it, copied out of Azurite (which the demo keeps in memory).
-        var reportsFolder = Path.Combine(workFolder, "reports");
-        await BlobPublicationStore.CopyToFolderAsync(storage.GetBlobContainerClient("reports"), reportsFolder, cancellationToken);
+        var reportsFolder = Path.Combine(workFolder, Containers.ReportsContainer);
+        await BlobPublicationStore.CopyToFolderAsync(storage.GetBlobContainerClient(Containers.ReportsContainer), reportsFolder, cancellationToken);
         foreach (var rejection in rejected)
         {
             var report = rejection.ReportBlobName is { } name ? Path.GetFullPath(Path.Combine(reportsFolder, name.Replace('/', Path.DirectorySeparatorChar))) : "none";
-            output.WriteLine($"  rejected with a report: {rejection.BlobName} ({Count(rejection.Errors, "error")}, {Count(rejection.Warnings, "warning")}); report {report}");
+            output.WriteLine($"  rejected with a report: {rejection.BlobName} ({Counted.Of(rejection.Errors, "error")}, {Counted.Of(rejection.Warnings, "warning")}); report {report}");
         }
 
         output.WriteLine($"Firing the {ComputeKpisFunction} timer...");
@@ -122,8 +126,8 @@ public static class DemoCommand
         var computed = compute.Outcome<ComputeOutcome>();
         output.WriteLine($"  {string.Join(Environment.NewLine + "  ", computed.Warnings.Prepend(computed.Summary).Take(5))}");
 
-        var publishedFolder = Path.Combine(workFolder, "published");
-        var published = storage.GetBlobContainerClient("published");
+        var publishedFolder = Path.Combine(workFolder, Containers.PublishedContainer);
+        var published = storage.GetBlobContainerClient(Containers.PublishedContainer);
         await BlobPublicationStore.CopyToFolderAsync(published, publishedFolder, cancellationToken);
 
         var results2 = await ReadRestrictedAsync(publishedFolder, cancellationToken);
@@ -181,7 +185,7 @@ public static class DemoCommand
         if (Directory.Exists(full))
         {
             var entries = Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName).ToList();
-            if (entries.Count > 0 && !entries.Contains(WorkFolderMark) && !entries.All(e => e == "published"))
+            if (!entries.Contains(WorkFolderMark) && !entries.All(e => e == Containers.PublishedContainer))
             {
                 return $"kpi demo: {full} is not empty and was not made by kpi demo, which empties its work folder on every run; " +
                        "nothing was deleted. Give --work a new or empty folder.";
@@ -212,8 +216,6 @@ public static class DemoCommand
             ? null
             : new Dictionary<string, string> { [ReturnIngestService.DeclaredUploadTimeMetadata] = new DateTimeOffset(due).ToString("O", CultureInfo.InvariantCulture) };
     }
-
-    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     /// <summary>Reads the restricted dataset back through the project's Parquet layout of kpi_results, for the on-screen table.</summary>
     private static async Task<List<KpiResult>> ReadRestrictedAsync(string publishedFolder, CancellationToken cancellationToken)

@@ -56,7 +56,7 @@ public static class RunSummary
     private static string RejectedLine(OfflineFileResult rejected)
     {
         var errors = rejected.Report.ErrorCount;
-        var line = new StringBuilder().Append(CultureInfo.InvariantCulture, $"  rejected {rejected.BlobName}: {errors} {(errors == 1 ? "error" : "errors")}");
+        var line = new StringBuilder().Append(CultureInfo.InvariantCulture, $"  rejected {rejected.BlobName}: {Counted.Of(errors, "error")}");
         if (rejected.Report.Issues.FirstOrDefault(i => i.Severity == IssueSeverity.Error) is { } first)
         {
             line.Append(", first: ").Append(first.Describe());

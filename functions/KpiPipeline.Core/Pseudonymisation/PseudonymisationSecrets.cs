@@ -29,9 +29,11 @@ public sealed class PseudonymisationSecrets
                 "The NSP registrant token secret (a separate HMAC key, dataset.md 2.2 and 4) is missing or empty. Set it in configuration (Key Vault in Azure).");
         }
 
-        if (IsUnresolvedKeyVaultReference(clientKeySecret) || IsUnresolvedKeyVaultReference(nspTokenSecret))
+        var unresolved = IsUnresolvedKeyVaultReference(clientKeySecret) ? "client key secret"
+            : IsUnresolvedKeyVaultReference(nspTokenSecret) ? "NSP registrant token secret"
+            : null;
+        if (unresolved is { } which)
         {
-            var which = IsUnresolvedKeyVaultReference(clientKeySecret) ? "client key secret" : "NSP registrant token secret";
             throw new PseudonymisationSecretException(
                 $"The {which} is the text of a Key Vault reference (@Microsoft.KeyVault(...)), not a key: App Service passes the " +
                 "reference itself when it cannot read the secret (the secret does not exist yet, or the app's identity cannot read " +
@@ -53,7 +55,7 @@ public sealed class PseudonymisationSecrets
     /// Whether <paramref name="value"/> is an App Service Key Vault reference left unresolved: the platform then hands the
     /// setting's own text to the app, which would otherwise be taken as a key anyone can read from the app's configuration.
     /// </summary>
-    public static bool IsUnresolvedKeyVaultReference(string value) =>
+    private static bool IsUnresolvedKeyVaultReference(string value) =>
         value.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Fixed keys for the local demo only; callers must say they are in use (dataset.md 2.2).</summary>

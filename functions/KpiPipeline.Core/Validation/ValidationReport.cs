@@ -28,7 +28,13 @@ public sealed record ValidationIssue(
     public string Place =>
         string.Join(", ", new[]
         {
-            Row is { } row ? (Line is { } at ? $"row {row} (line {at} of the file)" : $"row {row}") : Line is { } line ? $"line {line}" : null,
+            (Row, Line) switch
+            {
+                ({ } row, { } line) => $"row {row} (line {line} of the file)",
+                ({ } row, null) => $"row {row}",
+                (null, { } line) => $"line {line}",
+                _ => null,
+            },
             Column is { } column ? $"column {column}" : null,
         }.OfType<string>());
 
